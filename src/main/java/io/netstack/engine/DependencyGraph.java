@@ -1,0 +1,75 @@
+package io.netstack.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A directed graph of keys, where an edge a → b means "a must finish before b starts". */
+public final class DependencyGraph<K extends Comparable<K>> {
+    private final Map<K, Set<K>> after = new LinkedHashMap<>();   // key → keys that must finish first
+    private final Map<K, Set<K>> before = new LinkedHashMap<>();  // key → keys waiting on it
+
+    public void add(K k) {
+        after.computeIfAbsent(k, x -> new LinkedHashSet<>());
+        before.computeIfAbsent(k, x -> new LinkedHashSet<>());
+    }
+
+    /** {@code first} must finish before {@code then} starts. */
+    public void edge(K first, K then) {
+        if (first.equals(then)) return;
+        add(first);
+        add(then);
+        after.get(then).add(first);
+        before.get(first).add(then);
+    }
+
+    public Set<K> nodes() {
+        return after.keySet();
+    }
+
+    public Set<K> prerequisites(K k) {
+        return after.getOrDefault(k, Set.of());
+    }
+
+    public Set<K> dependents(K k) {
+        return before.getOrDefault(k, Set.of());
+    }
+
+    public boolean hasPath(K from, K to) {
+        Deque<K> todo = new ArrayDeque<>(List.of(from));
+        Set<K> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            K k = todo.pop();
+            if (k.equals(to)) return true;
+            if (seen.add(k)) todo.addAll(dependents(k));
+        }
+        return false;
+    }
+
+    /** Kahn's algorithm, ties broken by key order so plans print deterministically. */
+    public List<K> topologicalOrder() {
+        Map<K, Integer> indeg = new LinkedHashMap<>();
+        for (K k : after.keySet()) indeg.put(k, after.get(k).size());
+        TreeSet<K> ready = new TreeSet<>();
+        indeg.forEach((k, d) -> {
+            if (d == 0) ready.add(k);
+        });
+        List<K> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            K k = ready.pollFirst();
+            out.add(k);
+            for (K d : before.get(k)) {
+                int n = indeg.merge(d, -1, Integer::sum);
+                if (n == 0) ready.add(d);
+            }
+        }
+        if (out.size() != after.size()) throw new IllegalStateException("dependency cycle among " + after.keySet().stream().filter(k -> !out.contains(k)).toList());
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package io.netstack.engine;
+
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The step graph of a plan. Edges (first → then):
+ * <ul>
+ *   <li>create/update of X after create/update of everything X depends on (desired side);</li>
+ *   <li>delete of X before delete of everything X depended on (live side), so destroy is the
+ *       reverse of apply and AWS's hidden rules (NAT before IGW detach, EIP after NAT) hold both ways;</li>
+ *   <li>an update that drops X's last reference to D before D's delete;</li>
+ *   <li>a replacement's delete before its create, and creates of a type after that type's deletes
+ *       (a replacement often reuses the name or CIDR of what it replaces).</li>
+ * </ul>
+ */
+public final class ExecutionOrder {
+    private ExecutionOrder() {}
+
+    public static DependencyGraph<Step> graph(List<Change> changes, TypeRegistry types) {
+        List<LiveResource> lives = changes.stream().map(Change::live).filter(Objects::nonNull).toList();
+        LiveState live = new LiveState(lives);
+        Map<String, Step> create = new HashMap<>(), update = new HashMap<>(), delete = new HashMap<>();
+        DependencyGraph<Step> g = new DependencyGraph<>();
+        List<ResourceView> desiredViews = new ArrayList<>(), liveViews = new ArrayList<>();
+        for (Change c : changes) {
+            switch (c.action()) {
+                case CREATE -> put(g, create, c.id(), new Step(c, Step.Phase.CREATE));
+                case UPDATE -> put(g, update, c.id(), new Step(c, Step.Phase.UPDATE));
+                case DELETE -> put(g, delete, c.key(), new Step(c, Step.Phase.DELETE));
+                case REPLACE -> {
+                    Step d = put(g, delete, c.id(), new Step(c, Step.Phase.DELETE));
+                    Step cr = put(g, create, c.id(), new Step(c, Step.Phase.CREATE));
+                    g.edge(d, cr);
+                }
+                case NOOP -> { }
+            }
+            if (c.desired() != null) desiredViews.add(new ResourceView(c.id(), c.type(), c.desired()));
+            if (c.live() != null && c.key().equals(c.id())) {
+                liveViews.add(new ResourceView(c.id(), c.live().type(), live.logical(c.live())));
+            }
+        }
+        StackView desired = References.view(desiredViews);
+        StackView liveView = References.view(liveViews);
+        Map<String, Set<String>> desiredDeps = new LinkedHashMap<>();
+        for (ResourceView r : desiredViews) desiredDeps.put(r.id(), References.dependencies(r, desired, types));
+
+        for (ResourceView r : desiredViews) {
+            List<Step> mine = new ArrayList<>();
+            if (create.containsKey(r.id())) mine.add(create.get(r.id()));
+            if (update.containsKey(r.id())) mine.add(update.get(r.id()));
+            for (Step s : mine) {
+                for (String d : desiredDeps.get(r.id())) {
+                    if (create.containsKey(d)) g.edge(create.get(d), s);
+                    if (update.containsKey(d)) g.edge(update.get(d), s);
+                }
+            }
+        }
+        for (ResourceView r : liveViews) {
+            Set<String> deps = References.dependencies(r, liveView, types);
+            Step del = delete.get(r.id());
+            for (String d : deps) {
+                Step depDel = delete.get(d);
+                if (depDel == null) continue;
+                if (del != null) g.edge(del, depDel);
+                Step upd = update.get(r.id());
+                boolean stillNeeded = desiredDeps.getOrDefault(r.id(), Set.of()).contains(d);
+                if (upd != null && !stillNeeded && !create.containsKey(d)) g.edge(upd, depDel);
+            }
+        }
+        // Duplicates: removed after everything else of theirs is settled, and before what they used.
+        for (Change c : changes) {
+            if (c.action() == Action.DELETE && !c.key().equals(c.id())) {
+                Step dup = delete.get(c.key());
+                ResourceView v = new ResourceView(c.id(), c.type(), live.logical(c.live()));
+                for (String d : References.dependencies(v, liveView, types)) {
+                    if (delete.containsKey(d)) g.edge(dup, delete.get(d));
+                }
+            }
+        }
+        for (Step cr : create.values()) {
+            for (Step del : delete.values()) {
+                if (del.change().type().equals(cr.change().type()) && del != cr && !g.hasPath(cr, del)) g.edge(del, cr);
+            }
+        }
+        return g;
+    }
+
+    private static Step put(DependencyGraph<Step> g, Map<String, Step> m, String key, Step s) {
+        m.put(key, s);
+        g.add(s);
+        return s;
+    }
+
+    /** The plan's changes in execution order (each at its first step), NOOPs at the end. */
+    public static List<Change> order(List<Change> changes, LiveState ignored, TypeRegistry types) {
+        DependencyGraph<Step> g = graph(changes, types);
+        LinkedHashSet<Change> out = new LinkedHashSet<>();
+        for (Step s : g.topologicalOrder()) out.add(s.change());
+        for (Change c : changes) if (c.action() == Action.NOOP) out.add(c);
+        return new ArrayList<>(out);
+    }
+}

@@ -1,0 +1,215 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Ownership;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.Reference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Applies a plan by walking its step graph: a step starts when everything it depends on is done,
+ * with at most {@code parallelism} in flight. A failure (or a stop request, e.g. SIGINT) stops
+ * new work; in-flight steps finish; the result says what was done and what was not. Nothing is
+ * remembered between runs: re-running apply re-plans from live state and continues.
+ */
+public final class Executor {
+    public static final int DEFAULT_PARALLELISM = 10;
+    /** How often the scheduler looks at the stop flag while steps run. */
+    private static final long STOP_POLL_MILLIS = 200;
+
+    private final TypeRegistry types;
+    private final int parallelism;
+    private final Function<String, String> env;
+
+    public Executor(TypeRegistry types, int parallelism) {
+        this(types, parallelism, System::getenv);
+    }
+
+    public Executor(TypeRegistry types, int parallelism, Function<String, String> env) {
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        this.types = types;
+        this.parallelism = parallelism;
+        this.env = env;
+    }
+
+    public ApplyResult apply(Plan plan, TypeContext ctx, ExecutionListener listener, AtomicBoolean stop) {
+        DependencyGraph<Step> g = ExecutionOrder.graph(plan.changes(), types);
+        Map<String, LiveResource> current = new ConcurrentHashMap<>(plan.live());
+        Map<Step, Integer> waitingOn = new HashMap<>();
+        TreeSet<Step> ready = new TreeSet<>();
+        for (Step s : g.nodes()) {
+            waitingOn.put(s, g.prerequisites(s).size());
+            if (g.prerequisites(s).isEmpty()) ready.add(s);
+        }
+        List<Step> done = new ArrayList<>();
+        Map<Step, Throwable> failed = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "netstack-apply");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<Step> cs = new ExecutorCompletionService<>(pool);
+        Map<Future<Step>, Step> running = new HashMap<>();
+        Map<Step, Long> startedAt = new HashMap<>();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                boolean stopping = !failed.isEmpty() || stop.get();
+                while (!stopping && running.size() < parallelism && !ready.isEmpty()) {
+                    Step s = ready.pollFirst();
+                    startedAt.put(s, System.nanoTime());
+                    listener.started(s);
+                    running.put(cs.submit(() -> {
+                        run(s, ctx, current);
+                        return s;
+                    }), s);
+                }
+                if (running.isEmpty()) break;
+                Future<Step> f;
+                try {
+                    f = cs.poll(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.set(true);
+                    continue;
+                }
+                if (f == null) continue;
+                Step s = running.remove(f);
+                Duration took = Duration.ofNanos(System.nanoTime() - startedAt.get(s));
+                try {
+                    f.get();
+                    done.add(s);
+                    listener.finished(s, took);
+                    for (Step d : g.dependents(s)) {
+                        if (waitingOn.merge(d, -1, Integer::sum) == 0) ready.add(d);
+                    }
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof AwsFailure af) cause = af.withResource(s.change().id());
+                    failed.put(s, cause);
+                    listener.failed(s, took, cause);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Step> notStarted = g.topologicalOrder().stream()
+                .filter(s -> !done.contains(s) && !failed.containsKey(s)).toList();
+        return new ApplyResult(done, failed, notStarted, interrupted || (stop.get() && !notStarted.isEmpty()), current);
+    }
+
+    private void run(Step s, TypeContext ctx, Map<String, LiveResource> current) {
+        Change c = s.change();
+        ResourceType type = types.find(c.type()).orElseThrow();
+        switch (s.phase()) {
+            case CREATE -> {
+                ResourceSpec spec = spec(ctx, c, type, current);
+                LiveResource live = type.create(ctx, spec);
+                current.put(c.id(), live);
+            }
+            case UPDATE -> {
+                LiveResource live = current.get(c.id());
+                ResourceSpec spec = spec(ctx, c, type, current);
+                Set<String> changed = new TreeSet<>();
+                c.diffs().forEach(d -> changed.add(d.topLevel()));
+                LiveResource after = type.update(ctx, live, spec, changed);
+                if (after != null) current.put(c.id(), after);
+            }
+            case DELETE -> {
+                type.delete(ctx, c.live());
+                if (c.key().equals(c.id())) current.remove(c.id(), c.live());
+            }
+        }
+    }
+
+    /** Desired properties with every reference resolved against what exists now. */
+    ResourceSpec spec(TypeContext ctx, Change c, ResourceType type, Map<String, LiveResource> current) {
+        ObjectNode props = c.desired().deepCopy();
+        for (Map.Entry<String, Property> e : type.schema().properties().entrySet()) {
+            JsonNode v = props.get(e.getKey());
+            if (v != null) props.set(e.getKey(), resolve(c.id(), v, current, e.getValue().writeOnly()));
+        }
+        Map<String, String> tags = new TreeMap<>();
+        JsonNode t = props.get("tags");
+        if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
+        tags.putAll(Ownership.tags(ctx.stack(), c.id()));
+        String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + Json.canonical(withoutSecrets(type, props)));
+        return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40));
+    }
+
+    private static ObjectNode withoutSecrets(ResourceType type, ObjectNode props) {
+        ObjectNode copy = props.deepCopy();
+        type.schema().properties().values().stream().filter(Property::writeOnly).forEach(p -> copy.remove(p.name()));
+        return copy;
+    }
+
+    private JsonNode resolve(String self, JsonNode v, Map<String, LiveResource> current, boolean writeOnly) {
+        if (v.isTextual()) {
+            Optional<Reference> r = Reference.whole(v.asText());
+            if (r.isEmpty()) return v;
+            Reference ref = r.get();
+            switch (ref.kind()) {
+                case RESOURCE -> {
+                    LiveResource l = current.get(ref.target());
+                    if (l == null) throw new AwsFailure(ErrorCategory.NOT_FOUND, self, null, ref + " does not exist (it was not created, or was deleted)");
+                    if (ref.attribute() == null || ref.attribute().equals("id")) return TextNode.valueOf(l.awsId());
+                    String a = l.attributes().get(ref.attribute());
+                    if (a == null) throw new AwsFailure(ErrorCategory.NOT_FOUND, self, null, ref + " has no value");
+                    return TextNode.valueOf(a);
+                }
+                case ENV -> {
+                    String val = writeOnly ? env.apply(ref.target()) : null;
+                    if (val == null) throw new AwsFailure(ErrorCategory.INVALID_REQUEST, self, null, "environment variable " + ref.target() + " is not set");
+                    return TextNode.valueOf(val);
+                }
+                default -> {
+                    return v;
+                }
+            }
+        }
+        if (v.isObject()) {
+            ObjectNode o = ((ObjectNode) v).deepCopy();
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) o.set(k, resolve(self, o.get(k), current, writeOnly));
+            return o;
+        }
+        if (v.isArray()) {
+            ArrayNode a = ((ArrayNode) v).deepCopy();
+            for (int i = 0; i < a.size(); i++) a.set(i, resolve(self, a.get(i), current, writeOnly));
+            return a;
+        }
+        return v;
+    }
+}

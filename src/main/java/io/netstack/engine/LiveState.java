@@ -1,0 +1,123 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.Reference;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Everything a stack owns in AWS, read with one {@code list} per type (types read in parallel:
+ * each is an independent Describe with its own throttling bucket).
+ * Two objects with the same logical id (possible only if two runs raced a create) are kept
+ * apart: the oldest by AWS id order is primary, the others are duplicates for the plan to delete.
+ */
+public final class LiveState {
+    /** Types are few (≤ 30); reading them in parallel bounds a plan's read time by the slowest type. */
+    static final int READ_PARALLELISM = 8;
+
+    private final Map<String, LiveResource> byId = new LinkedHashMap<>();
+    private final List<LiveResource> duplicates = new ArrayList<>();
+    private final Map<String, String> idByAwsId = new HashMap<>();
+
+    public LiveState(Collection<LiveResource> all) {
+        List<LiveResource> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparing(LiveResource::id).thenComparing(LiveResource::awsId));
+        for (LiveResource r : sorted) {
+            if (byId.containsKey(r.id())) duplicates.add(r);
+            else byId.put(r.id(), r);
+            idByAwsId.putIfAbsent(r.awsId(), r.id());
+        }
+    }
+
+    public static LiveState read(TypeRegistry types, TypeContext ctx) {
+        List<ResourceType> all = new ArrayList<>(types.all());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, all.size())), r -> {
+            Thread t = new Thread(r, "netstack-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<LiveResource>>> futures = new ArrayList<>();
+            for (ResourceType t : all) futures.add(pool.submit(() -> t.list(ctx)));
+            List<LiveResource> live = new ArrayList<>();
+            for (Future<List<LiveResource>> f : futures) {
+                try {
+                    live.addAll(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new AwsFailure(io.netstack.spi.ErrorCategory.OTHER, null, null, e.getCause().toString());
+                }
+            }
+            return new LiveState(live);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading live state", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    public Map<String, LiveResource> byId() {
+        return byId;
+    }
+
+    public List<LiveResource> duplicates() {
+        return duplicates;
+    }
+
+    public String idOf(String awsId) {
+        return idByAwsId.get(awsId);
+    }
+
+    /** The live properties with AWS ids of owned objects replaced by {@code ${id}}. */
+    public ObjectNode logical(LiveResource r) {
+        return (ObjectNode) toLogical(r.properties().deepCopy(), r.awsId());
+    }
+
+    private JsonNode toLogical(JsonNode n, String self) {
+        if (n.isTextual()) {
+            String id = idByAwsId.get(n.asText());
+            return id != null && !n.asText().equals(self) ? TextNode.valueOf(Reference.of(id)) : n;
+        }
+        if (n.isObject()) {
+            ObjectNode o = (ObjectNode) n;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) o.set(k, toLogical(o.get(k), self));
+        } else if (n.isArray()) {
+            ArrayNode a = (ArrayNode) n;
+            for (int i = 0; i < a.size(); i++) a.set(i, toLogical(a.get(i), self));
+        }
+        return n;
+    }
+
+    /** Changes whenever anything owned changes: a saved plan made against other state is stale. */
+    public String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        List<LiveResource> all = new ArrayList<>(byId.values());
+        all.addAll(duplicates);
+        all.sort(Comparator.comparing(LiveResource::id).thenComparing(LiveResource::awsId));
+        for (LiveResource r : all) {
+            sb.append(r.id()).append('\0').append(r.type()).append('\0').append(r.awsId()).append('\0')
+                    .append(Json.canonical(r.properties())).append('\n');
+        }
+        return Json.sha256(sb.toString());
+    }
+}

@@ -1,0 +1,201 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.Reference;
+import io.netstack.stack.ResourceBlock;
+import io.netstack.stack.StackFile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stack file + live state → {@link Plan}. Reads each type once ({@link LiveState#read}), puts both
+ * sides in canonical logical form, diffs them by schema, and cascades replacements to dependents
+ * whose reference to the replaced resource is create-only.
+ */
+public final class Planner {
+    /** Shown for values that only exist once an earlier change has run. */
+    public static final String UNKNOWN = "(known after apply)";
+
+    private final TypeRegistry types;
+
+    public Planner(TypeRegistry types) {
+        this.types = types;
+    }
+
+    public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
+        LiveState live = LiveState.read(types, ctx);
+        return plan(stack, live, destroy);
+    }
+
+    public Plan plan(StackFile stack, LiveState live, boolean destroy) {
+        Map<String, ResourceBlock> blocks = destroy ? Map.of() : stack.resources();
+        Map<String, Change> changes = new LinkedHashMap<>();
+
+        // Desired side, in dependency order so cascades and attribute references see their targets first.
+        List<ResourceView> desiredViews = new ArrayList<>();
+        blocks.values().forEach(b -> desiredViews.add(new ResourceView(b.id(), b.type(), b.properties())));
+        StackView desiredView = References.view(desiredViews);
+        DependencyGraph<String> g = new DependencyGraph<>();
+        for (ResourceView r : desiredViews) {
+            g.add(r.id());
+            for (String d : References.dependencies(r, desiredView, types)) g.edge(d, r.id());
+        }
+        Map<String, List<String>> ignore = new HashMap<>();
+        for (String path : stack.driftIgnore()) {
+            int dot = path.indexOf('.');
+            ignore.computeIfAbsent(path.substring(0, dot), k -> new ArrayList<>()).add(path.substring(dot + 1));
+        }
+
+        for (String id : g.topologicalOrder()) {
+            ResourceBlock b = blocks.get(id);
+            ResourceType type = types.find(b.type()).orElseThrow(() -> new PlanException(id + ": unknown type " + b.type()));
+            ObjectNode desired = desired(stack, b, type, live, changes, false);
+            ObjectNode comparable = desired(stack, b, type, live, changes, true);
+            LiveResource l = live.byId().get(id);
+            if (l != null && !l.type().equals(b.type())) {
+                changes.put(id + "#old", new Change(id, l.type(), Action.DELETE, List.of("type changed from " + l.type() + " to " + b.type()), List.of(), null, l));
+                l = null;
+            }
+            if (l == null) {
+                changes.put(id, new Change(id, b.type(), Action.CREATE, List.of(), createDiffs(type, desired), desired, null));
+                continue;
+            }
+            ObjectNode liveProps = Normalizer.normalize(type, live.logical(l));
+            List<PropertyDiff> diffs = new ArrayList<>(Differ.diff(type, comparable, liveProps, ignore.getOrDefault(id, List.of())));
+            List<String> reasons = new ArrayList<>();
+            boolean replace = false;
+            for (PropertyDiff d : diffs) {
+                if (d.forcesReplace() && !reasons.contains(d.topLevel() + " is create-only")) {
+                    reasons.add(d.topLevel() + " is create-only");
+                    replace = true;
+                }
+            }
+            // Cascade: a reference to a replaced resource changes value even though its text does not.
+            for (Map.Entry<String, String> ref : refsByProperty(desired)) {
+                Change target = changes.get(ref.getValue());
+                if (target == null || target.action() != Action.REPLACE) continue;
+                Property p = type.schema().property(ref.getKey());
+                if (p != null && p.createOnly()) {
+                    replace = true;
+                    reasons.add(ref.getKey() + " references " + ref.getValue() + ", which is replaced");
+                } else {
+                    reasons.add(ref.getKey() + " references " + ref.getValue() + ", which is replaced");
+                    diffs.add(new PropertyDiff(ref.getKey(), TextNode.valueOf(Reference.of(ref.getValue())), TextNode.valueOf(Reference.of(ref.getValue()) + " " + UNKNOWN), false, false, false));
+                }
+            }
+            Action a = replace ? Action.REPLACE : diffs.isEmpty() ? Action.NOOP : Action.UPDATE;
+            changes.put(id, new Change(id, b.type(), a, reasons, diffs, desired, l));
+        }
+
+        for (LiveResource l : live.byId().values()) {
+            if (!blocks.containsKey(l.id())) {
+                changes.put(l.id(), new Change(l.id(), l.type(), Action.DELETE, List.of(destroy ? "destroy" : "no longer in the stack file"), List.of(), null, l));
+            }
+        }
+        for (LiveResource d : live.duplicates()) {
+            changes.put(d.id() + "#" + d.awsId(), new Change(d.id(), d.type(), Action.DELETE,
+                    List.of("duplicate of " + live.byId().get(d.id()).awsId() + " (same netstack:id)"), List.of(), null, d));
+        }
+        List<Change> ordered = ExecutionOrder.order(new ArrayList<>(changes.values()), live, types);
+        return new Plan(stack.name(), stack.region(), stack.digest(), live.fingerprint(), destroy, ordered, live.byId());
+    }
+
+    private static List<PropertyDiff> createDiffs(ResourceType type, ObjectNode desired) {
+        List<PropertyDiff> out = new ArrayList<>();
+        for (Property p : type.schema().properties().values()) {
+            JsonNode v = desired.get(p.name());
+            if (v == null || v.isNull()) continue;
+            if (v.isArray() && v.isEmpty() || v.isObject() && v.isEmpty() && p.kind() == Property.Kind.MAP) continue;
+            out.add(new PropertyDiff(p.name(), null, v, false, p.writeOnly(), false));
+        }
+        return out;
+    }
+
+    /** Canonical desired properties: stack tags merged, cross-stack and attribute references resolved. */
+    private ObjectNode desired(StackFile stack, ResourceBlock b, ResourceType type, LiveState live, Map<String, Change> changes, boolean attributes) {
+        ObjectNode props = b.properties().deepCopy();
+        if (type.schema().taggable()) {
+            ObjectNode tags = Json.object();
+            stack.tags().forEach(tags::put);
+            JsonNode own = props.get("tags");
+            if (own != null && own.isObject()) own.fields().forEachRemaining(e -> tags.set(e.getKey(), e.getValue()));
+            props.set("tags", tags);
+        }
+        resolveValues(props, stack, live, changes, attributes);
+        return Normalizer.normalize(type, props);
+    }
+
+    private void resolveValues(JsonNode node, StackFile stack, LiveState live, Map<String, Change> changes, boolean attributes) {
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) {
+                JsonNode r = resolveValue(o.get(k), stack, live, changes, attributes);
+                if (r != null) o.set(k, r);
+                else resolveValues(o.get(k), stack, live, changes, attributes);
+            }
+        } else if (node.isArray()) {
+            ArrayNode a = (ArrayNode) node;
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode r = resolveValue(a.get(i), stack, live, changes, attributes);
+                if (r != null) a.set(i, r);
+                else resolveValues(a.get(i), stack, live, changes, attributes);
+            }
+        }
+    }
+
+    private JsonNode resolveValue(JsonNode v, StackFile stack, LiveState live, Map<String, Change> changes, boolean attributes) {
+        if (!v.isTextual()) return null;
+        Optional<Reference> ref;
+        try {
+            ref = Reference.whole(v.asText());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (ref.isEmpty()) return null;
+        Reference r = ref.get();
+        if (r.kind() == Reference.Kind.STACK) {
+            LiveResource other = types.findInStack(r.stack(), r.target()).orElseThrow(() -> new PlanException(
+                    r + ": stack \"" + r.stack() + "\" has no resource \"" + r.target() + "\" in " + stack.region()
+                            + " (no object tagged netstack:stack=" + r.stack() + ", netstack:id=" + r.target() + "); apply stack " + r.stack() + " first"));
+            if (r.attribute() == null) return TextNode.valueOf(other.awsId());
+            String a = other.attributes().get(r.attribute());
+            if (a == null) throw new PlanException(r + ": " + r.stack() + "/" + r.target() + " has no attribute " + r.attribute());
+            return TextNode.valueOf(a);
+        }
+        if (attributes && r.kind() == Reference.Kind.RESOURCE && r.attribute() != null) {
+            Change c = changes.get(r.target());
+            LiveResource l = live.byId().get(r.target());
+            if (l == null || c == null || c.action() == Action.CREATE || c.action() == Action.REPLACE) return TextNode.valueOf(UNKNOWN);
+            String a = r.attribute().equals("id") ? l.awsId() : l.attributes().get(r.attribute());
+            return a == null ? TextNode.valueOf(UNKNOWN) : TextNode.valueOf(a);
+        }
+        return null;
+    }
+
+    /** (top-level property, referenced logical id) for every {@code ${id}} in the desired properties. */
+    private static List<Map.Entry<String, String>> refsByProperty(ObjectNode desired) {
+        java.util.LinkedHashSet<Map.Entry<String, String>> out = new java.util.LinkedHashSet<>();
+        References.forEach(desired, "", (ptr, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && ref.attribute() == null) {
+                out.add(Map.entry(ptr.substring(1).split("/")[0], ref.target()));
+            }
+        });
+        return new ArrayList<>(out);
+    }
+}

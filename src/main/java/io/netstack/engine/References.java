@@ -1,0 +1,70 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.Reference;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+
+/** Finding {@code ${…}} references in property trees, and the dependencies they make. */
+public final class References {
+    private References() {}
+
+    /** Calls {@code each} with every whole-string reference under {@code node} and its JSON Pointer. */
+    public static void forEach(JsonNode node, String ptr, BiConsumer<String, Reference> each) {
+        if (node == null) return;
+        if (node.isTextual()) {
+            try {
+                Reference.whole(node.asText()).ifPresent(r -> each.accept(ptr, r));
+            } catch (IllegalArgumentException ignored) {
+                // malformed references are reported by the validator
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> forEach(e.getValue(), ptr + "/" + e.getKey(), each));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) forEach(node.get(i), ptr + "/" + i, each);
+        }
+    }
+
+    /** Logical ids this resource references explicitly. */
+    public static Set<String> explicit(ResourceView r) {
+        Set<String> out = new TreeSet<>();
+        forEach(r.properties(), "", (p, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE) out.add(ref.target());
+        });
+        return out;
+    }
+
+    /** Explicit references plus the type's implicit ordering rules, restricted to ids present in {@code view}. */
+    public static Set<String> dependencies(ResourceView r, StackView view, TypeRegistry types) {
+        Set<String> out = new TreeSet<>(explicit(r));
+        Optional<ResourceType> t = types.find(r.type());
+        t.ifPresent(type -> out.addAll(type.implicitDependencies(r, view)));
+        out.removeIf(id -> id.equals(r.id()) || view.get(id).isEmpty());
+        return out;
+    }
+
+    public static StackView view(Collection<ResourceView> resources) {
+        Map<String, ResourceView> byId = new LinkedHashMap<>();
+        for (ResourceView r : resources) byId.put(r.id(), r);
+        return new StackView() {
+            @Override
+            public Optional<ResourceView> get(String id) {
+                return Optional.ofNullable(byId.get(id));
+            }
+
+            @Override
+            public Collection<ResourceView> all() {
+                return byId.values();
+            }
+        };
+    }
+}

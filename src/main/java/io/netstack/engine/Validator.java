@@ -1,0 +1,340 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.Schema;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.spi.Validation;
+import io.netstack.stack.Cidr;
+import io.netstack.stack.Location;
+import io.netstack.stack.Reference;
+import io.netstack.stack.ResourceBlock;
+import io.netstack.stack.StackError;
+import io.netstack.stack.StackException;
+import io.netstack.stack.StackFile;
+import io.netstack.stack.StackLoader;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything that can be known wrong before any AWS call (DESIGN.md principle 6): each block
+ * against its type's schema, references (existence, target type, attributes, where env refs may
+ * go), the type's own checks (CIDR containment, overlaps, route targets), and cycles.
+ * All errors are collected and thrown at once as a {@link StackException}.
+ */
+public final class Validator {
+    private final TypeRegistry types;
+
+    public Validator(TypeRegistry types) {
+        this.types = types;
+    }
+
+    public record Result(List<StackError> warnings) {}
+
+    public Result validate(StackFile stack) {
+        List<StackError> errors = new ArrayList<>();
+        List<StackError> warnings = new ArrayList<>();
+        Validation v = new Validation() {
+            @Override public StackFile stack() { return stack; }
+
+            @Override
+            public void error(ResourceBlock block, String rel, String message) {
+                errors.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
+            }
+
+            @Override
+            public void warning(ResourceBlock block, String rel, String message) {
+                warnings.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
+            }
+
+            @Override
+            public Optional<ResourceBlock> target(JsonNode value) {
+                return ResourceView.refOf(value).map(id -> stack.resources().get(id));
+            }
+        };
+
+        for (ResourceBlock block : stack.resources().values()) {
+            Optional<ResourceType> type = types.find(block.type());
+            if (type.isEmpty()) {
+                errors.add(new StackError(stack.locate(block.pointer() + "/type"), block.id() + ": unknown resource type \"" + block.type() + "\" (known: " + String.join(", ", new TreeSet<>(types.all().stream().map(ResourceType::name).toList())) + ")"));
+                continue;
+            }
+            int before = errors.size();
+            checkObject(stack, block, type.get().schema().properties(), block.properties(), "", errors, true);
+            if (errors.size() == before) type.get().validate(block, v);
+        }
+        for (Map.Entry<String, String> out : stack.outputs().entrySet()) {
+            String ptr = "/outputs/" + out.getKey();
+            try {
+                Optional<Reference> r = Reference.whole(out.getValue());
+                if (r.isEmpty()) {
+                    errors.add(new StackError(stack.locate(ptr), "output \"" + out.getKey() + "\" must be a reference like ${id} or ${id.attribute}"));
+                } else if (r.get().kind() == Reference.Kind.RESOURCE) {
+                    checkResourceRef(stack, r.get(), null, stack.locate(ptr), "output " + out.getKey(), errors);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new StackError(stack.locate(ptr), e.getMessage()));
+            }
+        }
+        if (errors.isEmpty()) findCycle(stack, errors);
+        if (!errors.isEmpty()) throw new StackException(errors);
+        return new Result(warnings);
+    }
+
+    private void checkObject(StackFile stack, ResourceBlock block, Map<String, Property> props, JsonNode obj, String rel, List<StackError> errors, boolean top) {
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!props.containsKey(k)) {
+                String where = top ? "type \"" + block.type() + "\"" : "\"" + rel.substring(rel.lastIndexOf('/') + 1) + "\"";
+                errors.add(new StackError(stack.locateKey(block.pointer() + rel + "/" + k),
+                        block.id() + ": unknown property \"" + k + "\" for " + where + suggestion(k, props.keySet())));
+            }
+        }
+        for (Property p : props.values()) {
+            JsonNode val = obj.get(p.name());
+            String pr = rel + "/" + p.name();
+            if (val == null || val.isNull()) {
+                if (p.required()) errors.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": missing required property \"" + (rel.isEmpty() ? "" : rel.substring(1).replace('/', '.') + ".") + p.name() + "\""));
+                continue;
+            }
+            checkValue(stack, block, p, val, pr, errors);
+        }
+    }
+
+    private void checkValue(StackFile stack, ResourceBlock block, Property p, JsonNode val, String rel, List<StackError> errors) {
+        Location loc = stack.locate(block.pointer() + rel);
+        String what = block.id() + ": " + rel.substring(1).replace('/', '.');
+        if (val.isTextual() && Reference.containsReference(val.asText()) && p.kind() != Property.Kind.REF) {
+            Optional<Reference> r;
+            try {
+                r = Reference.whole(val.asText());
+            } catch (IllegalArgumentException e) {
+                errors.add(new StackError(loc, what + ": " + e.getMessage()));
+                return;
+            }
+            if (r.isEmpty()) {
+                errors.add(new StackError(loc, what + ": a reference must be the whole value, like \"${id}\" (only ${var.…} can be embedded in text)"));
+                return;
+            }
+            checkReference(stack, block, p, r.get(), loc, what, errors);
+            return;
+        }
+        switch (p.kind()) {
+            case STRING -> {
+                if (!val.isTextual()) errors.add(new StackError(loc, what + ": must be a string, got " + kindOf(val)));
+                else if (!p.enumValues().isEmpty() && !p.enumValues().contains(val.asText()))
+                    errors.add(new StackError(loc, what + ": \"" + val.asText() + "\" is not one of " + String.join(", ", p.enumValues())));
+            }
+            case BOOLEAN -> {
+                if (!val.isBoolean()) errors.add(new StackError(loc, what + ": must be true or false, got " + kindOf(val)));
+            }
+            case INTEGER -> {
+                if (!val.isIntegralNumber()) errors.add(new StackError(loc, what + ": must be a whole number, got " + kindOf(val)));
+                else if (val.asLong() < p.min() || val.asLong() > p.max())
+                    errors.add(new StackError(loc, what + ": " + val.asLong() + " is outside " + p.min() + ".." + p.max()));
+            }
+            case CIDR -> {
+                if (!val.isTextual()) errors.add(new StackError(loc, what + ": must be a CIDR string, got " + kindOf(val)));
+                else try {
+                    Cidr.parse(val.asText());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new StackError(loc, what + ": " + e.getMessage()));
+                }
+            }
+            case REF -> {
+                if (!val.isTextual()) {
+                    errors.add(new StackError(loc, what + ": must be a reference \"${id}\" or an AWS id, got " + kindOf(val)));
+                    return;
+                }
+                Optional<Reference> r;
+                try {
+                    r = Reference.whole(val.asText());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new StackError(loc, what + ": " + e.getMessage()));
+                    return;
+                }
+                if (r.isPresent()) {
+                    checkReference(stack, block, p, r.get(), loc, what, errors);
+                } else if (!p.idPrefixes().isEmpty() && p.idPrefixes().stream().noneMatch(val.asText()::startsWith)) {
+                    errors.add(new StackError(loc, what + ": \"" + val.asText() + "\" is neither a reference ${id} nor an AWS id starting with " + String.join(" or ", p.idPrefixes())));
+                }
+            }
+            case LIST -> {
+                if (!val.isArray()) {
+                    errors.add(new StackError(loc, what + ": must be a list, got " + kindOf(val)));
+                    return;
+                }
+                for (int i = 0; i < val.size(); i++) checkValue(stack, block, p.item(), val.get(i), rel + "/" + i, errors);
+            }
+            case OBJECT -> {
+                if (!val.isObject()) {
+                    errors.add(new StackError(loc, what + ": must be an object, got " + kindOf(val)));
+                    return;
+                }
+                Map<String, Property> fields = new LinkedHashMap<>();
+                p.fields().forEach(f -> fields.put(f.name(), f));
+                checkObject(stack, block, fields, val, rel, errors, false);
+            }
+            case MAP -> {
+                if (!val.isObject()) {
+                    errors.add(new StackError(loc, what + ": must be an object of key → string, got " + kindOf(val)));
+                    return;
+                }
+                if (p.name().equals("tags")) {
+                    val.fields().forEachRemaining(e -> {
+                        String k = e.getKey();
+                        Location kl = stack.locateKey(block.pointer() + rel + "/" + k);
+                        if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:") || k.equals("Name"))
+                            errors.add(new StackError(kl, what + ": tag key \"" + k + "\" is reserved (netstack:*, aws:* and Name are set by netstack and AWS)"));
+                        else if (k.length() > StackLoader.MAX_TAG_KEY)
+                            errors.add(new StackError(kl, what + ": tag keys are at most " + StackLoader.MAX_TAG_KEY + " characters"));
+                    });
+                }
+                val.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual()) errors.add(new StackError(stack.locate(block.pointer() + rel + "/" + e.getKey()), what + "." + e.getKey() + ": must be a string"));
+                    else if (p.name().equals("tags") && e.getValue().asText().length() > StackLoader.MAX_TAG_VALUE)
+                        errors.add(new StackError(stack.locate(block.pointer() + rel + "/" + e.getKey()), what + "." + e.getKey() + ": tag values are at most " + StackLoader.MAX_TAG_VALUE + " characters"));
+                });
+            }
+            case JSON -> { }
+        }
+    }
+
+    private void checkReference(StackFile stack, ResourceBlock block, Property p, Reference r, Location loc, String what, List<StackError> errors) {
+        switch (r.kind()) {
+            case ENV -> {
+                if (!p.writeOnly()) errors.add(new StackError(loc, what + ": ${env." + r.target() + "} is only allowed in write-only properties (secrets), so values stay out of plans"));
+            }
+            case VARIABLE -> errors.add(new StackError(loc, what + ": unresolved variable " + r));
+            case STACK -> {
+                if (p.kind() == Property.Kind.REF && r.attribute() != null)
+                    errors.add(new StackError(loc, what + ": expects the resource's id, not an attribute: use ${stack:" + r.stack() + "/" + r.target() + "}"));
+            }
+            case RESOURCE -> {
+                if (!checkResourceRef(stack, r, block.id(), loc, what, errors)) return;
+                ResourceBlock target = stack.resources().get(r.target());
+                if (p.kind() == Property.Kind.REF) {
+                    if (r.attribute() != null) {
+                        errors.add(new StackError(loc, what + ": expects the resource's id, not an attribute: use ${" + r.target() + "}"));
+                    } else if (!p.refTypes().isEmpty() && !p.refTypes().contains(target.type())) {
+                        errors.add(new StackError(loc, what + ": ${" + r.target() + "} is a " + target.type() + ", expected " + String.join(" or ", p.refTypes())));
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean checkResourceRef(StackFile stack, Reference r, String self, Location loc, String what, List<StackError> errors) {
+        ResourceBlock target = stack.resources().get(r.target());
+        if (target == null) {
+            errors.add(new StackError(loc, what + ": unknown reference ${" + r.target() + "}: no resource \"" + r.target() + "\" in this stack" + suggestion(r.target(), stack.resources().keySet())));
+            return false;
+        }
+        if (r.target().equals(self)) {
+            errors.add(new StackError(loc, what + ": a resource cannot reference itself"));
+            return false;
+        }
+        if (r.attribute() != null) {
+            Optional<ResourceType> tt = types.find(target.type());
+            if (tt.isPresent()) {
+                Schema s = tt.get().schema();
+                if (!r.attribute().equals("id") && !s.attributes().contains(r.attribute())) {
+                    errors.add(new StackError(loc, what + ": " + target.type() + " has no attribute \"" + r.attribute() + "\"" + (s.attributes().isEmpty() ? "" : " (it has " + String.join(", ", s.attributes()) + ")")));
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void findCycle(StackFile stack, List<StackError> errors) {
+        List<ResourceView> views = new ArrayList<>();
+        stack.resources().values().forEach(b -> views.add(new ResourceView(b.id(), b.type(), b.properties())));
+        StackView view = References.view(views);
+        Map<String, Set<String>> deps = new HashMap<>();
+        for (ResourceView r : views) deps.put(r.id(), References.dependencies(r, view, types));
+        Set<String> done = new HashSet<>();
+        for (ResourceView start : views) {
+            Deque<String> path = new ArrayDeque<>();
+            List<String> cycle = dfs(start.id(), deps, done, new HashSet<>(), path);
+            if (cycle != null) {
+                ResourceBlock b = stack.resources().get(cycle.get(0));
+                errors.add(new StackError(stack.locate(b.pointer()), "reference cycle: " + String.join(" → ", cycle)));
+                return;
+            }
+        }
+    }
+
+    private List<String> dfs(String id, Map<String, Set<String>> deps, Set<String> done, Set<String> onPath, Deque<String> path) {
+        if (done.contains(id)) return null;
+        if (onPath.contains(id)) {
+            List<String> cycle = new ArrayList<>();
+            boolean in = false;
+            for (Iterator<String> it = path.descendingIterator(); it.hasNext(); ) {
+                String s = it.next();
+                if (s.equals(id)) in = true;
+                if (in) cycle.add(s);
+            }
+            cycle.add(id);
+            return cycle;
+        }
+        onPath.add(id);
+        path.push(id);
+        for (String d : deps.getOrDefault(id, Set.of())) {
+            List<String> c = dfs(d, deps, done, onPath, path);
+            if (c != null) return c;
+        }
+        path.pop();
+        onPath.remove(id);
+        done.add(id);
+        return null;
+    }
+
+    private static String kindOf(JsonNode v) {
+        if (v.isTextual()) return "a string";
+        if (v.isNumber()) return "a number";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isArray()) return "a list";
+        if (v.isObject()) return "an object";
+        return v.getNodeType().toString().toLowerCase();
+    }
+
+    static String suggestion(String word, Set<String> known) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(word.toLowerCase(), k.toLowerCase());
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(2, word.length() / 3) ? " (did you mean \"" + best + "\"?)" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+}

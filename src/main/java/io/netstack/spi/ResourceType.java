@@ -1,0 +1,55 @@
+package io.netstack.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.stack.ResourceBlock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One AWS resource type (CloudFormation resource-provider contract, adapted):
+ *
+ * <ul>
+ *   <li>{@link #list}: every live object of the type owned by the stack, from one paginated,
+ *       tag-filtered Describe (tags re-checked client-side), deleted objects dropped, in the
+ *       canonical shape. Read after create equals the input.</li>
+ *   <li>{@link #create}: tags at creation, deterministic ClientToken where the API takes one,
+ *       waits until usable, returns the live object. Fails with AWS's own failure message.</li>
+ *   <li>{@link #update}: only updatable properties; fails NotFound rather than recreate.</li>
+ *   <li>{@link #delete}: NotFound is success; retries DependencyViolation under a named timeout;
+ *       waits until gone.</li>
+ * </ul>
+ */
+public interface ResourceType {
+    /** The {@code type} string in stack files. */
+    String name();
+
+    Schema schema();
+
+    /**
+     * Canonical form of a property set, applied to desired and live alike (e.g. protocol "-1" →
+     * "all", port "0-65535" → "all"). Defaults and set ordering are done by the engine.
+     */
+    default ObjectNode normalize(ObjectNode properties) {
+        return properties;
+    }
+
+    /** Checks beyond the schema (CIDR containment, overlaps, route target kinds). */
+    default void validate(ResourceBlock block, Validation v) {}
+
+    /**
+     * AWS's hidden ordering rules for this type, as logical ids this resource must come after
+     * (and, on destroy, be removed before). Explicit references are added by the engine.
+     */
+    default Set<String> implicitDependencies(ResourceView self, StackView stack) {
+        return Set.of();
+    }
+
+    List<LiveResource> list(TypeContext ctx);
+
+    LiveResource create(TypeContext ctx, ResourceSpec spec);
+
+    /** @param changed the top-level properties whose values differ */
+    LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed);
+
+    void delete(TypeContext ctx, LiveResource live);
+}

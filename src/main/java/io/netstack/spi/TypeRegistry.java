@@ -1,0 +1,16 @@
+package io.netstack.spi;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** The resource types a provider offers. */
+public interface TypeRegistry {
+    Optional<ResourceType> find(String name);
+
+    Collection<ResourceType> all();
+
+    /** Finds a resource owned by another stack, for {@code ${stack:other/id}}; empty if there is none. */
+    default Optional<LiveResource> findInStack(String stack, String id) {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,128 @@
+package io.netstack.stack;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A JSON document together with the line and column of every node, keyed by JSON Pointer.
+ * Jackson's tree model drops locations, so the tree is built here from the streaming parser.
+ * Duplicate keys are an error (Jackson would silently keep the last one).
+ */
+public final class LocatedJson {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    private final String file;
+    private final JsonNode root;
+    private final Map<String, Location> locations;
+
+    private LocatedJson(String file, JsonNode root, Map<String, Location> locations) {
+        this.file = file;
+        this.root = root;
+        this.locations = locations;
+    }
+
+    public static LocatedJson parse(String file, String text) {
+        Map<String, Location> locs = new HashMap<>();
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) throw new StackException(new Location(file, 1, 1), "empty file: expected a JSON object");
+            JsonNode root = read(file, p, "", locs);
+            JsonToken extra = p.nextToken();
+            if (extra != null) {
+                throw new StackException(loc(file, p.currentTokenLocation()), "unexpected content after the end of the JSON document");
+            }
+            return new LocatedJson(file, root, locs);
+        } catch (JsonParseException e) {
+            JsonLocation l = e.getLocation();
+            String msg = e.getOriginalMessage();
+            int cut = msg.indexOf('\n');
+            if (cut > 0) msg = msg.substring(0, cut);
+            throw new StackException(loc(file, l), "invalid JSON: " + msg);
+        } catch (IOException e) {
+            throw new StackException(new Location(file, 1, 1), "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode read(String file, JsonParser p, String ptr, Map<String, Location> locs) throws IOException {
+        locs.put(ptr, loc(file, p.currentTokenLocation()));
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    String child = ptr + "/" + escape(name);
+                    Location keyLoc = loc(file, p.currentTokenLocation());
+                    if (o.has(name)) throw new StackException(keyLoc, "duplicate key \"" + name + "\"");
+                    locs.put(child + "#key", keyLoc);
+                    p.nextToken();
+                    o.set(name, read(file, p, child, locs));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    a.add(read(file, p, ptr + "/" + i++, locs));
+                }
+                return a;
+            }
+            case VALUE_STRING -> { return f.textNode(p.getText()); }
+            case VALUE_NUMBER_INT -> { return f.numberNode(p.getLongValue()); }
+            case VALUE_NUMBER_FLOAT -> { return f.numberNode(p.getDecimalValue()); }
+            case VALUE_TRUE -> { return f.booleanNode(true); }
+            case VALUE_FALSE -> { return f.booleanNode(false); }
+            case VALUE_NULL -> { return f.nullNode(); }
+            default -> throw new StackException(loc(file, p.currentTokenLocation()), "unexpected token " + p.currentToken());
+        }
+    }
+
+    private static Location loc(String file, JsonLocation l) {
+        if (l == null) return new Location(file, 1, 1);
+        return new Location(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+    }
+
+    public static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public JsonNode root() {
+        return root;
+    }
+
+    /** Location of the value at {@code pointer}, or of its nearest located ancestor. */
+    public Location at(String pointer) {
+        String p = pointer;
+        while (true) {
+            Location l = locations.get(p);
+            if (l != null) return l;
+            if (p.isEmpty()) return new Location(file, 1, 1);
+            int cut = p.lastIndexOf('/');
+            p = cut <= 0 ? "" : p.substring(0, cut);
+        }
+    }
+
+    /** Location of the key that names the value at {@code pointer} (better for "unknown key" errors). */
+    public Location keyAt(String pointer) {
+        Location l = locations.get(pointer + "#key");
+        return l != null ? l : at(pointer);
+    }
+}
