@@ -1,2 +1,75 @@
 package io.netstack.cli;
-public class Main { public static void main(String[] a) {} }
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.netstack.engine.PlanException;
+import io.netstack.spi.AwsFailure;
+import io.netstack.stack.StackError;
+import io.netstack.stack.StackException;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Entry point: parse, run, map the outcome to an exit code. The only place that exits. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, Console.system()));
+    }
+
+    /** Runs one command with the given console; returns the exit code (tests call this in-process). */
+    public static int run(String[] args, Console console) {
+        boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
+        configureLogging(verbose);
+        CommandLine cl = new CommandLine(new NetstackCommand(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K k = CommandLine.defaultFactory().create(cls);
+                if (k instanceof BaseCommand b) b.console = console;
+                return k;
+            }
+        });
+        cl.setOut(new java.io.PrintWriter(console.out(), true));
+        cl.setErr(new java.io.PrintWriter(console.err(), true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            console.err().println("error: " + ex.getMessage());
+            console.err().println("Try '" + ex.getCommandLine().getCommandName() + " --help'.");
+            return ExitCodes.INVALID_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, console, verbose));
+        return cl.execute(args);
+    }
+
+    static int handle(Exception ex, Console console, boolean verbose) {
+        if (ex instanceof StackException se) {
+            for (StackError e : se.errors()) console.err().println(e);
+            console.err().println(se.errors().size() == 1 ? "1 error; nothing was sent to AWS." : se.errors().size() + " errors; nothing was sent to AWS.");
+            return ExitCodes.INVALID_INPUT;
+        }
+        if (ex instanceof AwsFailure f) {
+            console.err().println("error: " + f.describe());
+        } else if (ex instanceof PlanException p) {
+            console.err().println("error: " + p.getMessage());
+        } else {
+            console.err().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (!verbose) console.err().println("(run with -v for details)");
+        }
+        if (verbose) ex.printStackTrace(console.err());
+        return ExitCodes.ERROR;
+    }
+
+    /**
+     * WARN by default; -v turns netstack's own logs to DEBUG. The AWS SDK stays at INFO even with
+     * -v: its DEBUG request logs could carry request bodies, and secrets are never logged.
+     */
+    static void configureLogging(boolean verbose) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)) return;
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.INFO : Level.WARN);
+        ctx.getLogger("io.netstack").setLevel(verbose ? Level.DEBUG : Level.WARN);
+        ctx.getLogger("software.amazon.awssdk").setLevel(verbose ? Level.INFO : Level.WARN);
+        ctx.getLogger("software.amazon.awssdk.request").setLevel(Level.INFO);
+        ctx.getLogger("software.amazon.awssdk.http").setLevel(Level.INFO);
+        ctx.getLogger("org.apache.http.wire").setLevel(Level.OFF);
+    }
+}

@@ -66,8 +66,26 @@ public final class ExecutionOrder {
                 }
             }
         }
+        // Late-bound references (security group rules naming groups created in this apply):
+        // the create goes without them; a follow-up update adds them once their targets exist.
+        for (ResourceView r : desiredViews) {
+            Step cr = create.get(r.id());
+            if (cr == null) continue;
+            Set<String> late = new java.util.TreeSet<>(References.lateDependencies(r, desired, types));
+            late.retainAll(create.keySet());
+            if (late.isEmpty()) continue;
+            Step lateStep = new Step(cr.change(), Step.Phase.UPDATE);
+            g.edge(cr, lateStep);
+            for (String d : late) g.edge(create.get(d), lateStep);
+        }
         for (ResourceView r : liveViews) {
-            Set<String> deps = References.dependencies(r, liveView, types);
+            Set<String> deps = new java.util.TreeSet<>(References.dependencies(r, liveView, types));
+            // Deleting what a late-bound property references goes better after the referrer is
+            // gone; for mutual references no order works, and the delete's retry resolves it.
+            for (String d : References.lateDependencies(r, liveView, types)) {
+                Step del = delete.get(r.id()), depDel = delete.get(d);
+                if (del != null && depDel != null && !g.hasPath(depDel, del)) g.edge(del, depDel);
+            }
             Step del = delete.get(r.id());
             for (String d : deps) {
                 Step depDel = delete.get(d);

@@ -134,14 +134,18 @@ public final class Executor {
         ResourceType type = types.find(c.type()).orElseThrow();
         switch (s.phase()) {
             case CREATE -> {
-                ResourceSpec spec = spec(ctx, c, type, current);
+                ResourceSpec spec = spec(ctx, c, type, current, true);
                 LiveResource live = type.create(ctx, spec);
                 current.put(c.id(), live);
             }
             case UPDATE -> {
                 LiveResource live = current.get(c.id());
-                ResourceSpec spec = spec(ctx, c, type, current);
+                ResourceSpec spec = spec(ctx, c, type, current, false);
                 Set<String> changed = new TreeSet<>();
+                if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
+                    // the follow-up update of late-bound properties after a create
+                    type.schema().properties().values().stream().filter(Property::lateBound).forEach(p -> changed.add(p.name()));
+                }
                 c.diffs().forEach(d -> changed.add(d.topLevel()));
                 LiveResource after = type.update(ctx, live, spec, changed);
                 if (after != null) current.put(c.id(), after);
@@ -154,11 +158,13 @@ public final class Executor {
     }
 
     /** Desired properties with every reference resolved against what exists now. */
-    ResourceSpec spec(TypeContext ctx, Change c, ResourceType type, Map<String, LiveResource> current) {
+    ResourceSpec spec(TypeContext ctx, Change c, ResourceType type, Map<String, LiveResource> current, boolean creating) {
         ObjectNode props = c.desired().deepCopy();
         for (Map.Entry<String, Property> e : type.schema().properties().entrySet()) {
             JsonNode v = props.get(e.getKey());
-            if (v != null) props.set(e.getKey(), resolve(c.id(), v, current, e.getValue().writeOnly()));
+            if (v == null) continue;
+            if (creating && e.getValue().lateBound()) v = withoutMissing(v, current);
+            props.set(e.getKey(), resolve(c.id(), v, current, e.getValue().writeOnly()));
         }
         Map<String, String> tags = new TreeMap<>();
         JsonNode t = props.get("tags");
@@ -166,6 +172,20 @@ public final class Executor {
         tags.putAll(Ownership.tags(ctx.stack(), c.id()));
         String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + Json.canonical(withoutSecrets(type, props)));
         return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40));
+    }
+
+    /** A late-bound value without the list elements that reference resources not created yet. */
+    private static JsonNode withoutMissing(JsonNode v, Map<String, LiveResource> current) {
+        if (!v.isArray()) return v;
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (JsonNode e : v) {
+            boolean[] missing = {false};
+            References.forEach(e, "", (p, ref) -> {
+                if (ref.kind() == Reference.Kind.RESOURCE && !current.containsKey(ref.target())) missing[0] = true;
+            });
+            if (!missing[0]) out.add(e);
+        }
+        return out;
     }
 
     private static ObjectNode withoutSecrets(ResourceType type, ObjectNode props) {

@@ -43,13 +43,37 @@ public final class References {
         return out;
     }
 
-    /** Explicit references plus the type's implicit ordering rules, restricted to ids present in {@code view}. */
+    /**
+     * What {@code r} must come after: explicit references (except inside late-bound properties)
+     * plus the type's implicit ordering rules, restricted to ids present in {@code view}.
+     */
     public static Set<String> dependencies(ResourceView r, StackView view, TypeRegistry types) {
-        Set<String> out = new TreeSet<>(explicit(r));
         Optional<ResourceType> t = types.find(r.type());
+        Set<String> out = new TreeSet<>();
+        forEach(r.properties(), "", (p, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && !lateBound(t, p)) out.add(ref.target());
+        });
         t.ifPresent(type -> out.addAll(type.implicitDependencies(r, view)));
         out.removeIf(id -> id.equals(r.id()) || view.get(id).isEmpty());
         return out;
+    }
+
+    /** References inside late-bound properties (they order a follow-up update, not the create). */
+    public static Set<String> lateDependencies(ResourceView r, StackView view, TypeRegistry types) {
+        Optional<ResourceType> t = types.find(r.type());
+        Set<String> out = new TreeSet<>();
+        forEach(r.properties(), "", (p, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && lateBound(t, p)) out.add(ref.target());
+        });
+        out.removeIf(id -> id.equals(r.id()) || view.get(id).isEmpty());
+        return out;
+    }
+
+    static boolean lateBound(Optional<ResourceType> t, String pointer) {
+        if (t.isEmpty() || pointer.length() < 2) return false;
+        String top = pointer.substring(1).split("/")[0];
+        var p = t.get().schema().property(top);
+        return p != null && p.lateBound();
     }
 
     public static StackView view(Collection<ResourceView> resources) {

@@ -18,6 +18,10 @@ import java.util.List;
  *   <li>{@code refTypes}: for {@link Kind#REF}, the resource types it may point at (empty = any);
  *       a literal AWS id with one of {@code idPrefixes} is accepted too.</li>
  *   <li>{@code ordered}: for {@link Kind#LIST}, whether order matters (otherwise compared as a set).</li>
+ *   <li>{@code lateBound}: references inside do not order creation; elements naming resources
+ *       that do not exist yet are left out of the create and added by a follow-up update once
+ *       they exist. This is how mutually referencing security groups are created empty and get
+ *       their rules after (DESIGN.md principle 5).</li>
  * </ul>
  */
 public record Property(
@@ -33,6 +37,7 @@ public record Property(
         List<Property> fields,
         Property item,
         boolean ordered,
+        boolean lateBound,
         long min,
         long max,
         String description) {
@@ -75,7 +80,7 @@ public record Property(
     public static final class Builder {
         private final String name;
         private final Kind kind;
-        private boolean required, createOnly, writeOnly, ordered;
+        private boolean required, createOnly, writeOnly, ordered, lateBound;
         private JsonNode defaultValue;
         private List<String> refTypes = List.of(), idPrefixes = List.of(), enumValues = List.of();
         private List<Property> fields;
@@ -92,6 +97,7 @@ public record Property(
         public Builder createOnly() { createOnly = true; return this; }
         public Builder writeOnly() { writeOnly = true; return this; }
         public Builder ordered() { ordered = true; return this; }
+        public Builder lateBound() { lateBound = true; return this; }
         public Builder range(long lo, long hi) { min = lo; max = hi; return this; }
         public Builder oneOf(String... values) { enumValues = List.of(values); return this; }
         public Builder describe(String d) { description = d; return this; }
@@ -103,7 +109,7 @@ public record Property(
 
         public Property build() {
             return new Property(name, kind, required, createOnly, writeOnly, defaultValue, refTypes, idPrefixes,
-                    enumValues, fields, item, ordered, min, max, description);
+                    enumValues, fields, item, ordered, lateBound, min, max, description);
         }
     }
 }

@@ -1,0 +1,102 @@
+package io.netstack.api;
+
+import io.netstack.engine.ApplyResult;
+import io.netstack.engine.EngineContext;
+import io.netstack.engine.ExecutionListener;
+import io.netstack.engine.Executor;
+import io.netstack.engine.LiveState;
+import io.netstack.engine.Plan;
+import io.netstack.engine.Planner;
+import io.netstack.engine.Validator;
+import io.netstack.provider.AwsProvider;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.AwsSettings;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Progress;
+import io.netstack.spi.Sleeper;
+import io.netstack.stack.Reference;
+import io.netstack.stack.StackFile;
+import io.netstack.stack.StackLoader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One netstack session against one AWS API: load and validate stack files, plan, apply, read
+ * outputs. Holds one {@link AwsSession} per region (created on first use).
+ */
+public final class Netstack implements AutoCloseable {
+    private final AwsSettings settings;
+    private final Map<String, AwsProvider> providers = new ConcurrentHashMap<>();
+    private final Sleeper sleeper;
+    private final double delayScale;
+
+    public Netstack(AwsSettings settings) {
+        this(settings, Sleeper.SYSTEM, 1.0);
+    }
+
+    /** {@code delayScale} < 1 shortens waits and retry delays (tests against a local API). */
+    public Netstack(AwsSettings settings, Sleeper sleeper, double delayScale) {
+        this.settings = settings;
+        this.sleeper = sleeper;
+        this.delayScale = delayScale;
+    }
+
+    public static Netstack forEndpoint(URI endpoint) {
+        return new Netstack(AwsSettings.of(null, endpoint));
+    }
+
+    public StackFile load(Path file, Map<String, String> vars) {
+        return StackLoader.load(file, vars);
+    }
+
+    /** Validates against every type's schema and rules; throws StackException, returns warnings. */
+    public Validator.Result validate(StackFile stack) {
+        return new Validator(provider(stack.region())).validate(stack);
+    }
+
+    public AwsProvider provider(String region) {
+        String r = region == null ? "us-east-1" : region;
+        return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x))));
+    }
+
+    public EngineContext context(StackFile stack, Progress progress) {
+        return EngineContext.of(stack.name(), stack.region(), progress, sleeper, delayScale);
+    }
+
+    public LiveState read(StackFile stack) {
+        return LiveState.read(provider(stack.region()), context(stack, Progress.NONE));
+    }
+
+    public Plan plan(StackFile stack, boolean destroy) {
+        return new Planner(provider(stack.region())).plan(stack, read(stack), destroy);
+    }
+
+    public ApplyResult apply(StackFile stack, Plan plan, int parallelism, ExecutionListener listener, AtomicBoolean stop) {
+        return new Executor(provider(stack.region()), parallelism).apply(plan, context(stack, listener), listener, stop);
+    }
+
+    /** Output name → value, from the given live resources (e.g. an apply's result) or a fresh read. */
+    public Map<String, String> outputs(StackFile stack, Map<String, LiveResource> live) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : stack.outputs().entrySet()) {
+            Optional<Reference> r = Reference.whole(e.getValue());
+            String value = null;
+            if (r.isPresent() && r.get().kind() == Reference.Kind.RESOURCE) {
+                LiveResource l = live.get(r.get().target());
+                if (l != null) value = r.get().attribute() == null || r.get().attribute().equals("id") ? l.awsId() : l.attributes().get(r.get().attribute());
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        providers.values().forEach(p -> p.session().close());
+    }
+}

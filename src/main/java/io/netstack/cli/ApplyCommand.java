@@ -1,0 +1,55 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.engine.Plan;
+import io.netstack.engine.PlanFile;
+import io.netstack.engine.PlanJson;
+import io.netstack.stack.StackFile;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "apply", description = "Make AWS match the stack file (or apply a plan saved with plan -o).")
+class ApplyCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
+    boolean autoApprove;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
+    Integer parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallelism != null && parallelism < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--parallelism must be at least 1");
+        try (Netstack ns = netstack()) {
+            PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
+            StackArgs args = stack;
+            if (saved != null) {
+                args = new StackArgs();
+                args.file = Path.of(saved.stackFile());
+                args.vars = saved.variables();
+            }
+            StackFile s = loadAndValidate(ns, args);
+            Plan plan = ns.plan(s, saved != null && saved.destroy());
+            if (saved != null) {
+                String stale = saved.staleReason(plan);
+                if (stale != null) {
+                    console.err().println("error: the saved plan " + stack.file + " is stale: " + stale + ". Run `netstack plan` again.");
+                    return ExitCodes.ERROR;
+                }
+            }
+            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
+            else PlanRenderer.text(plan, console.out());
+            if (!plan.hasChanges()) {
+                ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
+                return ExitCodes.OK;
+            }
+            if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+            return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism));
+        }
+    }
+}

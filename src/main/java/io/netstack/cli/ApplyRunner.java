@@ -1,0 +1,101 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.ApplyResult;
+import io.netstack.engine.Executor;
+import io.netstack.engine.Plan;
+import io.netstack.engine.Step;
+import io.netstack.stack.StackFile;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Shared by apply and destroy: confirm, execute with progress, report. SIGINT/SIGTERM set the stop
+ * flag: no new change starts, in-flight ones finish, and the report says what is left.
+ */
+final class ApplyRunner {
+    /** How long a shutdown hook holds the JVM for in-flight changes to finish after SIGINT/SIGTERM. */
+    static final long SHUTDOWN_GRACE_MINUTES = 30;
+
+    private ApplyRunner() {}
+
+    static boolean confirm(BaseCommand cmd, String question, boolean autoApprove) {
+        if (autoApprove) return true;
+        if (!cmd.console.interactive()) {
+            cmd.console.err().println("error: refusing to change AWS without confirmation: there is no terminal to ask. Pass --auto-approve, or apply a saved plan.");
+            return false;
+        }
+        cmd.console.out().print(question + " Only 'yes' is accepted: ");
+        cmd.console.out().flush();
+        try {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if ("yes".equals(line == null ? null : line.trim())) return true;
+        } catch (java.io.IOException ignored) {
+            // treated as "no"
+        }
+        cmd.console.out().println("Cancelled; nothing was changed.");
+        return false;
+    }
+
+    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism) {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            if (finished.getCount() == 0) return;
+            stop.set(true);
+            cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+            try {
+                finished.await(SHUTDOWN_GRACE_MINUTES, TimeUnit.MINUTES);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "netstack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ApplyResult r;
+        long t0 = System.nanoTime();
+        try {
+            r = ns.apply(stack, plan, parallelism, new ProgressPrinter(cmd.human()), stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        var out = cmd.human();
+        if (r.success()) {
+            out.printf(java.util.Locale.ROOT, "%s complete: %d changes in %.1fs.%n", plan.destroy() ? "Destroy" : "Apply", r.done().size(), secs);
+            if (!plan.destroy()) printOutputs(cmd, ns.outputs(stack, r.resources()));
+            return ExitCodes.OK;
+        }
+        out.println();
+        out.printf("%s %s: %d done, %d failed, %d not started.%n", plan.destroy() ? "Destroy" : "Apply",
+                r.interrupted() ? "stopped" : "failed", r.done().size(), r.failed().size(), r.notStarted().size());
+        for (Map.Entry<Step, Throwable> f : r.failed().entrySet()) {
+            out.println("  failed:      " + f.getKey().phase().name().toLowerCase() + " " + ProgressPrinter.label(f.getKey()) + ": " + ProgressPrinter.message(f.getValue()));
+            if (cmd.global.verbose) f.getValue().printStackTrace(cmd.console.err());
+        }
+        for (Step s : r.notStarted()) out.println("  not started: " + s.phase().name().toLowerCase() + " " + ProgressPrinter.label(s));
+        out.println("Run `netstack " + (plan.destroy() ? "destroy" : "apply") + "` again to continue: it plans from what now exists.");
+        if (!r.failed().isEmpty()) cmd.console.err().println("error: " + ProgressPrinter.message(r.failed().values().iterator().next()));
+        return ExitCodes.ERROR;
+    }
+
+    static void printOutputs(BaseCommand cmd, Map<String, String> outputs) {
+        if (outputs.isEmpty()) return;
+        var out = cmd.human();
+        out.println("Outputs:");
+        outputs.forEach((k, v) -> out.println("  " + k + " = " + (v == null ? "(unknown)" : v)));
+    }
+
+    static int parallelism(Integer p) {
+        return p == null ? Executor.DEFAULT_PARALLELISM : p;
+    }
+}

@@ -1,0 +1,35 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.engine.Plan;
+import io.netstack.engine.PlanJson;
+import io.netstack.stack.StackFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "destroy", description = "Delete every resource the stack owns (and nothing else).")
+class DestroyCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
+    boolean autoApprove;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
+    Integer parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Netstack ns = netstack()) {
+            StackFile s = loadAndValidate(ns, stack);
+            Plan plan = ns.plan(s, true);
+            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
+            else PlanRenderer.text(plan, console.out());
+            if (!plan.hasChanges()) return ExitCodes.OK;
+            if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+            return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism));
+        }
+    }
+}

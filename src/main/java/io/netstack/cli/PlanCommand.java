@@ -1,0 +1,47 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.engine.Plan;
+import io.netstack.engine.PlanFile;
+import io.netstack.engine.PlanJson;
+import io.netstack.stack.StackFile;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", description = "Show what apply would change (reads AWS, changes nothing).")
+class PlanCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Save the plan for a later `apply FILE`.")
+    Path out;
+
+    @Option(names = "--destroy", description = "Plan the destruction of the stack.")
+    boolean destroy;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes, 0 when there are none.")
+    boolean detailed;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Netstack ns = netstack()) {
+            StackFile s = loadAndValidate(ns, stack);
+            long t0 = System.nanoTime();
+            Plan plan = ns.plan(s, destroy);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
+            else {
+                PlanRenderer.text(plan, console.out());
+                console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");
+            }
+            if (out != null) {
+                PlanFile.of(plan, stack.file.toAbsolutePath().toString(), s.variableValues()).write(out);
+                human().println("Saved the plan to " + out + "; apply it with: netstack apply " + out);
+            }
+            return detailed && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.stack.StackFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "validate", description = "Check a stack file without calling AWS.")
+class ValidateCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Override
+    public Integer call() {
+        try (Netstack ns = netstack()) {
+            StackFile s = loadAndValidate(ns, stack);
+            if (global.json) {
+                var o = Json.object();
+                o.put("file", s.file());
+                o.put("stack", s.name());
+                o.put("valid", true);
+                o.put("resources", s.resources().size());
+                console.out().println(o);
+            } else {
+                console.out().println(s.file() + ": valid (stack " + s.name() + ", " + s.resources().size() + " resources)");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.netstack.provider;
+
+import java.net.URI;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * How to reach AWS. {@code endpoint} (from {@code --endpoint-url} or {@code AWS_ENDPOINT_URL})
+ * points every client at one URL, which is how netstack talks to moto or LocalStack.
+ * {@code interceptors} let tests count or fake SDK calls through the real request path.
+ */
+public record AwsSettings(String region, URI endpoint, String profile, int maxAttempts, List<ExecutionInterceptor> interceptors) {
+    /**
+     * Attempts per call in the SDK's STANDARD retry mode (SDK default is 3). EC2 refills mutating
+     * buckets at 5/s; with throttling backoff of 1 s base / 20 s cap, 8 attempts ride out a burst of
+     * ~60 s of throttling before netstack's own retry (which also covers throttling) takes over.
+     */
+    public static final int DEFAULT_MAX_ATTEMPTS = 8;
+
+    public AwsSettings withRegion(String r) {
+        return new AwsSettings(r, endpoint, profile, maxAttempts, interceptors);
+    }
+
+    public static AwsSettings of(String region, URI endpoint) {
+        return new AwsSettings(region, endpoint, null, DEFAULT_MAX_ATTEMPTS, List.of());
+    }
+}

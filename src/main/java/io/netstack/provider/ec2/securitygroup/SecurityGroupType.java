@@ -1,0 +1,183 @@
+package io.netstack.provider.ec2.securitygroup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+
+/**
+ * {@code security-group}: rules inline (so a rule added by hand is drift). Rules are late-bound:
+ * groups that reference each other are created empty and get their rules once both exist.
+ * {@code egress} omitted means AWS's default for a new group: allow all IPv4 out.
+ * On delete, rules naming other groups are revoked first, so mutually referencing groups can go.
+ */
+public final class SecurityGroupType extends Ec2Type {
+    /** Terraform aws_security_group delete timeout: 15 m (ENIs of deleted endpoints/Lambda linger). */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(15);
+    /** Amazon VPC quotas: 60 inbound and 60 outbound rules per group, IPv4 and IPv6 counted apart. */
+    static final int MAX_RULES_PER_DIRECTION = 60;
+
+    private static final Schema SCHEMA = new Schema(true, List.of("arn", "name"),
+            Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
+            Property.string("name").createOnly().describe("group name; default <stack>-<id>"),
+            Property.string("description").createOnly().defaultValue("Managed by netstack"),
+            SecurityGroupRules.ruleSchema("ingress", "from").lateBound().defaultEmptyList(),
+            SecurityGroupRules.ruleSchema("egress", "to").lateBound().defaultValue(defaultEgress()));
+
+    public SecurityGroupType(AwsSession aws) {
+        super(aws);
+    }
+
+    static ArrayNode defaultEgress() {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        a.addObject().put("protocol", "all").put("ports", "all").put("to", "0.0.0.0/0");
+        return a;
+    }
+
+    @Override
+    public String name() {
+        return "security-group";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ObjectNode normalize(ObjectNode p) {
+        SecurityGroupRules.normalize(p, "ingress", "from");
+        SecurityGroupRules.normalize(p, "egress", "to");
+        return p;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        SecurityGroupRules.validate(b, v, "/ingress", b.properties().get("ingress"), "from");
+        SecurityGroupRules.validate(b, v, "/egress", b.properties().get("egress"), "to");
+        String name = b.properties().path("name").asText(null);
+        if (name != null) {
+            if (name.startsWith("sg-")) v.error(b, "/name", "a group name cannot start with sg- (AWS reserves it)");
+            if (name.equalsIgnoreCase("default")) v.error(b, "/name", "\"default\" is the VPC's own group: manage it with the vpc's defaultSecurityGroup");
+            if (name.length() > 255) v.error(b, "/name", "group names are at most 255 characters");
+        }
+        for (String dir : List.of("ingress", "egress")) {
+            JsonNode rules = b.properties().get(dir);
+            if (rules == null) continue;
+            String peer = dir.equals("ingress") ? "from" : "to";
+            long v6 = 0, v4 = 0;
+            for (JsonNode r : rules) if (r.path(peer).asText().contains(":")) v6++; else v4++;
+            if (v4 > MAX_RULES_PER_DIRECTION || v6 > MAX_RULES_PER_DIRECTION) {
+                v.warning(b, "/" + dir, "more than " + MAX_RULES_PER_DIRECTION + " " + dir + " rules of one IP family exceeds the default quota");
+            }
+        }
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(filters)).securityGroups().forEach(g ->
+                Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
+        return out;
+    }
+
+    private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("vpc", g.vpcId());
+        p.put("name", g.groupName());
+        p.put("description", g.description());
+        p.set("ingress", SecurityGroupRules.fromAws(g.ipPermissions(), "from"));
+        p.set("egress", SecurityGroupRules.fromAws(g.ipPermissionsEgress(), "to"));
+        p.set("tags", Ec2Tags.userTags(g.tags()));
+        return new LiveResource(id, name(), g.groupId(), p, Map.of(
+                "arn", "arn:aws:ec2:" + ctx.region() + ":" + g.ownerId() + ":security-group/" + g.groupId(),
+                "name", g.groupName()));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String groupId) {
+        return readBack(ctx, id, groupId, () -> find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups())
+                .orElse(List.of()).stream().map(g -> translate(ctx, id, g)).toList());
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        String name = spec.text("name") != null ? spec.text("name") : ctx.stack() + "-" + id;
+        String groupId = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
+                .vpcId(spec.text("vpc")).groupName(name).description(spec.text("description"))
+                .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags())))).groupId();
+        LiveResource live = readOne(ctx, id, groupId);
+        return update(ctx, live, spec, Set.of("ingress", "egress"));
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id(), groupId = live.awsId();
+        boolean touched = false;
+        for (String dir : List.of("ingress", "egress")) {
+            if (!changed.contains(dir)) continue;
+            String peer = dir.equals("ingress") ? "from" : "to";
+            var delta = SecurityGroupRules.delta(spec.properties().get(dir), live.properties().get(dir), peer);
+            if (delta.isEmpty()) continue;
+            ctx.retrying(id, dir, Set.of(io.netstack.spi.ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
+                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), delta, peer);
+                return null;
+            });
+            touched = true;
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, groupId, live.properties().get("tags"), spec.properties().get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, groupId) : live;
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), groupId = live.awsId();
+        revokeGroupReferences(ctx, id, groupId);
+        delete(ctx, id, "DeleteSecurityGroup", DELETE_TIMEOUT, () -> ec2().deleteSecurityGroup(r -> r.groupId(groupId)));
+        ctx.waiter().until(id, "security group " + groupId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups())
+                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome("exists", null))
+                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+
+    /** Rules naming other groups block those groups' deletion: drop them from this group first. */
+    private void revokeGroupReferences(TypeContext ctx, String id, String groupId) {
+        var groups = find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups()).orElse(List.of());
+        for (SecurityGroup g : groups) {
+            List<IpPermission> in = g.ipPermissions().stream().filter(p -> !p.userIdGroupPairs().isEmpty())
+                    .map(p -> p.toBuilder().ipRanges(List.of()).ipv6Ranges(List.of()).prefixListIds(List.of()).build()).toList();
+            List<IpPermission> out = g.ipPermissionsEgress().stream().filter(p -> !p.userIdGroupPairs().isEmpty())
+                    .map(p -> p.toBuilder().ipRanges(List.of()).ipv6Ranges(List.of()).prefixListIds(List.of()).build()).toList();
+            if (!in.isEmpty()) find(id, "RevokeSecurityGroupIngress", () -> ec2().revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(in)));
+            if (!out.isEmpty()) find(id, "RevokeSecurityGroupEgress", () -> ec2().revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(out)));
+        }
+    }
+}

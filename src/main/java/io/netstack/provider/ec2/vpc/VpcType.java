@@ -1,0 +1,326 @@
+package io.netstack.provider.ec2.vpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.provider.ec2.securitygroup.SecurityGroupRules;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.Cidr;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Tenancy;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
+import software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation;
+import software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation;
+
+/**
+ * {@code vpc}: CIDR (create-only), secondary CIDRs, Amazon-provided IPv6 /56, DNS attributes,
+ * tenancy, and optionally the rules of the VPC's default security group.
+ *
+ * <p>Reads: one paginated DescribeVpcs for the stack, one DescribeSecurityGroups for all default
+ * groups, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
+ * returns enableDnsSupport/enableDnsHostnames nowhere else (aws-facts.md).
+ */
+public final class VpcType extends Ec2Type {
+    /** Terraform: aws_vpc create 20 m is for IPAM; plain VPCs are available within seconds. */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(5);
+    /** Terraform vpcDeletedTimeout is 5 m: ENIs of deleted NAT gateways/endpoints take minutes to go. */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** A CIDR (dis)association is normally immediate; Terraform waits up to 10 m for IPv6. */
+    static final Duration CIDR_ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
+    /** Amazon VPC quotas: 5 IPv4 CIDR blocks per VPC (adjustable), so 4 secondary. */
+    static final int MAX_SECONDARY_CIDRS = 4;
+
+    private static final Schema SCHEMA = new Schema(true,
+            List.of("defaultSecurityGroupId", "defaultRouteTableId", "defaultNetworkAclId", "ipv6Cidr", "arn"),
+            Property.cidr("cidr").required().createOnly().describe("primary IPv4 block, /16 to /28"),
+            Property.list("secondaryCidrs", Property.cidr("cidr")).defaultEmptyList(),
+            Property.bool("ipv6").defaultValue(false).describe("associate an Amazon-provided IPv6 /56"),
+            Property.bool("dnsSupport").defaultValue(true),
+            Property.bool("dnsHostnames").defaultValue(false),
+            Property.string("tenancy").createOnly().oneOf("default", "dedicated").defaultValue("default"),
+            Property.object("defaultSecurityGroup",
+                    SecurityGroupRules.ruleSchema("ingress", "from").defaultEmptyList(),
+                    SecurityGroupRules.ruleSchema("egress", "to").defaultEmptyList())
+                    .describe("manage the rules of the VPC's default security group; {} = no rules"));
+
+    public VpcType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "vpc";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ObjectNode normalize(ObjectNode p) {
+        JsonNode dsg = p.get("defaultSecurityGroup");
+        if (dsg != null && dsg.isObject()) {
+            SecurityGroupRules.normalize((ObjectNode) dsg, "ingress", "from");
+            SecurityGroupRules.normalize((ObjectNode) dsg, "egress", "to");
+        }
+        return p;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        Cidr primary = Cidr.parse(b.properties().get("cidr").asText());
+        if (primary.ipv6()) v.error(b, "/cidr", "the primary VPC block must be IPv4");
+        else if (primary.prefix() < 16 || primary.prefix() > 28) v.error(b, "/cidr", "a VPC block must be between /16 and /28, got /" + primary.prefix());
+        JsonNode sec = b.properties().get("secondaryCidrs");
+        if (sec != null) {
+            List<Cidr> all = new ArrayList<>(List.of(primary));
+            for (int i = 0; i < sec.size(); i++) {
+                Cidr c = Cidr.parse(sec.get(i).asText());
+                if (c.ipv6()) v.error(b, "/secondaryCidrs/" + i, "secondary blocks are IPv4 (use \"ipv6\": true for IPv6)");
+                else if (c.prefix() < 16 || c.prefix() > 28) v.error(b, "/secondaryCidrs/" + i, "a VPC block must be between /16 and /28");
+                for (Cidr o : all) if (o.overlaps(c)) v.error(b, "/secondaryCidrs/" + i, c + " overlaps " + o + " of the same VPC");
+                all.add(c);
+            }
+            if (sec.size() > MAX_SECONDARY_CIDRS) v.warning(b, "/secondaryCidrs", "more than " + MAX_SECONDARY_CIDRS + " secondary CIDRs exceeds the default quota of 5 IPv4 blocks per VPC");
+        }
+        JsonNode dsg = b.properties().get("defaultSecurityGroup");
+        if (dsg != null) {
+            SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/ingress", dsg.get("ingress"), "from");
+            SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/egress", dsg.get("egress"), "to");
+        }
+        if (b.properties().path("dnsHostnames").asBoolean(false) && !b.properties().path("dnsSupport").asBoolean(true)) {
+            v.error(b, "/dnsHostnames", "DNS hostnames need dnsSupport (AWS refuses enableDnsHostnames without enableDnsSupport)");
+        }
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<Vpc> vpcs = new ArrayList<>();
+        Map<String, String> ids = new LinkedHashMap<>();
+        DescribeVpcsRequest req = DescribeVpcsRequest.builder().filters(filters).build();
+        AwsCalls.run(resource, "DescribeVpcs", () -> ec2().describeVpcsPaginator(req).vpcs().forEach(vpc ->
+                Ec2Tags.ownedId(vpc.tags(), ctx.stack()).ifPresent(id -> {
+                    vpcs.add(vpc);
+                    ids.put(vpc.vpcId(), id);
+                })));
+        if (vpcs.isEmpty()) return List.of();
+        Map<String, SecurityGroup> defaults = new HashMap<>();
+        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("group-name", "default")))
+                .securityGroups().forEach(g -> defaults.put(g.vpcId(), g)));
+        Map<String, String> mainTables = new HashMap<>();
+        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("association.main", "true")))
+                .routeTables().forEach(t -> mainTables.put(t.vpcId(), t.routeTableId())));
+        Map<String, String> defaultAcls = new HashMap<>();
+        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("default", "true")))
+                .networkAcls().forEach(a -> defaultAcls.put(a.vpcId(), a.networkAclId())));
+        List<LiveResource> out = new ArrayList<>();
+        for (Vpc vpc : vpcs) {
+            String id = ids.get(vpc.vpcId());
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("cidr", vpc.cidrBlock());
+            ArrayNode sec = p.putArray("secondaryCidrs");
+            for (VpcCidrBlockAssociation a : vpc.cidrBlockAssociationSet()) {
+                String state = a.cidrBlockState() == null ? "associated" : a.cidrBlockState().stateAsString();
+                if (!a.cidrBlock().equals(vpc.cidrBlock()) && ("associated".equals(state) || "associating".equals(state))) sec.add(a.cidrBlock());
+            }
+            String ipv6 = ipv6Cidr(vpc);
+            p.put("ipv6", ipv6 != null);
+            p.put("dnsSupport", attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT));
+            p.put("dnsHostnames", attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES));
+            p.put("tenancy", vpc.instanceTenancyAsString());
+            SecurityGroup dsg = defaults.get(vpc.vpcId());
+            if (dsg != null) {
+                ObjectNode rules = p.putObject("defaultSecurityGroup");
+                rules.set("ingress", SecurityGroupRules.fromAws(dsg.ipPermissions(), "from"));
+                rules.set("egress", SecurityGroupRules.fromAws(dsg.ipPermissionsEgress(), "to"));
+            }
+            p.set("tags", Ec2Tags.userTags(vpc.tags()));
+            Map<String, String> attrs = new LinkedHashMap<>();
+            if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
+            if (mainTables.containsKey(vpc.vpcId())) attrs.put("defaultRouteTableId", mainTables.get(vpc.vpcId()));
+            if (defaultAcls.containsKey(vpc.vpcId())) attrs.put("defaultNetworkAclId", defaultAcls.get(vpc.vpcId()));
+            if (ipv6 != null) attrs.put("ipv6Cidr", ipv6);
+            attrs.put("arn", "arn:aws:ec2:" + ctx.region() + ":" + vpc.ownerId() + ":vpc/" + vpc.vpcId());
+            out.add(new LiveResource(id, name(), vpc.vpcId(), p, attrs));
+        }
+        return out;
+    }
+
+    /**
+     * The VPC's Amazon IPv6 block. moto returns a malformed association state to the Java SDK
+     * (moto-notes.md), so any association that is not explicitly disassociat(ing|ed) counts.
+     */
+    public static String ipv6Cidr(Vpc vpc) {
+        for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
+            String s = a.ipv6CidrBlockState() == null ? null : a.ipv6CidrBlockState().stateAsString();
+            if (s != null && s.startsWith("disassociat")) continue;
+            if (a.ipv6CidrBlock() != null && !a.ipv6CidrBlock().isEmpty()) return Cidr.canonical(a.ipv6CidrBlock());
+        }
+        return null;
+    }
+
+    private boolean attribute(String id, String vpcId, VpcAttributeName name) {
+        var r = AwsCalls.call(id, "DescribeVpcAttribute", () -> ec2().describeVpcAttribute(b -> b.vpcId(vpcId).attribute(name)));
+        AttributeBooleanValue v = name == VpcAttributeName.ENABLE_DNS_SUPPORT ? r.enableDnsSupport() : r.enableDnsHostnames();
+        return v != null && Boolean.TRUE.equals(v.value());
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String vpcId) {
+        return readBack(ctx, id, vpcId, () -> read(ctx, List.of(Ec2Tags.filter("vpc-id", vpcId)), id));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        Vpc vpc = AwsCalls.call(id, "CreateVpc", () -> ec2().createVpc(r -> r
+                .cidrBlock(spec.text("cidr"))
+                .instanceTenancy(Tenancy.fromValue(spec.text("tenancy")))
+                .amazonProvidedIpv6CidrBlock(spec.bool("ipv6", false))
+                .tagSpecifications(Ec2Tags.spec(ResourceType.VPC, spec.tags())))).vpc();
+        String vpcId = vpc.vpcId();
+        ctx.waiter().until(id, "VPC " + vpcId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of(), () ->
+                find(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs())
+                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
+                        .orElse(new Waiter.Outcome("not visible yet", null)));
+        LiveResource live = readOne(ctx, id, vpcId);
+        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup"));
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id();
+        String vpcId = live.awsId();
+        ObjectNode have = live.properties();
+        ObjectNode want = spec.properties();
+        boolean touched = false;
+        // enableDnsHostnames needs enableDnsSupport: turn support on first and off last.
+        boolean supportOn = want.path("dnsSupport").asBoolean(true), hostnamesOn = want.path("dnsHostnames").asBoolean(false);
+        if (changed.contains("dnsSupport") && supportOn != have.path("dnsSupport").asBoolean() && supportOn) {
+            setAttribute(ctx, id, vpcId, VpcAttributeName.ENABLE_DNS_SUPPORT, true);
+            touched = true;
+        }
+        if (changed.contains("dnsHostnames") && hostnamesOn != have.path("dnsHostnames").asBoolean()) {
+            setAttribute(ctx, id, vpcId, VpcAttributeName.ENABLE_DNS_HOSTNAMES, hostnamesOn);
+            touched = true;
+        }
+        if (changed.contains("dnsSupport") && supportOn != have.path("dnsSupport").asBoolean() && !supportOn) {
+            setAttribute(ctx, id, vpcId, VpcAttributeName.ENABLE_DNS_SUPPORT, false);
+            touched = true;
+        }
+        if (changed.contains("secondaryCidrs")) touched |= syncSecondary(ctx, id, vpcId, want.get("secondaryCidrs"), have.get("secondaryCidrs"));
+        if (changed.contains("ipv6") && want.path("ipv6").asBoolean(false) != have.path("ipv6").asBoolean(false)) {
+            syncIpv6(ctx, id, vpcId, want.path("ipv6").asBoolean(false));
+            touched = true;
+        }
+        JsonNode dsg = want.get("defaultSecurityGroup");
+        if (changed.contains("defaultSecurityGroup") && dsg != null && !dsg.isNull()) {
+            String groupId = live.attributes().get("defaultSecurityGroupId");
+            JsonNode haveRules = have.path("defaultSecurityGroup");
+            var in = SecurityGroupRules.delta(dsg.get("ingress"), haveRules.get("ingress"), "from");
+            var out = SecurityGroupRules.delta(dsg.get("egress"), haveRules.get("egress"), "to");
+            if (groupId != null && !(in.isEmpty() && out.isEmpty())) {
+                SecurityGroupRules.apply(ec2(), id, groupId, true, in, "from");
+                SecurityGroupRules.apply(ec2(), id, groupId, false, out, "to");
+                touched = true;
+            }
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, vpcId) : live;
+    }
+
+    private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {
+        AttributeBooleanValue v = AttributeBooleanValue.builder().value(value).build();
+        mutateRun(ctx, id, "ModifyVpcAttribute", () -> ec2().modifyVpcAttribute(r -> {
+            r.vpcId(vpcId);
+            if (name == VpcAttributeName.ENABLE_DNS_SUPPORT) r.enableDnsSupport(v);
+            else r.enableDnsHostnames(v);
+        }));
+    }
+
+    private boolean syncSecondary(TypeContext ctx, String id, String vpcId, JsonNode want, JsonNode have) {
+        Set<String> w = new HashSet<>(), h = new HashSet<>();
+        if (want != null) want.forEach(c -> w.add(Cidr.canonical(c.asText())));
+        if (have != null) have.forEach(c -> h.add(Cidr.canonical(c.asText())));
+        if (w.equals(h)) return false;
+        Vpc vpc = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+        for (VpcCidrBlockAssociation a : vpc.cidrBlockAssociationSet()) {
+            if (!a.cidrBlock().equals(vpc.cidrBlock()) && h.contains(Cidr.canonical(a.cidrBlock())) && !w.contains(Cidr.canonical(a.cidrBlock()))) {
+                AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
+            }
+        }
+        for (String c : w) {
+            if (!h.contains(c)) mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).cidrBlock(c)));
+        }
+        ctx.waiter().until(id, "secondary CIDRs of " + vpcId + " associated", CIDR_ASSOCIATION_TIMEOUT, Set.of("done"), Set.of("failed"), () -> {
+            Vpc now = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+            for (VpcCidrBlockAssociation a : now.cidrBlockAssociationSet()) {
+                String s = a.cidrBlockState() == null ? "associated" : a.cidrBlockState().stateAsString();
+                if ("failed".equals(s) && w.contains(Cidr.canonical(a.cidrBlock()))) return new Waiter.Outcome("failed", a.cidrBlockState().statusMessage());
+                if (s != null && s.endsWith("ing")) return new Waiter.Outcome(s, null);
+            }
+            return new Waiter.Outcome("done", null);
+        });
+        return true;
+    }
+
+    private void syncIpv6(TypeContext ctx, String id, String vpcId, boolean on) {
+        if (on) {
+            mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).amazonProvidedIpv6CidrBlock(true)));
+            ctx.waiter().until(id, "IPv6 block of " + vpcId + " associated", CIDR_ASSOCIATION_TIMEOUT, Set.of("yes"), Set.of(), () -> {
+                Vpc now = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+                return new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null);
+            });
+        } else {
+            Vpc vpc = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+            for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
+                AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
+            }
+        }
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), vpcId = live.awsId();
+        delete(ctx, id, "DeleteVpc", DELETE_TIMEOUT, () -> ec2().deleteVpc(r -> r.vpcId(vpcId)));
+        ctx.waiter().until(id, "VPC " + vpcId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                find(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs())
+                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
+                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+}
