@@ -69,7 +69,12 @@ public final class DependencyGraph<K extends Comparable<K>> {
                 if (n == 0) ready.add(d);
             }
         }
-        if (out.size() != after.size()) throw new IllegalStateException("dependency cycle among " + after.keySet().stream().filter(k -> !out.contains(k)).toList());
+        if (out.size() != after.size()) {
+            Set<K> placed = new java.util.HashSet<>(out);
+            List<K> cycle = after.keySet().stream().filter(k -> !placed.contains(k))
+                    .filter(k -> dependents(k).stream().anyMatch(d -> hasPath(d, k))).toList();
+            throw new IllegalStateException("dependency cycle among " + cycle);
+        }
         return out;
     }
 }

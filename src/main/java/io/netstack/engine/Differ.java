@@ -24,10 +24,29 @@ public final class Differ {
             if (p.writeOnly()) continue;
             JsonNode d = desired.get(p.name());
             if (d == null || d.isNull()) continue;
-            compare(p, p.name(), d, live.get(p.name()), p.createOnly(), out);
+            compare(p, p.name(), withoutWriteOnly(p, d), live.get(p.name()), p.createOnly(), out);
         }
         out.removeIf(x -> ignored(x.path(), ignore));
         return out;
+    }
+
+    /** Write-only fields are never read back, so they take no part in comparisons (nor in diffs shown). */
+    static JsonNode withoutWriteOnly(Property p, JsonNode v) {
+        if (v == null) return null;
+        if (p.kind() == Property.Kind.OBJECT && v.isObject() && p.fields() != null) {
+            ObjectNode o = ((ObjectNode) v).deepCopy();
+            for (Property f : p.fields()) {
+                if (f.writeOnly()) o.remove(f.name());
+                else if (o.has(f.name())) o.set(f.name(), withoutWriteOnly(f, o.get(f.name())));
+            }
+            return o;
+        }
+        if (p.kind() == Property.Kind.LIST && v.isArray() && p.item() != null) {
+            var a = Json.MAPPER.createArrayNode();
+            for (JsonNode e : v) a.add(withoutWriteOnly(p.item(), e));
+            return a;
+        }
+        return v;
     }
 
     static boolean ignored(String path, List<String> ignore) {

@@ -29,7 +29,16 @@ public record Cidr(boolean ipv6, BigInteger network, int prefix) {
         }
         BigInteger value;
         try {
-            value = new BigInteger(1, InetAddress.getByName(addr).getAddress());
+            byte[] raw = InetAddress.getByName(addr).getAddress();
+            if (v6 && raw.length == 4) {
+                // Java turns IPv4-mapped IPv6 (::ffff:a.b.c.d) into a plain IPv4 address; keep it IPv6.
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(raw, 0, mapped, 12, 4);
+                raw = mapped;
+            }
+            value = new BigInteger(1, raw);
         } catch (UnknownHostException | RuntimeException e) {
             throw new IllegalArgumentException("'" + s + "' is not a valid CIDR block");
         }
@@ -103,13 +112,15 @@ public record Cidr(boolean ipv6, BigInteger network, int prefix) {
         byte[] bytes = new byte[ipv6 ? 16 : 4];
         int copy = Math.min(raw.length, bytes.length);
         System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
-        try {
-            String host = InetAddress.getByAddress(bytes).getHostAddress();
-            if (ipv6) host = compressV6(host);
-            return host + "/" + prefix;
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        if (ipv6) {
+            StringBuilder full = new StringBuilder();
+            for (int i = 0; i < 16; i += 2) {
+                if (i > 0) full.append(':');
+                full.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)));
+            }
+            return compressV6(full.toString()) + "/" + prefix;
         }
+        return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff) + "/" + prefix;
     }
 
     /** RFC 5952 form: Java prints "2600:1f18:0:0:0:0:0:0", AWS prints "2600:1f18::". */

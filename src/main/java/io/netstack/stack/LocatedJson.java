@@ -2,7 +2,7 @@ package io.netstack.stack;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -45,7 +45,7 @@ public final class LocatedJson {
                 throw new StackException(loc(file, p.currentTokenLocation()), "unexpected content after the end of the JSON document");
             }
             return new LocatedJson(file, root, locs);
-        } catch (JsonParseException e) {
+        } catch (StreamReadException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage();
             int cut = msg.indexOf('\n');

@@ -20,6 +20,7 @@ public record Reference(Kind kind, String stack, String target, String attribute
     private static final Pattern WHOLE = Pattern.compile("^\\$\\{([^}]*)}$");
     public static final Pattern ANY = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern STACK = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Pattern ATTR = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
     /** The reference if {@code s} is exactly one {@code ${…}} expression. */
@@ -42,6 +43,7 @@ public record Reference(Kind kind, String stack, String target, String attribute
             int slash = rest.indexOf('/');
             if (slash <= 0) throw new IllegalArgumentException("cross-stack reference must be ${stack:<stack>/<id>}, got ${" + body + "}");
             String stack = rest.substring(0, slash);
+            if (!STACK.matcher(stack).matches()) throw new IllegalArgumentException("invalid reference ${" + body + "}: stack name '" + stack + "' must match [a-z][a-z0-9-]{0,39}");
             Reference r = parseResource(rest.substring(slash + 1), body);
             return new Reference(Kind.STACK, stack, r.target, r.attribute);
         }

@@ -1,0 +1,137 @@
+package io.netstack.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.TypeRegistry;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The JSON Schema of stack files (stacks/schema/netstack-stack.schema.json), generated from the
+ * registered types so that editors complete and check exactly what the validator accepts.
+ * A test fails when the committed file is out of date.
+ */
+public final class JsonSchemaGenerator {
+    private static final String REF_PATTERN = "^\\$\\{[^}]+\\}$";
+
+    private JsonSchemaGenerator() {}
+
+    public static ObjectNode generate(TypeRegistry types) {
+        ObjectNode root = Json.object();
+        root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        root.put("$id", "https://netstack.io/schema/netstack-stack.schema.json");
+        root.put("title", "netstack stack file (v1)");
+        root.put("type", "object");
+        root.put("additionalProperties", false);
+        ArrayNode req = root.putArray("required");
+        req.add("stack").add("region").add("resources");
+        ObjectNode props = root.putObject("properties");
+        props.putObject("$schema").put("type", "string");
+        props.putObject("stack").put("type", "string").put("pattern", "^[a-z][a-z0-9-]{0,39}$")
+                .put("description", "stack name; the value of the netstack:stack tag");
+        props.putObject("region").put("type", "string").put("description", "AWS region of every resource in the stack");
+        props.set("tags", tags("tags added to every taggable resource (netstack:*, aws:* and Name are reserved)"));
+        ObjectNode vars = props.putObject("variables").put("type", "object");
+        vars.put("description", "{name: {default?, description?}}; set with --var name=value; used as ${var.name}");
+        ObjectNode v = vars.putObject("additionalProperties").put("type", "object").put("additionalProperties", false);
+        ObjectNode vp = v.putObject("properties");
+        vp.putObject("default").putArray("type").add("string").add("number").add("boolean");
+        vp.putObject("description").put("type", "string");
+        ObjectNode outputs = props.putObject("outputs").put("type", "object").put("description", "name → ${id} or ${id.attribute}");
+        outputs.putObject("additionalProperties").put("type", "string").put("pattern", REF_PATTERN);
+        ObjectNode drift = props.putObject("driftIgnore").put("type", "array")
+                .put("description", "property paths \"<id>.<property>[.<key>]\" that plans and drift detection leave alone, for values other tools own");
+        drift.putObject("items").put("type", "string").put("pattern", "^[a-z][a-z0-9-]*\\..+$");
+
+        ObjectNode resources = props.putObject("resources").put("type", "object").put("description", "logical id → resource block");
+        resources.putObject("propertyNames").put("pattern", "^[a-z][a-z0-9-]{0,62}$");
+        ObjectNode one = resources.putObject("additionalProperties");
+        one.put("type", "object");
+        one.putArray("required").add("type");
+        ObjectNode typeEnum = one.putObject("properties").putObject("type");
+        ArrayNode names = typeEnum.putArray("enum");
+        ArrayNode allOf = one.putArray("allOf");
+        List<ResourceType> sorted = types.all().stream().sorted(Comparator.comparing(ResourceType::name)).toList();
+        for (ResourceType t : sorted) {
+            names.add(t.name());
+            ObjectNode cond = allOf.addObject();
+            cond.putObject("if").putObject("properties").putObject("type").put("const", t.name());
+            ObjectNode then = cond.putObject("then");
+            then.put("additionalProperties", false);
+            ObjectNode tp = then.putObject("properties");
+            tp.putObject("type").put("const", t.name());
+            ArrayNode required = Json.MAPPER.createArrayNode();
+            for (Property p : t.schema().properties().values()) {
+                tp.set(p.name(), property(p));
+                if (p.required()) required.add(p.name());
+            }
+            if (!required.isEmpty()) then.set("required", required);
+        }
+        return root;
+    }
+
+    private static ObjectNode tags(String description) {
+        ObjectNode o = Json.object().put("type", "object").put("description", description);
+        o.putObject("additionalProperties").put("type", "string").put("maxLength", 256);
+        o.putObject("propertyNames").put("maxLength", 128);
+        return o;
+    }
+
+    static ObjectNode property(Property p) {
+        ObjectNode o = Json.object();
+        StringBuilder d = new StringBuilder(p.description() == null ? "" : p.description());
+        if (p.createOnly()) d.append(d.length() > 0 ? " " : "").append("(create-only: a change replaces the resource)");
+        if (p.writeOnly()) d.append(d.length() > 0 ? " " : "").append("(write-only: never read back or printed; may use ${env.NAME})");
+        if (d.length() > 0) o.put("description", d.toString());
+        if (p.defaultValue() != null) o.set("default", p.defaultValue());
+        switch (p.kind()) {
+            case STRING -> {
+                o.put("type", "string");
+                if (!p.enumValues().isEmpty()) {
+                    ArrayNode any = o.putArray("anyOf");
+                    ArrayNode e = any.addObject().putArray("enum");
+                    p.enumValues().forEach(e::add);
+                    any.addObject().put("pattern", REF_PATTERN);
+                }
+            }
+            case BOOLEAN -> o.put("type", "boolean");
+            case INTEGER -> {
+                o.put("type", "integer");
+                if (p.min() != Long.MIN_VALUE) o.put("minimum", p.min());
+                if (p.max() != Long.MAX_VALUE) o.put("maximum", p.max());
+            }
+            case CIDR -> o.put("type", "string").put("pattern", "^[0-9a-fA-F:.]+/[0-9]{1,3}$|" + REF_PATTERN);
+            case REF -> {
+                o.put("type", "string");
+                StringBuilder pat = new StringBuilder(REF_PATTERN);
+                for (String prefix : p.idPrefixes()) pat.append("|^").append(prefix.replace("-", "\\-")).append(".+$");
+                o.put("pattern", pat.toString());
+                if (!p.refTypes().isEmpty()) o.put("x-netstack-ref", String.join("|", p.refTypes()));
+            }
+            case LIST -> {
+                o.put("type", "array");
+                o.set("items", property(p.item()));
+                if (!p.ordered()) o.put("x-netstack-set", true);
+            }
+            case OBJECT -> {
+                o.put("type", "object");
+                o.put("additionalProperties", false);
+                ObjectNode fp = o.putObject("properties");
+                ArrayNode req = Json.MAPPER.createArrayNode();
+                for (Property f : p.fields()) {
+                    fp.set(f.name(), property(f));
+                    if (f.required()) req.add(f.name());
+                }
+                if (!req.isEmpty()) o.set("required", req);
+            }
+            case MAP -> {
+                o.put("type", "object");
+                o.putObject("additionalProperties").put("type", "string");
+            }
+            case JSON -> { }
+        }
+        return o;
+    }
+}
