@@ -171,7 +171,9 @@ public final class Executor {
         if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
         tags.putAll(Ownership.tags(ctx.stack(), c.id()));
         String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + Json.canonical(withoutSecrets(type, props)));
-        return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40));
+        String secrets = Secrets.digest(ctx.stack(), c.id(), type, props);
+        if (secrets != null) tags.put(ResourceSpec.SECRETS_TAG, secrets);
+        return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40), secrets);
     }
 
     /** A late-bound value without the list elements that reference resources not created yet. */

@@ -31,9 +31,17 @@ public final class Planner {
     public static final String UNKNOWN = "(known after apply)";
 
     private final TypeRegistry types;
+    private final java.util.function.Function<String, String> env;
+    private final Map<String, Optional<LiveResource>> crossStack = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Planner(TypeRegistry types) {
+        this(types, System::getenv);
+    }
+
+    /** {@code env} resolves {@code ${env.NAME}} in write-only properties, only to compare digests. */
+    public Planner(TypeRegistry types, java.util.function.Function<String, String> env) {
         this.types = types;
+        this.env = env;
     }
 
     public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
@@ -76,6 +84,7 @@ public final class Planner {
             }
             ObjectNode liveProps = Normalizer.normalize(type, live.logical(l));
             List<PropertyDiff> diffs = new ArrayList<>(Differ.diff(type, comparable, liveProps, ignore.getOrDefault(id, List.of())));
+            secretsDiff(stack, id, type, desired, l).ifPresent(diffs::add);
             List<String> reasons = new ArrayList<>();
             boolean replace = false;
             for (PropertyDiff d : diffs) {
@@ -170,7 +179,7 @@ public final class Planner {
         if (ref.isEmpty()) return null;
         Reference r = ref.get();
         if (r.kind() == Reference.Kind.STACK) {
-            LiveResource other = types.findInStack(r.stack(), r.target()).orElseThrow(() -> new PlanException(
+            LiveResource other = crossStack.computeIfAbsent(r.stack() + "/" + r.target(), k -> types.findInStack(r.stack(), r.target())).orElseThrow(() -> new PlanException(
                     r + ": stack \"" + r.stack() + "\" has no resource \"" + r.target() + "\" in " + stack.region()
                             + " (no object tagged netstack:stack=" + r.stack() + ", netstack:id=" + r.target() + "); apply stack " + r.stack() + " first"));
             if (r.attribute() == null) return TextNode.valueOf(other.awsId());
@@ -186,6 +195,44 @@ public final class Planner {
             return a == null ? TextNode.valueOf(UNKNOWN) : TextNode.valueOf(a);
         }
         return null;
+    }
+
+    /**
+     * A changed write-only value, found by comparing salted digests (see {@link Secrets}): the
+     * diff names the property and never shows a value.
+     */
+    private Optional<PropertyDiff> secretsDiff(StackFile stack, String id, ResourceType type, ObjectNode desired, LiveResource live) {
+        List<Property> holders = Secrets.holders(type);
+        String liveDigest = live.attributes().get(io.netstack.spi.ResourceSpec.SECRETS_TAG);
+        if (holders.isEmpty() || liveDigest == null) return Optional.empty();
+        ObjectNode resolved = desired.deepCopy();
+        resolveEnv(id, resolved);
+        String want = Secrets.digest(stack.name(), id, type, resolved);
+        if (want == null || want.equals(liveDigest)) return Optional.empty();
+        Property p = holders.get(0);
+        TextNode masked = TextNode.valueOf(PlanJson.SENSITIVE);
+        return Optional.of(new PropertyDiff(p.name(), masked, masked, p.createOnly(), true, false));
+    }
+
+    private void resolveEnv(String id, JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) {
+                JsonNode v = o.get(k);
+                Optional<Reference> r = v.isTextual() ? Reference.whole(v.asText()) : Optional.empty();
+                if (r.isPresent() && r.get().kind() == Reference.Kind.ENV) {
+                    String val = env.apply(r.get().target());
+                    if (val == null) throw new PlanException(id + "." + k + ": environment variable " + r.get().target() + " is not set");
+                    o.set(k, TextNode.valueOf(val));
+                } else {
+                    resolveEnv(id, v);
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode e : node) resolveEnv(id, e);
+        }
     }
 
     /** (top-level property, referenced logical id) for every {@code ${id}} in the desired properties. */

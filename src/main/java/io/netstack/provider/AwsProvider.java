@@ -42,4 +42,28 @@ public final class AwsProvider implements TypeRegistry {
     public Collection<ResourceType> all() {
         return types.values();
     }
+
+    /**
+     * Finds {@code id} of another stack by its ownership tags. Costs one Describe per type of
+     * the registry (the same reads as that stack's plan), once per referenced stack and id per plan
+     * (the planner memoises). Read-only: nothing of the other stack is ever changed.
+     */
+    @Override
+    public Optional<io.netstack.spi.LiveResource> findInStack(String stack, String id) {
+        io.netstack.spi.Progress quiet = io.netstack.spi.Progress.NONE;
+        io.netstack.spi.Waiter waiter = new io.netstack.spi.Waiter(io.netstack.spi.Sleeper.SYSTEM, quiet, 1.0);
+        io.netstack.spi.Retry retry = new io.netstack.spi.Retry(io.netstack.spi.Sleeper.SYSTEM, quiet, 1.0);
+        io.netstack.spi.TypeContext ctx = new io.netstack.spi.TypeContext() {
+            @Override public String stack() { return stack; }
+            @Override public String region() { return session.region(); }
+            @Override public io.netstack.spi.Waiter waiter() { return waiter; }
+            @Override public io.netstack.spi.Retry retry() { return retry; }
+        };
+        for (ResourceType t : types.values()) {
+            for (io.netstack.spi.LiveResource r : t.list(ctx)) {
+                if (r.id().equals(id)) return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
 }
