@@ -80,6 +80,12 @@ public final class Netstack implements AutoCloseable {
         return new Executor(provider(stack.region()), parallelism).apply(plan, context(stack, listener), listener, stop);
     }
 
+    /** Drift of the stack: the plan's reads, no writes. */
+    public io.netstack.drift.DriftReport drift(StackFile stack) {
+        return new io.netstack.drift.DriftDetector(provider(stack.region()), java.time.Clock.systemUTC())
+                .detect(stack, read(stack), context(stack, Progress.NONE));
+    }
+
     /** Output name → value, from the given live resources (e.g. an apply's result) or a fresh read. */
     public Map<String, String> outputs(StackFile stack, Map<String, LiveResource> live) {
         Map<String, String> out = new LinkedHashMap<>();

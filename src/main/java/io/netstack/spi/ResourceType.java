@@ -52,4 +52,13 @@ public interface ResourceType {
     LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed);
 
     void delete(TypeContext ctx, LiveResource live);
+
+    /**
+     * Objects of this type inside the owned VPCs that carry no ownership tags (for drift), from one
+     * Describe filtered by {@code vpc-id}. AWS's own defaults (default security group, main route
+     * table, default network ACL) are not unmanaged. Types that do not live in a VPC return nothing.
+     */
+    default java.util.List<Unmanaged> unmanaged(TypeContext ctx, java.util.Set<String> ownedVpcIds) {
+        return java.util.List.of();
+    }
 }

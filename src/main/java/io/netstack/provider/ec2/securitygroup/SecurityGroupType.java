@@ -124,6 +124,18 @@ public final class SecurityGroupType extends Ec2Type {
                 .orElse(List.of()).stream().map(g -> translate(ctx, id, g)).toList());
     }
 
+    /** Every VPC has a group named "default" of its own: AWS's, not unmanaged. */
+    @Override
+    public List<io.netstack.spi.Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
+        List<io.netstack.spi.Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).securityGroups().forEach(g -> {
+            if (!g.groupName().equals("default") && !Ec2Tags.hasOwnership(g.tags())) {
+                out.add(new io.netstack.spi.Unmanaged(name(), g.groupId(), g.vpcId(), "security group " + g.groupName()));
+            }
+        }));
+        return out;
+    }
+
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();

@@ -192,6 +192,27 @@ public final class VpcType extends Ec2Type {
         return null;
     }
 
+    /**
+     * What in the VPC blocks its deletion and is not netstack's: untagged subnets, security groups,
+     * internet gateways, and network interfaces with their owner (Lambda, ELB, GuardDuty and
+     * endpoint ENIs are the usual suspects: aws-facts.md, "Hidden ordering rules").
+     */
+    private List<String> foreignContents(String vpcId) {
+        List<String> out = new ArrayList<>();
+        ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).subnets().stream()
+                .filter(s -> !Ec2Tags.hasOwnership(s.tags())).forEach(s -> out.add("subnet " + s.subnetId() + " (" + s.cidrBlock() + ")"));
+        ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).securityGroups().stream()
+                .filter(g -> !g.groupName().equals("default") && !Ec2Tags.hasOwnership(g.tags()))
+                .forEach(g -> out.add("security group " + g.groupId() + " (" + g.groupName() + ")"));
+        ec2().describeInternetGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcId))).internetGateways().stream()
+                .filter(g -> !Ec2Tags.hasOwnership(g.tags())).forEach(g -> out.add("internet gateway " + g.internetGatewayId()));
+        ec2().describeNetworkInterfaces(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).networkInterfaces().stream()
+                .filter(n -> !Ec2Tags.hasOwnership(n.tagSet()) && !"nat_gateway".equals(n.interfaceTypeAsString()) && !"vpc_endpoint".equals(n.interfaceTypeAsString()))
+                .forEach(n -> out.add("network interface " + n.networkInterfaceId() + " (" + n.interfaceTypeAsString() + ", "
+                        + (n.requesterId() != null ? "requester " + n.requesterId() + ", " : "") + "\"" + n.description() + "\")"));
+        return out;
+    }
+
     private boolean attribute(String id, String vpcId, VpcAttributeName name) {
         var r = AwsCalls.call(id, "DescribeVpcAttribute", () -> ec2().describeVpcAttribute(b -> b.vpcId(vpcId).attribute(name)));
         AttributeBooleanValue v = name == VpcAttributeName.ENABLE_DNS_SUPPORT ? r.enableDnsSupport() : r.enableDnsHostnames();
@@ -317,7 +338,21 @@ public final class VpcType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vpcId = live.awsId();
-        delete(ctx, id, "DeleteVpc", DELETE_TIMEOUT, () -> ec2().deleteVpc(r -> r.vpcId(vpcId)));
+        delete(ctx, id, "DeleteVpc", DELETE_TIMEOUT, () -> {
+            try {
+                ec2().deleteVpc(r -> r.vpcId(vpcId));
+            } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+                if (e.awsErrorDetails() != null && "DependencyViolation".equals(e.awsErrorDetails().errorCode())) {
+                    List<String> foreign = foreignContents(vpcId);
+                    if (!foreign.isEmpty()) {
+                        // Waiting would not help: netstack never deletes what it does not own.
+                        throw new io.netstack.spi.AwsFailure(io.netstack.spi.ErrorCategory.CONFLICT, id, "DeleteVpc", "DependencyViolation", e.requestId(),
+                                vpcId + " still contains objects netstack does not own (delete them, or keep the VPC): " + String.join("; ", foreign), e);
+                    }
+                }
+                throw e;
+            }
+        });
         ctx.waiter().until(id, "VPC " + vpcId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
                 find(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs())
                         .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))

@@ -1,0 +1,180 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.drift.DriftItem;
+import io.netstack.drift.DriftReport;
+import io.netstack.drift.DriftScheduler;
+import io.netstack.drift.Metrics;
+import io.netstack.drift.Schedule;
+import io.netstack.drift.Webhook;
+import io.netstack.engine.Json;
+import io.netstack.stack.StackFile;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "drift", description = {
+        "Report what differs between the stacks and AWS: modified, deleted, and unmanaged (made by hand).",
+        "Exit 0: no drift; 2: drift; 1: error. With --every or --cron, runs until SIGTERM/SIGINT."})
+class DriftCommand extends BaseCommand {
+    @Parameters(arity = "1..*", paramLabel = "STACK", description = "Stack files.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a stack variable (repeatable; applies to every stack that declares it).")
+    Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(names = "--every", paramLabel = "DURATION", description = "Check on a fixed interval (e.g. 15m, 1h, 30s).")
+    String every;
+
+    @Option(names = "--cron", paramLabel = "EXPR", description = "Check on a cron schedule (5 fields, UTC), e.g. \"*/15 * * * *\".")
+    String cron;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Write one JSON report per stack per run here.")
+    Path reportDir;
+
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "100", description = "Reports kept per stack in --report-dir (default 100).")
+    int keep;
+
+    @Option(names = "--webhook", paramLabel = "URL", description = "POST the JSON report here when drift appears, changes or disappears.")
+    URI webhook;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve /healthz and /metrics (Prometheus) here.")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        if (every != null && cron != null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "use --every or --cron, not both");
+        try (Netstack ns = netstack()) {
+            List<StackFile> stacks = new ArrayList<>();
+            for (Path f : files) {
+                StackArgs a = new StackArgs();
+                a.file = f;
+                a.vars = declaredVars(ns, f);
+                stacks.add(loadAndValidate(ns, a));
+            }
+            if (every == null && cron == null) return once(ns, stacks);
+            Schedule schedule;
+            try {
+                schedule = every != null ? Schedule.every(Schedule.parseDuration(every)) : Schedule.cron(cron);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            return scheduled(ns, stacks, schedule);
+        }
+    }
+
+    /** --var values for the variables this stack declares (others are for other stacks). */
+    private Map<String, String> declaredVars(Netstack ns, Path f) {
+        Map<String, String> mine = new LinkedHashMap<>();
+        if (vars.isEmpty()) return mine;
+        StackFile probe = ns.load(f, Map.of());
+        vars.forEach((k, v) -> {
+            if (probe.variables().containsKey(k)) mine.put(k, v);
+        });
+        return mine;
+    }
+
+    private int once(Netstack ns, List<StackFile> stacks) throws Exception {
+        boolean drift = false;
+        List<DriftReport> reports = new ArrayList<>();
+        for (StackFile s : stacks) {
+            DriftReport r = ns.drift(s);
+            reports.add(r);
+            drift |= r.hasDrift();
+        }
+        if (global.json) {
+            if (reports.size() == 1) console.out().println(Json.MAPPER.writeValueAsString(reports.get(0).toJson()));
+            else {
+                var arr = Json.MAPPER.createArrayNode();
+                reports.forEach(r -> arr.add(r.toJson()));
+                console.out().println(Json.MAPPER.writeValueAsString(arr));
+            }
+        } else {
+            reports.forEach(r -> text(r, console.out()));
+        }
+        return drift ? ExitCodes.CHANGES : ExitCodes.OK;
+    }
+
+    static void text(DriftReport r, PrintStream out) {
+        if (!r.hasDrift()) {
+            out.println("No drift: stack " + r.stack() + " (" + r.region() + ") matches its file (checked " + r.checkedAt() + ").");
+            return;
+        }
+        out.println("Drift in stack " + r.stack() + " (" + r.region() + "), checked " + r.checkedAt() + ":");
+        Map<String, List<DriftItem>> byResource = new LinkedHashMap<>();
+        for (DriftItem d : r.drift()) {
+            String key = d.id() != null ? d.id() + " (" + d.type() + ")" + (d.awsId() == null ? "" : " " + d.awsId()) : "(not netstack's) " + d.type() + " " + d.awsId();
+            byResource.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+        }
+        byResource.forEach((k, items) -> {
+            out.println("  " + k);
+            for (DriftItem d : items) out.println("      " + line(d));
+        });
+        out.println(r.count(DriftItem.DriftClass.MODIFIED) + " modified, " + r.count(DriftItem.DriftClass.DELETED) + " deleted, "
+                + r.count(DriftItem.DriftClass.UNMANAGED) + " unmanaged.");
+    }
+
+    private static String line(DriftItem d) {
+        return switch (d.driftClass()) {
+            case DELETED -> "deleted    the resource is gone (apply recreates it)";
+            case MODIFIED -> d.path() == null ? "modified   " + Json.display(d.actual())
+                    : d.actual() == null ? "modified   " + d.path() + ": missing " + Json.display(d.expected()) + " (apply restores it)"
+                    : "modified   " + d.path() + ": expected " + Json.display(d.expected()) + ", actual " + Json.display(d.actual());
+            case UNMANAGED -> d.id() == null ? "unmanaged  " + Json.display(d.actual()) + " (netstack never changes it)"
+                    : "unmanaged  " + d.path() + ": " + Json.display(d.actual()) + " (added outside netstack; apply removes it)";
+        };
+    }
+
+    private int scheduled(Netstack ns, List<StackFile> stacks, Schedule schedule) throws Exception {
+        PrintStream log = console.err();
+        List<DriftScheduler.Target> targets = new ArrayList<>();
+        for (StackFile s : stacks) targets.add(new DriftScheduler.Target(s.name(), () -> ns.drift(s)));
+        try (Metrics metrics = new Metrics(); Webhook hook = webhook == null ? null : new Webhook(webhook, m -> log.println(Instant.now() + " " + m), 1.0)) {
+            if (listen != null) {
+                int colon = listen.lastIndexOf(':');
+                if (colon < 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--listen takes HOST:PORT");
+                int port = metrics.serve(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+                log.println(Instant.now() + " serving /healthz and /metrics on " + listen.substring(0, colon) + ":" + port);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hookThread = new Thread(() -> {
+                stop.set(true);
+                log.println(Instant.now() + " stopping: finishing the current check");
+                try {
+                    done.await(ApplyRunner.SHUTDOWN_GRACE_MINUTES, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                log.println(Instant.now() + " stopped");
+                log.flush();
+            }, "netstack-drift-shutdown");
+            Runtime.getRuntime().addShutdownHook(hookThread);
+            log.println(Instant.now() + " checking " + stacks.size() + " stack(s) " + schedule + (reportDir == null ? "" : ", reports in " + reportDir));
+            try {
+                new DriftScheduler(targets, schedule, reportDir, keep, hook, metrics, m -> log.println(Instant.now() + " " + m), Clock.systemUTC()).run(stop);
+            } finally {
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hookThread);
+                } catch (IllegalStateException ignored) {
+                    // the JVM is shutting down: the hook is running
+                }
+            }
+            if (!stop.get()) log.println(Instant.now() + " stopped");
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.netstack.drift;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** When the next run is due: every fixed interval ({@code --every 15m}) or by cron ({@code --cron}). */
+public interface Schedule {
+    ZonedDateTime next(ZonedDateTime after);
+
+    static Schedule every(Duration d) {
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("--every must be positive");
+        return new Schedule() {
+            @Override
+            public ZonedDateTime next(ZonedDateTime after) {
+                return after.plus(d);
+            }
+
+            @Override
+            public String toString() {
+                return "every " + d.toString().substring(2).toLowerCase();
+            }
+        };
+    }
+
+    static Schedule cron(String expr) {
+        Cron c = Cron.parse(expr);
+        return new Schedule() {
+            @Override
+            public ZonedDateTime next(ZonedDateTime after) {
+                return c.next(after);
+            }
+
+            @Override
+            public String toString() {
+                return "cron \"" + expr + "\"";
+            }
+        };
+    }
+
+    /** "90s", "15m", "2h", "1h30m", "500ms". */
+    static Duration parseDuration(String s) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(s.trim());
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) break;
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        if (end != s.trim().length() || end == 0) throw new IllegalArgumentException("\"" + s + "\" is not a duration like 30s, 15m, 1h or 1h30m");
+        return d;
+    }
+}
