@@ -21,6 +21,7 @@ final class ProgressPrinter implements ExecutionListener {
             case CREATE -> done ? "created" : "creating";
             case UPDATE -> done ? "updated" : "updating";
             case DELETE -> done ? "deleted" : "deleting";
+            case DETACH -> done ? "detached references from" : "detaching references from";
         };
     }
 

@@ -66,6 +66,14 @@ public final class ExecutionOrder {
                 }
             }
         }
+        // An update whose late-bound references name resources (re)created here runs after them.
+        for (ResourceView r : desiredViews) {
+            Step upd = update.get(r.id());
+            if (upd == null) continue;
+            for (String d : References.lateDependencies(r, desired, types)) {
+                if (create.containsKey(d) && !g.hasPath(upd, create.get(d))) g.edge(create.get(d), upd);
+            }
+        }
         // Late-bound references (security group rules naming groups created in this apply):
         // the create goes without them; a follow-up update adds them once their targets exist.
         for (ResourceView r : desiredViews) {
@@ -78,14 +86,23 @@ public final class ExecutionOrder {
             g.edge(cr, lateStep);
             for (String d : late) g.edge(create.get(d), lateStep);
         }
+        // Late-bound references to objects being deleted are dropped first (DETACH), whatever the
+        // order of the deletes: that also resolves groups that reference each other.
+        for (ResourceView r : liveViews) {
+            List<Step> lateTargets = new ArrayList<>();
+            for (String d : References.lateDependencies(r, liveView, types)) {
+                if (delete.containsKey(d)) lateTargets.add(delete.get(d));
+            }
+            if (lateTargets.isEmpty()) continue;
+            Change owner = changes.stream().filter(c -> c.key().equals(r.id()) && c.live() != null).findFirst().orElseThrow();
+            Step detach = new Step(owner, Step.Phase.DETACH);
+            g.add(detach);
+            lateTargets.forEach(t -> g.edge(detach, t));
+            if (delete.containsKey(r.id())) g.edge(detach, delete.get(r.id()));
+            if (update.containsKey(r.id())) g.edge(detach, update.get(r.id()));
+        }
         for (ResourceView r : liveViews) {
             Set<String> deps = new java.util.TreeSet<>(References.dependencies(r, liveView, types));
-            // Deleting what a late-bound property references goes better after the referrer is
-            // gone; for mutual references no order works, and the delete's retry resolves it.
-            for (String d : References.lateDependencies(r, liveView, types)) {
-                Step del = delete.get(r.id()), depDel = delete.get(d);
-                if (del != null && depDel != null && !g.hasPath(depDel, del)) g.edge(del, depDel);
-            }
             Step del = delete.get(r.id());
             for (String d : deps) {
                 Step depDel = delete.get(d);

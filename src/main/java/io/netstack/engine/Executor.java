@@ -49,6 +49,8 @@ public final class Executor {
     private final TypeRegistry types;
     private final int parallelism;
     private final Function<String, String> env;
+    /** AWS ids of the objects this apply deletes (DELETE and REPLACE), for DETACH steps. */
+    private volatile Set<String> doomedAwsIds = Set.of();
 
     public Executor(TypeRegistry types, int parallelism) {
         this(types, parallelism, System::getenv);
@@ -63,6 +65,10 @@ public final class Executor {
 
     public ApplyResult apply(Plan plan, TypeContext ctx, ExecutionListener listener, AtomicBoolean stop) {
         DependencyGraph<Step> g = ExecutionOrder.graph(plan.changes(), types);
+        doomedAwsIds = new java.util.HashSet<>();
+        for (Change c : plan.changes()) {
+            if ((c.action() == Action.DELETE || c.action() == Action.REPLACE) && c.live() != null) doomedAwsIds.add(c.live().awsId());
+        }
         Map<String, LiveResource> current = new ConcurrentHashMap<>(plan.live());
         Map<Step, Integer> waitingOn = new HashMap<>();
         TreeSet<Step> ready = new TreeSet<>();
@@ -150,6 +156,26 @@ public final class Executor {
                 LiveResource after = type.update(ctx, live, spec, changed);
                 if (after != null) current.put(c.id(), after);
             }
+            case DETACH -> {
+                LiveResource live = current.get(c.id());
+                if (live == null) live = c.live();
+                Set<String> doomed = doomedAwsIds;
+                ObjectNode props = live.properties().deepCopy();
+                Set<String> changed = new TreeSet<>();
+                for (Property p : type.schema().properties().values()) {
+                    if (!p.lateBound() || !(props.get(p.name()) instanceof ArrayNode list)) continue;
+                    ArrayNode kept = Json.MAPPER.createArrayNode();
+                    for (JsonNode e : list) if (!mentions(e, doomed)) kept.add(e);
+                    if (kept.size() != list.size()) {
+                        props.set(p.name(), kept);
+                        changed.add(p.name());
+                    }
+                }
+                if (!changed.isEmpty()) {
+                    LiveResource after = type.update(ctx, live, new ResourceSpec(c.id(), c.type(), props, Map.of(), null, null), changed);
+                    if (after != null) current.put(c.id(), after);
+                }
+            }
             case DELETE -> {
                 type.delete(ctx, c.live());
                 if (c.key().equals(c.id())) current.remove(c.id(), c.live());
@@ -174,6 +200,12 @@ public final class Executor {
         String secrets = Secrets.digest(ctx.stack(), c.id(), type, props);
         if (secrets != null) tags.put(ResourceSpec.SECRETS_TAG, secrets);
         return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40), secrets);
+    }
+
+    private static boolean mentions(JsonNode n, Set<String> ids) {
+        if (n.isTextual()) return ids.contains(n.asText());
+        for (JsonNode c : n) if (mentions(c, ids)) return true;
+        return false;
     }
 
     /** A late-bound value without the list elements that reference resources not created yet. */

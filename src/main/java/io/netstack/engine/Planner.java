@@ -68,12 +68,26 @@ public final class Planner {
             ignore.computeIfAbsent(path.substring(0, dot), k -> new ArrayList<>()).add(path.substring(dot + 1));
         }
 
+        // A crash in the middle of a type change leaves the old and the new object under one id:
+        // the one whose type matches the file is the resource, the other goes.
+        Map<String, LiveResource> lives = new LinkedHashMap<>(live.byId());
+        List<LiveResource> duplicates = new ArrayList<>(live.duplicates());
+        for (ResourceBlock b : blocks.values()) {
+            LiveResource l = lives.get(b.id());
+            if (l == null || l.type().equals(b.type())) continue;
+            duplicates.stream().filter(d -> d.id().equals(b.id()) && d.type().equals(b.type())).findFirst().ifPresent(match -> {
+                duplicates.remove(match);
+                duplicates.add(l);
+                lives.put(b.id(), match);
+            });
+        }
+
         for (String id : g.topologicalOrder()) {
             ResourceBlock b = blocks.get(id);
             ResourceType type = types.find(b.type()).orElseThrow(() -> new PlanException(id + ": unknown type " + b.type()));
             ObjectNode desired = desired(stack, b, type, live, changes, false);
             ObjectNode comparable = desired(stack, b, type, live, changes, true);
-            LiveResource l = live.byId().get(id);
+            LiveResource l = lives.get(id);
             if (l != null && !l.type().equals(b.type())) {
                 changes.put(id + "#old", new Change(id, l.type(), Action.DELETE, List.of("type changed from " + l.type() + " to " + b.type()), List.of(), null, l));
                 l = null;
@@ -93,34 +107,80 @@ public final class Planner {
                     replace = true;
                 }
             }
-            // Cascade: a reference to a replaced resource changes value even though its text does not.
-            for (Map.Entry<String, String> ref : refsByProperty(desired)) {
-                Change target = changes.get(ref.getValue());
-                if (target == null || target.action() != Action.REPLACE) continue;
-                Property p = type.schema().property(ref.getKey());
-                if (p != null && p.createOnly()) {
-                    replace = true;
-                    reasons.add(ref.getKey() + " references " + ref.getValue() + ", which is replaced");
-                } else {
-                    reasons.add(ref.getKey() + " references " + ref.getValue() + ", which is replaced");
-                    diffs.add(new PropertyDiff(ref.getKey(), TextNode.valueOf(Reference.of(ref.getValue())), TextNode.valueOf(Reference.of(ref.getValue()) + " " + UNKNOWN), false, false, false));
-                }
-            }
             Action a = replace ? Action.REPLACE : diffs.isEmpty() ? Action.NOOP : Action.UPDATE;
             changes.put(id, new Change(id, b.type(), a, reasons, diffs, desired, l));
         }
+        cascade(changes);
 
-        for (LiveResource l : live.byId().values()) {
+        for (LiveResource l : lives.values()) {
             if (!blocks.containsKey(l.id())) {
                 changes.put(l.id(), new Change(l.id(), l.type(), Action.DELETE, List.of(destroy ? "destroy" : "no longer in the stack file"), List.of(), null, l));
             }
         }
-        for (LiveResource d : live.duplicates()) {
+        for (LiveResource d : duplicates) {
+            LiveResource primary = lives.get(d.id());
             changes.put(d.id() + "#" + d.awsId(), new Change(d.id(), d.type(), Action.DELETE,
-                    List.of("duplicate of " + live.byId().get(d.id()).awsId() + " (same netstack:id)"), List.of(), null, d));
+                    List.of("duplicate of " + (primary == null ? "another object" : primary.awsId()) + " (same netstack:id)"), List.of(), null, d));
         }
         List<Change> ordered = ExecutionOrder.order(new ArrayList<>(changes.values()), live, types);
         return new Plan(stack.name(), stack.region(), stack.digest(), live.fingerprint(), destroy, ordered, live.byId());
+    }
+
+    /**
+     * A reference to a resource that is replaced (or deleted and recreated under another type)
+     * changes value though its text does not: create-only references replace the referrer,
+     * others update it. Repeated until nothing changes, so chains and late-bound references
+     * (which do not order the walk above) cascade whatever the order of ids.
+     */
+    private void cascade(Map<String, Change> changes) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<String, Change> e : changes.entrySet()) {
+                Change c = e.getValue();
+                if (c.desired() == null || c.live() == null || c.action() == Action.DELETE) continue;
+                ResourceType type = types.find(c.type()).orElseThrow();
+                // ${x.attr} of a renewed x: the attribute's value is only known after apply
+                for (Map.Entry<String, String> ref : attributeRefsByProperty(c.desired())) {
+                    Change target = changes.get(ref.getValue());
+                    boolean renewed = target != null && target.action() == Action.REPLACE || changes.containsKey(ref.getValue() + "#old");
+                    String path = ref.getKey();
+                    if (!renewed || c.diffs().stream().anyMatch(d -> d.path().equals(path))) continue;
+                    Property p = type.schema().property(path);
+                    List<PropertyDiff> diffs = new ArrayList<>(c.diffs());
+                    List<String> reasons = new ArrayList<>(c.reasons());
+                    reasons.add(path + " uses an attribute of " + ref.getValue() + ", which is replaced");
+                    JsonNode before = c.live().properties().get(path);
+                    diffs.add(new PropertyDiff(path, before, TextNode.valueOf(UNKNOWN), p != null && p.createOnly(), false, false));
+                    Action a = p != null && p.createOnly() ? Action.REPLACE : c.action() == Action.NOOP ? Action.UPDATE : c.action();
+                    c = new Change(c.id(), c.type(), a, reasons, diffs, c.desired(), c.live());
+                    e.setValue(c);
+                    changed = true;
+                }
+                for (Map.Entry<String, String> ref : refsByProperty(c.desired())) {
+                    Change target = changes.get(ref.getValue());
+                    boolean renewed = target != null && target.action() == Action.REPLACE || changes.containsKey(ref.getValue() + "#old");
+                    if (!renewed) continue;
+                    String reason = ref.getKey() + " references " + ref.getValue() + ", which is replaced";
+                    if (c.reasons().contains(reason)) continue;
+                    List<String> reasons = new ArrayList<>(c.reasons());
+                    reasons.add(reason);
+                    List<PropertyDiff> diffs = new ArrayList<>(c.diffs());
+                    Property p = type.schema().property(ref.getKey());
+                    Action a = c.action();
+                    if (p != null && p.createOnly()) {
+                        a = Action.REPLACE;
+                    } else {
+                        diffs.add(new PropertyDiff(ref.getKey(), TextNode.valueOf(Reference.of(ref.getValue())),
+                                TextNode.valueOf(Reference.of(ref.getValue()) + " " + UNKNOWN), false, false, false));
+                        if (a == Action.NOOP) a = Action.UPDATE;
+                    }
+                    c = new Change(c.id(), c.type(), a, reasons, diffs, c.desired(), c.live());
+                    e.setValue(c);
+                    changed = true;
+                }
+            }
+        }
     }
 
     private static List<PropertyDiff> createDiffs(ResourceType type, ObjectNode desired) {
@@ -170,6 +230,8 @@ public final class Planner {
 
     private JsonNode resolveValue(JsonNode v, StackFile stack, LiveState live, Map<String, Change> changes, boolean attributes) {
         if (!v.isTextual()) return null;
+        String owned = live.idOf(v.asText());
+        if (owned != null) return TextNode.valueOf(Reference.of(owned)); // a literal id of our own object is that reference
         Optional<Reference> ref;
         try {
             ref = Reference.whole(v.asText());
@@ -233,6 +295,15 @@ public final class Planner {
         } else if (node.isArray()) {
             for (JsonNode e : node) resolveEnv(id, e);
         }
+    }
+
+    /** (top-level property, referenced logical id) for every {@code ${id.attr}} in the desired properties. */
+    private static List<Map.Entry<String, String>> attributeRefsByProperty(ObjectNode desired) {
+        java.util.LinkedHashSet<Map.Entry<String, String>> out = new java.util.LinkedHashSet<>();
+        References.forEach(desired, "", (ptr, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && ref.attribute() != null) out.add(Map.entry(ptr.substring(1).split("/")[0], ref.target()));
+        });
+        return new ArrayList<>(out);
     }
 
     /** (top-level property, referenced logical id) for every {@code ${id}} in the desired properties. */

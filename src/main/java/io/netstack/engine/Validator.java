@@ -117,7 +117,8 @@ public final class Validator {
     private void checkValue(StackFile stack, ResourceBlock block, Property p, JsonNode val, String rel, List<StackError> errors) {
         Location loc = stack.locate(block.pointer() + rel);
         String what = block.id() + ": " + rel.substring(1).replace('/', '.');
-        if (val.isTextual() && Reference.containsReference(val.asText()) && p.kind() != Property.Kind.REF) {
+        boolean textual = p.kind() == Property.Kind.STRING || p.kind() == Property.Kind.CIDR || p.kind() == Property.Kind.JSON;
+        if (val.isTextual() && Reference.containsReference(val.asText()) && textual) {
             Optional<Reference> r;
             try {
                 r = Reference.whole(val.asText());
