@@ -80,6 +80,13 @@ public final class Netstack implements AutoCloseable {
         return new Executor(provider(stack.region()), parallelism).apply(plan, context(stack, listener), listener, stop);
     }
 
+    /** Takes the stack's lock for an apply or destroy (see {@link io.netstack.engine.LockLease}). */
+    public io.netstack.engine.LockLease lock(StackFile stack, boolean forceUnlock, java.util.function.Consumer<String> warn) {
+        io.netstack.spi.StackLocks locks = provider(stack.region()).locks()
+                .orElseThrow(() -> new IllegalStateException("this provider has no stack lock"));
+        return io.netstack.engine.LockLease.acquire(locks, stack.name(), forceUnlock, java.time.Clock.systemUTC(), warn);
+    }
+
     /** Drift of the stack: the plan's reads, no writes. */
     public io.netstack.drift.DriftReport drift(StackFile stack) {
         return new io.netstack.drift.DriftDetector(provider(stack.region()), java.time.Clock.systemUTC())

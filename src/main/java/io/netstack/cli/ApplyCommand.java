@@ -22,6 +22,9 @@ class ApplyCommand extends BaseCommand {
     @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
     Integer parallelism;
 
+    @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
+    boolean forceUnlock;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism != null && parallelism < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--parallelism must be at least 1");
@@ -34,22 +37,26 @@ class ApplyCommand extends BaseCommand {
                 args.vars = saved.variables();
             }
             StackFile s = loadAndValidate(ns, args);
-            Plan plan = ns.plan(s, saved != null && saved.destroy());
-            if (saved != null) {
-                String stale = saved.staleReason(plan);
-                if (stale != null) {
-                    console.err().println("error: the saved plan " + stack.file + " is stale: " + stale + ". Run `netstack plan` again.");
-                    return ExitCodes.ERROR;
-                }
-            }
-            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-            else PlanRenderer.text(plan, console.out());
-            if (!plan.hasChanges()) {
-                ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
-                return ExitCodes.OK;
-            }
-            if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-            return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism));
+            return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, saved, stop));
         }
+    }
+
+    private int run(Netstack ns, StackFile s, PlanFile saved, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        Plan plan = ns.plan(s, saved != null && saved.destroy());
+        if (saved != null) {
+            String stale = saved.staleReason(plan);
+            if (stale != null) {
+                console.err().println("error: the saved plan " + stack.file + " is stale: " + stale + ". Run `netstack plan` again.");
+                return ExitCodes.ERROR;
+            }
+        }
+        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
+        else PlanRenderer.text(plan, console.out());
+        if (!plan.hasChanges()) {
+            ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
+            return ExitCodes.OK;
+        }
+        if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop);
     }
 }

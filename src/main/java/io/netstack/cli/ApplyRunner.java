@@ -5,6 +5,8 @@ import io.netstack.engine.ApplyResult;
 import io.netstack.engine.Executor;
 import io.netstack.engine.Plan;
 import io.netstack.engine.Step;
+import io.netstack.engine.LockLease;
+import io.netstack.spi.StackLocks;
 import io.netstack.stack.StackFile;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -42,7 +44,16 @@ final class ApplyRunner {
         return false;
     }
 
-    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism) {
+    /** What a locked run does; {@code stop} is set by SIGINT/SIGTERM. */
+    interface Body {
+        int run(AtomicBoolean stop) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} holding the stack's lock, with a shutdown hook that on SIGINT/SIGTERM
+     * stops new changes and holds the JVM until in-flight ones are done and the lock is released.
+     */
+    static int locked(BaseCommand cmd, Netstack ns, StackFile stack, boolean forceUnlock, Body body) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -56,10 +67,22 @@ final class ApplyRunner {
             }
         }, "netstack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        ApplyResult r;
-        long t0 = System.nanoTime();
         try {
-            r = ns.apply(stack, plan, parallelism, new ProgressPrinter(cmd.human()), stop);
+            LockLease lease;
+            try {
+                lease = ns.lock(stack, forceUnlock, m -> cmd.console.err().println("warning: " + m));
+            } catch (StackLocks.LockHeld held) {
+                StackLocks.Holder h = held.holder();
+                boolean stale = h.expired(java.time.Instant.now());
+                cmd.console.err().println("error: stack " + stack.name() + " is locked by another apply or destroy: " + h.describe() + ".");
+                cmd.console.err().println(stale
+                        ? "Its lease has expired, so that run probably crashed: run again with --force-unlock to break the lock."
+                        : "Wait for it to finish. If it crashed, its lease expires at " + h.expires() + "; --force-unlock breaks the lock now.");
+                return ExitCodes.ERROR;
+            }
+            try (lease) {
+                return body.run(stop);
+            }
         } finally {
             finished.countDown();
             try {
@@ -68,6 +91,12 @@ final class ApplyRunner {
                 // already shutting down
             }
         }
+    }
+
+    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism, AtomicBoolean stop) {
+        ApplyResult r;
+        long t0 = System.nanoTime();
+        r = ns.apply(stack, plan, parallelism, new ProgressPrinter(cmd.human()), stop);
         double secs = (System.nanoTime() - t0) / 1e9;
         var out = cmd.human();
         if (r.success()) {

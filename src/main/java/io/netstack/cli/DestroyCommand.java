@@ -20,16 +20,23 @@ class DestroyCommand extends BaseCommand {
     @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
     Integer parallelism;
 
+    @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
+    boolean forceUnlock;
+
     @Override
     public Integer call() throws Exception {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
-            Plan plan = ns.plan(s, true);
-            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-            else PlanRenderer.text(plan, console.out());
-            if (!plan.hasChanges()) return ExitCodes.OK;
-            if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-            return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism));
+            return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, stop));
         }
+    }
+
+    private int run(Netstack ns, StackFile s, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        Plan plan = ns.plan(s, true);
+        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
+        else PlanRenderer.text(plan, console.out());
+        if (!plan.hasChanges()) return ExitCodes.OK;
+        if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop);
     }
 }

@@ -43,6 +43,11 @@ public final class AwsProvider implements TypeRegistry {
         return types.values();
     }
 
+    @Override
+    public Optional<io.netstack.spi.StackLocks> locks() {
+        return Optional.of(new io.netstack.provider.lock.KeyPairLocks(session));
+    }
+
     /**
      * Finds {@code id} of another stack by its ownership tags. Costs one Describe per type of
      * the registry (the same reads as that stack's plan), once per referenced stack and id per plan

@@ -13,4 +13,9 @@ public interface TypeRegistry {
     default Optional<LiveResource> findInStack(String stack, String id) {
         return Optional.empty();
     }
+
+    /** The stack lock of this provider, if it has one. */
+    default Optional<StackLocks> locks() {
+        return Optional.empty();
+    }
 }
