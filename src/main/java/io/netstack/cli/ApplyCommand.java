@@ -25,6 +25,9 @@ class ApplyCommand extends BaseCommand {
     @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
     boolean forceUnlock;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
+    java.nio.file.Path trace;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism != null && parallelism < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--parallelism must be at least 1");
@@ -57,6 +60,6 @@ class ApplyCommand extends BaseCommand {
             return ExitCodes.OK;
         }
         if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop);
+        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop, trace);
     }
 }

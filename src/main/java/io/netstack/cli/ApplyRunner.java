@@ -93,10 +93,17 @@ final class ApplyRunner {
         }
     }
 
-    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism, AtomicBoolean stop) {
+    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism, AtomicBoolean stop, java.nio.file.Path trace) {
         ApplyResult r;
         long t0 = System.nanoTime();
-        r = ns.apply(stack, plan, parallelism, new ProgressPrinter(cmd.human()), stop);
+        io.netstack.engine.ExecutionListener progress = new ProgressPrinter(cmd.human());
+        if (trace == null) {
+            r = ns.apply(stack, plan, parallelism, progress, stop);
+        } else {
+            try (io.netstack.engine.EventTrace t = new io.netstack.engine.EventTrace(trace)) {
+                r = ns.apply(stack, plan, parallelism, io.netstack.engine.EventTrace.both(progress, t), stop);
+            }
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         var out = cmd.human();
         if (r.success()) {

@@ -23,6 +23,9 @@ class DestroyCommand extends BaseCommand {
     @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
     boolean forceUnlock;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
+    java.nio.file.Path trace;
+
     @Override
     public Integer call() throws Exception {
         try (Netstack ns = netstack()) {
@@ -37,6 +40,6 @@ class DestroyCommand extends BaseCommand {
         else PlanRenderer.text(plan, console.out());
         if (!plan.hasChanges()) return ExitCodes.OK;
         if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop);
+        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop, trace);
     }
 }
