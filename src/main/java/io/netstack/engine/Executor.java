@@ -51,6 +51,13 @@ public final class Executor {
     private final Function<String, String> env;
     /** AWS ids of the objects this apply deletes (DELETE and REPLACE), for DETACH steps. */
     private volatile Set<String> doomedAwsIds = Set.of();
+    /**
+     * Part of every ClientToken: the fingerprint of the live state the plan saw. A retried call
+     * within this apply reuses its token (idempotent); a later apply of the same block after the
+     * object was deleted gets a new one — AWS remembers tokens for a day or more and would
+     * otherwise answer with the deleted object.
+     */
+    private volatile String tokenSalt = "";
 
     public Executor(TypeRegistry types, int parallelism) {
         this(types, parallelism, System::getenv);
@@ -65,6 +72,7 @@ public final class Executor {
 
     public ApplyResult apply(Plan plan, TypeContext ctx, ExecutionListener listener, AtomicBoolean stop) {
         DependencyGraph<Step> g = ExecutionOrder.graph(plan.changes(), types);
+        tokenSalt = plan.liveFingerprint();
         doomedAwsIds = new java.util.HashSet<>();
         for (Change c : plan.changes()) {
             if ((c.action() == Action.DELETE || c.action() == Action.REPLACE) && c.live() != null) doomedAwsIds.add(c.live().awsId());
@@ -196,7 +204,7 @@ public final class Executor {
         JsonNode t = props.get("tags");
         if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
         tags.putAll(Ownership.tags(ctx.stack(), c.id()));
-        String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + Json.canonical(withoutSecrets(type, props)));
+        String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + tokenSalt + "/" + Json.canonical(withoutSecrets(type, props)));
         String secrets = Secrets.digest(ctx.stack(), c.id(), type, props);
         if (secrets != null) tags.put(ResourceSpec.SECRETS_TAG, secrets);
         return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40), secrets);

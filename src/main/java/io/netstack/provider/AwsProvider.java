@@ -1,5 +1,7 @@
 package io.netstack.provider;
 
+import io.netstack.provider.ec2.networkacl.NetworkAclType;
+import io.netstack.provider.ec2.routetable.RouteTableType;
 import io.netstack.provider.ec2.securitygroup.SecurityGroupType;
 import io.netstack.provider.ec2.subnet.SubnetType;
 import io.netstack.provider.ec2.vpc.VpcType;
@@ -21,7 +23,9 @@ public final class AwsProvider implements TypeRegistry {
         register(List.of(
                 new VpcType(session),
                 new SubnetType(session),
-                new SecurityGroupType(session)
+                new SecurityGroupType(session),
+                new RouteTableType(session),
+                new NetworkAclType(session)
         ));
     }
 

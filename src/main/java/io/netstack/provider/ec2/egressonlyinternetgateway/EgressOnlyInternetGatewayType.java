@@ -1,0 +1,155 @@
+package io.netstack.provider.ec2.egressonlyinternetgateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.EgressOnlyInternetGateway;
+import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * {@code egress-only-internet-gateway}: IPv6 outbound-only gateway, bound to its VPC for life
+ * ({@code vpc} is create-only; there is no attach/detach API). Tags are its only updatable part.
+ *
+ * <p>moto ignores the tag filter of DescribeEgressOnlyInternetGateways (moto-notes.md), so the
+ * filter is sent for AWS and ownership is decided client-side from the tags; exactly one
+ * TagSpecification goes with the create (moto breaks on two).
+ */
+public final class EgressOnlyInternetGatewayType extends Ec2Type {
+    /** Created attached, no wait needed beyond visibility; 5 m = EC2's eventual-consistency budget. */
+    static final Duration CREATE_TIMEOUT = PROPAGATION_TIMEOUT;
+    /**
+     * Terraform deletes it with one call and no timeout; AWS has no documented dependency that
+     * blocks it (routes to it become blackholes). 5 m of DependencyViolation retries and of waiting
+     * for it to disappear covers eventual consistency only.
+     */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final Schema SCHEMA = new Schema(true, List.of(),
+            Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly());
+
+    public EgressOnlyInternetGatewayType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "egress-only-internet-gateway";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    /** It only carries IPv6: in a VPC without an IPv6 block it is useless (AWS creates it anyway). */
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        v.target(b.properties().get("vpc")).ifPresent(vpc -> {
+            if (!vpc.properties().path("ipv6").asBoolean(false)) {
+                v.warning(b, "/vpc", vpc.id() + " has no IPv6 block (\"ipv6\": true): an egress-only internet gateway only carries IPv6 traffic");
+            }
+        });
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
+                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255))
+                .egressOnlyInternetGateways().forEach(g -> Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)))));
+        return out;
+    }
+
+    /**
+     * Untagged gateways attached to owned VPCs (drift). DescribeEgressOnlyInternetGateways filters
+     * only by tag, so this is one unfiltered paginated read, matched on the attachment's VPC.
+     */
+    @Override
+    public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
+        if (vpcIds.isEmpty()) return List.of();
+        List<Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255))
+                .egressOnlyInternetGateways().forEach(g -> {
+                    if (Ec2Tags.hasOwnership(g.tags())) return;
+                    vpcOf(g).filter(vpcIds::contains).ifPresent(vpc ->
+                            out.add(new Unmanaged(name(), g.egressOnlyInternetGatewayId(), vpc, "egress-only internet gateway " + g.egressOnlyInternetGatewayId())));
+                }));
+        return out;
+    }
+
+    private LiveResource translate(String id, EgressOnlyInternetGateway g) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        vpcOf(g).ifPresent(v -> p.put("vpc", v));
+        p.set("tags", Ec2Tags.userTags(g.tags()));
+        return new LiveResource(id, name(), g.egressOnlyInternetGatewayId(), p, Map.of());
+    }
+
+    private static Optional<String> vpcOf(EgressOnlyInternetGateway g) {
+        for (InternetGatewayAttachment a : g.attachments()) {
+            String s = a.stateAsString();
+            if (s == null || !s.startsWith("detach")) return Optional.ofNullable(a.vpcId());
+        }
+        return Optional.empty();
+    }
+
+    /** The gateway by id; moto answers an unknown id with an empty list, AWS with a NotFound error. */
+    private Optional<EgressOnlyInternetGateway> describe(String id, String gatewayId) {
+        return find(id, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGateways(r -> r
+                .egressOnlyInternetGatewayIds(gatewayId)).egressOnlyInternetGateways())
+                .flatMap(l -> l.stream().filter(g -> gatewayId.equals(g.egressOnlyInternetGatewayId())).findFirst());
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String gatewayId) {
+        return readBack(ctx, id, gatewayId, () -> describe(id, gatewayId).map(g -> List.of(translate(id, g))).orElse(List.of()));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        String gatewayId = mutate(ctx, id, "CreateEgressOnlyInternetGateway", () -> ec2().createEgressOnlyInternetGateway(r -> r
+                .vpcId(spec.text("vpc"))
+                .clientToken(spec.clientToken())
+                .tagSpecifications(Ec2Tags.spec(ResourceType.EGRESS_ONLY_INTERNET_GATEWAY, spec.tags()))))
+                .egressOnlyInternetGateway().egressOnlyInternetGatewayId();
+        ctx.waiter().until(id, "egress-only internet gateway " + gatewayId + " attached", CREATE_TIMEOUT, Set.of("attached"), Set.of(), () ->
+                describe(id, gatewayId).map(g -> new Waiter.Outcome(vpcOf(g).isPresent() ? "attached" : "attaching", null))
+                        .orElse(new Waiter.Outcome("not visible yet", null)));
+        return readOne(ctx, id, gatewayId);
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return live;
+        String id = spec.id(), gatewayId = live.awsId();
+        if (describe(id, gatewayId).isEmpty()) throw gone(id, gatewayId);
+        Ec2Tags.update(ec2(), id, gatewayId, live.properties().get("tags"), spec.properties().get("tags"));
+        return readOne(ctx, id, gatewayId);
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), gatewayId = live.awsId();
+        delete(ctx, id, "DeleteEgressOnlyInternetGateway", DELETE_TIMEOUT, () -> ec2().deleteEgressOnlyInternetGateway(r -> r.egressOnlyInternetGatewayId(gatewayId)));
+        ctx.waiter().until(id, "egress-only internet gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                describe(id, gatewayId).map(g -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+}

@@ -1,0 +1,220 @@
+package io.netstack.provider.ec2.elasticip;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.provider.ec2.natgateway.NatGatewayType;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.Schema;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.model.Address;
+import software.amazon.awssdk.services.ec2.model.DomainType;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * {@code elastic-ip}: a VPC Elastic IP address. No properties besides tags; attributes
+ * {@code publicIp} and {@code allocationId} (the AWS id is the allocation id).
+ *
+ * <p>Ordering: an EIP that a public NAT gateway of the stack uses comes after the internet
+ * gateway of that NAT's VPC, so that on destroy the address is released <em>before</em> the IGW is
+ * detached — AWS refuses the detach while the VPC "has some mapped public address(es)"
+ * (aws-facts.md, "Hidden ordering rules").
+ *
+ * <p>Release: an address that a NAT gateway held stays associated for a while after the NAT is
+ * {@code deleted}; ReleaseAddress fails meanwhile. That is retried (see {@link #RELEASE_TIMEOUT})
+ * only while DescribeAddresses still shows the association, so a real permission error still
+ * fails fast. netstack never disassociates an address from something it does not own (an
+ * instance someone attached it to by hand): the release then fails with the association named.
+ */
+public final class ElasticIpType extends Ec2Type {
+    /**
+     * How long ReleaseAddress is retried while the address is still associated. The NAT gateway
+     * that held it is already {@code deleted} by then (the NAT's delete waits for that and runs
+     * first); what remains is AWS unmapping the address from the NAT's ENI, seen to take seconds
+     * to about a minute (eformat/sno-for-100#5, #9). Terraform's aws_eip retried every release
+     * error for its 3 m delete timeout; 5 m is EC2's eventual-consistency budget (aws-facts.md).
+     */
+    static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(5);
+    /** Amazon VPC quotas: 5 Elastic IPs per region (adjustable, so a warning). */
+    static final int MAX_EIPS_PER_REGION = 5;
+
+    /**
+     * What ReleaseAddress answers while the address is still associated:
+     * {@code InvalidIPAddress.InUse} is the documented code (EC2 API reference, ReleaseAddress:
+     * "[Nondefault VPC] You must use DisassociateAddress … Otherwise, Amazon EC2 returns an error
+     * (InvalidIPAddress.InUse)"); {@code AuthFailure} "You do not have permission to access the
+     * specified resource" is what AWS actually returns for an address of a NAT gateway that is
+     * still being torn down (eformat/sno-for-100#5, #9); {@code InvalidNetworkInterfaceID.NotFound}
+     * names the NAT's ENI that is already gone while the association lingers
+     * (hashicorp/terraform-provider-aws#49299).
+     */
+    static final Set<String> STILL_ASSOCIATED_CODES = Set.of("InvalidIPAddress.InUse", "AuthFailure", "InvalidNetworkInterfaceID.NotFound");
+    /** The address itself no longer exists: the release is done. */
+    private static final Set<String> ADDRESS_GONE_CODES = Set.of("InvalidAllocationID.NotFound", "InvalidAddress.NotFound", "InvalidAddressID.NotFound");
+
+    private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "allocationId"));
+
+    public ElasticIpType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "elastic-ip";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        int n = 0;
+        for (ResourceBlock other : v.stack().resources().values()) {
+            if (!other.type().equals(name())) continue;
+            n++;
+            if (other.id().equals(b.id())) break;
+        }
+        if (n == MAX_EIPS_PER_REGION + 1) {
+            v.warning(b, "", "more than " + MAX_EIPS_PER_REGION + " Elastic IPs in one stack exceeds the default quota of " + MAX_EIPS_PER_REGION + " per region");
+        }
+    }
+
+    /**
+     * After the internet gateway(s) of the VPC of every public NAT gateway that uses this address
+     * (found through the NAT's subnet's {@code vpc}; see {@link NatGatewayType#internetGatewaysFor}).
+     */
+    @Override
+    public Set<String> implicitDependencies(ResourceView self, StackView stack) {
+        Set<String> out = new TreeSet<>();
+        stack.ofType(NatGatewayType.TYPE)
+                .filter(nat -> nat.ref("eip").filter(self.id()::equals).isPresent())
+                .forEach(nat -> out.addAll(NatGatewayType.internetGatewaysFor(nat, stack)));
+        return out;
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    /** DescribeAddresses takes no pagination (aws-facts.md): one filtered call returns them all. */
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<LiveResource> out = new ArrayList<>();
+        List<Address> all = AwsCalls.call(resource, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(filters)).addresses());
+        for (Address a : all) {
+            if (a.allocationId() == null) continue; // EC2-Classic address: not something netstack creates
+            Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, a)));
+        }
+        return out;
+    }
+
+    private LiveResource translate(String id, Address a) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.set("tags", Ec2Tags.userTags(a.tags()));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("publicIp", a.publicIp());
+        attrs.put("allocationId", a.allocationId());
+        return new LiveResource(id, name(), a.allocationId(), p, attrs);
+    }
+
+    private Optional<Address> describe(String id, String allocationId) {
+        return find(id, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses())
+                .flatMap(l -> l.stream().filter(a -> allocationId.equals(a.allocationId())).findFirst());
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String allocationId) {
+        return readBack(ctx, id, allocationId, () -> describe(id, allocationId).map(a -> List.of(translate(id, a))).orElse(List.of()));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        // AllocateAddress takes no ClientToken; the tags at creation let a re-run find an address
+        // whose allocate response was lost (aws-facts.md, "Idempotency").
+        String allocationId = AwsCalls.call(id, "AllocateAddress", () -> ec2().allocateAddress(r -> r
+                .domain(DomainType.VPC)
+                .tagSpecifications(Ec2Tags.spec(ResourceType.ELASTIC_IP, spec.tags())))).allocationId();
+        return readOne(ctx, id, allocationId);
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return live;
+        String id = spec.id(), allocationId = live.awsId();
+        if (describe(id, allocationId).isEmpty()) throw gone(id, allocationId);
+        Ec2Tags.update(ec2(), id, allocationId, live.properties().get("tags"), spec.properties().get("tags"));
+        return readOne(ctx, id, allocationId);
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), allocationId = live.awsId();
+        try {
+            ctx.retrying(id, "ReleaseAddress", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), RELEASE_TIMEOUT, () -> {
+                release(id, allocationId);
+                return null;
+            });
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND && ADDRESS_GONE_CODES.contains(f.code())) return;
+            throw f;
+        }
+        ctx.waiter().until(id, "Elastic IP " + allocationId + " released", PROPAGATION_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                describe(id, allocationId).map(a -> new Waiter.Outcome("allocated", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+
+    /**
+     * One ReleaseAddress. A failure that means "still associated" becomes DEPENDENCY_VIOLATION
+     * (retried by the caller) if, and only if, the address really still shows an association.
+     */
+    private void release(String id, String allocationId) {
+        try {
+            AwsCalls.run(id, "ReleaseAddress", () -> ec2().releaseAddress(r -> r.allocationId(allocationId)));
+        } catch (AwsFailure f) {
+            if (f.code() == null || !STILL_ASSOCIATED_CODES.contains(f.code())) throw f;
+            Optional<Address> a = describe(id, allocationId);
+            if (a.isEmpty()) return; // released meanwhile (or by someone else): done
+            if (!associated(a.get())) throw f;
+            throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, id, "ReleaseAddress", f.code(), f.requestId(),
+                    a.get().publicIp() + " is still associated with " + associationTarget(a.get())
+                            + " (association " + a.get().associationId() + "); a NAT gateway's address is freed shortly after it is deleted,"
+                            + " anything else must be disassociated first: " + f.getMessage(), f);
+        }
+    }
+
+    /** moto answers "" rather than omitting the association fields of a free address. */
+    static boolean associated(Address a) {
+        return !blank(a.associationId()) || !blank(a.networkInterfaceId()) || !blank(a.instanceId());
+    }
+
+    private static String associationTarget(Address a) {
+        if (!blank(a.instanceId())) return "instance " + a.instanceId();
+        if (!blank(a.networkInterfaceId())) return "network interface " + a.networkInterfaceId();
+        return "another resource";
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isEmpty();
+    }
+}

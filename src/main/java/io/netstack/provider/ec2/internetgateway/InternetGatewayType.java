@@ -1,0 +1,239 @@
+package io.netstack.provider.ec2.internetgateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InternetGateway;
+import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * {@code internet-gateway}: attached to at most one VPC, attach/detach in place.
+ *
+ * <p>{@code vpc} omitted means <em>detached</em>, not "unmanaged": an IGW that someone attaches
+ * by hand is drift, and removing {@code vpc} from the block detaches it. The engine skips
+ * properties that are absent on the desired side, so {@link #normalize} writes the canonical
+ * value {@link #DETACHED} on both sides instead.
+ *
+ * <p>Ordering: the IGW has no implicit dependencies of its own. The rule "detach only after every
+ * NAT gateway and EIP of the VPC is gone" (AWS refuses with "has some mapped public address(es)")
+ * is declared by {@code nat-gateway} and {@code elastic-ip}, which come after the IGW of their VPC
+ * and so are removed before it. Detach still retries DependencyViolation for what netstack does
+ * not manage (instances' public IPs, EIPs of other tools).
+ */
+public final class InternetGatewayType extends Ec2Type {
+    /** The canonical value of {@code vpc} for a gateway that is attached to nothing. */
+    public static final String DETACHED = "(detached)";
+
+    /**
+     * Terraform aws_internet_gateway: create, update and delete timeouts are 20 m each; the
+     * attach/detach waits and the DependencyViolation retries of detach and delete run under them
+     * (public addresses of NAT gateways and instances are unmapped asynchronously).
+     */
+    static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(20);
+    static final Duration DETACH_TIMEOUT = Duration.ofMinutes(20);
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(20);
+
+    /** AWS reports a live IGW attachment as {@code available}; the EC2 API reference also lists {@code attached}. */
+    private static final Set<String> ATTACHED_STATES = Set.of("available", "attached");
+
+    private static final Schema SCHEMA = new Schema(true, List.of("arn"),
+            Property.ref("vpc", List.of("vpc"), List.of("vpc-"))
+                    .describe("the VPC to attach to (attach/detach in place); omitted = detached"));
+
+    public InternetGatewayType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "internet-gateway";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ObjectNode normalize(ObjectNode p) {
+        JsonNode vpc = p.get("vpc");
+        if (vpc == null || vpc.isNull() || vpc.asText().isEmpty()) p.put("vpc", DETACHED);
+        return p;
+    }
+
+    /** A VPC takes one internet gateway: AWS refuses to attach a second. Reported on the later block. */
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        JsonNode vpc = b.properties().get("vpc");
+        if (vpc == null || vpc.isNull()) return;
+        for (ResourceBlock other : v.stack().resources().values()) {
+            if (other.id().equals(b.id())) break;
+            if (other.type().equals(name()) && vpc.equals(other.properties().get("vpc"))) {
+                v.error(b, "/vpc", vpc.asText() + " already has internet-gateway " + other.id() + " (a VPC takes one internet gateway)");
+            }
+        }
+    }
+
+    /** The VPC id in a property set, or null for a detached gateway. */
+    static String attachedVpc(ObjectNode p) {
+        JsonNode vpc = p.get("vpc");
+        if (vpc == null || vpc.isNull() || vpc.asText().isEmpty() || vpc.asText().equals(DETACHED)) return null;
+        return vpc.asText();
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(resource, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(filters))
+                .internetGateways().forEach(g -> Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
+        return out;
+    }
+
+    /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
+    @Override
+    public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
+        if (vpcIds.isEmpty()) return List.of();
+        List<Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds)))
+                .internetGateways().forEach(g -> {
+                    if (Ec2Tags.hasOwnership(g.tags())) return;
+                    attachment(g).filter(a -> vpcIds.contains(a.vpcId())).ifPresent(a ->
+                            out.add(new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
+                }));
+        return out;
+    }
+
+    private LiveResource translate(TypeContext ctx, String id, InternetGateway g) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("vpc", attachment(g).map(InternetGatewayAttachment::vpcId).orElse(DETACHED));
+        p.set("tags", Ec2Tags.userTags(g.tags()));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("arn", "arn:aws:ec2:" + ctx.region() + ":" + g.ownerId() + ":internet-gateway/" + g.internetGatewayId());
+        return new LiveResource(id, name(), g.internetGatewayId(), p, attrs);
+    }
+
+    /** The gateway's attachment, unless it is on its way out ({@code detaching}/{@code detached}). */
+    private static Optional<InternetGatewayAttachment> attachment(InternetGateway g) {
+        for (InternetGatewayAttachment a : g.attachments()) {
+            String s = a.stateAsString();
+            if (s == null || !s.startsWith("detach")) return Optional.of(a);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<InternetGateway> describe(String id, String igwId) {
+        return find(id, "DescribeInternetGateways", () -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways())
+                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String igwId) {
+        return readBack(ctx, id, igwId, () -> describe(id, igwId).map(g -> List.of(translate(ctx, id, g))).orElse(List.of()));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        // CreateInternetGateway takes no ClientToken: the tags given here are what lets a re-run
+        // find a gateway whose create response was lost (aws-facts.md, "Idempotency").
+        String igwId = AwsCalls.call(id, "CreateInternetGateway", () -> ec2().createInternetGateway(r -> r
+                .tagSpecifications(Ec2Tags.spec(ResourceType.INTERNET_GATEWAY, spec.tags())))).internetGateway().internetGatewayId();
+        String vpcId = attachedVpc(spec.properties());
+        if (vpcId != null) attach(ctx, id, igwId, vpcId);
+        return readOne(ctx, id, igwId);
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id(), igwId = live.awsId();
+        boolean touched = false;
+        if (changed.contains("vpc")) {
+            InternetGateway now = describe(id, igwId).orElseThrow(() -> gone(id, igwId));
+            String have = attachment(now).map(InternetGatewayAttachment::vpcId).orElse(null);
+            String want = attachedVpc(spec.properties());
+            if (have != null && !have.equals(want)) detach(ctx, id, igwId, have);
+            if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
+            touched = true;
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, igwId, live.properties().get("tags"), spec.properties().get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, igwId) : live;
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), igwId = live.awsId();
+        // Detach from whatever the gateway is attached to now, not what the plan saw.
+        Optional<InternetGateway> now = describe(id, igwId);
+        if (now.isEmpty()) return;
+        for (InternetGatewayAttachment a : now.get().attachments()) {
+            if (a.stateAsString() == null || !a.stateAsString().equals("detached")) detach(ctx, id, igwId, a.vpcId());
+        }
+        delete(ctx, id, "DeleteInternetGateway", DELETE_TIMEOUT, () -> ec2().deleteInternetGateway(r -> r.internetGatewayId(igwId)));
+        ctx.waiter().until(id, "internet gateway " + igwId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                describe(id, igwId).map(g -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+
+    /** Attach, retrying NotFound of the just-created gateway or VPC, then wait for the attachment. */
+    private void attach(TypeContext ctx, String id, String igwId, String vpcId) {
+        mutateRun(ctx, id, "AttachInternetGateway", () -> ec2().attachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId)));
+        ctx.waiter().until(id, "internet gateway " + igwId + " attached to " + vpcId, ATTACH_TIMEOUT, Set.of("attached"), Set.of(), () ->
+                describe(id, igwId).map(g -> new Waiter.Outcome(stateFor(g, vpcId), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+    }
+
+    /**
+     * Detach. DependencyViolation ("has some mapped public address(es)") is retried: NAT gateways
+     * and EIPs release their addresses asynchronously. {@code Gateway.NotAttached} means done.
+     */
+    private void detach(TypeContext ctx, String id, String igwId, String vpcId) {
+        try {
+            ctx.retrying(id, "DetachInternetGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DETACH_TIMEOUT, () ->
+                    AwsCalls.call(id, "DetachInternetGateway", () -> ec2().detachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId))));
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND || "Gateway.NotAttached".equals(f.code())) return;
+            throw f;
+        }
+        ctx.waiter().until(id, "internet gateway " + igwId + " detached from " + vpcId, DETACH_TIMEOUT, Set.of("detached", Waiter.GONE), Set.of(), () ->
+                describe(id, igwId).map(g -> new Waiter.Outcome(stateFor(g, vpcId), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+
+    /** {@code attached}, {@code detached}, or AWS's transitional state of the attachment to {@code vpcId}. */
+    private static String stateFor(InternetGateway g, String vpcId) {
+        for (InternetGatewayAttachment a : g.attachments()) {
+            if (!vpcId.equals(a.vpcId())) continue;
+            String s = a.stateAsString();
+            if (s == null || ATTACHED_STATES.contains(s)) return "attached";
+            return s;
+        }
+        return "detached";
+    }
+}

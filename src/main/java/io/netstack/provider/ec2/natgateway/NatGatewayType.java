@@ -1,0 +1,331 @@
+package io.netstack.provider.ec2.natgateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.ResourceView;
+import io.netstack.spi.Schema;
+import io.netstack.spi.StackView;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.model.ConnectivityType;
+import software.amazon.awssdk.services.ec2.model.NatGateway;
+import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * {@code nat-gateway}: a zonal NAT gateway in {@code subnet}; {@code connectivity} {@code public}
+ * (default; needs {@code eip}) or {@code private} (no EIP). Everything but tags is create-only.
+ * Attributes {@code publicIp}, {@code privateIp}, {@code networkInterfaceId} (primary address).
+ *
+ * <p>Reads: one paginated DescribeNatGateways with the tag filter, re-checked client-side (moto
+ * ignores the filter). Gateways in {@code deleting}/{@code deleted} are dropped (AWS keeps deleted
+ * ones visible for about an hour, moto forever), and so are {@code failed} ones: they never carry
+ * traffic and AWS deletes them by itself, so the plan offers to create a working one.
+ *
+ * <p>Ordering: a public NAT gateway comes after the internet gateway of its VPC (AWS fails the
+ * NAT with "Network … has no Internet gateway attached" otherwise) and so, on destroy, is deleted
+ * before the IGW is detached. The VPC is found through the subnet block: {@code subnet.vpc}.
+ */
+public final class NatGatewayType extends Ec2Type {
+    public static final String TYPE = "nat-gateway";
+
+    /** Terraform aws_nat_gateway create timeout: 10 m; AWS takes up to 5–10 min to {@code available} (aws-facts.md). */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
+    /** Terraform aws_nat_gateway delete timeout: 30 m (aws-facts.md). */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
+    /** Amazon VPC quotas: 5 NAT gateways per Availability Zone (adjustable, so a warning). */
+    static final int MAX_PER_ZONE = 5;
+    /**
+     * How many times a create may find that its ClientToken replays an earlier attempt whose NAT
+     * failed (see {@link #create}); each round deletes that NAT and derives a new token.
+     */
+    static final int MAX_TOKEN_REPLAYS = 3;
+
+    private static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+
+    private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "privateIp", "networkInterfaceId"),
+            Property.ref("subnet", List.of("subnet"), List.of("subnet-")).required().createOnly(),
+            Property.string("connectivity").createOnly().oneOf("public", "private").defaultValue("public"),
+            Property.ref("eip", List.of("elastic-ip"), List.of("eipalloc-")).createOnly()
+                    .describe("the Elastic IP of a public NAT gateway (required when public)"));
+
+    public NatGatewayType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    static boolean isPublic(JsonNode properties) {
+        JsonNode c = properties.get("connectivity");
+        return c == null || c.isNull() || "public".equals(c.asText());
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        JsonNode p = b.properties();
+        boolean hasEip = p.hasNonNull("eip");
+        if (isPublic(p) && !hasEip) {
+            v.error(b, "", "public NAT gateway needs an eip (an elastic-ip reference or eipalloc- id), or set \"connectivity\": \"private\"");
+        }
+        if (!isPublic(p) && hasEip) {
+            v.error(b, "/eip", "a private NAT gateway has no Elastic IP: remove eip, or set \"connectivity\": \"public\"");
+        }
+        Optional<ResourceBlock> subnet = target(v, p.get("subnet"));
+        String zone = zoneOf(subnet);
+        int inZone = 1;
+        for (ResourceBlock other : v.stack().resources().values()) {
+            if (other.id().equals(b.id())) break;
+            if (!other.type().equals(TYPE)) continue;
+            // An address is the primary address of one NAT gateway only; reported on the later one.
+            if (hasEip && p.get("eip").equals(other.properties().get("eip"))) {
+                v.error(b, "/eip", p.get("eip").asText() + " is already the address of nat-gateway " + other.id());
+            }
+            if (zone != null && zone.equals(zoneOf(target(v, other.properties().get("subnet"))))) inZone++;
+        }
+        if (zone != null && inZone == MAX_PER_ZONE + 1) {
+            v.warning(b, "", "more than " + MAX_PER_ZONE + " NAT gateways in " + zone + " exceeds the default quota of " + MAX_PER_ZONE + " per Availability Zone");
+        }
+        // A public NAT gateway in a VPC without an internet gateway lands in `failed`. The IGW may
+        // come from elsewhere (another stack, attached by hand), so this is a warning, not an error.
+        JsonNode vpc = subnet.map(s -> s.properties().get("vpc")).orElse(null);
+        if (isPublic(p) && isStackRef(vpc)) {
+            boolean igw = v.stack().resources().values().stream()
+                    .anyMatch(o -> o.type().equals("internet-gateway") && vpc.equals(o.properties().get("vpc")));
+            if (!igw) {
+                v.warning(b, "/subnet", "no internet-gateway of this stack is attached to " + vpc.asText()
+                        + ", the VPC of " + subnet.get().id() + ": AWS fails a public NAT gateway in a VPC without one");
+            }
+        }
+    }
+
+    private static String zoneOf(Optional<ResourceBlock> subnet) {
+        return subnet.map(s -> s.properties().path("zone").asText(null)).orElse(null);
+    }
+
+    /** The block a value references; other blocks may hold malformed references (reported there). */
+    private static Optional<ResourceBlock> target(Validation v, JsonNode value) {
+        try {
+            return v.target(value);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isStackRef(JsonNode v) {
+        try {
+            return ResourceView.refOf(v).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false; // malformed: reported on its own block
+        }
+    }
+
+    /** A public NAT gateway comes after the internet gateway of its subnet's VPC. */
+    @Override
+    public Set<String> implicitDependencies(ResourceView self, StackView stack) {
+        return internetGatewaysFor(self, stack);
+    }
+
+    /**
+     * The internet gateways (logical ids) that a public NAT gateway needs: those whose {@code vpc}
+     * is the {@code vpc} of the NAT's subnet. Empty for a private NAT, or when the subnet is not a
+     * resource of the stack (a literal {@code subnet-…} id: its VPC cannot be known offline).
+     * Works on desired and live views alike: both carry references as {@code ${id}}.
+     */
+    public static Set<String> internetGatewaysFor(ResourceView nat, StackView stack) {
+        if (!isPublic(nat.properties())) return Set.of();
+        Optional<String> vpc = nat.ref("subnet").flatMap(stack::get).map(s -> s.text("vpc"));
+        if (vpc.isEmpty()) return Set.of();
+        Set<String> out = new TreeSet<>();
+        stack.ofType("internet-gateway").filter(g -> vpc.get().equals(g.text("vpc"))).forEach(g -> out.add(g.id()));
+        return out;
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack())))
+                .natGateways().forEach(n -> {
+                    if (!live(n)) return;
+                    Ec2Tags.ownedId(n.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, n)));
+                }));
+        return out;
+    }
+
+    /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
+    @Override
+    public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
+        if (vpcIds.isEmpty()) return List.of();
+        List<Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds)))
+                .natGateways().forEach(n -> {
+                    if (!live(n) || Ec2Tags.hasOwnership(n.tags()) || !vpcIds.contains(n.vpcId())) return;
+                    out.add(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
+                            + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()));
+                }));
+        return out;
+    }
+
+    /** Not deleting, deleted or failed: see the class comment. */
+    private static boolean live(NatGateway n) {
+        return !GONE_STATES.contains(n.stateAsString()) && !"failed".equals(n.stateAsString());
+    }
+
+    private LiveResource translate(String id, NatGateway n) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("subnet", n.subnetId());
+        String connectivity = n.connectivityTypeAsString() == null ? "public" : n.connectivityTypeAsString();
+        p.put("connectivity", connectivity);
+        Optional<NatGatewayAddress> primary = primary(n);
+        if (connectivity.equals("public")) primary.map(NatGatewayAddress::allocationId).filter(s -> !s.isEmpty()).ifPresent(a -> p.put("eip", a));
+        p.set("tags", Ec2Tags.userTags(n.tags()));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        primary.ifPresent(a -> {
+            putIfSet(attrs, "publicIp", a.publicIp());
+            putIfSet(attrs, "privateIp", a.privateIp());
+            putIfSet(attrs, "networkInterfaceId", a.networkInterfaceId());
+        });
+        return new LiveResource(id, name(), n.natGatewayId(), p, attrs);
+    }
+
+    /** The primary address (the only one unless secondary addresses were added outside netstack). */
+    private static Optional<NatGatewayAddress> primary(NatGateway n) {
+        List<NatGatewayAddress> all = n.natGatewayAddresses();
+        for (NatGatewayAddress a : all) if (Boolean.TRUE.equals(a.isPrimary())) return Optional.of(a);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    private static void putIfSet(Map<String, String> m, String k, String v) {
+        if (v != null && !v.isEmpty()) m.put(k, v);
+    }
+
+    /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
+    private Optional<NatGateway> describe(String id, String natId) {
+        return find(id, "DescribeNatGateways", () -> ec2().describeNatGateways(r -> r.natGatewayIds(natId)).natGateways())
+                .flatMap(l -> l.stream().filter(n -> natId.equals(n.natGatewayId())).findFirst());
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String natId) {
+        return readBack(ctx, id, natId, () -> describe(id, natId).filter(n -> !GONE_STATES.contains(n.stateAsString()))
+                .map(n -> List.of(translate(id, n))).orElse(List.of()));
+    }
+
+    /**
+     * Creates with the spec's ClientToken, so a create retried after a lost response gets the same
+     * gateway. But the token also replays an earlier attempt that <em>failed</em> (same spec, same
+     * token): EC2 answers an idempotent retry with what the first request made, i.e. that failed
+     * gateway, and every re-run would fail the same way until the token expires, even after the
+     * cause (say, a missing internet gateway) is fixed. A fresh create answers {@code pending}; an
+     * answer that is already failed/deleting/deleted is such a replay, so that gateway (ours:
+     * tagged) is deleted and the create repeated with a token derived from the old one and the
+     * failed gateway's id — still deterministic, so a retry of this round is idempotent too.
+     * (Should EC2 replay the original {@code pending} answer instead, the wait below fails with
+     * AWS's failure message, as it would without this.)
+     */
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        boolean pub = isPublic(spec.properties());
+        String token = spec.clientToken();
+        NatGateway nat = null;
+        for (int round = 0; ; round++) {
+            String t = token;
+            nat = mutate(ctx, id, "CreateNatGateway", () -> ec2().createNatGateway(r -> {
+                r.subnetId(spec.text("subnet"))
+                        .connectivityType(pub ? ConnectivityType.PUBLIC : ConnectivityType.PRIVATE)
+                        .clientToken(t)
+                        .tagSpecifications(Ec2Tags.spec(ResourceType.NATGATEWAY, spec.tags()));
+                if (pub) r.allocationId(spec.text("eip"));
+            }).natGateway());
+            String state = nat.stateAsString();
+            if (!"failed".equals(state) && !GONE_STATES.contains(state)) break;
+            if (round == MAX_TOKEN_REPLAYS) {
+                throw new AwsFailure(ErrorCategory.FAILED_STATE, id, "CreateNatGateway", nat.failureCode(), null,
+                        "NAT gateway " + nat.natGatewayId() + " is " + state + (nat.failureMessage() == null ? "" : ": " + nat.failureMessage()), null);
+            }
+            if ("failed".equals(state)) deleteAndWait(ctx, id, nat.natGatewayId());
+            token = replayToken(token, nat.natGatewayId());
+        }
+        String natId = nat.natGatewayId();
+        ctx.waiter().until(id, "NAT gateway " + natId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("failed", "deleting", "deleted"), () ->
+                describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), failure(n)))
+                        .orElse(new Waiter.Outcome("not visible yet", null)));
+        return readOne(ctx, id, natId);
+    }
+
+    /** AWS's own words for a failed gateway: {@code Gateway.NotAttached: Network vpc-… has no Internet gateway attached}. */
+    private static String failure(NatGateway n) {
+        if (n.failureMessage() == null || n.failureMessage().isBlank()) return n.failureCode();
+        return n.failureCode() == null ? n.failureMessage() : n.failureCode() + ": " + n.failureMessage();
+    }
+
+    /** A deterministic successor of {@code token} (≤ 64 ASCII chars, as EC2 requires). */
+    static String replayToken(String token, String failedNatId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest((token + "/" + failedNatId).getBytes(StandardCharsets.UTF_8));
+            return "netstack-" + HexFormat.of().formatHex(d).substring(0, 40);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return live;
+        String id = spec.id(), natId = live.awsId();
+        if (describe(id, natId).filter(n -> !GONE_STATES.contains(n.stateAsString())).isEmpty()) throw gone(id, natId);
+        Ec2Tags.update(ec2(), id, natId, live.properties().get("tags"), spec.properties().get("tags"));
+        return readOne(ctx, id, natId);
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        deleteAndWait(ctx, live.id(), live.awsId());
+    }
+
+    /**
+     * DeleteNatGateway, then wait for {@code deleted}: only then is its EIP free to release and the
+     * VPC's public address unmapped, which the EIP's release and the IGW's detach rely on.
+     */
+    private void deleteAndWait(TypeContext ctx, String id, String natId) {
+        Optional<NatGateway> now = describe(id, natId);
+        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
+        if (!"deleting".equals(now.get().stateAsString())) {
+            delete(ctx, id, "DeleteNatGateway", DELETE_TIMEOUT, () -> ec2().deleteNatGateway(r -> r.natGatewayId(natId)));
+        }
+        ctx.waiter().until(id, "NAT gateway " + natId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(), () ->
+                describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+}
