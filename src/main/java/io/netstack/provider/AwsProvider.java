@@ -1,9 +1,17 @@
 package io.netstack.provider;
 
+import io.netstack.provider.ec2.egressonlyinternetgateway.EgressOnlyInternetGatewayType;
+import io.netstack.provider.ec2.elasticip.ElasticIpType;
+import io.netstack.provider.ec2.internetgateway.InternetGatewayType;
+import io.netstack.provider.ec2.natgateway.NatGatewayType;
 import io.netstack.provider.ec2.networkacl.NetworkAclType;
 import io.netstack.provider.ec2.routetable.RouteTableType;
 import io.netstack.provider.ec2.securitygroup.SecurityGroupType;
 import io.netstack.provider.ec2.subnet.SubnetType;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayType;
+import io.netstack.provider.ec2.transitgatewayattachment.TransitGatewayAttachmentType;
+import io.netstack.provider.ec2.transitgatewaypeering.TransitGatewayPeeringType;
+import io.netstack.provider.ec2.transitgatewayroutetable.TransitGatewayRouteTableType;
 import io.netstack.provider.ec2.vpc.VpcType;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeRegistry;
@@ -24,8 +32,16 @@ public final class AwsProvider implements TypeRegistry {
                 new VpcType(session),
                 new SubnetType(session),
                 new SecurityGroupType(session),
+                new InternetGatewayType(session),
+                new EgressOnlyInternetGatewayType(session),
+                new ElasticIpType(session),
+                new NatGatewayType(session),
                 new RouteTableType(session),
-                new NetworkAclType(session)
+                new NetworkAclType(session),
+                new TransitGatewayType(session),
+                new TransitGatewayAttachmentType(session),
+                new TransitGatewayRouteTableType(session),
+                new TransitGatewayPeeringType(session)
         ));
     }
 

@@ -1,0 +1,184 @@
+package io.netstack.provider.ec2.customergateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ec2.model.CustomerGateway;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.GatewayType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * {@code customer-gateway}: the on-premises end of a site-to-site VPN. Everything is create-only
+ * (EC2 has no ModifyCustomerGateway): {@code ip}, {@code bgpAsn}, {@code deviceName}.
+ *
+ * <p>Reads: one DescribeCustomerGateways filtered by {@code tag:netstack:stack} (the call takes no
+ * pagination, aws-facts.md). moto ignores tag filters here and keeps deleted gateways visible in
+ * state {@code deleted} (moto-notes.md): ownership is re-checked client-side and deleted/deleting
+ * gateways are dropped.
+ */
+public final class CustomerGatewayType extends Ec2Type {
+    /** Terraform customerGatewayCreatedTimeout = 10 m (internal/service/ec2/wait.go). */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * Terraform customerGatewayDeletedTimeout = 5 m. The delete itself is retried while AWS still
+     * counts a just-deleted VPN connection as using the gateway (IncorrectState), for as long.
+     */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    /** AWS's default when CreateCustomerGateway gets no BgpAsn (EC2 API reference). */
+    static final int DEFAULT_BGP_ASN = 65000;
+    /** BgpAsn takes 1–2,147,483,647; larger 4-byte ASNs go in BgpAsnExtended (EC2 API reference). */
+    static final long MAX_BGP_ASN = 4_294_967_294L;
+
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+    private static final Schema SCHEMA = new Schema(true, List.of(),
+            Property.string("ip").required().createOnly().describe("public IPv4 address of the on-premises VPN device"),
+            Property.integer("bgpAsn").createOnly().range(1, MAX_BGP_ASN).defaultValue(DEFAULT_BGP_ASN)
+                    .describe("BGP ASN of the on-premises side (AWS default 65000)"),
+            Property.string("deviceName").createOnly().describe("name of the on-premises device (informational)"));
+
+    public CustomerGatewayType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "customer-gateway";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        String ip = b.properties().path("ip").asText();
+        if (io.netstack.stack.Reference.containsReference(ip)) {
+            // e.g. ${eip.publicIp}: an attribute of another resource, known only at apply
+        } else if (!IPV4.matcher(ip).matches()) {
+            v.error(b, "/ip", "\"" + ip + "\" is not an IPv4 address (the customer gateway's public IP, e.g. 203.0.113.12)");
+        } else if (isPrivate(ip)) {
+            v.warning(b, "/ip", ip + " is a private address; AWS expects the device's public IP unless the VPN runs over Direct Connect private IP");
+        }
+        JsonNode dn = b.properties().get("deviceName");
+        if (dn != null && dn.isTextual() && dn.asText().length() > 255) v.error(b, "/deviceName", "deviceName is at most 255 characters");
+    }
+
+    private static boolean isPrivate(String ip) {
+        String[] o = ip.split("\\.");
+        int a = Integer.parseInt(o[0]), b = Integer.parseInt(o[1]);
+        return a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<LiveResource> out = new ArrayList<>();
+        List<CustomerGateway> all = AwsCalls.call(resource, "DescribeCustomerGateways",
+                () -> ec2().describeCustomerGateways(r -> r.filters(filters)).customerGateways());
+        for (CustomerGateway g : all) {
+            if (gone(g.state())) continue;
+            Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)));
+        }
+        return out;
+    }
+
+    static boolean gone(String state) {
+        return "deleted".equals(state) || "deleting".equals(state);
+    }
+
+    private LiveResource translate(String id, CustomerGateway g) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("ip", g.ipAddress());
+        String asn = g.bgpAsnExtended() != null && !g.bgpAsnExtended().isBlank() ? g.bgpAsnExtended() : g.bgpAsn();
+        if (asn != null && !asn.isBlank()) p.put("bgpAsn", Long.parseLong(asn.trim()));
+        if (g.deviceName() != null && !g.deviceName().isEmpty()) p.put("deviceName", g.deviceName());
+        p.set("tags", Ec2Tags.userTags(g.tags()));
+        return new LiveResource(id, name(), g.customerGatewayId(), p, Map.of());
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        long asn = spec.properties().path("bgpAsn").asLong(DEFAULT_BGP_ASN);
+        CustomerGateway g = AwsCalls.call(id, "CreateCustomerGateway", () -> ec2().createCustomerGateway(r -> {
+            r.type(GatewayType.IPSEC_1).ipAddress(spec.text("ip"))
+                    .tagSpecifications(Ec2Tags.spec(ResourceType.CUSTOMER_GATEWAY, spec.tags()));
+            if (asn <= Integer.MAX_VALUE) r.bgpAsn((int) asn);
+            else r.bgpAsnExtended(asn);
+            if (spec.text("deviceName") != null) r.deviceName(spec.text("deviceName"));
+        }).customerGateway());
+        String cgwId = g.customerGatewayId();
+        ctx.waiter().until(id, "customer gateway " + cgwId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
+                () -> state(id, cgwId, "not visible yet"));
+        return readOne(ctx, id, cgwId);
+    }
+
+    private Waiter.Outcome state(String id, String cgwId, String absent) {
+        return find(id, "DescribeCustomerGateways", () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways())
+                .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).state(), null))
+                .orElse(new Waiter.Outcome(absent, null));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String cgwId) {
+        return readBack(ctx, id, cgwId, () -> find(id, "DescribeCustomerGateways",
+                () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways())
+                .orElse(List.of()).stream().filter(g -> !gone(g.state())).map(g -> translate(id, g)).toList());
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return live;
+        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
+        return readOne(ctx, spec.id(), live.awsId());
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), cgwId = live.awsId();
+        delete(ctx, id, "DeleteCustomerGateway", DELETE_TIMEOUT, () -> inUseIsDependency(id, "DeleteCustomerGateway",
+                () -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId))));
+        ctx.waiter().until(id, "customer gateway " + cgwId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
+                () -> state(id, cgwId, Waiter.GONE));
+    }
+
+    /**
+     * AWS answers IncorrectState while a VPN connection that used the gateway is still being
+     * deleted: for the delete's retry that is a dependency that goes away, like DependencyViolation.
+     */
+    static void inUseIsDependency(String id, String action, Runnable call) {
+        try {
+            AwsCalls.run(id, action, call);
+        } catch (AwsFailure f) {
+            if ("IncorrectState".equals(f.code())) {
+                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
+            }
+            throw f;
+        }
+    }
+}

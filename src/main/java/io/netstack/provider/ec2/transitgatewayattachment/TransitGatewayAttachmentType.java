@@ -1,0 +1,303 @@
+package io.netstack.provider.ec2.transitgatewayattachment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.model.ModifyTransitGatewayVpcAttachmentRequestOptions;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
+import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachmentOptions;
+
+/**
+ * {@code transit-gateway-attachment}: a VPC attached to a transit gateway. Gateway and VPC are
+ * create-only; subnets (one per availability zone), appliance mode, DNS and IPv6 support are
+ * changed in place with one ModifyTransitGatewayVpcAttachment (subnets added and removed in the
+ * same call, as AWS and Terraform do, so a subnet can be swapped for another in the same zone).
+ *
+ * <p>Create waits until the attachment is {@code available}: routes, route-table associations and
+ * propagations that name it come after it in the dependency graph, so they never see a
+ * {@code pending} attachment (DESIGN.md principle 5). An attachment to a gateway shared from
+ * another account whose {@code autoAcceptSharedAttachments} is off stops in
+ * {@code pendingAcceptance}: that fails the create with what to do, rather than waiting for a
+ * human for ten minutes.
+ *
+ * <p>Reads: one paginated DescribeTransitGatewayVpcAttachments. moto ignores its tag filter, answers
+ * it with peering attachments too, and drops the tags given at creation (moto-notes.md): ownership
+ * and kind are re-checked client-side, and the tags are written after creation when the created
+ * object comes back without them.
+ */
+public final class TransitGatewayAttachmentType extends Ec2Type {
+    /** terraform-provider-aws transitGatewayVPCAttachmentCreatedTimeout: 10 m (aws-facts.md). */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
+    /** transitGatewayVPCAttachmentUpdatedTimeout: 10 m (modifying → available). */
+    static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
+    /** transitGatewayVPCAttachmentDeletedTimeout: 10 m. */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+
+    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
+
+    private static final Schema SCHEMA = new Schema(true, List.of("vpcOwnerId"),
+            Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")).required().createOnly(),
+            Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
+            Property.list("subnets", Property.ref("subnet", List.of("subnet"), List.of("subnet-"))).required()
+                    .describe("subnets the attachment puts its interfaces in: one per availability zone"),
+            Property.bool("applianceMode").defaultValue(false)
+                    .describe("keep both directions of a flow in one zone (stateful appliances in the VPC)"),
+            Property.bool("dnsSupport").defaultValue(true),
+            Property.bool("ipv6Support").defaultValue(false));
+
+    public TransitGatewayAttachmentType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "transit-gateway-attachment";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        JsonNode subnets = b.properties().get("subnets");
+        if (subnets == null || !subnets.isArray() || subnets.isEmpty()) {
+            v.error(b, "/subnets", "an attachment needs at least one subnet");
+            return;
+        }
+        Map<String, String> zoneOwner = new HashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
+        JsonNode vpc = b.properties().get("vpc");
+        for (int i = 0; i < subnets.size(); i++) {
+            JsonNode s = subnets.get(i);
+            if (!seen.add(s.asText())) {
+                v.error(b, "/subnets/" + i, s.asText() + " is listed twice");
+                continue;
+            }
+            Optional<ResourceBlock> sb = v.target(s);
+            if (sb.isEmpty()) continue;
+            JsonNode sp = sb.get().properties();
+            if (vpc != null && sp.has("vpc") && !sp.get("vpc").equals(vpc)) {
+                v.error(b, "/subnets/" + i, "subnet " + sb.get().id() + " is in " + sp.get("vpc").asText() + ", not in the attached VPC " + vpc.asText());
+            }
+            String zone = sp.path("zone").asText(null);
+            if (zone != null) {
+                String other = zoneOwner.putIfAbsent(zone, sb.get().id());
+                if (other != null) v.error(b, "/subnets/" + i, "subnets " + other + " and " + sb.get().id() + " are both in " + zone + ": an attachment takes one subnet per availability zone");
+            }
+            if (b.properties().path("ipv6Support").asBoolean(false) && !sp.has("ipv6Index")) {
+                v.error(b, "/subnets/" + i, "ipv6Support needs subnets with an IPv6 block: " + sb.get().id() + " has no ipv6Index");
+            }
+        }
+        // AWS refuses a second attachment of the same VPC to the same gateway (DuplicateTransitGatewayAttachment).
+        for (ResourceBlock other : v.stack().resources().values()) {
+            if (other.id().equals(b.id())) break;
+            if (!other.type().equals(name())) continue;
+            if (other.properties().path("vpc").equals(vpc) && other.properties().path("transitGateway").equals(b.properties().get("transitGateway"))) {
+                v.error(b, "/vpc", "VPC " + vpc.asText() + " is already attached to this transit gateway by " + other.id() + " (one attachment per VPC and gateway)");
+            }
+        }
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack())))
+                .transitGatewayVpcAttachments().forEach(a -> {
+                    // moto answers with every kind of attachment, peerings included: only VPC attachments have a VPC.
+                    if (a.vpcId() == null || GONE_STATES.contains(a.stateAsString())) return;
+                    Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, a)));
+                }));
+        return out;
+    }
+
+    /** Attachments of the owned VPCs made by hand or another tool (one Describe filtered by vpc-id). */
+    @Override
+    public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
+        List<Unmanaged> out = new ArrayList<>();
+        if (vpcIds.isEmpty()) return out;
+        AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds)))
+                .transitGatewayVpcAttachments().forEach(a -> {
+                    if (a.vpcId() == null || !vpcIds.contains(a.vpcId()) || GONE_STATES.contains(a.stateAsString()) || Ec2Tags.hasOwnership(a.tags())) return;
+                    out.add(new Unmanaged(name(), a.transitGatewayAttachmentId(), a.vpcId(), "attachment to transit gateway " + a.transitGatewayId()));
+                }));
+        return out;
+    }
+
+    private LiveResource translate(String id, TransitGatewayVpcAttachment a) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("transitGateway", a.transitGatewayId());
+        p.put("vpc", a.vpcId());
+        ArrayNode subnets = p.putArray("subnets");
+        new TreeSet<>(a.subnetIds()).forEach(subnets::add);
+        TransitGatewayVpcAttachmentOptions o = a.options();
+        p.put("applianceMode", o != null && enabled(o.applianceModeSupportAsString()));
+        p.put("dnsSupport", o == null || enabled(o.dnsSupportAsString()));
+        p.put("ipv6Support", o != null && enabled(o.ipv6SupportAsString()));
+        p.set("tags", Ec2Tags.userTags(a.tags()));
+        Map<String, String> attrs = new HashMap<>();
+        if (a.vpcOwnerId() != null) attrs.put("vpcOwnerId", a.vpcOwnerId());
+        return new LiveResource(id, name(), a.transitGatewayAttachmentId(), p, attrs);
+    }
+
+    static boolean enabled(String v) {
+        return "enable".equals(v);
+    }
+
+    static String flag(boolean on) {
+        return on ? "enable" : "disable";
+    }
+
+    private Optional<TransitGatewayVpcAttachment> describe(String id, String attachmentId) {
+        return find(id, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachments(r -> r.transitGatewayAttachmentIds(attachmentId))
+                .transitGatewayVpcAttachments()).filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String attachmentId) {
+        return readBack(ctx, id, attachmentId, () -> describe(id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
+                .map(a -> List.of(translate(id, a))).orElse(List.of()));
+    }
+
+    private void waitAvailable(TypeContext ctx, String id, String attachmentId, Duration timeout) {
+        Set<String> failures = new java.util.HashSet<>(FAILED_STATES);
+        failures.add("pendingAcceptance");
+        ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " available", timeout, Set.of("available"), failures, () ->
+                describe(id, attachmentId).map(a -> new Waiter.Outcome(a.stateAsString(), "pendingAcceptance".equals(a.stateAsString())
+                                ? "the transit gateway's owner must accept it (the gateway is shared from another account and its autoAcceptSharedAttachments is off); accept it there, then apply again"
+                                : null))
+                        .orElse(new Waiter.Outcome("not visible yet", null)));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        ObjectNode w = spec.properties();
+        List<String> subnets = texts(w.get("subnets"));
+        // No ClientToken on this API: the tags are what lets a re-run find the attachment, and AWS
+        // refuses a second attachment of the same VPC to the gateway (DuplicateTransitGatewayAttachment).
+        // NotFound is retried: the gateway or the subnets may have been created a moment ago.
+        TransitGatewayVpcAttachment a = mutate(ctx, id, "CreateTransitGatewayVpcAttachment", () -> ec2().createTransitGatewayVpcAttachment(r -> r
+                .transitGatewayId(spec.text("transitGateway"))
+                .vpcId(spec.text("vpc"))
+                .subnetIds(subnets)
+                .options(o -> o.applianceModeSupport(flag(w.path("applianceMode").asBoolean(false)))
+                        .dnsSupport(flag(w.path("dnsSupport").asBoolean(true)))
+                        .ipv6Support(flag(w.path("ipv6Support").asBoolean(false))))
+                .tagSpecifications(Ec2Tags.spec(ResourceType.TRANSIT_GATEWAY_ATTACHMENT, spec.tags()))).transitGatewayVpcAttachment());
+        String attachmentId = a.transitGatewayAttachmentId();
+        // moto drops the TagSpecification of this call (moto-notes.md); AWS applies it atomically.
+        mutateRun(ctx, id, "CreateTags", () -> Ec2Tags.ensure(ec2(), id, attachmentId, a.tags(), spec.tags()));
+        waitAvailable(ctx, id, attachmentId, CREATE_TIMEOUT);
+        return readOne(ctx, id, attachmentId);
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id(), attachmentId = live.awsId();
+        ObjectNode have = live.properties(), want = spec.properties();
+        List<String> add = new ArrayList<>(), remove = new ArrayList<>();
+        if (changed.contains("subnets")) {
+            Set<String> w = new LinkedHashSet<>(texts(want.get("subnets"))), h = new LinkedHashSet<>(texts(have.get("subnets")));
+            for (String s : w) if (!h.contains(s)) add.add(s);
+            for (String s : h) if (!w.contains(s)) remove.add(s);
+        }
+        ModifyTransitGatewayVpcAttachmentRequestOptions.Builder o = ModifyTransitGatewayVpcAttachmentRequestOptions.builder();
+        boolean options = false;
+        for (String p : List.of("applianceMode", "dnsSupport", "ipv6Support")) {
+            if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
+            String f = flag(want.get(p).asBoolean());
+            switch (p) {
+                case "applianceMode" -> o.applianceModeSupport(f);
+                case "dnsSupport" -> o.dnsSupport(f);
+                default -> o.ipv6Support(f);
+            }
+            options = true;
+        }
+        boolean touched = false;
+        if (!add.isEmpty() || !remove.isEmpty() || options) {
+            ModifyTransitGatewayVpcAttachmentRequestOptions opts = options ? o.build() : null;
+            // An attachment still 'modifying' from an earlier change answers IncorrectState: retried.
+            ctx.retrying(id, "ModifyTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
+                    busyIsRetryable(() -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
+                        r.transitGatewayAttachmentId(attachmentId);
+                        if (!add.isEmpty()) r.addSubnetIds(add);
+                        if (!remove.isEmpty()) r.removeSubnetIds(remove);
+                        if (opts != null) r.options(opts);
+                    }))));
+            waitAvailable(ctx, id, attachmentId, UPDATE_TIMEOUT);
+            touched = true;
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, attachmentId, have.get("tags"), want.get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, attachmentId) : live;
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), attachmentId = live.awsId();
+        Optional<TransitGatewayVpcAttachment> now = describe(id, attachmentId);
+        // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
+        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
+        if (!"deleting".equals(now.get().stateAsString())) {
+            try {
+                ctx.retrying(id, "DeleteTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
+                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayVpcAttachment", () ->
+                                ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
+            } catch (AwsFailure f) {
+                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+            }
+        }
+        ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
+                describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
+                        .map(a -> new Waiter.Outcome(a.stateAsString(), null))
+                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+
+    static List<String> texts(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) n.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    /** IncorrectState means "busy" (pending, modifying): retried like a DependencyViolation, AWS's code and message kept. */
+    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsFailure f) {
+            if ("IncorrectState".equals(f.code())) {
+                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
+            }
+            throw f;
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.netstack.provider.ec2.vpnconnection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.Cidr;
+import io.netstack.stack.Reference;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.GatewayType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TunnelOption;
+import software.amazon.awssdk.services.ec2.model.VpnConnection;
+import software.amazon.awssdk.services.ec2.model.VpnConnectionOptions;
+import software.amazon.awssdk.services.ec2.model.VpnStaticRoute;
+import software.amazon.awssdk.services.ec2.model.VpnTunnelOptionsSpecification;
+
+/**
+ * {@code vpn-connection}: a site-to-site IPsec VPN between a customer gateway and a VPN gateway
+ * or a transit gateway (exactly one). The gateways, {@code staticRoutesOnly} and {@code tunnels}
+ * are create-only; static {@code routes} are a set, changed in place with
+ * Create/DeleteVpnConnectionRoute.
+ *
+ * <p><b>Tunnels.</b> AWS always builds two tunnels. {@code tunnels} is either absent (AWS picks
+ * inside CIDRs and pre-shared keys; nothing is managed) or gives both, each with its
+ * {@code insideCidr} (a /30 of 169.254.0.0/16) and optionally a {@code preSharedKey}. A tunnel is
+ * identified by its inside CIDR, not by its position: DescribeVpnConnections does not promise to
+ * return tunnels in the order they were given, so both sides are put in inside-CIDR order
+ * ({@link #normalize}) and that is also the order of TunnelOptions in the create and of the
+ * {@code tunnel1Address}/{@code tunnel2Address} attributes. Each key stays with its CIDR.
+ *
+ * <p><b>Pre-shared keys are write-only.</b> They are sent in CreateVpnConnection and never read
+ * back (AWS does return them in DescribeVpnConnections; this type drops them unread), never
+ * logged, never put in an error message: AWS failure messages of calls that carried a key are
+ * scrubbed of it and lose their SDK cause. A change is detected through the salted digest the
+ * engine passes as {@link ResourceSpec#secretsDigest()}: stored in the {@code netstack:secrets} tag
+ * at creation and reported back as the attribute of the same name ("" when the object has none,
+ * so that adding a key to a connection made without one also plans a replacement).
+ *
+ * <p>Reads: one DescribeVpnConnections filtered by {@code tag:netstack:stack} (no pagination on this
+ * call, aws-facts.md), ownership re-checked client-side, deleted/deleting connections dropped
+ * (moto keeps them visible as {@code deleted}); plus, only when some owned connection ends on a
+ * transit gateway, one paginated DescribeTransitGatewayAttachments for their attachment ids.
+ */
+public final class VpnConnectionType extends Ec2Type {
+    /**
+     * Terraform vpnConnectionCreatedTimeout = 40 m (internal/service/ec2/wait.go); aws-facts.md:
+     * about 30 min to {@code available} on AWS. The waiter prints "still waiting" lines meanwhile.
+     */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(40);
+    /** Terraform vpnConnectionDeletedTimeout = 30 m. */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * Terraform waits only 15 s for a static route (vpnConnectionRouteCreated/DeletedTimeout); a
+     * route being slower than that is not a failure worth stopping an apply for, so allow 2 m.
+     */
+    static final Duration ROUTE_TIMEOUT = Duration.ofMinutes(2);
+    /** AWS always creates two tunnels per VPN connection. */
+    static final int TUNNELS = 2;
+    /** EC2 API reference (VpnTunnelOptionsSpecification.TunnelInsideCidr): these /30s are reserved. */
+    static final Set<String> RESERVED_INSIDE_CIDRS = Set.of("169.254.0.0/30", "169.254.1.0/30", "169.254.2.0/30",
+            "169.254.3.0/30", "169.254.4.0/30", "169.254.5.0/30", "169.254.169.252/30");
+    static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
+    /** EC2 API reference (PreSharedKey): 8–64 of alphanumerics, '.' and '_', not starting with '0'. */
+    static final Pattern PSK = Pattern.compile("[A-Za-z1-9._][A-Za-z0-9._]{7,63}");
+    static final String PSK_RULE = "8–64 characters of A–Z, a–z, 0–9, '.' and '_', not starting with 0";
+
+    private static final Schema SCHEMA = new Schema(true, List.of("tunnel1Address", "tunnel2Address", "transitGatewayAttachmentId"),
+            Property.ref("customerGateway", List.of("customer-gateway"), List.of("cgw-")).required().createOnly(),
+            Property.ref("vpnGateway", List.of("vpn-gateway"), List.of("vgw-")).createOnly()
+                    .describe("the VPN gateway to connect (or transitGateway: exactly one of them)"),
+            Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")).createOnly()
+                    .describe("the transit gateway to connect (or vpnGateway: exactly one of them)"),
+            Property.bool("staticRoutesOnly").createOnly().defaultValue(false)
+                    .describe("static routing instead of BGP (for devices without BGP)"),
+            Property.list("routes", Property.cidr("route")).defaultEmptyList()
+                    .describe("static routes to on-premises networks (IPv4 CIDRs; needs staticRoutesOnly, VPN gateway only)"),
+            Property.list("tunnels", Property.object("tunnel",
+                    Property.cidr("insideCidr").required().describe("a /30 of 169.254.0.0/16 for the tunnel's inside addresses"),
+                    Property.string("preSharedKey").writeOnly()
+                            .describe("IKE pre-shared key, " + PSK_RULE + "; use ${env.NAME}")))
+                    .createOnly().ordered()
+                    .describe("both tunnels (AWS always makes two), or none to let AWS choose"));
+
+    public VpnConnectionType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "vpn-connection";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    /** Tunnels are identified by inside CIDR (see the class comment): sort both sides by it. */
+    @Override
+    public ObjectNode normalize(ObjectNode p) {
+        JsonNode t = p.get("tunnels");
+        if (t != null && t.isArray()) {
+            List<JsonNode> items = new ArrayList<>();
+            t.forEach(items::add);
+            items.sort(Comparator.comparing(VpnConnectionType::insideKey));
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            items.forEach(a::add);
+            p.set("tunnels", a);
+        }
+        return p;
+    }
+
+    private static String insideKey(JsonNode tunnel) {
+        String c = tunnel.path("insideCidr").asText("");
+        try {
+            return String.format("%040d", Cidr.parse(c).network());
+        } catch (IllegalArgumentException e) {
+            return c;
+        }
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        JsonNode p = b.properties();
+        boolean vgw = p.hasNonNull("vpnGateway"), tgw = p.hasNonNull("transitGateway");
+        if (vgw == tgw) v.error(b, "", "give exactly one of vpnGateway and transitGateway (the AWS end of the VPN)");
+        JsonNode routes = p.get("routes");
+        if (routes != null && !routes.isEmpty()) {
+            if (!p.path("staticRoutesOnly").asBoolean(false)) {
+                v.error(b, "/routes", "static routes need \"staticRoutesOnly\": true (with BGP, routes are learned from the customer gateway)");
+            }
+            if (tgw) v.error(b, "/routes", "a transit gateway VPN has no static routes of its own: add them to a transit-gateway-route-table instead");
+            for (int i = 0; i < routes.size(); i++) {
+                String r = routes.get(i).asText();
+                if (!Reference.containsReference(r) && Cidr.isCidr(r) && Cidr.parse(r).ipv6()) v.error(b, "/routes/" + i, "VPN static routes are IPv4 CIDRs");
+            }
+        }
+        JsonNode tunnels = p.get("tunnels");
+        if (tunnels == null) return;
+        if (tunnels.size() != TUNNELS) {
+            v.error(b, "/tunnels", "AWS always creates " + TUNNELS + " tunnels: give both (each with its insideCidr), or leave tunnels out to let AWS choose; got " + tunnels.size());
+        }
+        Set<String> seen = new TreeSet<>();
+        for (int i = 0; i < tunnels.size(); i++) {
+            JsonNode t = tunnels.get(i);
+            String inside = t.path("insideCidr").asText();
+            if (!Reference.containsReference(inside)) {
+                Cidr c = Cidr.parse(inside);
+                if (c.ipv6() || c.prefix() != 30 || !LINK_LOCAL.contains(c)) {
+                    v.error(b, "/tunnels/" + i + "/insideCidr", "insideCidr must be a /30 inside 169.254.0.0/16, got " + inside);
+                } else if (RESERVED_INSIDE_CIDRS.contains(c.toString())) {
+                    v.error(b, "/tunnels/" + i + "/insideCidr", c + " is reserved by AWS (reserved: " + String.join(", ", new TreeSet<>(RESERVED_INSIDE_CIDRS)) + ")");
+                } else if (!seen.add(c.toString())) {
+                    v.error(b, "/tunnels/" + i + "/insideCidr", "the two tunnels need different inside CIDRs; " + c + " is used twice");
+                }
+            }
+            JsonNode psk = t.get("preSharedKey");
+            if (psk != null && psk.isTextual() && !Reference.containsReference(psk.asText())) {
+                // Never echo the key: the message names the rule, not the value.
+                if (!PSK.matcher(psk.asText()).matches()) v.error(b, "/tunnels/" + i + "/preSharedKey", "not a valid pre-shared key: " + PSK_RULE);
+                else v.warning(b, "/tunnels/" + i + "/preSharedKey", "the pre-shared key is written in the stack file; prefer \"${env.NAME}\" so it stays out of files and version control");
+            }
+        }
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<VpnConnection> owned = new ArrayList<>();
+        Map<String, String> ids = new HashMap<>();
+        List<VpnConnection> all = AwsCalls.call(resource, "DescribeVpnConnections",
+                () -> ec2().describeVpnConnections(r -> r.filters(filters)).vpnConnections());
+        for (VpnConnection c : all) {
+            if (gone(c.stateAsString())) continue;
+            Ec2Tags.ownedId(c.tags(), ctx.stack()).ifPresent(id -> {
+                owned.add(c);
+                ids.put(c.vpnConnectionId(), id);
+            });
+        }
+        Map<String, String> attachments = tgwAttachments(resource, owned);
+        List<LiveResource> out = new ArrayList<>();
+        for (VpnConnection c : owned) out.add(translate(ids.get(c.vpnConnectionId()), c, attachments.get(c.vpnConnectionId())));
+        return out;
+    }
+
+    /** VPN connection id → its transit gateway attachment id, for connections that end on a TGW (one call, only if there are any). */
+    private Map<String, String> tgwAttachments(String resource, List<VpnConnection> owned) {
+        List<String> onTgw = owned.stream().filter(c -> present(c.transitGatewayId())).map(VpnConnection::vpnConnectionId).toList();
+        Map<String, String> out = new HashMap<>();
+        if (onTgw.isEmpty()) return out;
+        AwsCalls.run(resource, "DescribeTransitGatewayAttachments", () -> ec2().describeTransitGatewayAttachmentsPaginator(r -> r.filters(
+                        Ec2Tags.filter("resource-type", "vpn"), Ec2Tags.filter("resource-id", onTgw)))
+                .transitGatewayAttachments().forEach(a -> {
+                    // moto ignores these filters (moto-notes.md): match client-side.
+                    String s = a.stateAsString();
+                    if (onTgw.contains(a.resourceId()) && !"deleted".equals(s) && !"deleting".equals(s)) out.put(a.resourceId(), a.transitGatewayAttachmentId());
+                }));
+        return out;
+    }
+
+    static boolean gone(String state) {
+        return "deleted".equals(state) || "deleting".equals(state);
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private LiveResource translate(String id, VpnConnection c, String tgwAttachment) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("customerGateway", c.customerGatewayId());
+        if (present(c.vpnGatewayId())) p.put("vpnGateway", c.vpnGatewayId());
+        if (present(c.transitGatewayId())) p.put("transitGateway", c.transitGatewayId());
+        VpnConnectionOptions o = c.options();
+        p.put("staticRoutesOnly", o != null && Boolean.TRUE.equals(o.staticRoutesOnly()));
+        ArrayNode routes = p.putArray("routes");
+        for (VpnStaticRoute r : c.routes()) {
+            if (!gone(r.stateAsString()) && r.destinationCidrBlock() != null) routes.add(Cidr.canonical(r.destinationCidrBlock()));
+        }
+        Map<String, String> attrs = new LinkedHashMap<>();
+        if (o != null && o.hasTunnelOptions() && !o.tunnelOptions().isEmpty()) {
+            // Only inside CIDRs and outside addresses are read; TunnelOption.preSharedKey is never touched.
+            List<TunnelOption> ts = new ArrayList<>(o.tunnelOptions());
+            ts.sort(Comparator.comparing(t -> insideKey(JsonNodeFactory.instance.objectNode().put("insideCidr", String.valueOf(t.tunnelInsideCidr())))));
+            ArrayNode tunnels = p.putArray("tunnels");
+            for (int i = 0; i < ts.size(); i++) {
+                TunnelOption t = ts.get(i);
+                ObjectNode tn = tunnels.addObject();
+                if (t.tunnelInsideCidr() != null) tn.put("insideCidr", Cidr.canonical(t.tunnelInsideCidr()));
+                if (present(t.outsideIpAddress())) attrs.put("tunnel" + (i + 1) + "Address", t.outsideIpAddress());
+            }
+        }
+        p.set("tags", Ec2Tags.userTags(c.tags()));
+        if (tgwAttachment != null) attrs.put("transitGatewayAttachmentId", tgwAttachment);
+        attrs.put(ResourceSpec.SECRETS_TAG, tag(c.tags(), ResourceSpec.SECRETS_TAG).orElse(""));
+        return new LiveResource(id, name(), c.vpnConnectionId(), p, attrs);
+    }
+
+    private static Optional<String> tag(List<Tag> tags, String key) {
+        if (tags == null) return Optional.empty();
+        return tags.stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
+    }
+
+    private Optional<VpnConnection> describe(String id, String vpnId) {
+        return find(id, "DescribeVpnConnections", () -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections())
+                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String vpnId) {
+        return readBack(ctx, id, vpnId, () -> {
+            Optional<VpnConnection> c = describe(id, vpnId).filter(x -> !gone(x.stateAsString()));
+            if (c.isEmpty()) return List.of();
+            return List.of(translate(id, c.get(), tgwAttachments(id, List.of(c.get())).get(vpnId)));
+        });
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        List<String> secrets = new ArrayList<>();
+        List<VpnTunnelOptionsSpecification> tunnels = new ArrayList<>();
+        JsonNode ts = spec.properties().get("tunnels");
+        if (ts != null) {
+            for (int i = 0; i < ts.size(); i++) {
+                JsonNode t = ts.get(i);
+                VpnTunnelOptionsSpecification.Builder tb = VpnTunnelOptionsSpecification.builder().tunnelInsideCidr(t.path("insideCidr").asText());
+                JsonNode psk = t.get("preSharedKey");
+                if (psk != null && !psk.isNull()) {
+                    String key = psk.asText();
+                    if (!PSK.matcher(key).matches()) {
+                        // The value came from the environment (literals are checked by validate): name the rule, never the value.
+                        throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "CreateVpnConnection",
+                                "tunnels[" + i + "].preSharedKey is not a valid pre-shared key: " + PSK_RULE);
+                    }
+                    secrets.add(key);
+                    tb.preSharedKey(key);
+                }
+                tunnels.add(tb.build());
+            }
+        }
+        String cgw = spec.text("customerGateway"), vgw = spec.text("vpnGateway"), tgw = spec.text("transitGateway");
+        boolean staticOnly = spec.bool("staticRoutesOnly", false);
+        VpnConnection c = scrubbed(secrets, () -> mutate(ctx, id, "CreateVpnConnection", () -> ec2().createVpnConnection(r -> {
+            r.type(GatewayType.IPSEC_1.toString()).customerGatewayId(cgw)
+                    .options(o -> {
+                        o.staticRoutesOnly(staticOnly);
+                        if (!tunnels.isEmpty()) o.tunnelOptions(tunnels);
+                    })
+                    .tagSpecifications(Ec2Tags.spec(ResourceType.VPN_CONNECTION, spec.tags()));
+            if (present(vgw)) r.vpnGatewayId(vgw);
+            if (present(tgw)) r.transitGatewayId(tgw);
+        }).vpnConnection()));
+        String vpnId = c.vpnConnectionId();
+        ctx.waiter().until(id, "VPN connection " + vpnId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
+                () -> describe(id, vpnId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        List<String> routes = new ArrayList<>();
+        spec.properties().path("routes").forEach(r -> routes.add(r.asText()));
+        if (!routes.isEmpty()) syncRoutes(ctx, id, vpnId, routes, List.of());
+        return readOne(ctx, id, vpnId);
+    }
+
+    /**
+     * Runs a call that carried pre-shared keys; if AWS's answer quotes one of them, the failure is
+     * rebuilt without it and without the SDK exception (whose message would repeat it).
+     */
+    static <T> T scrubbed(List<String> secrets, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsFailure f) {
+            boolean leaked = false;
+            for (Throwable t = f; t != null && !leaked; t = t.getCause()) leaked = containsAny(t.getMessage(), secrets);
+            if (!leaked) throw f;
+            String msg = f.getMessage() == null ? "" : f.getMessage();
+            for (String s : secrets) if (!s.isEmpty()) msg = msg.replace(s, "(sensitive)");
+            throw new AwsFailure(f.category(), f.resource(), f.action(), f.code(), f.requestId(), msg, null);
+        }
+    }
+
+    private static boolean containsAny(String text, List<String> secrets) {
+        if (text == null) return false;
+        for (String s : secrets) if (!s.isEmpty() && text.contains(s)) return true;
+        return false;
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id(), vpnId = live.awsId();
+        boolean touched = false;
+        if (changed.contains("routes")) {
+            VpnConnection now = describe(id, vpnId).filter(x -> !gone(x.stateAsString())).orElseThrow(() -> gone(id, vpnId));
+            List<String> have = new ArrayList<>();
+            for (VpnStaticRoute r : now.routes()) if (!gone(r.stateAsString())) have.add(Cidr.canonical(r.destinationCidrBlock()));
+            List<String> want = new ArrayList<>();
+            spec.properties().path("routes").forEach(r -> want.add(Cidr.canonical(r.asText())));
+            touched |= syncRoutes(ctx, id, vpnId, want, have);
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, vpnId, live.properties().get("tags"), spec.properties().get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, vpnId) : live;
+    }
+
+    /** Adds missing static routes first (traffic keeps flowing), then removes extra ones; waits for each. */
+    private boolean syncRoutes(TypeContext ctx, String id, String vpnId, List<String> want, List<String> have) {
+        List<String> add = want.stream().map(Cidr::canonical).filter(c -> !have.contains(c)).distinct().toList();
+        List<String> remove = have.stream().filter(c -> !want.contains(c)).distinct().toList();
+        for (String cidr : add) {
+            mutateRun(ctx, id, "CreateVpnConnectionRoute", () -> ec2().createVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
+        }
+        for (String cidr : remove) {
+            delete(ctx, id, "DeleteVpnConnectionRoute", ROUTE_TIMEOUT, () -> ec2().deleteVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
+        }
+        if (add.isEmpty() && remove.isEmpty()) return false;
+        ctx.waiter().until(id, "static routes of " + vpnId + " settled", ROUTE_TIMEOUT, Set.of("settled"), Set.of("gone"), () -> {
+            Optional<VpnConnection> c = describe(id, vpnId);
+            if (c.isEmpty()) return new Waiter.Outcome("gone", vpnId + " disappeared");
+            Map<String, String> states = new HashMap<>();
+            for (VpnStaticRoute r : c.get().routes()) states.put(Cidr.canonical(r.destinationCidrBlock()), r.stateAsString());
+            for (String cidr : add) {
+                String s = states.get(cidr);
+                if (!"available".equals(s)) return new Waiter.Outcome("route " + cidr + " " + (s == null ? "not visible yet" : s), null);
+            }
+            for (String cidr : remove) {
+                String s = states.get(cidr);
+                if (s != null && !"deleted".equals(s)) return new Waiter.Outcome("route " + cidr + " " + s, null);
+            }
+            return new Waiter.Outcome("settled", null);
+        });
+        return true;
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), vpnId = live.awsId();
+        delete(ctx, id, "DeleteVpnConnection", DELETE_TIMEOUT, () -> ec2().deleteVpnConnection(r -> r.vpnConnectionId(vpnId)));
+        ctx.waiter().until(id, "VPN connection " + vpnId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
+                () -> describe(id, vpnId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+}

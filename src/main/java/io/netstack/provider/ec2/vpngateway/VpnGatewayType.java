@@ -1,0 +1,217 @@
+package io.netstack.provider.ec2.vpngateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Validation;
+import io.netstack.spi.Waiter;
+import io.netstack.stack.ResourceBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.GatewayType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.VpcAttachment;
+import software.amazon.awssdk.services.ec2.model.VpnGateway;
+
+/**
+ * {@code vpn-gateway} (virtual private gateway, VGW): the AWS end of a site-to-site VPN or a
+ * Direct Connect private virtual interface. {@code vpc} is attached and detached in place
+ * (Attach/DetachVpnGateway); an empty {@code vpc} means "attached to nothing", so removing the
+ * property from the file detaches the gateway. {@code amazonAsn} is create-only and always sent
+ * (AWS's default, 64512, when omitted), so the value read back is the value the file means.
+ *
+ * <p>Reads: one DescribeVpnGateways filtered by {@code tag:netstack:stack} (no pagination on this
+ * call, aws-facts.md); ownership re-checked client-side; deleted/deleting gateways dropped (moto
+ * keeps them visible as {@code deleted}). Only {@code attaching}/{@code attached} attachments
+ * count: AWS and moto keep {@code detached} ones in the list.
+ */
+public final class VpnGatewayType extends Ec2Type {
+    /** Terraform vpnGatewayCreatedTimeout = 10 m (internal/service/ec2/wait.go). */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
+    /** Terraform vpnGatewayDeletedTimeout = 10 m; the delete is retried as long while VPN connections are still going. */
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Terraform VPNGatewayVPCAttachmentAttachedTimeout = 15 m. */
+    static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
+    /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
+    static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
+    /** AWS's default Amazon-side ASN when CreateVpnGateway gets none (EC2 API reference). */
+    static final long DEFAULT_AMAZON_ASN = 64512;
+
+    private static final Schema SCHEMA = new Schema(true, List.of(),
+            Property.ref("vpc", List.of("vpc"), List.of("vpc-")).defaultValue("")
+                    .describe("VPC to attach to (attached/detached in place); omit or \"\" to leave the gateway detached"),
+            Property.integer("amazonAsn").createOnly().range(1, 4_294_967_294L).defaultValue((int) DEFAULT_AMAZON_ASN)
+                    .describe("private ASN of the Amazon side: 64512–65534 or 4200000000–4294967294 (AWS default 64512)"));
+
+    public VpnGatewayType(AwsSession aws) {
+        super(aws);
+    }
+
+    @Override
+    public String name() {
+        return "vpn-gateway";
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(ResourceBlock b, Validation v) {
+        if (b.properties().has("amazonAsn")) {
+            long asn = b.properties().get("amazonAsn").asLong();
+            boolean ok = (asn >= 64512 && asn <= 65534) || (asn >= 4_200_000_000L && asn <= 4_294_967_294L);
+            if (!ok) v.error(b, "/amazonAsn", "amazonAsn must be a private ASN: 64512–65534 or 4200000000–4294967294, got " + asn);
+        }
+    }
+
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+        List<LiveResource> out = new ArrayList<>();
+        List<VpnGateway> all = AwsCalls.call(resource, "DescribeVpnGateways",
+                () -> ec2().describeVpnGateways(r -> r.filters(filters)).vpnGateways());
+        for (VpnGateway g : all) {
+            if (gone(g.stateAsString())) continue;
+            Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)));
+        }
+        return out;
+    }
+
+    static boolean gone(String state) {
+        return "deleted".equals(state) || "deleting".equals(state);
+    }
+
+    /** The VPC the gateway is attached (or attaching) to. */
+    static Optional<String> attachedVpc(VpnGateway g) {
+        for (VpcAttachment a : g.vpcAttachments()) {
+            String s = a.stateAsString();
+            if ("attached".equals(s) || "attaching".equals(s)) return Optional.of(a.vpcId());
+        }
+        return Optional.empty();
+    }
+
+    private LiveResource translate(String id, VpnGateway g) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("vpc", attachedVpc(g).orElse(""));
+        if (g.amazonSideAsn() != null) p.put("amazonAsn", g.amazonSideAsn());
+        p.set("tags", Ec2Tags.userTags(g.tags()));
+        return new LiveResource(id, name(), g.vpnGatewayId(), p, Map.of());
+    }
+
+    private Optional<VpnGateway> describe(String id, String vgwId) {
+        return find(id, "DescribeVpnGateways", () -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways())
+                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    private LiveResource readOne(TypeContext ctx, String id, String vgwId) {
+        return readBack(ctx, id, vgwId, () -> describe(id, vgwId).filter(g -> !gone(g.stateAsString())).map(g -> List.of(translate(id, g))).orElse(List.of()));
+    }
+
+    @Override
+    public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        String id = spec.id();
+        long asn = spec.properties().path("amazonAsn").asLong(DEFAULT_AMAZON_ASN);
+        VpnGateway g = AwsCalls.call(id, "CreateVpnGateway", () -> ec2().createVpnGateway(r -> r
+                .type(GatewayType.IPSEC_1)
+                .amazonSideAsn(asn)
+                .tagSpecifications(Ec2Tags.spec(ResourceType.VPN_GATEWAY, spec.tags()))).vpnGateway());
+        String vgwId = g.vpnGatewayId();
+        ctx.waiter().until(id, "VPN gateway " + vgwId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
+                () -> describe(id, vgwId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        String vpc = spec.text("vpc");
+        if (vpc != null && !vpc.isEmpty()) attach(ctx, id, vgwId, vpc);
+        return readOne(ctx, id, vgwId);
+    }
+
+    @Override
+    public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        String id = spec.id(), vgwId = live.awsId();
+        boolean touched = false;
+        if (changed.contains("vpc")) {
+            VpnGateway now = describe(id, vgwId).filter(g -> !gone(g.stateAsString())).orElseThrow(() -> gone(id, vgwId));
+            String have = attachedVpc(now).orElse("");
+            String want = spec.text("vpc") == null ? "" : spec.text("vpc");
+            if (!have.equals(want)) {
+                if (!have.isEmpty()) detach(ctx, id, vgwId, have, true);
+                if (!want.isEmpty()) attach(ctx, id, vgwId, want);
+                touched = true;
+            }
+        }
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, vgwId, live.properties().get("tags"), spec.properties().get("tags"));
+            touched = true;
+        }
+        return touched ? readOne(ctx, id, vgwId) : live;
+    }
+
+    private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
+        mutateRun(ctx, id, "AttachVpnGateway", () -> ec2().attachVpnGateway(r -> r.vpnGatewayId(vgwId).vpcId(vpcId)));
+        ctx.waiter().until(id, "VPN gateway " + vgwId + " attached to " + vpcId, ATTACH_TIMEOUT, Set.of("attached"), Set.of(),
+                () -> new Waiter.Outcome(attachmentState(id, vgwId, vpcId), null));
+    }
+
+    /** Detaches (unless a detach is already under way) and waits until the attachment is gone. */
+    private void detach(TypeContext ctx, String id, String vgwId, String vpcId, boolean call) {
+        if (call) {
+            try {
+                AwsCalls.run(id, "DetachVpnGateway", () -> ec2().detachVpnGateway(r -> r.vpnGatewayId(vgwId).vpcId(vpcId)));
+            } catch (AwsFailure f) {
+                // Already detached (or the gateway is gone): nothing to wait for.
+                if (f.category() == ErrorCategory.NOT_FOUND) return;
+                throw f;
+            }
+        }
+        ctx.waiter().until(id, "VPN gateway " + vgwId + " detached from " + vpcId, DETACH_TIMEOUT, Set.of("detached"), Set.of(),
+                () -> new Waiter.Outcome(attachmentState(id, vgwId, vpcId), null));
+    }
+
+    /** State of the attachment to {@code vpcId}; "detached" when there is none (or the gateway is gone). */
+    private String attachmentState(String id, String vgwId, String vpcId) {
+        return describe(id, vgwId).flatMap(g -> g.vpcAttachments().stream().filter(a -> vpcId.equals(a.vpcId())).findFirst())
+                .map(VpcAttachment::stateAsString).orElse("detached");
+    }
+
+    @Override
+    public void delete(TypeContext ctx, LiveResource live) {
+        String id = live.id(), vgwId = live.awsId();
+        Optional<VpnGateway> g = describe(id, vgwId);
+        if (g.isEmpty() || gone(g.get().stateAsString())) return;
+        for (VpcAttachment a : g.get().vpcAttachments()) {
+            String s = a.stateAsString();
+            if ("attached".equals(s) || "attaching".equals(s) || "detaching".equals(s)) detach(ctx, id, vgwId, a.vpcId(), !"detaching".equals(s));
+        }
+        delete(ctx, id, "DeleteVpnGateway", DELETE_TIMEOUT, () -> {
+            try {
+                AwsCalls.run(id, "DeleteVpnGateway", () -> ec2().deleteVpnGateway(r -> r.vpnGatewayId(vgwId)));
+            } catch (AwsFailure f) {
+                // IncorrectState: VPN connections or a DX association are still being removed.
+                if ("IncorrectState".equals(f.code())) {
+                    throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
+                }
+                throw f;
+            }
+        });
+        ctx.waiter().until(id, "VPN gateway " + vgwId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
+                () -> describe(id, vgwId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+    }
+}
