@@ -198,7 +198,7 @@ public final class Executor {
             JsonNode v = props.get(e.getKey());
             if (v == null) continue;
             if (creating && e.getValue().lateBound()) v = withoutMissing(v, current);
-            props.set(e.getKey(), resolve(c.id(), v, current, e.getValue().writeOnly()));
+            props.set(e.getKey(), resolve(c.id(), v, current, e.getValue()));
         }
         Map<String, String> tags = new TreeMap<>();
         JsonNode t = props.get("tags");
@@ -236,7 +236,9 @@ public final class Executor {
         return copy;
     }
 
-    private JsonNode resolve(String self, JsonNode v, Map<String, LiveResource> current, boolean writeOnly) {
+    /** {@code p}: the schema of {@code v} (null when unknown), so that write-only fields nested in objects and lists may take ${env.NAME}. */
+    private JsonNode resolve(String self, JsonNode v, Map<String, LiveResource> current, Property p) {
+        boolean writeOnly = p != null && p.writeOnly();
         if (v.isTextual()) {
             Optional<Reference> r = Reference.whole(v.asText());
             if (r.isEmpty()) return v;
@@ -264,12 +266,12 @@ public final class Executor {
             ObjectNode o = ((ObjectNode) v).deepCopy();
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) o.set(k, resolve(self, o.get(k), current, writeOnly));
+            for (String k : names) o.set(k, resolve(self, o.get(k), current, p == null ? null : p.field(k)));
             return o;
         }
         if (v.isArray()) {
             ArrayNode a = ((ArrayNode) v).deepCopy();
-            for (int i = 0; i < a.size(); i++) a.set(i, resolve(self, a.get(i), current, writeOnly));
+            for (int i = 0; i < a.size(); i++) a.set(i, resolve(self, a.get(i), current, p == null ? null : p.item()));
             return a;
         }
         return v;

@@ -1,6 +1,18 @@
 package io.netstack.provider;
 
+import io.netstack.provider.cloudfront.distribution.DistributionType;
+import io.netstack.provider.directconnect.dxgateway.DxGatewayType;
+import io.netstack.provider.directconnect.dxgatewayassociation.DxGatewayAssociationType;
+import io.netstack.provider.directconnect.dxvirtualinterface.DxVirtualInterfaceType;
+import io.netstack.provider.ec2.clientvpn.ClientVpnEndpointType;
+import io.netstack.provider.ec2.customergateway.CustomerGatewayType;
 import io.netstack.provider.ec2.egressonlyinternetgateway.EgressOnlyInternetGatewayType;
+import io.netstack.provider.ec2.endpointservice.EndpointServiceType;
+import io.netstack.provider.ec2.flowlog.FlowLogType;
+import io.netstack.provider.ec2.vpcendpoint.VpcEndpointType;
+import io.netstack.provider.ec2.vpcpeering.VpcPeeringType;
+import io.netstack.provider.ec2.vpnconnection.VpnConnectionType;
+import io.netstack.provider.ec2.vpngateway.VpnGatewayType;
 import io.netstack.provider.ec2.elasticip.ElasticIpType;
 import io.netstack.provider.ec2.internetgateway.InternetGatewayType;
 import io.netstack.provider.ec2.natgateway.NatGatewayType;
@@ -41,7 +53,19 @@ public final class AwsProvider implements TypeRegistry {
                 new TransitGatewayType(session),
                 new TransitGatewayAttachmentType(session),
                 new TransitGatewayRouteTableType(session),
-                new TransitGatewayPeeringType(session)
+                new TransitGatewayPeeringType(session),
+                new VpcPeeringType(session),
+                new VpcEndpointType(session),
+                new EndpointServiceType(session),
+                new FlowLogType(session),
+                new CustomerGatewayType(session),
+                new VpnGatewayType(session),
+                new VpnConnectionType(session),
+                new ClientVpnEndpointType(session),
+                new DxGatewayType(session),
+                new DxGatewayAssociationType(session),
+                new DxVirtualInterfaceType(session),
+                new DistributionType(session)
         ));
     }
 

@@ -25,7 +25,8 @@ class ExampleStacksTest {
     static final Path STACKS = Path.of("stacks");
     /** Variables an example needs that have no default (resources netstack does not manage). */
     static final Map<String, Map<String, String>> VARS = Map.of(
-            "privatelink.json", Map.of("nlbArn", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/example/0123456789abcdef"));
+            "privatelink.json", Map.of("nlbArn", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/example/0123456789abcdef",
+                    "consumerAccount", "123456789012"));
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(STACKS)) {

@@ -109,4 +109,38 @@ class HybridVpnExampleIT {
         }
         return StackFiles.write(example.getParent(), "hybrid-vpn.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
+
+    /**
+     * The whole file, Direct Connect included: DX calls go to the in-process Direct Connect fake
+     * (moto has no DX gateways, associations or virtual interfaces), VPN gaps to VpnGapsProxy,
+     * everything else to moto.
+     */
+    @Test
+    void wholeFileWithDirectConnectThroughTheFake(AwsApi api, @TempDir Path dir) throws Exception {
+        String name = api.uniqueStack("hybrid-dx");
+        Path f = StackFiles.copyExample(dir, "hybrid-vpn-dx.json", name);
+        try (VpnGapsProxy proxy = VpnGapsProxy.start(api.endpoint());
+             io.netstack.testing.fake.FakeAwsServer fake = io.netstack.testing.fake.FakeAwsServer.start(proxy.endpoint())) {
+            Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
+            env.put("AWS_ENDPOINT_URL", fake.endpoint().toString());
+            env.put("VPN_PSK", "example.Psk_" + Long.toHexString(System.nanoTime()));
+            String bgpKey = "bgpKey" + Long.toHexString(System.nanoTime());
+            env.put("DX_BGP_AUTH_KEY", bgpKey);
+
+            Cli.Result apply = NetstackJar.run(env, "apply", f.toString(), "--auto-approve");
+            assertEquals(0, apply.exit(), apply.toString());
+            assertEquals(1, fake.requests("CreateDirectConnectGateway").size());
+            assertEquals(1, fake.requests("CreateDirectConnectGatewayAssociation").size());
+            assertEquals(1, fake.requests("CreatePrivateVirtualInterface").size());
+            assertTrue(!apply.all().contains(bgpKey), "the BGP auth key is never printed");
+
+            Cli.Result plan = NetstackJar.run(env, "plan", f.toString(), "--detailed-exitcode");
+            assertEquals(0, plan.exit(), plan.toString());
+
+            Cli.Result destroy = NetstackJar.run(env, "destroy", f.toString(), "--auto-approve");
+            assertEquals(0, destroy.exit(), destroy.toString());
+            assertTrue(fake.directConnect().virtualInterfaces().values().stream().allMatch(s -> s.endsWith(" deleted")),
+                    "the virtual interface is gone: " + fake.directConnect().virtualInterfaces());
+        }
+    }
 }

@@ -1,0 +1,234 @@
+package io.netstack.testing.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A loopback AWS endpoint for what moto lacks (moto-notes.md): it answers Direct Connect
+ * ({@link FakeDirectConnect}, JSON 1.1, {@code X-Amz-Target: OvertureService.*}) and EC2's Client
+ * VPN actions ({@link FakeClientVpn}, EC2 query protocol, XML), and forwards every other request
+ * unchanged to an upstream API (moto), so a whole stack — VPC and subnets in moto, a Client VPN
+ * endpoint or a Direct Connect gateway here — runs through one {@code AWS_ENDPOINT_URL} and the
+ * real SDK request and response path. Without an upstream, other EC2 {@code Describe*} calls
+ * answer empty and anything else answers like moto does for what it lacks (an HTML 500).
+ *
+ * <p>Every request it answers itself is recorded ({@link #requests}) so tests can assert the
+ * request shapes netstack sent. Bound to 127.0.0.1 on a free port; {@link #close} stops it.
+ */
+public final class FakeAwsServer implements AutoCloseable {
+    /** A request the fake answered: service ("directconnect" or "ec2"), action, and its parameters. */
+    public record Request(String service, String action, String region, JsonNode json, Map<String, String> params) {
+        /** A parameter of an EC2 query request, or a top-level member of a JSON request, as text. */
+        public String param(String name) {
+            if (params != null) return params.get(name);
+            JsonNode n = json == null ? null : json.get(name);
+            return n == null || n.isNull() ? null : n.isValueNode() ? n.asText() : n.toString();
+        }
+
+        public String body() {
+            return json != null ? json.toString() : String.valueOf(params);
+        }
+    }
+
+    static final Pattern REGION = Pattern.compile("Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/");
+    private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final URI upstream;
+    private final HttpClient http;
+    private final FakeDirectConnect dx = new FakeDirectConnect();
+    private final FakeClientVpn clientVpn = new FakeClientVpn();
+    private final List<Request> requests = new ArrayList<>();
+
+    private FakeAwsServer(URI upstream) throws IOException {
+        this.upstream = upstream;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.pool = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "fake-aws");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts a fake that forwards what it does not implement to {@code upstream} (null: none). */
+    public static FakeAwsServer start(URI upstream) {
+        try {
+            return new FakeAwsServer(upstream);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake AWS endpoint", e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public FakeDirectConnect directConnect() {
+        return dx;
+    }
+
+    public FakeClientVpn clientVpn() {
+        return clientVpn;
+    }
+
+    /** An SDK client on this endpoint, for tests that act "by hand" (as a person in the console would). */
+    public software.amazon.awssdk.services.directconnect.DirectConnectClient directConnectClient(String region) {
+        return software.amazon.awssdk.services.directconnect.DirectConnectClient.builder().endpointOverride(endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    /** Every transitional state of new objects lasts this many reads (0: objects are ready at once). */
+    public FakeAwsServer pendingReads(int n) {
+        dx.pendingReads(n);
+        clientVpn.pendingReads(n);
+        return this;
+    }
+
+    public synchronized List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public synchronized List<Request> requests(String action) {
+        return requests.stream().filter(r -> r.action().equals(action)).toList();
+    }
+
+    public synchronized void clearRequests() {
+        requests.clear();
+    }
+
+    private synchronized void record(Request r) {
+        requests.add(r);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String region = "us-east-1", service = null;
+            if (auth != null) {
+                Matcher m = REGION.matcher(auth);
+                if (m.find()) {
+                    region = m.group(1);
+                    service = m.group(2);
+                }
+            }
+            if (target != null && target.startsWith("OvertureService.")) {
+                String action = target.substring("OvertureService.".length());
+                JsonNode json = SdkWire.MAPPER.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+                record(new Request("directconnect", action, region, json, null));
+                FakeDirectConnect.Answer a = dx.handle(action, region, json);
+                send(ex, a.status(), "application/x-amz-json-1.1", a.body());
+                return;
+            }
+            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+            if ("POST".equals(ex.getRequestMethod()) && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")
+                    && (service == null || service.equals("ec2"))) {
+                Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
+                String action = params.getOrDefault("Action", "");
+                if (clientVpn.handles(action, params)) {
+                    record(new Request("ec2", action, region, null, params));
+                    FakeClientVpn.Answer a = clientVpn.handle(action, region, params);
+                    send(ex, a.status(), "text/xml;charset=UTF-8", a.body());
+                    return;
+                }
+                if (upstream == null && action.startsWith("Describe")) {
+                    send(ex, 200, "text/xml;charset=UTF-8", SdkWire.ec2Response(action, UUID.randomUUID().toString(), null));
+                    return;
+                }
+            }
+            if (upstream != null) {
+                forward(ex, body);
+                return;
+            }
+            send(ex, 500, "text/html; charset=utf-8", "<!doctype html>\n<title>500 Internal Server Error</title><h1>not implemented by the fake</h1>");
+        } catch (RuntimeException e) {
+            send(ex, 500, "application/x-amz-json-1.1", ("{\"__type\":\"InternalFailure\",\"message\":\"fake: " + e + "\"}").replace("\n", " "));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void forward(HttpExchange ex, byte[] body) throws IOException {
+        URI uri = URI.create(upstream.toString().replaceFirst("/$", "") + ex.getRequestURI().toString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        ex.getRequestHeaders().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
+        });
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        r.headers().map().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) ex.getResponseHeaders().put(k, vs);
+        });
+        byte[] out = r.body();
+        ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
+        if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(b);
+        }
+    }
+
+    static Map<String, String> form(String body) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String kv : body.split("&")) {
+            if (kv.isEmpty()) continue;
+            int eq = kv.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            m.put(k, v);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
