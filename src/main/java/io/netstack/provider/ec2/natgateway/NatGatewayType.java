@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.ConnectivityType;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
 import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
@@ -58,6 +59,15 @@ public final class NatGatewayType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform aws_nat_gateway delete timeout: 30 m (aws-facts.md). */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * How long a create waits for its Elastic IP to be let go by a NAT gateway that is deleted or
+     * being deleted (a replacement, or a NAT deleted by hand and re-created). AWS unmaps the
+     * address asynchronously, seconds to about a minute after {@code deleted}
+     * (eformat/sno-for-100#5, #9); a NAT created while the address is still mapped fails with
+     * Resource.AlreadyAssociated (hashicorp/terraform-provider-aws#709). 5 m = EC2's
+     * eventual-consistency budget (aws-facts.md), as for the EIP's own release.
+     */
+    static final Duration ADDRESS_FREED_TIMEOUT = Duration.ofMinutes(5);
     /** Amazon VPC quotas: 5 NAT gateways per Availability Zone (adjustable, so a warning). */
     static final int MAX_PER_ZONE = 5;
     /**
@@ -258,6 +268,7 @@ public final class NatGatewayType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         boolean pub = isPublic(spec.properties());
+        if (pub) awaitAddressFreed(ctx, id, spec.text("eip"));
         String token = spec.clientToken();
         NatGateway nat = null;
         for (int round = 0; ; round++) {
@@ -283,6 +294,45 @@ public final class NatGatewayType extends Ec2Type {
                 describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), failure(n)))
                         .orElse(new Waiter.Outcome("not visible yet", null)));
         return readOne(ctx, id, natId);
+    }
+
+    /**
+     * Waits until {@code allocationId} is not held by a NAT gateway that is deleting or deleted.
+     * Addresses held by anything alive are left to CreateNatGateway to report (AWS's words). Once
+     * the holder is {@code deleted}, its association is stale and is dropped with DisassociateAddress,
+     * best effort: AWS drops it by itself shortly (and may refuse the call meanwhile), moto never
+     * does (moto-notes.md: deleted NAT gateways stay visible, here with their address mapped).
+     */
+    private void awaitAddressFreed(TypeContext ctx, String id, String allocationId) {
+        ctx.waiter().until(id, "Elastic IP " + allocationId + " let go by its deleted NAT gateway", ADDRESS_FREED_TIMEOUT,
+                Set.of("free", "held by a live resource"), Set.of(), () -> {
+                    Optional<Address> a = find(id, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses())
+                            .flatMap(l -> l.stream().findFirst());
+                    if (a.isEmpty() || blank(a.get().associationId()) && blank(a.get().networkInterfaceId())) return new Waiter.Outcome("free", null);
+                    Optional<NatGateway> holder = deadHolder(id, allocationId, a.get().networkInterfaceId());
+                    if (holder.isEmpty()) return new Waiter.Outcome("held by a live resource", null);
+                    if ("deleted".equals(holder.get().stateAsString()) && !blank(a.get().associationId())) {
+                        try {
+                            AwsCalls.run(id, "DisassociateAddress", () -> ec2().disassociateAddress(r -> r.associationId(a.get().associationId())));
+                        } catch (AwsFailure ignored) {
+                            // AWS may refuse to touch a NAT gateway's association: it goes away by itself
+                        }
+                    }
+                    return new Waiter.Outcome("held by " + holder.get().stateAsString() + " NAT gateway " + holder.get().natGatewayId(), null);
+                });
+    }
+
+    /** The deleting/deleted NAT gateway whose address is {@code allocationId} on {@code eni}, if any. */
+    private Optional<NatGateway> deadHolder(String id, String allocationId, String eni) {
+        List<NatGateway> dead = new ArrayList<>();
+        AwsCalls.run(id, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("state", GONE_STATES)))
+                .natGateways().forEach(dead::add));
+        return dead.stream().filter(n -> GONE_STATES.contains(n.stateAsString()) && n.natGatewayAddresses().stream()
+                .anyMatch(x -> allocationId.equals(x.allocationId()) && (blank(eni) || eni.equals(x.networkInterfaceId())))).findFirst();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isEmpty();
     }
 
     /** AWS's own words for a failed gateway: {@code Gateway.NotAttached: Network vpc-… has no Internet gateway attached}. */

@@ -65,6 +65,14 @@ class NatGatewayFakeAwsTest {
         return ok("DescribeNatGateways", "<natGatewaySet><item>" + natXml + "</item></natGatewaySet>");
     }
 
+    static final FakeEc2.Reply FREE_ADDRESS = address(false);
+
+    static FakeEc2.Reply address(boolean mappedToOldNat) {
+        return ok("DescribeAddresses", "<addressesSet><item><publicIp>203.0.113.7</publicIp><allocationId>eipalloc-1</allocationId><domain>vpc</domain>"
+                + (mappedToOldNat ? "<associationId>eipassoc-old</associationId><networkInterfaceId>eni-old</networkInterfaceId>" : "")
+                + "</item></addressesSet>");
+    }
+
     static ResourceSpec spec() throws Exception {
         ObjectNode p = (ObjectNode) Json.MAPPER.readTree("{\"subnet\":\"subnet-1\",\"connectivity\":\"public\",\"eip\":\"eipalloc-1\",\"tags\":{}}");
         return new ResourceSpec("nat", NatGatewayType.TYPE, p, Map.of("netstack:stack", STACK, "netstack:id", "nat"), TOKEN, null);
@@ -74,6 +82,7 @@ class NatGatewayFakeAwsTest {
     void createWaitsThroughPendingUntilAvailable() throws Exception {
         AtomicInteger describes = new AtomicInteger();
         aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> FREE_ADDRESS;
             case "CreateNatGateway" -> created(nat("nat-1", "pending", null, null));
             case "DescribeNatGateways" -> described(nat("nat-1", describes.incrementAndGet() < 3 ? "pending" : "available", null, null));
             default -> error(400, "InvalidAction", p.get("Action"));
@@ -92,6 +101,7 @@ class NatGatewayFakeAwsTest {
     @Test
     void failedCreateReportsAwsFailureMessage() {
         aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> FREE_ADDRESS;
             case "CreateNatGateway" -> created(nat("nat-1", "pending", null, null));
             case "DescribeNatGateways" -> described(nat("nat-1", "failed", "Gateway.NotAttached", "Network vpc-1 has no Internet gateway attached"));
             default -> error(400, "InvalidAction", p.get("Action"));
@@ -105,6 +115,7 @@ class NatGatewayFakeAwsTest {
     @Test
     void createThatNeverBecomesAvailableTimesOut() {
         aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> FREE_ADDRESS;
             case "CreateNatGateway" -> created(nat("nat-1", "pending", null, null));
             case "DescribeNatGateways" -> described(nat("nat-1", "pending", null, null));
             default -> error(400, "InvalidAction", p.get("Action"));
@@ -119,6 +130,7 @@ class NatGatewayFakeAwsTest {
         AtomicInteger creates = new AtomicInteger();
         String[] oldState = {"failed"};
         aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> FREE_ADDRESS;
             // AWS answers a replayed token with the gateway the token made first: here a failed one.
             case "CreateNatGateway" -> creates.incrementAndGet() == 1
                     ? created(nat("nat-old", "failed", "Gateway.NotAttached", "Network vpc-1 has no Internet gateway attached"))
@@ -139,6 +151,48 @@ class NatGatewayFakeAwsTest {
         assertNotEquals(TOKEN, second);
         assertEquals(NatGatewayType.replayToken(TOKEN, "nat-old"), second, "deterministic: a retry of this create reuses it");
         assertTrue(second.length() <= 64);
+    }
+
+    /**
+     * The NAT gateway that held the address before (replaced, or deleted by hand) is {@code deleted}
+     * but the address is still mapped to its ENI: the create waits, drops the stale association,
+     * and only then asks for the new gateway (AWS would fail it with Resource.AlreadyAssociated).
+     */
+    @Test
+    void createWaitsForTheAddressOfADeletedNatGatewayToBeFreed() throws Exception {
+        AtomicInteger addressReads = new AtomicInteger();
+        String old = nat("nat-old", "deleted", null, null).replace("eni-1", "eni-old");
+        aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> address(aws.calls("DisassociateAddress").isEmpty() && addressReads.incrementAndGet() < 10);
+            case "DescribeNatGateways" -> p.containsKey("Filter.1.Name")
+                    ? ok("DescribeNatGateways", "<natGatewaySet><item>" + old + "</item></natGatewaySet>")
+                    : described(nat("nat-new", "available", null, null));
+            case "DisassociateAddress" -> ok("DisassociateAddress", "<return>true</return>");
+            case "CreateNatGateway" -> {
+                if (aws.calls("DisassociateAddress").isEmpty()) yield error(400, "Resource.AlreadyAssociated", "Resource 203.0.113.7 is already associated.");
+                yield created(nat("nat-new", "pending", null, null));
+            }
+            default -> error(400, "InvalidAction", p.get("Action"));
+        });
+        LiveResource live = type.create(FakeEc2.context(STACK), spec());
+        assertEquals("nat-new", live.awsId());
+        assertEquals("eipassoc-old", aws.calls("DisassociateAddress").get(0).get("AssociationId"));
+        assertEquals("state", aws.calls("DescribeNatGateways").get(0).get("Filter.1.Name"), "the holder is looked for among deleting/deleted gateways");
+        assertEquals(1, aws.calls("CreateNatGateway").size(), "created once, after the address was free");
+    }
+
+    @Test
+    void addressHeldByALiveResourceIsLeftToCreateNatGatewayToReport() {
+        aws.script(p -> switch (p.get("Action")) {
+            case "DescribeAddresses" -> address(true);
+            case "DescribeNatGateways" -> ok("DescribeNatGateways", "<natGatewaySet/>");
+            case "CreateNatGateway" -> error(400, "Resource.AlreadyAssociated", "Elastic IP address [eipalloc-1] is already associated");
+            default -> error(400, "InvalidAction", p.get("Action"));
+        });
+        AwsFailure f = assertThrows(AwsFailure.class, () -> type.create(FakeEc2.context(STACK), spec()));
+        assertEquals("Resource.AlreadyAssociated", f.code());
+        assertEquals("CreateNatGateway", f.action());
+        assertEquals(0, aws.calls("DisassociateAddress").size(), "never touches an association it does not know to be stale");
     }
 
     @Test

@@ -101,6 +101,21 @@ class NatGatewayIT {
         assertEquals("cc-2", tags(updated.tags()).get("cost-center"));
         assertEquals(0, Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode").exit());
 
+        // Deleted by hand: the plan creates it again, with the same EIP, which the deleted gateway
+        // still holds (moto never unmaps it; AWS does so shortly after `deleted`).
+        ec2.deleteNatGateway(r -> r.natGatewayId(pub.natGatewayId()));
+        Cli.Result recreate = Cli.run(api, REGION, "plan", f.toString(), "--json", "--detailed-exitcode");
+        assertEquals(2, recreate.exit(), recreate.toString());
+        JsonNode again = Json.MAPPER.readTree(recreate.out()).get("changes");
+        assertEquals(1, again.size(), recreate.out());
+        assertEquals("create", again.get(0).get("action").asText(), recreate.out());
+        Cli.Result reapply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
+        assertEquals(0, reapply.exit(), reapply.toString());
+        NatGateway second = owned(ec2, name).get("nat-a");
+        assertTrue(!second.natGatewayId().equals(pub.natGatewayId()), "a new gateway");
+        assertEquals(eip.allocationId(), second.natGatewayAddresses().get(0).allocationId(), "with the same Elastic IP");
+        assertEquals(0, Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode").exit());
+
         // A NAT gateway made by hand in the stack's VPC is unmanaged drift (and is left alone).
         String byHand = ec2.createNatGateway(r -> r.subnetId(appSubnet).connectivityType("private")).natGateway().natGatewayId();
         Cli.Result drift = Cli.run(api, REGION, "drift", f.toString(), "--json");
