@@ -81,12 +81,15 @@ public final class Planner {
                 lives.put(b.id(), match);
             });
         }
+        choosePrimaries(lives, duplicates);
+        Map<String, LiveResource> doomed = new LinkedHashMap<>();
+        for (LiveResource d : duplicates) doomed.put(d.awsId(), d);
 
         for (String id : g.topologicalOrder()) {
             ResourceBlock b = blocks.get(id);
             ResourceType type = types.find(b.type()).orElseThrow(() -> new PlanException(id + ": unknown type " + b.type()));
-            ObjectNode desired = desired(stack, b, type, live, changes, false);
-            ObjectNode comparable = desired(stack, b, type, live, changes, true);
+            ObjectNode desired = desired(stack, b, type, live, lives, changes, false);
+            ObjectNode comparable = desired(stack, b, type, live, lives, changes, true);
             LiveResource l = lives.get(id);
             if (l != null && !l.type().equals(b.type())) {
                 changes.put(id + "#old", new Change(id, l.type(), Action.DELETE, List.of("type changed from " + l.type() + " to " + b.type()), List.of(), null, l));
@@ -107,6 +110,16 @@ public final class Planner {
                     replace = true;
                 }
             }
+            // It lives in (or points at) a duplicate that goes: it must move to the resource that stays.
+            for (Map.Entry<String, String> m : mentions(l.properties(), doomed.keySet()).entrySet()) {
+                Property p = type.schema().property(m.getKey());
+                reasons.add(m.getKey() + " uses " + m.getValue() + ", a duplicate of " + doomed.get(m.getValue()).id() + " that is deleted");
+                if (p != null && p.createOnly()) {
+                    replace = true;
+                } else if (diffs.stream().noneMatch(d -> d.topLevel().equals(m.getKey()))) {
+                    diffs.add(new PropertyDiff(m.getKey(), l.properties().get(m.getKey()), desired.get(m.getKey()), false, p != null && p.writeOnly(), false));
+                }
+            }
             Action a = replace ? Action.REPLACE : diffs.isEmpty() ? Action.NOOP : Action.UPDATE;
             changes.put(id, new Change(id, b.type(), a, reasons, diffs, desired, l));
         }
@@ -123,7 +136,64 @@ public final class Planner {
                     List.of("duplicate of " + (primary == null ? "another object" : primary.awsId()) + " (same netstack:id)"), List.of(), null, d));
         }
         List<Change> ordered = ExecutionOrder.order(new ArrayList<>(changes.values()), live, types);
-        return new Plan(stack.name(), stack.region(), stack.digest(), live.fingerprint(), destroy, ordered, live.byId());
+        return new Plan(stack.name(), stack.region(), stack.digest(), live.fingerprint(), destroy, ordered, lives);
+    }
+
+    /**
+     * Which of several live objects with one logical id is the resource, and which are duplicates
+     * to delete. Duplicates come from a create whose response was lost and that was then repeated
+     * (by the SDK's retry of a call without ClientToken, or by a run racing a killed one): the run
+     * went on with the object it heard of, so that is the one the stack's other objects use (a
+     * subnet's VPC, a route's NAT gateway). Keep the object most used by the other resources;
+     * {@link LiveState}'s order (by AWS id, which says nothing about age: EC2 ids are random) only
+     * breaks ties. Repeated until stable, counting only uses by resources that stay.
+     */
+    static void choosePrimaries(Map<String, LiveResource> lives, List<LiveResource> duplicates) {
+        if (duplicates.isEmpty()) return;
+        for (int pass = 0; pass < 5; pass++) {
+            Map<String, Integer> uses = new java.util.HashMap<>();
+            for (LiveResource r : lives.values()) countIds(r.properties(), r.awsId(), uses);
+            boolean changed = false;
+            for (LiveResource d : new ArrayList<>(duplicates)) {
+                LiveResource primary = lives.get(d.id());
+                if (primary == null || !primary.type().equals(d.type())) continue;
+                if (uses.getOrDefault(d.awsId(), 0) > uses.getOrDefault(primary.awsId(), 0)) {
+                    duplicates.remove(d);
+                    duplicates.add(primary);
+                    lives.put(d.id(), d);
+                    changed = true;
+                }
+            }
+            if (!changed) return;
+        }
+    }
+
+    private static void countIds(JsonNode n, String self, Map<String, Integer> uses) {
+        if (n.isTextual()) {
+            if (!n.asText().equals(self)) uses.merge(n.asText(), 1, Integer::sum);
+        } else {
+            for (JsonNode c : n) countIds(c, self, uses);
+        }
+    }
+
+    /** Top-level property → the first of {@code awsIds} found anywhere in its value. */
+    private static Map<String, String> mentions(ObjectNode props, java.util.Set<String> awsIds) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (awsIds.isEmpty()) return out;
+        props.fields().forEachRemaining(e -> {
+            String hit = firstMention(e.getValue(), awsIds);
+            if (hit != null) out.put(e.getKey(), hit);
+        });
+        return out;
+    }
+
+    private static String firstMention(JsonNode n, java.util.Set<String> awsIds) {
+        if (n.isTextual()) return awsIds.contains(n.asText()) ? n.asText() : null;
+        for (JsonNode c : n) {
+            String hit = firstMention(c, awsIds);
+            if (hit != null) return hit;
+        }
+        return null;
     }
 
     /**
@@ -195,7 +265,7 @@ public final class Planner {
     }
 
     /** Canonical desired properties: stack tags merged, cross-stack and attribute references resolved. */
-    private ObjectNode desired(StackFile stack, ResourceBlock b, ResourceType type, LiveState live, Map<String, Change> changes, boolean attributes) {
+    private ObjectNode desired(StackFile stack, ResourceBlock b, ResourceType type, LiveState live, Map<String, LiveResource> lives, Map<String, Change> changes, boolean attributes) {
         ObjectNode props = b.properties().deepCopy();
         if (type.schema().taggable()) {
             ObjectNode tags = Json.object();
@@ -204,31 +274,31 @@ public final class Planner {
             if (own != null && own.isObject()) own.fields().forEachRemaining(e -> tags.set(e.getKey(), e.getValue()));
             props.set("tags", tags);
         }
-        resolveValues(props, stack, live, changes, attributes);
+        resolveValues(props, stack, live, lives, changes, attributes);
         return Normalizer.normalize(type, props);
     }
 
-    private void resolveValues(JsonNode node, StackFile stack, LiveState live, Map<String, Change> changes, boolean attributes) {
+    private void resolveValues(JsonNode node, StackFile stack, LiveState live, Map<String, LiveResource> lives, Map<String, Change> changes, boolean attributes) {
         if (node.isObject()) {
             ObjectNode o = (ObjectNode) node;
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
             for (String k : names) {
-                JsonNode r = resolveValue(o.get(k), stack, live, changes, attributes);
+                JsonNode r = resolveValue(o.get(k), stack, live, lives, changes, attributes);
                 if (r != null) o.set(k, r);
-                else resolveValues(o.get(k), stack, live, changes, attributes);
+                else resolveValues(o.get(k), stack, live, lives, changes, attributes);
             }
         } else if (node.isArray()) {
             ArrayNode a = (ArrayNode) node;
             for (int i = 0; i < a.size(); i++) {
-                JsonNode r = resolveValue(a.get(i), stack, live, changes, attributes);
+                JsonNode r = resolveValue(a.get(i), stack, live, lives, changes, attributes);
                 if (r != null) a.set(i, r);
-                else resolveValues(a.get(i), stack, live, changes, attributes);
+                else resolveValues(a.get(i), stack, live, lives, changes, attributes);
             }
         }
     }
 
-    private JsonNode resolveValue(JsonNode v, StackFile stack, LiveState live, Map<String, Change> changes, boolean attributes) {
+    private JsonNode resolveValue(JsonNode v, StackFile stack, LiveState live, Map<String, LiveResource> lives, Map<String, Change> changes, boolean attributes) {
         if (!v.isTextual()) return null;
         String owned = live.idOf(v.asText());
         if (owned != null) return TextNode.valueOf(Reference.of(owned)); // a literal id of our own object is that reference
@@ -251,7 +321,7 @@ public final class Planner {
         }
         if (attributes && r.kind() == Reference.Kind.RESOURCE && r.attribute() != null) {
             Change c = changes.get(r.target());
-            LiveResource l = live.byId().get(r.target());
+            LiveResource l = lives.get(r.target());
             if (l == null || c == null || c.action() == Action.CREATE || c.action() == Action.REPLACE) return TextNode.valueOf(UNKNOWN);
             String a = r.attribute().equals("id") ? l.awsId() : l.attributes().get(r.attribute());
             return a == null ? TextNode.valueOf(UNKNOWN) : TextNode.valueOf(a);

@@ -17,11 +17,32 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 /**
  * The SDK clients of one run, built once and shared by every type (clients are thread-safe).
  *
- * <p>Retries: STANDARD mode on purpose, not LEGACY (the SDK default) — standard has the
- * throttling-aware backoff (1 s base, 20 s cap for RequestLimitExceeded) and a retry quota that
- * stops a client from hammering a failing endpoint; ADAPTIVE is deprecated and ADAPTIVE_V2 is
- * advised only for clients scoped to one resource (aws-facts.md, "SDK for Java v2 retries").
- * The SDK does not retry eventual-consistency NotFound or DependencyViolation: {@code spi.Retry} does.
+ * <p><b>Retries: the SDK's STANDARD strategy with {@link AwsSettings#DEFAULT_MAX_ATTEMPTS} attempts,
+ * set here explicitly</b> so that neither {@code AWS_RETRY_MODE} nor a profile's {@code retry_mode}
+ * changes how netstack behaves (aws-facts.md, "SDK for Java v2 retries"). Why this one:
+ * <ul>
+ *   <li>STANDARD is the mode every AWS SDK and the AWS CLI share (LEGACY, the Java SDK's default, is
+ *       Java-specific and backs throttling off from 500 ms); it treats {@code RequestLimitExceeded}
+ *       as throttling and backs off from 1 s (cap 20 s, full jitter), which suits EC2's token
+ *       buckets: a mutating bucket refills 5 tokens a second, so retrying sooner only burns the next
+ *       token. 8 attempts instead of its 3 ride out ~60 s of throttling ({@link AwsSettings});</li>
+ *   <li>STANDARD retries what is safe to retry at the transport level — 500/502/503/504, I/O errors,
+ *       throttling, clock skew — and nothing else. It does not retry {@code Invalid…ID.NotFound}
+ *       right after a create or {@code DependencyViolation} on delete; those are netstack's
+ *       ({@code spi.Retry} through {@code Ec2Type.mutate/readBack/delete}, with named timeouts);</li>
+ *   <li>ADAPTIVE is deprecated; ADAPTIVE_V2 adds a client-side rate limiter that AWS advises only for
+ *       clients scoped to one resource, and it cannot know EC2's per-action buckets: pacing to the
+ *       buckets is netstack's own rate limiter's job, not the retry strategy's;</li>
+ *   <li>its retry quota (500 tokens, 5 per retry, at least 1 back per success) stops retry storms
+ *       during an outage. At the ~10 % throttling ThrottlingIT injects it never runs dry; sustained
+ *       throttling of more than ~1 call in 6 would drain it, after which throttling errors reach
+ *       netstack's own retry (which retries THROTTLED and TRANSIENT in every retried call).</li>
+ * </ul>
+ * A retried call the first attempt of which did reach AWS (a lost response, or a 5xx after the
+ * fact) is harmless for creates that pass a ClientToken (EC2 answers with the first object); for
+ * creates without one (CreateVpc, CreateSubnet, CreateSecurityGroup, CreateInternetGateway,
+ * AllocateAddress) it can leave a second object with the same ownership tags, which the next plan
+ * deletes as a duplicate, keeping the one the stack's other objects use ({@code Planner}).
  */
 public final class AwsSession implements AutoCloseable {
     /** A stuck TCP connection must not hang a plan: AWS answers Describe calls in well under this. */

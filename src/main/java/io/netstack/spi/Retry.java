@@ -10,11 +10,22 @@ import java.util.function.Supplier;
  * ({@code Invalid*ID.NotFound} right after a create) and {@code DependencyViolation} on delete
  * (aws-facts.md, "SDK for Java v2 retries"). Throttling and 5xx are retried by the SDK's standard
  * strategy first; if they still surface here they are retried too, under the same named timeout.
- * Delay: full jitter over an exponential 1 s → {@link #MAX_DELAY} (AWS Architecture Blog,
- * "Exponential Backoff And Jitter").
+ * Which categories a call retries and for how long is the caller's: {@code Ec2Type.mutate/readBack}
+ * retry NOT_FOUND for {@code Ec2Type.PROPAGATION_TIMEOUT} (5 min, AWS's advice for eventual
+ * consistency), {@code Ec2Type.delete} retries DEPENDENCY_VIOLATION for the type's named delete
+ * timeout; conflicts, invalid requests, access errors and the like fail at once.
+ *
+ * <p>Delay before attempt n+1: "equal jitter" (AWS Architecture Blog, "Exponential Backoff And
+ * Jitter"): uniform in [c/2, c] with c = min({@link #MAX_DELAY}, {@link #BASE_DELAY} × 2^(n-1)),
+ * never past the timeout. Not full jitter: a just-created object is not visible for ~1 s or more,
+ * and a delete blocked by a dependency needs that dependency gone, so a near-zero delay would only
+ * spend API calls (and throttling tokens) for nothing; the random half still spreads parallel
+ * retries apart.
  */
 public final class Retry {
+    /** AWS: poll a new object "with exponential backoff starting at a few seconds"; 1 s, 2 s, 4 s … gets there. */
     public static final Duration BASE_DELAY = Duration.ofSeconds(1);
+    /** The SDK's own backoff cap (standard mode: 20 s); longer would only slow a converging apply down. */
     public static final Duration MAX_DELAY = Duration.ofSeconds(20);
 
     private final Sleeper sleeper;
