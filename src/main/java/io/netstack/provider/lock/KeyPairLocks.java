@@ -47,6 +47,8 @@ public final class KeyPairLocks implements StackLocks {
         } catch (AwsFailure f) {
             if ("InvalidKeyPair.Duplicate".equals(f.code())) {
                 Holder h = holder(stack).orElse(new Holder("an unknown holder (lock object without tags)", null, null, null));
+                // The SDK retried a create whose first response was lost: the lock is already ours.
+                if (me.run().equals(h.run())) return;
                 throw new LockHeld(stack, h);
             }
             throw f;

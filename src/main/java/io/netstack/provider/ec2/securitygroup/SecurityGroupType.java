@@ -156,8 +156,17 @@ public final class SecurityGroupType extends Ec2Type {
             String peer = dir.equals("ingress") ? "from" : "to";
             var delta = SecurityGroupRules.delta(spec.properties().get(dir), live.properties().get(dir), peer);
             if (delta.isEmpty()) continue;
+            // Revoke and authorize are retried apart: a repeated revoke of rules already gone
+            // answers InvalidPermission.NotFound, which is success here, not a reason to retry.
+            var revoke = new SecurityGroupRules.Delta(java.util.List.of(), delta.remove());
+            var authorize = new SecurityGroupRules.Delta(delta.add(), java.util.List.of());
+            try {
+                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), revoke, peer);
+            } catch (io.netstack.spi.AwsFailure f) {
+                if (!"InvalidPermission.NotFound".equals(f.code())) throw f;
+            }
             ctx.retrying(id, dir, Set.of(io.netstack.spi.ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), delta, peer);
+                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), authorize, peer);
                 return null;
             });
             touched = true;
