@@ -116,7 +116,7 @@ final class ApplyRunner {
                 r.interrupted() ? "stopped" : "failed", r.done().size(), r.failed().size(), r.notStarted().size());
         for (Map.Entry<Step, Throwable> f : r.failed().entrySet()) {
             out.println("  failed:      " + f.getKey().phase().name().toLowerCase() + " " + ProgressPrinter.label(f.getKey()) + ": " + ProgressPrinter.message(f.getValue()));
-            if (cmd.global.verbose) f.getValue().printStackTrace(cmd.console.err());
+            if (cmd.global.verbose) Main.trace(f.getValue(), cmd.console);
         }
         for (Step s : r.notStarted()) out.println("  not started: " + s.phase().name().toLowerCase() + " " + ProgressPrinter.label(s));
         out.println("Run `netstack " + (plan.destroy() ? "destroy" : "apply") + "` again to continue: it plans from what now exists.");

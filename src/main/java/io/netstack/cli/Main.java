@@ -55,8 +55,13 @@ public final class Main {
             console.err().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (!verbose) console.err().println("(run with -v for details)");
         }
-        if (verbose) ex.printStackTrace(console.err());
+        if (verbose) trace(ex, console);
         return ExitCodes.ERROR;
+    }
+
+    /** Stack traces are for -v only: user errors never show one by default. */
+    static void trace(Throwable t, Console console) {
+        t.printStackTrace(console.err());
     }
 
     /**

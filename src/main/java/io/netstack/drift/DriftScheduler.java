@@ -71,7 +71,7 @@ public final class DriftScheduler {
             Duration wait = Duration.between(now, next).plus(jitter(Duration.between(now, schedule.next(now))));
             long until = System.nanoTime() + wait.toNanos();
             while (!stop.get() && System.nanoTime() < until) {
-                Thread.sleep(Math.max(1, Math.min(STOP_POLL.toMillis(), (until - System.nanoTime()) / 1_000_000)));
+                io.netstack.spi.Sleeper.SYSTEM.sleep(Duration.ofMillis(Math.max(1, Math.min(STOP_POLL.toMillis(), (until - System.nanoTime()) / 1_000_000))));
             }
         }
     }
