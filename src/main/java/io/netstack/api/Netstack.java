@@ -61,7 +61,7 @@ public final class Netstack implements AutoCloseable {
 
     public AwsProvider provider(String region) {
         String r = region == null ? "us-east-1" : region;
-        return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x))));
+        return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x), sleeper)));
     }
 
     public EngineContext context(StackFile stack, Progress progress) {
@@ -77,6 +77,10 @@ public final class Netstack implements AutoCloseable {
     }
 
     public ApplyResult apply(StackFile stack, Plan plan, int parallelism, ExecutionListener listener, AtomicBoolean stop) {
+        return apply(stack, plan, io.netstack.engine.Parallelism.fixed(parallelism), listener, stop);
+    }
+
+    public ApplyResult apply(StackFile stack, Plan plan, io.netstack.engine.Parallelism parallelism, ExecutionListener listener, AtomicBoolean stop) {
         return new Executor(provider(stack.region()), parallelism).apply(plan, context(stack, listener), listener, stop);
     }
 

@@ -19,8 +19,9 @@ class ApplyCommand extends BaseCommand {
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
-    Integer parallelism;
+    @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
+            description = "Changes in flight at once (default 10), or adaptive: grows while AWS does not throttle, halves when it does.")
+    io.netstack.engine.Parallelism parallelism;
 
     @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
     boolean forceUnlock;
@@ -30,7 +31,6 @@ class ApplyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (parallelism != null && parallelism < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--parallelism must be at least 1");
         try (Netstack ns = netstack()) {
             PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
             StackArgs args = stack;

@@ -93,7 +93,7 @@ final class ApplyRunner {
         }
     }
 
-    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, int parallelism, AtomicBoolean stop, java.nio.file.Path trace) {
+    static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, io.netstack.engine.Parallelism parallelism, AtomicBoolean stop, java.nio.file.Path trace) {
         ApplyResult r;
         long t0 = System.nanoTime();
         io.netstack.engine.ExecutionListener progress = new ProgressPrinter(cmd.human());
@@ -131,7 +131,7 @@ final class ApplyRunner {
         outputs.forEach((k, v) -> out.println("  " + k + " = " + (v == null ? "(unknown)" : v)));
     }
 
-    static int parallelism(Integer p) {
-        return p == null ? Executor.DEFAULT_PARALLELISM : p;
+    static io.netstack.engine.Parallelism parallelism(io.netstack.engine.Parallelism p) {
+        return p == null ? io.netstack.engine.Parallelism.fixed(Executor.DEFAULT_PARALLELISM) : p;
     }
 }

@@ -28,7 +28,9 @@ abstract class BaseCommand implements Callable<Integer> {
             String env = console.env().get("AWS_ENDPOINT_URL");
             if (env != null && !env.isBlank()) endpoint = URI.create(env.trim());
         }
-        return new Netstack(new AwsSettings(null, endpoint, global.profile, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of()));
+        AwsSettings settings = new AwsSettings(null, endpoint, global.profile, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of());
+        if (global.rateLimit != null) settings = settings.withRateLimit(global.rateLimit);
+        return new Netstack(settings);
     }
 
     StackFile loadAndValidate(Netstack ns, StackArgs args) {

@@ -17,8 +17,9 @@ class DestroyCommand extends BaseCommand {
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Changes in flight at once (default 10).")
-    Integer parallelism;
+    @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
+            description = "Changes in flight at once (default 10), or adaptive: grows while AWS does not throttle, halves when it does.")
+    io.netstack.engine.Parallelism parallelism;
 
     @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
     boolean forceUnlock;

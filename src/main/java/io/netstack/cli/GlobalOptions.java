@@ -16,4 +16,30 @@ public class GlobalOptions {
 
     @Option(names = "--profile", paramLabel = "NAME", description = "AWS profile from ~/.aws/config and credentials.")
     String profile;
+
+    @Option(names = "--rate-limit", paramLabel = "aws|off|SHARE", converter = RateLimitConverter.class,
+            description = "Pace EC2 calls to AWS's per-action token buckets: aws (default), off, or a share of them such as 50% when other tools use the same account.")
+    io.netstack.provider.ratelimit.RateLimits rateLimit;
+
+    static final class RateLimitConverter implements picocli.CommandLine.ITypeConverter<io.netstack.provider.ratelimit.RateLimits> {
+        @Override
+        public io.netstack.provider.ratelimit.RateLimits convert(String value) {
+            try {
+                return io.netstack.provider.ratelimit.RateLimits.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ParallelismConverter implements picocli.CommandLine.ITypeConverter<io.netstack.engine.Parallelism> {
+        @Override
+        public io.netstack.engine.Parallelism convert(String value) {
+            try {
+                return io.netstack.engine.Parallelism.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

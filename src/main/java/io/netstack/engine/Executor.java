@@ -47,7 +47,7 @@ public final class Executor {
     private static final long STOP_POLL_MILLIS = 200;
 
     private final TypeRegistry types;
-    private final int parallelism;
+    private final Parallelism parallelism;
     private final Function<String, String> env;
     /** AWS ids of the objects this apply deletes (DELETE and REPLACE), for DETACH steps. */
     private volatile Set<String> doomedAwsIds = Set.of();
@@ -60,11 +60,18 @@ public final class Executor {
     private volatile String tokenSalt = "";
 
     public Executor(TypeRegistry types, int parallelism) {
+        this(types, Parallelism.fixed(parallelism), System::getenv);
+    }
+
+    public Executor(TypeRegistry types, Parallelism parallelism) {
         this(types, parallelism, System::getenv);
     }
 
     public Executor(TypeRegistry types, int parallelism, Function<String, String> env) {
-        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        this(types, Parallelism.fixed(parallelism), env);
+    }
+
+    public Executor(TypeRegistry types, Parallelism parallelism, Function<String, String> env) {
         this.types = types;
         this.parallelism = parallelism;
         this.env = env;
@@ -86,7 +93,8 @@ public final class Executor {
         }
         List<Step> done = new ArrayList<>();
         Map<Step, Throwable> failed = new LinkedHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+        Parallelism.Controller limit = parallelism.start(types.pressure());
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism.ceiling(), r -> {
             Thread t = new Thread(r, "netstack-apply");
             t.setDaemon(true);
             return t;
@@ -98,7 +106,7 @@ public final class Executor {
         try {
             while (true) {
                 boolean stopping = !failed.isEmpty() || stop.get();
-                while (!stopping && running.size() < parallelism && !ready.isEmpty()) {
+                while (!stopping && running.size() < limit.limit() && !ready.isEmpty()) {
                     Step s = ready.pollFirst();
                     startedAt.put(s, System.nanoTime());
                     listener.started(s);
@@ -122,6 +130,7 @@ public final class Executor {
                 try {
                     f.get();
                     done.add(s);
+                    limit.finished();
                     listener.finished(s, took);
                     for (Step d : g.dependents(s)) {
                         if (waitingOn.merge(d, -1, Integer::sum) == 0) ready.add(d);

@@ -88,6 +88,11 @@ public final class AwsProvider implements TypeRegistry {
     }
 
     @Override
+    public io.netstack.spi.Pressure pressure() {
+        return session.pressure();
+    }
+
+    @Override
     public Optional<io.netstack.spi.StackLocks> locks() {
         return Optional.of(new io.netstack.provider.lock.KeyPairLocks(session));
     }

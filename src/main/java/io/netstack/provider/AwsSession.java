@@ -1,5 +1,8 @@
 package io.netstack.provider;
 
+import io.netstack.provider.ratelimit.RateLimiter;
+import io.netstack.spi.Pressure;
+import io.netstack.spi.Sleeper;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -54,9 +57,15 @@ public final class AwsSession implements AutoCloseable {
     private volatile Ec2Client ec2;
     private volatile DirectConnectClient dx;
     private volatile CloudFrontClient cloudFront;
+    private final RateLimiter limiter;
 
     public AwsSession(AwsSettings settings) {
+        this(settings, Sleeper.SYSTEM);
+    }
+
+    public AwsSession(AwsSettings settings, Sleeper sleeper) {
         this.settings = settings;
+        this.limiter = new RateLimiter(settings.rateLimits(), sleeper);
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(API_CALL_ATTEMPT_TIMEOUT)
@@ -65,6 +74,11 @@ public final class AwsSession implements AutoCloseable {
 
     public AwsSettings settings() {
         return settings;
+    }
+
+    /** Throttles seen and calls held back by the rate limiter, for adaptive parallelism. */
+    public Pressure pressure() {
+        return limiter;
     }
 
     public String region() {
@@ -111,6 +125,7 @@ public final class AwsSession implements AutoCloseable {
         ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(settings.maxAttempts()).build())
                 .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
+        o.addExecutionInterceptor(limiter);
         settings.interceptors().forEach(o::addExecutionInterceptor);
         b.overrideConfiguration(o.build());
         return b;

@@ -1,6 +1,7 @@
 package io.netstack.provider;
 
 import java.net.URI;
+import io.netstack.provider.ratelimit.RateLimits;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -8,8 +9,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * How to reach AWS. {@code endpoint} (from {@code --endpoint-url} or {@code AWS_ENDPOINT_URL})
  * points every client at one URL, which is how netstack talks to moto or LocalStack.
  * {@code interceptors} let tests count or fake SDK calls through the real request path.
+ * {@code rateLimits}: the EC2 token buckets netstack paces its calls to (on by default, AWS's
+ * documented sizes; {@link RateLimits#OFF} turns pacing off).
  */
-public record AwsSettings(String region, URI endpoint, String profile, int maxAttempts, List<ExecutionInterceptor> interceptors) {
+public record AwsSettings(String region, URI endpoint, String profile, int maxAttempts, List<ExecutionInterceptor> interceptors, RateLimits rateLimits) {
     /**
      * Attempts per call in the SDK's STANDARD retry mode (SDK default is 3). EC2 refills mutating
      * buckets at 5/s; with throttling backoff of 1 s base / 20 s cap, 8 attempts ride out a burst of
@@ -17,8 +20,25 @@ public record AwsSettings(String region, URI endpoint, String profile, int maxAt
      */
     public static final int DEFAULT_MAX_ATTEMPTS = 8;
 
+    public AwsSettings {
+        if (rateLimits == null) rateLimits = RateLimits.OFF;
+    }
+
+    /** With AWS's default buckets for the client-side rate limiter. */
+    public AwsSettings(String region, URI endpoint, String profile, int maxAttempts, List<ExecutionInterceptor> interceptors) {
+        this(region, endpoint, profile, maxAttempts, interceptors, RateLimits.awsDefaults());
+    }
+
     public AwsSettings withRegion(String r) {
-        return new AwsSettings(r, endpoint, profile, maxAttempts, interceptors);
+        return new AwsSettings(r, endpoint, profile, maxAttempts, interceptors, rateLimits);
+    }
+
+    public AwsSettings withRateLimit(RateLimits limits) {
+        return new AwsSettings(region, endpoint, profile, maxAttempts, interceptors, limits);
+    }
+
+    public AwsSettings withInterceptors(List<ExecutionInterceptor> list) {
+        return new AwsSettings(region, endpoint, profile, maxAttempts, List.copyOf(list), rateLimits);
     }
 
     public static AwsSettings of(String region, URI endpoint) {

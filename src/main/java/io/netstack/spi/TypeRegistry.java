@@ -18,4 +18,9 @@ public interface TypeRegistry {
     default Optional<StackLocks> locks() {
         return Optional.empty();
     }
+
+    /** The API's push-back (throttling, client-side rate limiting), for adaptive parallelism. */
+    default Pressure pressure() {
+        return Pressure.NONE;
+    }
 }

@@ -188,6 +188,76 @@ class ExecutorTest {
     @Test
     void parallelismBelowOneIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Executor(e.fake, 0));
+        assertThrows(IllegalArgumentException.class, () -> Parallelism.parse("0"));
+        assertThrows(IllegalArgumentException.class, () -> Parallelism.parse("many"));
+        assertEquals(Parallelism.fixed(7), Parallelism.parse("7"));
+        assertInstanceOf(Parallelism.Adaptive.class, Parallelism.parse("Adaptive"));
+    }
+
+    @Test
+    void adaptiveParallelismGrowsPastItsStartWhileNothingIsThrottled() {
+        e.fake.latency("net", Op.CREATE, Duration.ofMillis(40));
+        assertSuccess(e.apply(e.plan(stack(nets(60))), Parallelism.adaptive()));
+        assertEquals(60, e.fake.count("net", Op.CREATE));
+        int max = e.fake.maxInFlight();
+        assertTrue(max > Parallelism.ADAPTIVE_START && max <= Parallelism.ADAPTIVE_MAX, "in flight at most: " + max);
+    }
+
+    @Test
+    void adaptiveParallelismStaysLowWhileEveryCallIsThrottled() {
+        java.util.concurrent.atomic.AtomicLong throttles = new java.util.concurrent.atomic.AtomicLong();
+        // every create is throttled once: the limit halves (at most once a second) and never grows
+        e.fake.pressure(new io.netstack.spi.Pressure() {
+            @Override public long throttles() { return throttles.get(); }
+            @Override public int waitingForRate() { return 0; }
+        });
+        e.fake.latency("net", Op.CREATE, Duration.ofMillis(40));
+        ExecutionListener throttleEach = new ExecutionListener() {
+            @Override public void started(Step step) { throttles.incrementAndGet(); }
+        };
+        ApplyResult r = new Executor(e.fake, Parallelism.adaptive(), e.env).apply(e.plan(stack(nets(30))), e.ctx, throttleEach, new AtomicBoolean());
+        assertSuccess(r);
+        assertTrue(e.fake.maxInFlight() <= Parallelism.ADAPTIVE_START, "never above its start: " + e.fake.maxInFlight());
+    }
+
+    @Test
+    void adaptiveControllerIncreasesByOneHalvesOnThrottlesAndLetsRateLimitedCallsWaitOutsideTheLimit() {
+        long[] throttles = {0};
+        int[] waiting = {0};
+        long[] now = {0};
+        Parallelism.Controller c = new Parallelism.AdaptiveController(new Parallelism.Adaptive(8, 20), new io.netstack.spi.Pressure() {
+            @Override public long throttles() { return throttles[0]; }
+            @Override public int waitingForRate() { return waiting[0]; }
+        }, () -> now[0]);
+        assertEquals(8, c.limit());
+        for (int i = 0; i < 4; i++) c.finished();
+        assertEquals(12, c.limit());
+        throttles[0] = 3;
+        assertEquals(6, c.limit(), "halved once for a burst of throttles");
+        now[0] += 500_000_000L;
+        throttles[0] = 5;
+        assertEquals(6, c.limit(), "throttles within a second of the last are the same congestion");
+        c.finished();
+        assertEquals(6, c.limit(), "no growth within a second of a throttle");
+        now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;
+        c.finished();
+        assertEquals(7, c.limit(), "grows again after a quiet second");
+        throttles[0] = 6;
+        assertEquals(3, c.limit(), "a new throttle after a quiet second halves again");
+        waiting[0] = 4;
+        assertEquals(7, c.limit(), "steps queued in the rate limiter do not count");
+        waiting[0] = 40;
+        assertEquals(20, c.limit(), "capped");
+        now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;
+        for (int i = 0; i < 50; i++) c.finished();
+        waiting[0] = 0;
+        assertEquals(20, c.limit());
+        for (int i = 0; i < 10; i++) {
+            throttles[0]++;
+            now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;
+            c.limit();
+        }
+        assertEquals(1, c.limit(), "never below one");
     }
 
     // ------------------------------------------------------------------ failures

@@ -73,6 +73,10 @@ final class FakeEngine {
         return new Executor(fake, parallelism, env).apply(p, ctx, listener, stop);
     }
 
+    ApplyResult apply(Plan p, Parallelism parallelism) {
+        return new Executor(fake, parallelism, env).apply(p, ctx, ExecutionListener.NONE, new AtomicBoolean());
+    }
+
     /** Plan and apply, asserting success; returns the applied plan. */
     Plan converge(StackFile s) {
         Plan p = plan(s);

@@ -136,6 +136,7 @@ public final class FakeProvider implements TypeRegistry {
     private final Map<String, Integer> invisibleAsReferenceAfterCreate = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile io.netstack.spi.Pressure pressure = io.netstack.spi.Pressure.NONE;
 
     /** How long types retry DEPENDENCY_VIOLATION on delete (real types: minutes; kept short here). */
     volatile Duration deleteTimeout = Duration.ofSeconds(2);
@@ -222,6 +223,17 @@ public final class FakeProvider implements TypeRegistry {
     // ---------------------------------------------------------------- injection
 
     /** The {@code nth} API attempt (1-based, counted per type and operation) fails with {@code category}. */
+    /** What {@link #pressure()} reports (throttles, calls held by a rate limiter). */
+    public FakeProvider pressure(io.netstack.spi.Pressure p) {
+        this.pressure = p;
+        return this;
+    }
+
+    @Override
+    public io.netstack.spi.Pressure pressure() {
+        return pressure;
+    }
+
     public FakeProvider failNth(String type, Op op, int nth, ErrorCategory category) {
         faults.add(new Fault(type, op, null, nth, category, false, new AtomicInteger(1)));
         return this;
