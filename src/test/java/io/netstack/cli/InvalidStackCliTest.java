@@ -109,6 +109,23 @@ class InvalidStackCliTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        --parallelism | 0     | must be at least 1, not 0
+        --parallelism | lots  | expected a number or 'adaptive', not 'lots'
+        --rate-limit  | fast  | expected aws, off, or a share of AWS's buckets such as 0.5 or 50%, not 'fast'
+        --rate-limit  | 200%  | a share of the buckets is more than 0 and at most 1, not 2.0
+        """)
+    void badApplyOptionsExit3BeforeAnyAwsCall(String option, String value, String message, @TempDir Path dir) {
+        Path f = StackFiles.write(dir, "ok.json", VALID_HEAD + "    \"sn\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"10.0.1.0/24\" }\n  }\n}\n");
+        int before = requests.get();
+        Cli.Result r = Cli.run(env(), "apply", f.toString(), "--auto-approve", option, value);
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.err().contains(message), r.toString());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r);
+        assertEquals(before, requests.get(), "no AWS call");
+    }
+
     private static Map<String, String> env() {
         return Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
