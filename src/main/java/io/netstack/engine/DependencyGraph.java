@@ -52,6 +52,22 @@ public final class DependencyGraph<K extends Comparable<K>> {
         return false;
     }
 
+    /**
+     * For each node, the number of nodes on the longest chain of dependents after it (0 for a node
+     * nothing depends on): how much work, at least, still waits on it.
+     */
+    public Map<K, Integer> heights() {
+        List<K> order = topologicalOrder();
+        Map<K, Integer> h = new java.util.HashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            K k = order.get(i);
+            int max = 0;
+            for (K d : before.get(k)) max = Math.max(max, h.get(d) + 1);
+            h.put(k, max);
+        }
+        return h;
+    }
+
     /** Kahn's algorithm, ties broken by key order so plans print deterministically. */
     public List<K> topologicalOrder() {
         Map<K, Integer> indeg = new LinkedHashMap<>();

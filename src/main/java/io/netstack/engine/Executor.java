@@ -86,7 +86,11 @@ public final class Executor {
         }
         Map<String, LiveResource> current = new ConcurrentHashMap<>(plan.live());
         Map<Step, Integer> waitingOn = new HashMap<>();
-        TreeSet<Step> ready = new TreeSet<>();
+        // Longest chain first (list scheduling): a VPC → subnet → NAT gateway → route chain starts
+        // before independent leaves, so the slots do not fill with short work while the long chain
+        // waits. Ties go by key, so parallelism 1 stays deterministic.
+        Map<Step, Integer> height = g.heights();
+        TreeSet<Step> ready = new TreeSet<>(java.util.Comparator.<Step>comparingInt(x -> -height.get(x)).thenComparing(java.util.Comparator.naturalOrder()));
         for (Step s : g.nodes()) {
             waitingOn.put(s, g.prerequisites(s).size());
             if (g.prerequisites(s).isEmpty()) ready.add(s);

@@ -186,6 +186,19 @@ class ExecutorTest {
     }
 
     @Test
+    void theLongestChainStartsFirst() {
+        String chain = """
+                "a":  {"type": "net", "cidr": "10.0.0.0/16"},
+                "z":  {"type": "net", "cidr": "10.1.0.0/16"},
+                "zp": {"type": "part", "net": "${z}"},
+                "zl": {"type": "link", "target": "${zp}"}
+            """;
+        assertSuccess(e.apply(e.plan(stack(chain)), 1));
+        List<String> order = e.fake.calls().stream().filter(c -> c.op() == Op.CREATE).map(Call::id).toList();
+        assertEquals(List.of("z", "zp", "a", "zl"), order, "by height (z 2, zp 1, a and zl 0), then key: the chain starts before a though a sorts first");
+    }
+
+    @Test
     void parallelismBelowOneIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Executor(e.fake, 0));
         assertThrows(IllegalArgumentException.class, () -> Parallelism.parse("0"));
