@@ -101,6 +101,24 @@ public final class ExecutionOrder {
             if (delete.containsKey(r.id())) g.edge(detach, delete.get(r.id()));
             if (update.containsKey(r.id())) g.edge(detach, update.get(r.id()));
         }
+        // An object updated in place that refers to an object being replaced lets go of the old one
+        // first (DETACH): AWS refuses to delete a VPC while a gateway is attached to it
+        // (DependencyViolation), and the update that attaches the gateway to the new VPC can only run
+        // once the new VPC exists, i.e. after the old one is deleted. The reference is updatable (a
+        // create-only one would have made this object a replacement too).
+        for (ResourceView r : liveViews) {
+            Step upd = update.get(r.id());
+            if (upd == null || upd.change().action() != Action.UPDATE) continue;
+            List<Step> replaced = new ArrayList<>();
+            for (String d : References.dependencies(r, liveView, types)) {
+                if (delete.containsKey(d) && create.containsKey(d) && !d.equals(r.id())) replaced.add(delete.get(d));
+            }
+            if (replaced.isEmpty()) continue;
+            Step detach = new Step(upd.change(), Step.Phase.DETACH);
+            g.add(detach);
+            replaced.forEach(t -> g.edge(detach, t));
+            g.edge(detach, upd);
+        }
         for (ResourceView r : liveViews) {
             Set<String> deps = new java.util.TreeSet<>(References.dependencies(r, liveView, types));
             Step del = delete.get(r.id());

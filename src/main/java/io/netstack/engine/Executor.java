@@ -183,12 +183,21 @@ public final class Executor {
                 Set<String> doomed = doomedAwsIds;
                 ObjectNode props = live.properties().deepCopy();
                 Set<String> changed = new TreeSet<>();
+                // Every updatable property lets go of what this apply deletes: list elements naming
+                // it are dropped, an optional single reference to it is cleared (e.g. a gateway is
+                // detached). A required one stays: the object cannot exist without it.
                 for (Property p : type.schema().properties().values()) {
-                    if (!p.lateBound() || !(props.get(p.name()) instanceof ArrayNode list)) continue;
-                    ArrayNode kept = Json.MAPPER.createArrayNode();
-                    for (JsonNode e : list) if (!mentions(e, doomed)) kept.add(e);
-                    if (kept.size() != list.size()) {
-                        props.set(p.name(), kept);
+                    if (p.createOnly() || p.writeOnly()) continue;
+                    JsonNode v = props.get(p.name());
+                    if (v instanceof ArrayNode list) {
+                        ArrayNode kept = Json.MAPPER.createArrayNode();
+                        for (JsonNode e : list) if (!mentions(e, doomed)) kept.add(e);
+                        if (kept.size() != list.size()) {
+                            props.set(p.name(), kept);
+                            changed.add(p.name());
+                        }
+                    } else if (!p.required() && v != null && v.isTextual() && doomed.contains(v.asText())) {
+                        props.remove(p.name());
                         changed.add(p.name());
                     }
                 }

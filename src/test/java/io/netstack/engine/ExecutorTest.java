@@ -130,6 +130,36 @@ class ExecutorTest {
         e.assertConverged(changed);
     }
 
+    /**
+     * An attachment updated in place to the replacement of its net: the old net cannot be deleted
+     * while attached (like a VPC with its internet gateway on AWS), and the new one exists only
+     * after the old one is gone, so the attachment lets go of the old net first (DETACH).
+     */
+    @Test
+    void anInPlaceReferenceToAReplacedObjectIsDetachedBeforeTheDelete() {
+        String body = """
+                "n": {"type": "net", "cidr": "10.0.0.0/16"},
+                "a": {"type": "attachment", "net": "${n}"}
+            """;
+        e.converge(stack(body));
+        String oldNet = e.fake.awsId(STACK, "n"), att = e.fake.awsId(STACK, "a");
+        e.fake.resetCalls();
+        StackFile changed = stack(body.replace("10.0.0.0/16", "10.1.0.0/16"));
+        Plan p = e.plan(changed);
+        assertEquals(Action.REPLACE, change(p, "n").action());
+        assertEquals(Action.UPDATE, change(p, "a").action());
+        assertSuccess(e.apply(p, 10));
+        List<Call> updates = e.fake.calls("attachment", Op.UPDATE);
+        assertEquals(2, updates.size(), e.fake.calls().toString());
+        Call delNet = e.fake.call(Op.DELETE, "n"), createNet = e.fake.call(Op.CREATE, "n");
+        assertTrue(updates.get(0).before(delNet), "detached before the old net is deleted: " + e.fake.calls());
+        assertTrue(createNet.before(updates.get(1)), "attached to the new net once it exists: " + e.fake.calls());
+        assertEquals(oldNet, delNet.awsId());
+        assertEquals(att, e.fake.awsId(STACK, "a"), "updated in place, not replaced");
+        assertEquals(e.fake.awsId(STACK, "n"), e.fake.the(STACK, "a").text("net"));
+        e.assertConverged(changed);
+    }
+
     @Test
     void updateDroppingTheLastReferenceRunsBeforeTheDeleteAndCreatesFollowDeletesOfTheirType() {
         String s = """

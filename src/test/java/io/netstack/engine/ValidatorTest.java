@@ -119,7 +119,7 @@ class ValidatorTest {
                     "main": {"type": "nett", "cidr": "10.0.0.0/16"}
                 """;
         StackError e = single(r);
-        assertEquals(at(text(r), "\"nett\"") + ": main: unknown resource type \"nett\" (known: gate, link, net, part, rule-holder)", e.toString());
+        assertEquals(at(text(r), "\"nett\"") + ": main: unknown resource type \"nett\" (known: attachment, gate, link, net, part, rule-holder)", e.toString());
     }
 
     @Test

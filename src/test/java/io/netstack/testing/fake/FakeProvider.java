@@ -181,6 +181,13 @@ public final class FakeProvider implements TypeRegistry {
                                 .map(ResourceView::id).collect(Collectors.toSet()))
                         .orElse(Set.of()))
                 .build());
+        // Like an internet gateway: attached to a net in place, and the net cannot be deleted while it is.
+        register(FakeType.builder(this, "attachment", "att-")
+                .schema(new Schema(true, List.of("arn"),
+                        Property.ref("net", List.of("net"), List.of("net-"))))
+                .blocking("net")
+                .attribute("arn", o -> "arn:fake:attachment/" + o.awsId)
+                .build());
         register(FakeType.builder(this, "rule-holder", "rh-")
                 .schema(new Schema(true, List.of("arn"),
                         Property.ref("net", List.of("net"), List.of("net-")).required().createOnly(),

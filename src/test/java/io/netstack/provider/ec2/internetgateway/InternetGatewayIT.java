@@ -108,6 +108,44 @@ class InternetGatewayIT {
         assertTrue(ownedVpcs(ec2, name).isEmpty(), "no VPC of the stack is left");
     }
 
+    /**
+     * Replacing the VPC the gateway is attached to: the gateway is updated in place, and it is
+     * detached from the old VPC before that VPC is deleted (AWS refuses DeleteVpc while a gateway
+     * is attached; moto does not, so the order is read from the apply's event trace).
+     */
+    @Test
+    void replacingItsVpcDetachesTheGatewayBeforeTheOldVpcIsDeleted(AwsApi api, @TempDir Path dir) throws Exception {
+        String name = api.uniqueStack("igw-vpc-replace");
+        Ec2Client ec2 = api.ec2(REGION);
+        Path f = StackFiles.write(dir, "s.json", stack(name, "\"vpc\": \"${blue}\","));
+        apply(api, f);
+        String igwId = owned(ec2, name).get("igw").internetGatewayId();
+        String oldBlue = ownedVpcs(ec2, name).get("blue");
+
+        StackFiles.write(dir, "s.json", stack(name, "\"vpc\": \"${blue}\",").replace("10.70.0.0/16", "10.72.0.0/16"));
+        Path trace = dir.resolve("trace.jsonl");
+        Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve", "--trace", trace.toString());
+        assertEquals(0, r.exit(), r.toString());
+        List<String> events = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(trace)) {
+            JsonNode e = Json.MAPPER.readTree(line);
+            if (e.has("phase")) events.add(e.get("event").asText() + " " + e.get("phase").asText() + " " + e.get("id").asText());
+        }
+        int detached = events.indexOf("end detach igw"), deleting = events.indexOf("start delete blue");
+        assertTrue(detached >= 0 && deleting > detached, "detach ends before the VPC's delete starts: " + events);
+        assertTrue(events.indexOf("end create blue") < events.indexOf("start update igw"), events.toString());
+
+        String newBlue = ownedVpcs(ec2, name).get("blue");
+        assertTrue(!newBlue.equals(oldBlue), "the VPC was replaced");
+        InternetGateway igw = owned(ec2, name).get("igw");
+        assertEquals(igwId, igw.internetGatewayId(), "the gateway was updated in place");
+        assertEquals(List.of(newBlue), attachedVpcs(igw));
+        assertNoChanges(api, f);
+        Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
+        assertEquals(0, destroy.exit(), destroy.toString());
+        assertTrue(owned(ec2, name).isEmpty() && ownedVpcs(ec2, name).isEmpty());
+    }
+
     static void apply(AwsApi api, Path f) {
         Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
         assertEquals(0, r.exit(), r.toString());
