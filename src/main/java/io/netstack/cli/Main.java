@@ -7,7 +7,6 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.stack.StackError;
 import io.netstack.stack.StackException;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Entry point: parse, run, map the outcome to an exit code. The only place that exits. */
@@ -64,12 +63,30 @@ public final class Main {
         t.printStackTrace(console.err());
     }
 
+    /** The level set of this JVM's runs: read by {@link LogConfigurator} when logback starts. */
+    private static volatile boolean verboseLogging;
+    /** Logback's context once {@link LogConfigurator} has run; null while logback is not started. */
+    private static volatile ch.qos.logback.classic.LoggerContext logging;
+
     /**
      * WARN by default; -v turns netstack's own logs to DEBUG. The AWS SDK stays at INFO even with
      * -v: its DEBUG request logs could carry request bodies, and secrets are never logged.
+     *
+     * <p>Does not start logback: a run that logs nothing ({@code --version}, {@code validate},
+     * {@code schema}) never pays for it. {@link LogConfigurator} applies the levels when the first
+     * logger is made (the AWS SDK's, or netstack's); a later run in the same JVM (tests) re-applies.
      */
-    static void configureLogging(boolean verbose) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)) return;
+    static synchronized void configureLogging(boolean verbose) {
+        verboseLogging = verbose;
+        if (logging != null) applyLevels(logging, verbose);
+    }
+
+    static synchronized void loggingConfigured(ch.qos.logback.classic.LoggerContext ctx) {
+        logging = ctx;
+        applyLevels(ctx, verboseLogging);
+    }
+
+    private static void applyLevels(ch.qos.logback.classic.LoggerContext ctx, boolean verbose) {
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.INFO : Level.WARN);
         ctx.getLogger("io.netstack").setLevel(verbose ? Level.DEBUG : Level.WARN);
         ctx.getLogger("software.amazon.awssdk").setLevel(verbose ? Level.INFO : Level.WARN);

@@ -53,11 +53,16 @@ public final class AwsSession implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final AwsSettings settings;
-    private final SdkHttpClient http;
+    /**
+     * Built on first use, like the clients: {@code validate} and {@code schema} construct a session
+     * (every type holds one) but must not load the SDK, which is most of a cold start's cost.
+     */
+    private volatile SdkHttpClient http;
     private volatile Ec2Client ec2;
     private volatile DirectConnectClient dx;
     private volatile CloudFrontClient cloudFront;
     private final RateLimiter limiter;
+    private volatile AwsCredentialsProvider credentials;
 
     public AwsSession(AwsSettings settings) {
         this(settings, Sleeper.SYSTEM);
@@ -66,10 +71,20 @@ public final class AwsSession implements AutoCloseable {
     public AwsSession(AwsSettings settings, Sleeper sleeper) {
         this.settings = settings;
         this.limiter = new RateLimiter(settings.rateLimits(), sleeper);
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(API_CALL_ATTEMPT_TIMEOUT)
-                .build();
+    }
+
+    private SdkHttpClient http() {
+        if (http == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = UrlConnectionHttpClient.builder()
+                            .connectionTimeout(CONNECT_TIMEOUT)
+                            .socketTimeout(API_CALL_ATTEMPT_TIMEOUT)
+                            .build();
+                }
+            }
+        }
+        return http;
     }
 
     public AwsSettings settings() {
@@ -88,7 +103,7 @@ public final class AwsSession implements AutoCloseable {
     public Ec2Client ec2() {
         if (ec2 == null) {
             synchronized (this) {
-                if (ec2 == null) ec2 = configure(Ec2Client.builder(), settings.region()).httpClient(http).build();
+                if (ec2 == null) ec2 = configure(Ec2Client.builder(), settings.region()).httpClient(http()).build();
             }
         }
         return ec2;
@@ -97,7 +112,7 @@ public final class AwsSession implements AutoCloseable {
     public DirectConnectClient directConnect() {
         if (dx == null) {
             synchronized (this) {
-                if (dx == null) dx = configure(DirectConnectClient.builder(), settings.region()).httpClient(http).build();
+                if (dx == null) dx = configure(DirectConnectClient.builder(), settings.region()).httpClient(http()).build();
             }
         }
         return dx;
@@ -107,7 +122,7 @@ public final class AwsSession implements AutoCloseable {
     public CloudFrontClient cloudFront() {
         if (cloudFront == null) {
             synchronized (this) {
-                if (cloudFront == null) cloudFront = configure(CloudFrontClient.builder(), "aws-global").httpClient(http).build();
+                if (cloudFront == null) cloudFront = configure(CloudFrontClient.builder(), "aws-global").httpClient(http()).build();
             }
         }
         return cloudFront;
@@ -116,7 +131,7 @@ public final class AwsSession implements AutoCloseable {
     /** A client for another region (peering accepters, cross-region TGW peering). */
     public Ec2Client ec2(String region) {
         if (region == null || region.equals(settings.region())) return ec2();
-        return configure(Ec2Client.builder(), region).httpClient(http).build();
+        return configure(Ec2Client.builder(), region).httpClient(http()).build();
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B b, String region) {
@@ -131,9 +146,22 @@ public final class AwsSession implements AutoCloseable {
         return b;
     }
 
+    /**
+     * One provider for all of the session's clients: the default chain remembers which link gave
+     * credentials and caches them, so EC2, Direct Connect and CloudFront do not each walk the chain
+     * (environment, system properties, profile files, SSO, container and instance metadata).
+     */
     private AwsCredentialsProvider credentials() {
-        if (settings.profile() != null) return ProfileCredentialsProvider.create(settings.profile());
-        return DefaultCredentialsProvider.builder().build();
+        if (credentials == null) {
+            synchronized (this) {
+                if (credentials == null) {
+                    credentials = settings.profile() != null
+                            ? ProfileCredentialsProvider.create(settings.profile())
+                            : DefaultCredentialsProvider.builder().build();
+                }
+            }
+        }
+        return credentials;
     }
 
     @Override
@@ -141,6 +169,6 @@ public final class AwsSession implements AutoCloseable {
         if (ec2 != null) ec2.close();
         if (dx != null) dx.close();
         if (cloudFront != null) cloudFront.close();
-        http.close();
+        if (http != null) http.close();
     }
 }

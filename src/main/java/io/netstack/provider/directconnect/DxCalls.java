@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -28,7 +27,6 @@ import software.amazon.awssdk.services.directconnect.model.DirectConnectGatewayA
  * too) and server errors are transient.
  */
 public final class DxCalls {
-    private static final Logger LOG = LoggerFactory.getLogger(DxCalls.class);
     static final Pattern NOT_FOUND_MESSAGE = Pattern.compile("(?i)(does not exist|not found|could not be found|no such)");
     public static final String CLIENT_EXCEPTION = "DirectConnectClientException";
     public static final String SERVER_EXCEPTION = "DirectConnectServerException";
@@ -84,7 +82,8 @@ public final class DxCalls {
             return Optional.of(read.apply(ONE_ATTEMPT));
         } catch (AwsFailure f) {
             if (unimplemented(f)) {
-                LOG.debug("the endpoint does not implement {} ({}); no objects of this kind can exist there", action, f.getMessage());
+                LoggerFactory.getLogger(DxCalls.class).debug( // looked up here, not in a static field: loading this class (validate does) must not start logback
+                        "the endpoint does not implement {} ({}); no objects of this kind can exist there", action, f.getMessage());
                 return Optional.empty();
             }
             if (!f.category().retryable()) throw f;

@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -83,7 +82,6 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
  * rules, routes), which AWS offers only per endpoint.
  */
 public final class ClientVpnEndpointType extends Ec2Type {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientVpnEndpointType.class);
 
     /** A new endpoint is pending-associate within seconds; Terraform does not wait at all. */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(5);
@@ -234,7 +232,8 @@ public final class ClientVpnEndpointType extends Ec2Type {
             return Optional.of(read.apply(ONE_ATTEMPT));
         } catch (AwsFailure f) {
             if (unimplemented(f)) {
-                LOG.debug("the endpoint does not implement Client VPN ({}); no client-vpn-endpoint can exist there", f.getMessage());
+                LoggerFactory.getLogger(ClientVpnEndpointType.class).debug( // looked up here, not in a static field: loading this class (validate does) must not start logback
+                        "the endpoint does not implement Client VPN ({}); no client-vpn-endpoint can exist there", f.getMessage());
                 return Optional.empty();
             }
             if (!f.category().retryable()) throw f;
