@@ -29,6 +29,13 @@ public final class Main {
                 return k;
             }
         });
+        // Picocli reflects over every registered command: register only the one being run (all of
+        // them for help and errors, none for --version), see NetstackCommand.
+        boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        Class<?> only = args.length > 0 ? NetstackCommand.SUBCOMMANDS.get(args[0]) : null;
+        for (Class<?> sub : NetstackCommand.SUBCOMMANDS.values()) {
+            if (!versionOnly && (only == null || sub == only)) cl.addSubcommand(sub);
+        }
         cl.setOut(new java.io.PrintWriter(console.out(), true));
         cl.setErr(new java.io.PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -64,6 +64,18 @@ public final class Validator {
             public Optional<ResourceBlock> target(JsonNode value) {
                 return ResourceView.refOf(value).map(id -> stack.resources().get(id));
             }
+
+            /** Grouped once per validation, not once per block. */
+            private Map<String, List<ResourceBlock>> byType;
+
+            @Override
+            public List<ResourceBlock> blocksOfType(String type) {
+                if (byType == null) {
+                    byType = new HashMap<>();
+                    for (ResourceBlock r : stack.resources().values()) byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+                }
+                return byType.getOrDefault(type, List.of());
+            }
         };
 
         for (ResourceBlock block : stack.resources().values()) {

@@ -91,7 +91,7 @@ public final class ElasticIpType extends Ec2Type {
     @Override
     public void validate(ResourceBlock b, Validation v) {
         int n = 0;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(name())) {
             if (!other.type().equals(name())) continue;
             n++;
             if (other.id().equals(b.id())) break;

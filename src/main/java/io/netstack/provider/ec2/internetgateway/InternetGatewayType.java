@@ -90,7 +90,7 @@ public final class InternetGatewayType extends Ec2Type {
     public void validate(ResourceBlock b, Validation v) {
         JsonNode vpc = b.properties().get("vpc");
         if (vpc == null || vpc.isNull()) return;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(name())) {
             if (other.id().equals(b.id())) break;
             if (other.type().equals(name()) && vpc.equals(other.properties().get("vpc"))) {
                 v.error(b, "/vpc", vpc.asText() + " already has internet-gateway " + other.id() + " (a VPC takes one internet gateway)");

@@ -116,7 +116,7 @@ public final class NatGatewayType extends Ec2Type {
         Optional<ResourceBlock> subnet = target(v, p.get("subnet"));
         String zone = zoneOf(subnet);
         int inZone = 1;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(TYPE)) {
             if (other.id().equals(b.id())) break;
             if (!other.type().equals(TYPE)) continue;
             // An address is the primary address of one NAT gateway only; reported on the later one.
@@ -132,7 +132,7 @@ public final class NatGatewayType extends Ec2Type {
         // come from elsewhere (another stack, attached by hand), so this is a warning, not an error.
         JsonNode vpc = subnet.map(s -> s.properties().get("vpc")).orElse(null);
         if (isPublic(p) && isStackRef(vpc)) {
-            boolean igw = v.stack().resources().values().stream()
+            boolean igw = v.blocksOfType("internet-gateway").stream()
                     .anyMatch(o -> o.type().equals("internet-gateway") && vpc.equals(o.properties().get("vpc")));
             if (!igw) {
                 v.warning(b, "/subnet", "no internet-gateway of this stack is attached to " + vpc.asText()

@@ -125,7 +125,7 @@ public final class NetworkAclType extends Ec2Type {
                 }
             }
             // A subnet has exactly one NACL: report the second claim, on the later NACL.
-            for (ResourceBlock other : v.stack().resources().values()) {
+            for (ResourceBlock other : v.blocksOfType(name())) {
                 if (other.id().equals(b.id())) break;
                 if (!other.type().equals(name())) continue;
                 for (JsonNode os : other.properties().path("subnets")) {

@@ -213,7 +213,7 @@ public final class RouteTableType extends Ec2Type {
                 }
             }
             // A subnet has one route table: report the second claim, on the later table.
-            for (ResourceBlock other : v.stack().resources().values()) {
+            for (ResourceBlock other : v.blocksOfType(name())) {
                 if (other.id().equals(b.id())) break;
                 if (!other.type().equals(name())) continue;
                 for (JsonNode os : other.properties().path("subnets")) {

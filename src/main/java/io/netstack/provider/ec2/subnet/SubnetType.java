@@ -100,7 +100,7 @@ public final class SubnetType extends Ec2Type {
         }
         // Overlaps and duplicate IPv6 indexes among the subnets of the same VPC; reported once, on the later one.
         int count = 0;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType("subnet")) {
             if (!other.type().equals("subnet") || !other.properties().path("vpc").equals(b.properties().get("vpc"))) continue;
             count++;
             if (other.id().equals(b.id())) break;

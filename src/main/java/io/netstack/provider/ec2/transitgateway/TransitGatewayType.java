@@ -99,7 +99,7 @@ public final class TransitGatewayType extends Ec2Type {
             v.error(b, "/description", "an empty description cannot be told apart from none: leave the property out");
         }
         int count = 0;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(name())) {
             if (!other.type().equals(name())) continue;
             count++;
             if (other.id().equals(b.id())) break;

@@ -118,7 +118,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             }
         }
         // AWS refuses a second attachment of the same VPC to the same gateway (DuplicateTransitGatewayAttachment).
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(name())) {
             if (other.id().equals(b.id())) break;
             if (!other.type().equals(name())) continue;
             if (other.properties().path("vpc").equals(vpc) && other.properties().path("transitGateway").equals(b.properties().get("transitGateway"))) {

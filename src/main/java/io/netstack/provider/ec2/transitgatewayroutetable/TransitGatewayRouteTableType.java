@@ -170,7 +170,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         // An attachment is associated with one route table at most (AWS: Resource.AlreadyAssociated).
         JsonNode mine = b.properties().get("associations");
         int tables = 0;
-        for (ResourceBlock other : v.stack().resources().values()) {
+        for (ResourceBlock other : v.blocksOfType(name())) {
             if (!other.type().equals(name())) continue;
             if (other.properties().path("transitGateway").equals(tgw)) tables++;
             if (other.id().equals(b.id())) break;

@@ -300,7 +300,7 @@ public final class VpcEndpointType extends Ec2Type {
                 String other = zones.put(zone, s.get().id());
                 if (other != null) v.error(b, "/subnets/" + i, "an interface endpoint takes one subnet per availability zone: " + s.get().id() + " and " + other + " are both in " + zone);
             }
-            long count = v.stack().resources().values().stream().filter(r -> r.type().equals(name())
+            long count = v.blocksOfType(name()).stream().filter(r -> r.type().equals(name())
                     && "interface".equals(r.properties().path("kind").asText()) && r.properties().path("vpc").equals(p.get("vpc"))).count();
             if (count > MAX_INTERFACE_ENDPOINTS_PER_VPC) {
                 v.warning(b, "", "more than " + MAX_INTERFACE_ENDPOINTS_PER_VPC + " interface endpoints in one VPC exceeds the default quota");
