@@ -64,6 +64,25 @@ public final class Netstack implements AutoCloseable {
         return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x), sleeper)));
     }
 
+    /**
+     * Starts building the region's SDK clients on a background thread, so that a command that is
+     * about to call AWS overlaps that (~0.5 s of a cold start: three clients, their endpoint rules,
+     * signers and marshallers) with loading and validating the stack. Sends nothing to AWS and
+     * resolves no credentials; if the command then stops (an invalid stack), nothing is lost.
+     */
+    public void prewarm(String region) {
+        AwsSession session = provider(region).session();
+        Thread t = new Thread(() -> {
+            try {
+                session.prewarm();
+            } catch (RuntimeException | LinkageError e) {
+                // the command's own first use of the client reports whatever this was
+            }
+        }, "netstack-prewarm");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public EngineContext context(StackFile stack, Progress progress) {
         return EngineContext.of(stack.name(), stack.region(), progress, sleeper, delayScale);
     }

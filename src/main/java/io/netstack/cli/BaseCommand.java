@@ -33,8 +33,15 @@ abstract class BaseCommand implements Callable<Integer> {
         return new Netstack(settings);
     }
 
+    /** Whether the command calls AWS after validating (validate and graph do not). */
+    boolean callsAws() {
+        return true;
+    }
+
     StackFile loadAndValidate(Netstack ns, StackArgs args) {
         StackFile stack = ns.load(args.file, args.vars);
+        // Build the SDK clients on another core while this one validates (no call is made yet).
+        if (callsAws()) ns.prewarm(stack.region());
         Validator.Result r = ns.validate(stack);
         for (StackError w : r.warnings()) console.err().println(w.location() + ": warning: " + w.message());
         return stack;

@@ -16,6 +16,11 @@ class GraphCommand extends BaseCommand {
     StackArgs stack = new StackArgs();
 
     @Override
+    boolean callsAws() {
+        return false;
+    }
+
+    @Override
     public Integer call() {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);

@@ -12,6 +12,11 @@ class ValidateCommand extends BaseCommand {
     StackArgs stack = new StackArgs();
 
     @Override
+    boolean callsAws() {
+        return false;
+    }
+
+    @Override
     public Integer call() {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);

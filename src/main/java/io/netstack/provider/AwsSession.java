@@ -3,7 +3,9 @@ package io.netstack.provider;
 import io.netstack.provider.ratelimit.RateLimiter;
 import io.netstack.spi.Pressure;
 import io.netstack.spi.Sleeper;
+import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -77,10 +79,16 @@ public final class AwsSession implements AutoCloseable {
         if (http == null) {
             synchronized (this) {
                 if (http == null) {
-                    http = UrlConnectionHttpClient.builder()
+                    UrlConnectionHttpClient.Builder b = UrlConnectionHttpClient.builder()
                             .connectionTimeout(CONNECT_TIMEOUT)
-                            .socketTimeout(API_CALL_ATTEMPT_TIMEOUT)
-                            .build();
+                            .socketTimeout(API_CALL_ATTEMPT_TIMEOUT);
+                    // The client builds its TLS context up front, parsing the JDK's ~150 CA
+                    // certificates (~0.2 s of CPU). With a plain-HTTP endpoint (moto, LocalStack)
+                    // every call of this session goes there, no TLS ever happens, so it gets no
+                    // trust managers at all (an HTTPS connection would then be refused, not trusted).
+                    URI endpoint = settings.endpoint();
+                    if (endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme())) b.tlsTrustManagersProvider(() -> new TrustManager[0]);
+                    http = b.build();
                 }
             }
         }
@@ -126,6 +134,13 @@ public final class AwsSession implements AutoCloseable {
             }
         }
         return cloudFront;
+    }
+
+    /** Builds the clients a plan uses (EC2, Direct Connect, CloudFront) now; see {@code Netstack.prewarm}. */
+    public void prewarm() {
+        ec2();
+        directConnect();
+        cloudFront();
     }
 
     /** A client for another region (peering accepters, cross-region TGW peering). */
