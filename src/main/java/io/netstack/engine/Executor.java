@@ -97,7 +97,7 @@ public final class Executor {
         }
         List<Step> done = new ArrayList<>();
         Map<Step, Throwable> failed = new LinkedHashMap<>();
-        Parallelism.Controller limit = parallelism.start(types.pressure());
+        Parallelism.Controller limit = parallelism.start(types.pressure().withWaits(ctx.waiter()));
         ExecutorService pool = Executors.newFixedThreadPool(parallelism.ceiling(), r -> {
             Thread t = new Thread(r, "netstack-apply");
             t.setDaemon(true);

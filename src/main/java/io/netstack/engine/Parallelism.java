@@ -7,10 +7,11 @@ import io.netstack.spi.Pressure;
  *
  * <p>Adaptive starts at {@link #ADAPTIVE_START} and grows by one per finished change while AWS
  * does not throttle, up to {@link #ADAPTIVE_MAX}; a throttle halves it (at most once per
- * {@link #ADAPTIVE_BACKOFF_NANOS}). Changes whose calls are queued in the provider's client-side
- * rate limiter do not count against it: they wait for one EC2 action's bucket, and other changes
- * (other actions, other buckets) may run meanwhile — e.g. twenty VPC endpoints waiting on the
- * 0.3-per-second CreateVpcEndpoint bucket must not hold back every subnet and route.
+ * {@link #ADAPTIVE_BACKOFF_NANOS}). Changes that ask nothing of AWS right now do not count against
+ * it: those queued in the provider's client-side rate limiter (they wait for one EC2 action's
+ * bucket, and other changes may use other buckets meanwhile — twenty VPC endpoints waiting on the
+ * 0.3-per-second CreateVpcEndpoint bucket must not hold back every subnet and route), and those
+ * asleep between polls of a pending object (a NAT gateway's minutes of {@code pending}).
  */
 public sealed interface Parallelism {
     int ADAPTIVE_START = 8;
@@ -119,7 +120,7 @@ public sealed interface Parallelism {
         @Override
         public int limit() {
             observe();
-            return Math.min(config.max(), target + pressure.waitingForRate());
+            return Math.min(config.max(), target + pressure.waitingForRate() + pressure.waitingForState());
         }
 
         @Override

@@ -12,6 +12,32 @@ public interface Pressure {
     /** Calls waiting for a token of the client-side rate limiter at this moment. */
     int waitingForRate();
 
+    /** Changes asleep between polls of an object's state (they hold a slot, not AWS capacity). */
+    default int waitingForState() {
+        return 0;
+    }
+
+    /** This pressure, plus the waits of {@code waiter}. */
+    default Pressure withWaits(Waiter waiter) {
+        Pressure self = this;
+        return new Pressure() {
+            @Override
+            public long throttles() {
+                return self.throttles();
+            }
+
+            @Override
+            public int waitingForRate() {
+                return self.waitingForRate();
+            }
+
+            @Override
+            public int waitingForState() {
+                return waiter.sleeping();
+            }
+        };
+    }
+
     Pressure NONE = new Pressure() {
         @Override
         public long throttles() {

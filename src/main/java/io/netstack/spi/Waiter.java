@@ -12,8 +12,12 @@ import java.util.function.Supplier;
  * A "still waiting" progress line goes out every {@link #STILL_WAITING_EVERY}.
  */
 public final class Waiter {
-    /** Objects that are nearly ready are usually ready within a couple of seconds. */
-    public static final Duration FIRST_DELAY = Duration.ofSeconds(2);
+    /**
+     * Objects that are nearly ready (a VPC, a subnet) are usually ready within a second or two; a
+     * poll a second after the first costs one read from a 100-token bucket, a late one costs the
+     * whole chain behind the object (BENCHMARKS.md: with 2 s, an object ready at 3 s was seen at 5).
+     */
+    public static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     /** Terraform polls CloudFront every 15 s; nothing we wait for changes faster than that when slow. */
     public static final Duration MAX_DELAY = Duration.ofSeconds(15);
     public static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(30);
@@ -23,6 +27,7 @@ public final class Waiter {
     private final Sleeper sleeper;
     private final Progress progress;
     private final double scale;
+    private final java.util.concurrent.atomic.AtomicInteger sleeping = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code scale} shrinks every delay (tests use a tiny one against a fake clock-free backend). */
     public Waiter(Sleeper sleeper, Progress progress, double scale) {
@@ -69,12 +74,20 @@ public final class Waiter {
 
     private void sleep(Duration d, long remainingNanos) {
         long nanos = Math.min((long) (d.toNanos() * scale), Math.max(1, remainingNanos));
+        sleeping.incrementAndGet();
         try {
             sleeper.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AwsFailure(ErrorCategory.TIMEOUT, null, null, "interrupted while waiting");
+        } finally {
+            sleeping.decrementAndGet();
         }
+    }
+
+    /** Waits asleep between polls right now: changes that hold an executor slot but ask nothing of AWS. */
+    public int sleeping() {
+        return sleeping.get();
     }
 
     static Duration jitter(Duration d) {

@@ -247,6 +247,15 @@ class ExecutorTest {
     }
 
     @Test
+    void adaptiveParallelismRunsMoreWhileChangesWaitForPendingObjects() {
+        // every create then waits for its object, asleep in the Waiter: those do not count
+        // (counting them, the limit would be 8 for the first 2 s, then 16, then at most ~40)
+        e.fake.type("net").waitAfterCreate(Duration.ofSeconds(2));
+        assertSuccess(e.apply(e.plan(stack(nets(60))), Parallelism.adaptive()));
+        assertTrue(e.fake.maxInFlight() >= 50, "in flight at most: " + e.fake.maxInFlight());
+    }
+
+    @Test
     void adaptiveParallelismStaysLowWhileEveryCallIsThrottled() {
         java.util.concurrent.atomic.AtomicLong throttles = new java.util.concurrent.atomic.AtomicLong();
         // every create is throttled once: the limit halves (at most once a second) and never grows
@@ -267,10 +276,12 @@ class ExecutorTest {
     void adaptiveControllerIncreasesByOneHalvesOnThrottlesAndLetsRateLimitedCallsWaitOutsideTheLimit() {
         long[] throttles = {0};
         int[] waiting = {0};
+        int[] polling = {0};
         long[] now = {0};
         Parallelism.Controller c = new Parallelism.AdaptiveController(new Parallelism.Adaptive(8, 20), new io.netstack.spi.Pressure() {
             @Override public long throttles() { return throttles[0]; }
             @Override public int waitingForRate() { return waiting[0]; }
+            @Override public int waitingForState() { return polling[0]; }
         }, () -> now[0]);
         assertEquals(8, c.limit());
         for (int i = 0; i < 4; i++) c.finished();
@@ -289,6 +300,9 @@ class ExecutorTest {
         assertEquals(3, c.limit(), "a new throttle after a quiet second halves again");
         waiting[0] = 4;
         assertEquals(7, c.limit(), "steps queued in the rate limiter do not count");
+        polling[0] = 2;
+        assertEquals(9, c.limit(), "nor do steps asleep between polls of a pending object");
+        polling[0] = 0;
         waiting[0] = 40;
         assertEquals(20, c.limit(), "capped");
         now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;

@@ -35,6 +35,8 @@ public final class FakeType implements ResourceType {
     private final List<String> revokeOnDelete;
     private final Map<String, Function<FakeObject, String>> attributes;
     private final BiFunction<ResourceView, StackView, Set<String>> implicit;
+    /** How long a new object stays pending; create waits for it through the context's Waiter. */
+    private volatile java.time.Duration pendingAfterCreate = java.time.Duration.ZERO;
 
     private FakeType(Builder b) {
         this.cloud = b.cloud;
@@ -89,8 +91,23 @@ public final class FakeType implements ResourceType {
         return cloud.record(name, Op.CREATE, id, spec, null, () -> {
             String awsId = ctx.retrying(id, action("Create"), Set.of(ErrorCategory.NOT_FOUND), cloud.propagationTimeout,
                     () -> cloud.api(name, Op.CREATE, id, action("Create"), () -> cloud.createObject(this, ctx.stack(), spec, action("Create"))));
+            awaitAvailable(ctx, id);
             return readBack(ctx, id, awsId);
         }, LiveResource::awsId, null);
+    }
+
+    /** New objects of this type are pending for {@code d}; create waits (asleep in the Waiter) until they are not. */
+    public FakeType waitAfterCreate(java.time.Duration d) {
+        this.pendingAfterCreate = d;
+        return this;
+    }
+
+    private void awaitAvailable(TypeContext ctx, String id) {
+        java.time.Duration pending = pendingAfterCreate;
+        if (pending.isZero()) return;
+        long until = System.nanoTime() + pending.toNanos();
+        ctx.waiter().until(id, name + " available", java.time.Duration.ofMinutes(1), Set.of("available"), Set.of(),
+                () -> new io.netstack.spi.Waiter.Outcome(System.nanoTime() >= until ? "available" : "pending", null));
     }
 
     private LiveResource readBack(TypeContext ctx, String id, String awsId) {
