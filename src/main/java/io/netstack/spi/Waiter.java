@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 /**
  * Declarative waits (terraform-provider-aws's StateChangeConf): poll {@code refresh} until it
  * returns a target state, fail on a failure state, give up after a named timeout. The first
- * poll is immediate; then delays grow from {@link #FIRST_DELAY} to {@link #MAX_DELAY} with jitter.
+ * poll is immediate; then {@link #FLAT_POLLS} polls {@link #FIRST_DELAY} apart, then delays grow
+ * by half each time up to {@link #MAX_DELAY}, all with ±20 % jitter.
  * A "still waiting" progress line goes out every {@link #STILL_WAITING_EVERY}.
  */
 public final class Waiter {
@@ -18,6 +19,8 @@ public final class Waiter {
      * whole chain behind the object (BENCHMARKS.md: with 2 s, an object ready at 3 s was seen at 5).
      */
     public static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    /** Polls at {@link #FIRST_DELAY} before the delay starts to grow: most objects are ready within seconds. */
+    static final int FLAT_POLLS = 3;
     /** Terraform polls CloudFront every 15 s; nothing we wait for changes faster than that when slow. */
     public static final Duration MAX_DELAY = Duration.ofSeconds(15);
     public static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(30);
@@ -50,6 +53,7 @@ public final class Waiter {
         long deadline = start + timeout.toNanos();
         long nextReport = start + STILL_WAITING_EVERY.toNanos();
         Duration delay = FIRST_DELAY;
+        int polls = 0;
         while (true) {
             Outcome o = refresh.get();
             if (targets.contains(o.state())) return o;
@@ -67,6 +71,7 @@ public final class Waiter {
                 nextReport = now + STILL_WAITING_EVERY.toNanos();
             }
             sleep(jitter(delay), deadline - now);
+            if (++polls < FLAT_POLLS) continue;
             delay = delay.multipliedBy(3).dividedBy(2);
             if (delay.compareTo(MAX_DELAY) > 0) delay = MAX_DELAY;
         }
