@@ -6,8 +6,10 @@ import io.netstack.api.Netstack;
 import io.netstack.engine.ApplyResult;
 import io.netstack.engine.ExecutionListener;
 import io.netstack.engine.Json;
+import io.netstack.engine.Parallelism;
 import io.netstack.engine.Plan;
 import io.netstack.provider.AwsSettings;
+import io.netstack.provider.RateLimits;
 import io.netstack.spi.ResourceType;
 import io.netstack.stack.StackFile;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * netstack's benchmarks (run by {@code scripts/bench}, which starts moto, builds, and passes the
@@ -91,12 +94,20 @@ public final class Bench {
         }
     }
 
+    /**
+     * Settings of an in-process run against {@code endpoint} (moto or the fault proxy): the
+     * client-side rate limiter as given (the CLI's default is on: {@link RateLimits#awsDefaults()}).
+     */
+    static AwsSettings settings(URI endpoint, List<ExecutionInterceptor> interceptors, RateLimits limits) {
+        return new AwsSettings(REGION, endpoint, null, AwsSettings.DEFAULT_MAX_ATTEMPTS, interceptors).withRateLimit(limits);
+    }
+
     /** Brings the stack to its file (used to set up the no-change plan); fails loudly otherwise. */
     static void converge(Netstack ns, StackFile s, int parallelism) {
         for (int round = 0; round < 3; round++) {
             Plan p = ns.plan(s, false);
             if (!p.hasChanges()) return;
-            ApplyResult r = ns.apply(s, p, parallelism, ExecutionListener.NONE, new AtomicBoolean());
+            ApplyResult r = ns.apply(s, p, Parallelism.fixed(parallelism), ExecutionListener.NONE, new AtomicBoolean());
             if (!r.success()) {
                 throw new IllegalStateException("apply of " + s.name() + " failed: " + r.failed().values().stream()
                         .map(Throwable::getMessage).limit(3).toList());
@@ -107,6 +118,18 @@ public final class Bench {
             throw new IllegalStateException(s.name() + " does not converge: the re-plan still has " + p.actionable().size()
                     + " changes, e.g. " + p.actionable().get(0).id() + " " + p.actionable().get(0).diffs());
         }
+    }
+
+    /** Deletes everything the stack owns (what {@code netstack destroy} does, without the lock); fails loudly otherwise. */
+    static void destroy(Netstack ns, StackFile s, int parallelism) {
+        for (int round = 0; round < 3; round++) {
+            Plan p = ns.plan(s, true);
+            if (!p.hasChanges()) return;
+            ApplyResult r = ns.apply(s, p, Parallelism.fixed(parallelism), ExecutionListener.NONE, new AtomicBoolean());
+            if (r.success()) return;
+            System.err.println("destroy of " + s.name() + " failed (round " + round + "): " + r.failed().values().stream().map(Throwable::getMessage).limit(3).toList());
+        }
+        throw new IllegalStateException("destroy of " + s.name() + " did not finish in 3 rounds");
     }
 
     // ---- small helpers shared by the benches -------------------------------------------------

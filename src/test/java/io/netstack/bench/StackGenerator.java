@@ -31,6 +31,12 @@ public final class StackGenerator {
         public int total() {
             return vpcs + subnets + securityGroups + routeTables + networkAcls + internetGateways;
         }
+
+        @Override
+        public String toString() {
+            return vpcs + " VPCs, " + internetGateways + " internet gateways, " + subnets + " subnets, " + securityGroups + " security groups, "
+                    + routeTables + " route tables, " + networkAcls + " network ACLs";
+        }
     }
 
     public static ObjectNode generate(String stack, String region, int size, Set<String> available) {
