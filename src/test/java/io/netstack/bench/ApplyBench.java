@@ -13,7 +13,7 @@ import io.netstack.engine.Json;
 import io.netstack.engine.Parallelism;
 import io.netstack.engine.Plan;
 import io.netstack.engine.Step;
-import io.netstack.provider.RateLimits;
+import io.netstack.provider.ratelimit.RateLimits;
 import io.netstack.stack.StackFile;
 import io.netstack.testing.faults.BucketSpec;
 import io.netstack.testing.faults.Ec2Buckets;

@@ -9,7 +9,7 @@ import io.netstack.engine.Json;
 import io.netstack.engine.Parallelism;
 import io.netstack.engine.Plan;
 import io.netstack.provider.AwsSettings;
-import io.netstack.provider.RateLimits;
+import io.netstack.provider.ratelimit.RateLimits;
 import io.netstack.spi.ResourceType;
 import io.netstack.stack.StackFile;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.api.Netstack;
 import io.netstack.engine.Json;
 import io.netstack.engine.Plan;
-import io.netstack.provider.RateLimits;
+import io.netstack.provider.ratelimit.RateLimits;
 import io.netstack.stack.ResourceBlock;
 import io.netstack.stack.StackFile;
 import java.net.URI;
