@@ -282,7 +282,7 @@ final class ApplyBench {
             double t = Math.max(0, e.getValue() - b.capacity()) / b.refillPerSecond();
             if (t > best) {
                 best = t;
-                which = e.getKey() + " " + e.getValue() + " calls, " + fmt(b.capacity(), 0) + " / " + fmt(b.refillPerSecond(), 1) + " per s";
+                which = e.getKey() + ": " + e.getValue() + " calls, " + fmt(b.capacity(), 0) + " burst, " + fmt(b.refillPerSecond(), 0) + "/s";
             }
         }
         return new BucketBound(best, which, mutating, mutating / Ec2Buckets.MUTATING.refillPerSecond());
@@ -308,7 +308,8 @@ final class ApplyBench {
             t.append("| ").append(r.stack()).append(" | ").append(r.resources()).append(" | ").append(r.c().label()).append(" | ")
                     .append(fmt(r.wallSeconds(), 1)).append(r.success() ? "" : " (failed: " + r.error() + ")").append(" | ")
                     .append(r.calls()).append(" | ").append(r.throttled()).append(" | ")
-                    .append(fmt(r.path().seconds(), 1)).append(" | ").append(fmt(r.bound().seconds(), 1)).append(" | ")
+                    .append(fmt(r.path().seconds(), 1)).append(" | ").append(fmt(r.bound().seconds(), 1))
+                    .append(r.bound().seconds() > 0 ? " (" + r.bound().bucket() + ")" : "").append(" | ")
                     .append(fmt(r.bound().crudeSeconds(), 1)).append(" | ").append(fmt(r.lowerBound(), 1)).append(" | **")
                     .append(fmt(r.wallSeconds() / r.lowerBound(), 2)).append("** | ").append(fmt(r.path().serialSeconds(), 1)).append(" |\n");
         }
