@@ -20,7 +20,7 @@ class ApplyCommand extends BaseCommand {
     boolean autoApprove;
 
     @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
-            description = "Changes in flight at once (default 10), or adaptive: grows while AWS does not throttle, halves when it does.")
+            description = "Changes in flight at once, or adaptive (the default): starts at 8, grows while AWS does not throttle, halves when it does.")
     io.netstack.engine.Parallelism parallelism;
 
     @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")

@@ -49,7 +49,7 @@ public final class CdsTraining {
     public static void main(String[] args) throws IOException {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(MAX_MILLIS);
+                io.netstack.spi.Sleeper.SYSTEM.sleep(java.time.Duration.ofMillis(MAX_MILLIS));
             } catch (InterruptedException e) {
                 return;
             }
@@ -58,6 +58,8 @@ public final class CdsTraining {
         watchdog.setDaemon(true);
         watchdog.start();
         train(args);
+        // A separate entry point (scripts/netstack's training run), not the CLI: exit explicitly so
+        // that a lingering non-daemon thread cannot keep the JVM from writing the archive at exit.
         System.exit(0);
     }
 
