@@ -37,10 +37,10 @@ class StartupTest {
 
     @Test
     void ec2SampleAnswersHaveOneItemPerListAndNoNextToken() {
-        String vpcs = CdsTraining.ec2Answer("DescribeVpcs");
+        String vpcs = io.netstack.provider.training.AwsStandIn.ec2Answer("DescribeVpcs");
         assertTrue(vpcs.contains("<vpcSet><item>") && vpcs.contains("<cidrBlock>"), vpcs);
         assertFalse(vpcs.contains("nextToken"), "a NextToken would page forever: " + vpcs);
-        assertTrue(CdsTraining.ec2Answer("NoSuchAction").endsWith("</NoSuchActionResponse>"));
+        assertTrue(io.netstack.provider.training.AwsStandIn.ec2Answer("NoSuchAction").endsWith("</NoSuchActionResponse>"));
     }
 
     @Test
