@@ -10,15 +10,21 @@ import io.netstack.engine.Json;
 import io.netstack.engine.Normalizer;
 import io.netstack.engine.References;
 import io.netstack.engine.Validator;
+import io.netstack.provider.ec2.egressonlyinternetgateway.EgressOnlyInternetGatewayType;
+import io.netstack.provider.ec2.elasticip.ElasticIpType;
+import io.netstack.provider.ec2.internetgateway.InternetGatewayType;
+import io.netstack.provider.ec2.natgateway.NatGatewayType;
 import io.netstack.provider.ec2.subnet.SubnetType;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayType;
+import io.netstack.provider.ec2.transitgatewayattachment.TransitGatewayAttachmentType;
 import io.netstack.provider.ec2.vpc.VpcType;
+import io.netstack.provider.ec2.vpcendpoint.VpcEndpointType;
+import io.netstack.provider.ec2.vpcpeering.VpcPeeringType;
+import io.netstack.provider.ec2.vpngateway.VpnGatewayType;
 import io.netstack.spi.LiveResource;
-import io.netstack.spi.Property;
-import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.ResourceView;
 import io.netstack.spi.Retry;
-import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.TypeRegistry;
 import io.netstack.spi.Waiter;
@@ -46,10 +52,11 @@ class RouteTableTypeTest {
 
     // ------------------------------------------------------------------ validation
 
-    /** The real types this stack needs, plus schema-only stand-ins for route targets not written yet. */
+    /** The real types this stack needs: their own validation runs too, so the fixtures must satisfy it. */
     static final TypeRegistry TYPES = registry(new VpcType(null), new SubnetType(null), TYPE,
-            stub("internet-gateway"), stub("egress-only-internet-gateway"), stub("nat-gateway"), stub("vpn-gateway"),
-            stub("vpc-endpoint"), stub("transit-gateway"), stub("vpc-peering"), stub("transit-gateway-attachment"));
+            new InternetGatewayType(null), new EgressOnlyInternetGatewayType(null), new ElasticIpType(null),
+            new NatGatewayType(null), new VpnGatewayType(null), new VpcEndpointType(null), new TransitGatewayType(null),
+            new VpcPeeringType(null), new TransitGatewayAttachmentType(null));
 
     record Outcome(List<String> errors, List<String> warnings) {
         boolean hasError(String text) {
@@ -67,7 +74,8 @@ class RouteTableTypeTest {
               "x":     { "type": "subnet", "vpc": "${other}", "cidr": "10.1.1.0/24" },
               "igw":   { "type": "internet-gateway", "vpc": "${vpc}" },
               "eigw":  { "type": "egress-only-internet-gateway", "vpc": "${vpc}" },
-              "nat":   { "type": "nat-gateway", "subnet": "${a}" },
+              "eip":   { "type": "elastic-ip" },
+              "nat":   { "type": "nat-gateway", "subnet": "${a}", "eip": "${eip}" },
               "vgw":   { "type": "vpn-gateway", "vpc": "${vpc}" },
             %s
             } }
@@ -154,12 +162,13 @@ class RouteTableTypeTest {
     @Test
     void gatewayEndpointsAreNotRouteTargets() {
         Outcome o = validate("""
-              "s3": { "type": "vpc-endpoint", "vpc": "${vpc}", "kind": "gateway" },
+              "s3": { "type": "vpc-endpoint", "vpc": "${vpc}", "kind": "gateway", "service": "com.amazonaws.eu-west-1.s3" },
               "rt": { "type": "route-table", "vpc": "${vpc}", "routes": [ { "destination": "pl-6da54004", "target": "${s3}" } ] }
             """);
         assertTrue(o.hasError("s3 (vpc-endpoint) is a gateway endpoint: only Gateway Load Balancer endpoints are route targets; a gateway endpoint adds its own routes"), o.toString());
         assertEquals(List.of(), validate("""
-              "fw": { "type": "vpc-endpoint", "vpc": "${vpc}", "kind": "gateway-load-balancer" },
+              "fw": { "type": "vpc-endpoint", "vpc": "${vpc}", "kind": "gateway-load-balancer",
+                      "service": "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0", "subnets": ["${a}"] },
               "rt": { "type": "route-table", "vpc": "${vpc}", "routes": [ { "destination": "0.0.0.0/0", "target": "${fw}" } ] }
             """).errors());
     }
@@ -345,23 +354,6 @@ class RouteTableTypeTest {
         return new TypeRegistry() {
             @Override public Optional<ResourceType> find(String name) { return Optional.ofNullable(m.get(name)); }
             @Override public Collection<ResourceType> all() { return m.values(); }
-        };
-    }
-
-    /** A schema-only type standing in for one not written yet (only its vpc/subnet/kind/transitGateway matter here). */
-    static ResourceType stub(String name) {
-        Schema schema = new Schema(true, List.of(),
-                Property.ref("vpc", List.of("vpc"), List.of("vpc-")),
-                Property.ref("subnet", List.of("subnet"), List.of("subnet-")),
-                Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")),
-                Property.string("kind"));
-        return new ResourceType() {
-            @Override public String name() { return name; }
-            @Override public Schema schema() { return schema; }
-            @Override public List<LiveResource> list(TypeContext ctx) { throw new UnsupportedOperationException(); }
-            @Override public LiveResource create(TypeContext ctx, ResourceSpec spec) { throw new UnsupportedOperationException(); }
-            @Override public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) { throw new UnsupportedOperationException(); }
-            @Override public void delete(TypeContext ctx, LiveResource live) { throw new UnsupportedOperationException(); }
         };
     }
 }
