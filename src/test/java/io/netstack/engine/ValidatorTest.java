@@ -7,10 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.Property;
+import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.Schema;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.TypeRegistry;
+import io.netstack.spi.Validation;
+import io.netstack.stack.ResourceBlock;
 import io.netstack.stack.StackError;
 import io.netstack.stack.StackException;
 import io.netstack.testing.fake.FakeProvider;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Validation of stacks made of the fake types: every message with file:line:col, all errors at once. */
@@ -297,11 +310,52 @@ class ValidatorTest {
         assertTrue(lines[0].endsWith("(did you mean \"flag\"?)"), lines[0]);
     }
 
+    /**
+     * A type that warns the way an adjustable AWS quota does (more than 5 of something is allowed
+     * once raised): the fake types never warn, so this one is added for the warning tests.
+     */
+    static final ResourceType WARNS = new ResourceType() {
+        final Schema schema = new Schema(true, List.of(), Property.integer("count"));
+        @Override public String name() { return "warner"; }
+        @Override public Schema schema() { return schema; }
+        @Override public void validate(ResourceBlock block, Validation v) {
+            if (block.properties().path("count").asInt() > 5) v.warning(block, "/count", "more than 5 (a default quota; fine once raised)");
+        }
+        @Override public List<LiveResource> list(TypeContext ctx) { throw new UnsupportedOperationException(); }
+        @Override public LiveResource create(TypeContext ctx, ResourceSpec spec) { throw new UnsupportedOperationException(); }
+        @Override public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) { throw new UnsupportedOperationException(); }
+        @Override public void delete(TypeContext ctx, LiveResource live) { throw new UnsupportedOperationException(); }
+    };
+
+    /** The fake types plus {@link #WARNS}. */
+    final TypeRegistry withWarner = new TypeRegistry() {
+        @Override public Optional<ResourceType> find(String name) { return name.equals(WARNS.name()) ? Optional.of(WARNS) : fake.find(name); }
+        @Override public Collection<ResourceType> all() {
+            List<ResourceType> all = new ArrayList<>(fake.all());
+            all.add(WARNS);
+            return all;
+        }
+    };
+
     @Test
     void warningsDoNotFailValidation() {
-        Validator.Result r = validator.validate(stack("""
-                    "main": {"type": "net", "cidr": "10.0.0.0/16"}
-                """));
-        assertTrue(r.warnings().isEmpty());
+        String r = """
+                    "main": {"type": "net", "cidr": "10.0.0.0/16"},
+                    "w":    {"type": "warner", "count": 9},
+                    "ok":   {"type": "warner", "count": 2}
+                """;
+        Validator.Result result = new Validator(withWarner).validate(stack(r));
+        assertEquals(List.of(at(text(r), "9") + ": w: more than 5 (a default quota; fine once raised)"),
+                result.warnings().stream().map(StackError::toString).toList());
+    }
+
+    @Test
+    void warningsDoNotHideErrors() {
+        StackException ex = assertThrows(StackException.class, () -> new Validator(withWarner).validate(stack("""
+                    "main": {"type": "net", "cidr": "10.0.0.0/16", "flag": "yes"},
+                    "w":    {"type": "warner", "count": 9}
+                """)));
+        assertEquals(1, ex.errors().size(), ex.getMessage());
+        assertTrue(ex.errors().get(0).message().contains("flag: must be true or false"), ex.getMessage());
     }
 }
