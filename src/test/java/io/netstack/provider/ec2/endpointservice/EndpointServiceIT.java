@@ -9,8 +9,10 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -74,8 +76,13 @@ class EndpointServiceIT {
         Ec2Client ec2 = api.ec2(REGION);
         String vpc = ec2.createVpc(r -> r.cidrBlock("10.73.0.0/16")).vpc().vpcId();
         String lbSubnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.73.1.0/24").availabilityZone("eu-west-1a")).subnet().subnetId();
-        try (ElasticLoadBalancingV2Client elb = elb(api)) {
-            String nlb1 = nlb(elb, name + "-1", lbSubnet), nlb2 = nlb(elb, name + "-2", lbSubnet);
+        ElasticLoadBalancingV2Client elb = elb(api);
+        List<String> nlbs = new ArrayList<>();
+        try {
+            String nlb1 = nlb(elb, name + "-1", lbSubnet);
+            nlbs.add(nlb1);
+            String nlb2 = nlb(elb, name + "-2", lbSubnet);
+            nlbs.add(nlb2);
             String me = "arn:aws:iam::123456789012:root", other = "arn:aws:iam::210987654321:role/consumer";
             Path f = StackFiles.write(dir, "s.json", stack(name, vpc, "\"" + nlb1 + "\"", false, "\"" + me + "\""));
             Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
@@ -122,9 +129,10 @@ class EndpointServiceIT {
             assertEquals(0, destroy.exit(), destroy.toString());
             assertTrue(owned(ec2, name).isEmpty(), "nothing owned left");
             assertTrue(consumers(ec2, name).isEmpty());
-            elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb1));
-            elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb2));
         } finally {
+            // Also when an assertion failed: the load balancers are not netstack's and nothing else removes them.
+            for (String arn : nlbs) elb.deleteLoadBalancer(r -> r.loadBalancerArn(arn));
+            elb.close();
             ec2.deleteSubnet(r -> r.subnetId(lbSubnet));
             ec2.deleteVpc(r -> r.vpcId(vpc));
         }
@@ -150,13 +158,13 @@ class EndpointServiceIT {
     /** moto ignores the tag filter of DescribeVpcEndpointServiceConfigurations: filter here. */
     static List<ServiceConfiguration> owned(Ec2Client ec2, String stack) {
         return ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
-                .filter(c -> c.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
+                .filter(c -> ItSupport.owned(c.tags(), stack))
                 .filter(c -> !Set.of("deleted", "deleting").contains(c.serviceStateAsString().toLowerCase()))
                 .toList();
     }
 
     static List<VpcEndpoint> consumers(Ec2Client ec2, String stack) {
-        return ec2.describeVpcEndpoints(r -> r.filters(f -> f.name("tag:netstack:stack").values(stack))).vpcEndpoints().stream()
+        return ec2.describeVpcEndpoints(r -> r.filters(ItSupport.stackFilter(stack))).vpcEndpoints().stream()
                 .filter(e -> !Set.of("deleted", "deleting").contains(e.stateAsString().toLowerCase())).toList();
     }
 

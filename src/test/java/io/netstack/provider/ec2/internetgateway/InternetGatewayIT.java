@@ -1,5 +1,10 @@
 package io.netstack.provider.ec2.internetgateway;
 
+import static io.netstack.testing.ItSupport.applyOk;
+import static io.netstack.testing.ItSupport.assertBefore;
+import static io.netstack.testing.ItSupport.assertNoChanges;
+import static io.netstack.testing.ItSupport.tags;
+import static io.netstack.testing.ItSupport.traceEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,18 +13,18 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
-import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Vpc;
 
 /**
  * internet-gateway round trip through the real CLI: create attached → no changes → move to another
@@ -55,39 +60,39 @@ class InternetGatewayIT {
         Map<String, String> vpcs = ownedVpcs(ec2, name);
         InternetGateway igw = owned(ec2, name).get("igw");
         assertEquals(List.of(vpcs.get("blue")), attachedVpcs(igw), "attached at creation");
-        Map<String, String> tags = igw.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+        Map<String, String> tags = tags(igw.tags());
         assertEquals(Map.of("netstack:stack", name, "netstack:id", "igw", "Name", name + "/igw", "team", "net", "role", "edge"), tags,
                 "ownership, Name, stack and own tags, all set at creation");
         Cli.Result out = Cli.run(api, REGION, "output", f.toString());
         assertTrue(out.out().contains(":internet-gateway/" + igw.internetGatewayId()), out.toString());
 
-        assertNoChanges(api, f);
+        assertNoChanges(api, REGION, f);
 
         // Move to another VPC: one in-place update of vpc, no replacement.
         StackFiles.write(dir, "s.json", stack(name, "\"vpc\": \"${green}\","));
         assertOneUpdate(api, f, "vpc");
-        apply(api, f);
+        applyOk(api, REGION, f);
         InternetGateway moved = owned(ec2, name).get("igw");
         assertEquals(igw.internetGatewayId(), moved.internetGatewayId(), "the same gateway, moved in place");
         assertEquals(List.of(vpcs.get("green")), attachedVpcs(moved));
-        assertNoChanges(api, f);
+        assertNoChanges(api, REGION, f);
 
         // Removing vpc detaches.
         StackFiles.write(dir, "s.json", stack(name, ""));
         assertOneUpdate(api, f, "vpc");
-        apply(api, f);
+        applyOk(api, REGION, f);
         assertEquals(List.of(), attachedVpcs(owned(ec2, name).get("igw")));
-        assertNoChanges(api, f);
+        assertNoChanges(api, REGION, f);
 
         // Attach after being detached; then a detach by hand is drift, and apply repairs it.
         StackFiles.write(dir, "s.json", stack(name, "\"vpc\": \"${blue}\","));
         assertOneUpdate(api, f, "vpc");
-        apply(api, f);
+        applyOk(api, REGION, f);
         assertEquals(List.of(vpcs.get("blue")), attachedVpcs(owned(ec2, name).get("igw")));
-        assertNoChanges(api, f);
+        assertNoChanges(api, REGION, f);
         ec2.detachInternetGateway(r -> r.internetGatewayId(igw.internetGatewayId()).vpcId(vpcs.get("blue")));
         assertOneUpdate(api, f, "vpc");
-        apply(api, f);
+        applyOk(api, REGION, f);
         assertEquals(List.of(vpcs.get("blue")), attachedVpcs(owned(ec2, name).get("igw")));
 
         // A gateway attached by hand to an owned VPC is unmanaged drift (and is left alone).
@@ -118,7 +123,7 @@ class InternetGatewayIT {
         String name = api.uniqueStack("igw-vpc-replace");
         Ec2Client ec2 = api.ec2(REGION);
         Path f = StackFiles.write(dir, "s.json", stack(name, "\"vpc\": \"${blue}\","));
-        apply(api, f);
+        applyOk(api, REGION, f);
         String igwId = owned(ec2, name).get("igw").internetGatewayId();
         String oldBlue = ownedVpcs(ec2, name).get("blue");
 
@@ -126,34 +131,19 @@ class InternetGatewayIT {
         Path trace = dir.resolve("trace.jsonl");
         Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve", "--trace", trace.toString());
         assertEquals(0, r.exit(), r.toString());
-        List<String> events = new java.util.ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(trace)) {
-            JsonNode e = Json.MAPPER.readTree(line);
-            if (e.has("phase")) events.add(e.get("event").asText() + " " + e.get("phase").asText() + " " + e.get("id").asText());
-        }
-        int detached = events.indexOf("end detach igw"), deleting = events.indexOf("start delete blue");
-        assertTrue(detached >= 0 && deleting > detached, "detach ends before the VPC's delete starts: " + events);
-        assertTrue(events.indexOf("end create blue") < events.indexOf("start update igw"), events.toString());
+        List<String> events = traceEvents(trace);
+        assertBefore(events, "end detach igw", "start delete blue");
+        assertBefore(events, "end create blue", "start update igw");
 
         String newBlue = ownedVpcs(ec2, name).get("blue");
         assertTrue(!newBlue.equals(oldBlue), "the VPC was replaced");
         InternetGateway igw = owned(ec2, name).get("igw");
         assertEquals(igwId, igw.internetGatewayId(), "the gateway was updated in place");
         assertEquals(List.of(newBlue), attachedVpcs(igw));
-        assertNoChanges(api, f);
+        assertNoChanges(api, REGION, f);
         Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
         assertEquals(0, destroy.exit(), destroy.toString());
         assertTrue(owned(ec2, name).isEmpty() && ownedVpcs(ec2, name).isEmpty());
-    }
-
-    static void apply(AwsApi api, Path f) {
-        Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
-        assertEquals(0, r.exit(), r.toString());
-    }
-
-    static void assertNoChanges(AwsApi api, Path f) {
-        Cli.Result plan = Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode");
-        assertEquals(0, plan.exit(), plan.toString());
     }
 
     static void assertOneUpdate(AwsApi api, Path f, String path) throws Exception {
@@ -173,22 +163,12 @@ class InternetGatewayIT {
 
     /** The stack's gateways by logical id; tags checked here, not by a server-side filter. */
     static Map<String, InternetGateway> owned(Ec2Client ec2, String stack) {
-        return ec2.describeInternetGateways().internetGateways().stream()
-                .filter(g -> hasTag(g.tags(), "netstack:stack", stack))
-                .collect(Collectors.toMap(g -> tag(g.tags(), "netstack:id"), g -> g));
+        return ItSupport.owned(ec2.describeInternetGateways().internetGateways(), InternetGateway::tags, stack);
     }
 
     static Map<String, String> ownedVpcs(Ec2Client ec2, String stack) {
-        return ec2.describeVpcs().vpcs().stream()
-                .filter(v -> hasTag(v.tags(), "netstack:stack", stack))
-                .collect(Collectors.toMap(v -> tag(v.tags(), "netstack:id"), v -> v.vpcId()));
-    }
-
-    static boolean hasTag(List<Tag> tags, String key, String value) {
-        return tags.stream().anyMatch(t -> t.key().equals(key) && t.value().equals(value));
-    }
-
-    static String tag(List<Tag> tags, String key) {
-        return tags.stream().filter(t -> t.key().equals(key)).findFirst().orElseThrow().value();
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        ItSupport.owned(ec2.describeVpcs().vpcs(), Vpc::tags, stack).forEach((id, v) -> ids.put(id, v.vpcId()));
+        return ids;
     }
 }

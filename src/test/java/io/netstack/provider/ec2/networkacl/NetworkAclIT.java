@@ -1,5 +1,9 @@
 package io.netstack.provider.ec2.networkacl;
 
+import static io.netstack.testing.ItSupport.applyOk;
+import static io.netstack.testing.ItSupport.assertNoChanges;
+import static io.netstack.testing.ItSupport.logicalId;
+import static io.netstack.testing.ItSupport.stackFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +13,7 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,33 +87,33 @@ class NetworkAclIT {
             assertEquals(Set.of("in 100 6 443-443 0.0.0.0/0 allow", "in 110 6 1024-65535 ::/0 allow", "in 120 1 10.0.0.0/8 allow",
                     "in 130 17 53-53 10.61.0.0/16 deny", "out 100 -1 0.0.0.0/0 allow", "out 101 -1 ::/0 allow"), entries(acl));
 
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 1. One more entry: exactly one in-place update.
             String ssh = ", { \"rule\": 140, \"protocol\": \"tcp\", \"ports\": \"22\", \"cidr\": \"10.0.0.0/8\", \"action\": \"deny\" }";
             StackFiles.write(dir, "s.json", stack(name, true, "\"${a}\", \"${b}\"", ssh, "443"));
             assertSingleUpdate(api, f, "acl", "ingress");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             NetworkAcl acl1 = owned(ec2, name).get("acl");
             assertEquals(acl.networkAclId(), acl1.networkAclId(), "in place");
             assertTrue(entries(acl1).contains("in 140 6 22-22 10.0.0.0/8 deny"), entries(acl1).toString());
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 2. An entry changed in place (same rule number): ReplaceNetworkAclEntry.
             StackFiles.write(dir, "s.json", stack(name, true, "\"${a}\", \"${b}\"", ssh, "80-443"));
             assertSingleUpdate(api, f, "acl", "ingress");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             Set<String> e2 = entries(owned(ec2, name).get("acl"));
             assertTrue(e2.contains("in 100 6 80-443 0.0.0.0/0 allow") && !e2.contains("in 100 6 443-443 0.0.0.0/0 allow"), e2.toString());
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 3. b leaves the NACL: it goes back to the VPC's default NACL.
             StackFiles.write(dir, "s.json", stack(name, true, "\"${a}\"", ssh, "80-443"));
             assertSingleUpdate(api, f, "acl", "subnets");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertEquals(defaultAcl, aclOf(ec2, subnets.get("b")));
             assertEquals(acl.networkAclId(), aclOf(ec2, subnets.get("a")));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 4. An entry added by hand is drift, and apply removes it (entries are the NACL's declared set);
             //    a NACL made by hand in the VPC is reported as not netstack's, the VPC's default NACL is not.
@@ -124,40 +129,30 @@ class NetworkAclIT {
             assertTrue(drift.out().contains("unmanaged  ingress: " + rdp), drift.toString());
             assertTrue(drift.out().contains("(not netstack's) network-acl " + foreign), drift.toString());
             assertFalse(drift.out().contains(defaultAcl), "the default NACL is AWS's, not unmanaged: " + drift);
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertFalse(entries(owned(ec2, name).get("acl")).stream().anyMatch(e -> e.startsWith("in 300 ")));
             ec2.deleteNetworkAcl(r -> r.networkAclId(foreign));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 5. The NACL leaves the stack: its subnets go back to the default NACL, the NACL is deleted.
             StackFiles.write(dir, "s.json", stack(name, false, "", "", ""));
             Cli.Result remove = Cli.run(api, REGION, "plan", f.toString(), "--json", "--detailed-exitcode");
             assertEquals(2, remove.exit(), remove.toString());
             assertEquals(Set.of("acl:delete"), actions(Json.MAPPER.readTree(remove.out()).get("changes")), remove.out());
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertTrue(owned(ec2, name).isEmpty());
             for (String s : List.of("a", "b", "c")) assertEquals(defaultAcl, aclOf(ec2, subnets.get(s)), s + " is on the default NACL");
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 6. Destroy: nothing tagged with the stack is left.
             Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
             assertEquals(0, destroy.exit(), destroy.toString());
             assertTrue(owned(ec2, name).isEmpty());
             assertTrue(subnetIds(ec2, name).isEmpty());
-            assertTrue(ec2.describeVpcs(r -> r.filters(tag(name))).vpcs().isEmpty());
+            assertTrue(ec2.describeVpcs(r -> r.filters(stackFilter(name))).vpcs().isEmpty());
         } finally {
             Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve"); // no-op when the test got through
         }
-    }
-
-    static void applyOk(AwsApi api, Path f) {
-        Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
-        assertEquals(0, r.exit(), r.toString());
-    }
-
-    static void assertNoChanges(AwsApi api, Path f) {
-        Cli.Result plan = Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode");
-        assertEquals(0, plan.exit(), plan.toString());
     }
 
     static void assertSingleUpdate(AwsApi api, Path f, String id, String property) throws Exception {
@@ -176,21 +171,12 @@ class NetworkAclIT {
         return out;
     }
 
-    static Filter tag(String stack) {
-        return Filter.builder().name("tag:netstack:stack").values(stack).build();
-    }
-
-    static String logicalId(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
-        return tags.stream().filter(t -> t.key().equals("netstack:id")).findFirst().orElseThrow().value();
-    }
-
     static Map<String, NetworkAcl> owned(Ec2Client ec2, String stack) {
-        return ec2.describeNetworkAcls(r -> r.filters(tag(stack))).networkAcls().stream()
-                .collect(Collectors.toMap(a -> logicalId(a.tags()), a -> a));
+        return ItSupport.owned(ec2.describeNetworkAcls(r -> r.filters(stackFilter(stack))).networkAcls(), NetworkAcl::tags, stack);
     }
 
     static Map<String, String> subnetIds(Ec2Client ec2, String stack) {
-        return ec2.describeSubnets(r -> r.filters(tag(stack))).subnets().stream()
+        return ec2.describeSubnets(r -> r.filters(stackFilter(stack))).subnets().stream()
                 .collect(Collectors.toMap(s -> logicalId(s.tags()), Subnet::subnetId));
     }
 

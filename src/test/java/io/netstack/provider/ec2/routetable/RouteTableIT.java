@@ -1,5 +1,9 @@
 package io.netstack.provider.ec2.routetable;
 
+import static io.netstack.testing.ItSupport.applyOk;
+import static io.netstack.testing.ItSupport.assertNoChanges;
+import static io.netstack.testing.ItSupport.logicalId;
+import static io.netstack.testing.ItSupport.stackFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +12,7 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,25 +89,25 @@ class RouteTableIT {
                     Filter.builder().name("association.main").values("true").build())).routeTables().get(0);
             assertTrue(main.tags().stream().noneMatch(t -> t.key().startsWith("netstack:")), "the main table is not netstack's");
 
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 1. One more route: exactly one in-place update of public.
             StackFiles.write(dir, "s.json", stack(name, igw, "\"${a}\"", "\"${b}\"", igw,
                     ", { \"destination\": \"172.16.0.0/12\", \"target\": \"" + igw + "\" }"));
             assertSingleUpdate(api, f, "public", "routes");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             RouteTable pub1 = owned(ec2, name).get("public");
             assertEquals(pub.routeTableId(), pub1.routeTableId(), "in place");
             assertEquals(igw, createdRoutes(pub1).get("172.16.0.0/12"));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 2. c, on the main table, joins private: AssociateRouteTable, one update.
             StackFiles.write(dir, "s.json", stack(name, igw, "\"${a}\"", "\"${b}\", \"${c}\"", igw,
                     ", { \"destination\": \"172.16.0.0/12\", \"target\": \"" + igw + "\" }"));
             assertSingleUpdate(api, f, "private", "subnets");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertEquals(Optional.of(priv.routeTableId()), tableOf(ec2, subnets.get("c")));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 3. b moves from private to public (ReplaceRouteTableAssociation): both tables change, nothing else.
             StackFiles.write(dir, "s.json", stack(name, igw, "\"${a}\", \"${b}\"", "\"${c}\"", igw,
@@ -111,20 +116,20 @@ class RouteTableIT {
             assertEquals(2, move.exit(), move.toString());
             JsonNode moveChanges = Json.MAPPER.readTree(move.out()).get("changes");
             assertEquals(Set.of("private:update", "public:update"), actions(moveChanges), move.out());
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertEquals(Optional.of(pub.routeTableId()), tableOf(ec2, subnets.get("b")));
             assertEquals(Set.of(subnets.get("c")), explicitSubnets(owned(ec2, name).get("private")));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 4. A new target for an existing destination: ReplaceRoute, in place.
             StackFiles.write(dir, "s.json", stack(name, igw, "\"${a}\", \"${b}\"", "\"${c}\"", igw2,
                     ", { \"destination\": \"172.16.0.0/12\", \"target\": \"" + igw + "\" }"));
             assertSingleUpdate(api, f, "public", "routes");
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             RouteTable pub4 = owned(ec2, name).get("public");
             assertEquals(pub.routeTableId(), pub4.routeTableId());
             assertEquals(Map.of("0.0.0.0/0", igw2, "2001:db8::/32", igw, "172.16.0.0/12", igw), createdRoutes(pub4));
-            assertNoChanges(api, f);
+            assertNoChanges(api, REGION, f);
 
             // 5. A route added by hand is drift, and apply removes it (routes are the table's declared set);
             //    a table made by hand in the VPC is reported as not netstack's, the VPC's main table is not.
@@ -138,7 +143,7 @@ class RouteTableIT {
             assertTrue(drift.out().contains("unmanaged  routes: {\"destination\":\"10.99.0.0/16\",\"target\":\"" + igw + "\"}"), drift.toString());
             assertTrue(drift.out().contains("(not netstack's) route-table " + foreign), drift.toString());
             assertTrue(!drift.out().contains(main.routeTableId()), "the main table is AWS's, not unmanaged: " + drift);
-            applyOk(api, f);
+            applyOk(api, REGION, f);
             assertEquals(Map.of(), createdRoutes(owned(ec2, name).get("private")));
             ec2.deleteRouteTable(r -> r.routeTableId(foreign));
 
@@ -147,22 +152,12 @@ class RouteTableIT {
             assertEquals(0, destroy.exit(), destroy.toString());
             assertTrue(owned(ec2, name).isEmpty());
             assertTrue(subnetIds(ec2, name).isEmpty());
-            assertTrue(ec2.describeVpcs(r -> r.filters(tag(name))).vpcs().isEmpty());
+            assertTrue(ec2.describeVpcs(r -> r.filters(stackFilter(name))).vpcs().isEmpty());
         } finally {
             Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve"); // no-op when the test got through
             ec2.deleteInternetGateway(r -> r.internetGatewayId(igw));
             ec2.deleteInternetGateway(r -> r.internetGatewayId(igw2));
         }
-    }
-
-    static void applyOk(AwsApi api, Path f) {
-        Cli.Result r = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
-        assertEquals(0, r.exit(), r.toString());
-    }
-
-    static void assertNoChanges(AwsApi api, Path f) {
-        Cli.Result plan = Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode");
-        assertEquals(0, plan.exit(), plan.toString());
     }
 
     static void assertSingleUpdate(AwsApi api, Path f, String id, String property) throws Exception {
@@ -183,21 +178,12 @@ class RouteTableIT {
         return out;
     }
 
-    static Filter tag(String stack) {
-        return Filter.builder().name("tag:netstack:stack").values(stack).build();
-    }
-
-    static String logicalId(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
-        return tags.stream().filter(t -> t.key().equals("netstack:id")).findFirst().orElseThrow().value();
-    }
-
     static Map<String, RouteTable> owned(Ec2Client ec2, String stack) {
-        return ec2.describeRouteTables(r -> r.filters(tag(stack))).routeTables().stream()
-                .collect(Collectors.toMap(t -> logicalId(t.tags()), t -> t));
+        return ItSupport.owned(ec2.describeRouteTables(r -> r.filters(stackFilter(stack))).routeTables(), RouteTable::tags, stack);
     }
 
     static Map<String, String> subnetIds(Ec2Client ec2, String stack) {
-        return ec2.describeSubnets(r -> r.filters(tag(stack))).subnets().stream()
+        return ec2.describeSubnets(r -> r.filters(stackFilter(stack))).subnets().stream()
                 .collect(Collectors.toMap(s -> logicalId(s.tags()), Subnet::subnetId));
     }
 
