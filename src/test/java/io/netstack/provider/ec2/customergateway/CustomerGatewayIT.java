@@ -9,10 +9,10 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +91,7 @@ class CustomerGatewayIT {
 
     /** Live (not deleted) gateways tagged with the stack, by logical id. */
     static Map<String, CustomerGateway> owned(Ec2Client ec2, String stack) {
-        return ec2.describeCustomerGateways().customerGateways().stream()
-                .filter(g -> !"deleted".equals(g.state()))
-                .filter(g -> g.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
-                .collect(Collectors.toMap(g -> g.tags().stream().filter(t -> t.key().equals("netstack:id")).findFirst().orElseThrow().value(), g -> g));
+        return ItSupport.owned(ec2.describeCustomerGateways().customerGateways().stream()
+                .filter(g -> !"deleted".equals(g.state())).toList(), CustomerGateway::tags, stack);
     }
 }

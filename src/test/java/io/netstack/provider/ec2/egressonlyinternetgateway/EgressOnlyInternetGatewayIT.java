@@ -1,5 +1,7 @@
 package io.netstack.provider.ec2.egressonlyinternetgateway;
 
+import static io.netstack.testing.ItSupport.hasTag;
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +10,10 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,16 +111,7 @@ class EgressOnlyInternetGatewayIT {
 
     /** The stack's gateways by logical id, tags checked client-side (moto ignores the filter). */
     static Map<String, EgressOnlyInternetGateway> owned(Ec2Client ec2, String stack) {
-        return ec2.describeEgressOnlyInternetGateways().egressOnlyInternetGateways().stream()
-                .filter(g -> hasTag(g.tags(), "netstack:stack", stack))
-                .collect(Collectors.toMap(g -> tags(g.tags()).get("netstack:id"), g -> g));
+        return ItSupport.owned(ec2.describeEgressOnlyInternetGateways().egressOnlyInternetGateways(), EgressOnlyInternetGateway::tags, stack);
     }
 
-    static boolean hasTag(List<Tag> tags, String key, String value) {
-        return tags.stream().anyMatch(t -> t.key().equals(key) && t.value().equals(value));
-    }
-
-    static Map<String, String> tags(List<Tag> tags) {
-        return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.elasticip;
 
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,17 +9,15 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * elastic-ip round trip through the real CLI: allocate → attributes as outputs → no changes →
@@ -78,12 +77,7 @@ class ElasticIpIT {
 
     /** The stack's addresses by logical id; tags checked client-side. */
     static Map<String, Address> owned(Ec2Client ec2, String stack) {
-        return ec2.describeAddresses().addresses().stream()
-                .filter(a -> tags(a.tags()).getOrDefault("netstack:stack", "").equals(stack))
-                .collect(Collectors.toMap(a -> tags(a.tags()).get("netstack:id"), a -> a));
+        return ItSupport.owned(ec2.describeAddresses().addresses(), Address::tags, stack);
     }
 
-    static Map<String, String> tags(List<Tag> tags) {
-        return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

@@ -1,5 +1,7 @@
 package io.netstack.provider.ec2.natgateway;
 
+import static io.netstack.testing.ItSupport.assertBefore;
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,18 +11,16 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * nat-gateway round trip through the real CLI, a public NAT with its EIP and IGW and a private
@@ -136,41 +136,24 @@ class NatGatewayIT {
 
         assertTrue(owned(ec2, name).isEmpty(), "no NAT gateway of the stack is left (moto keeps deleted ones as `deleted`)");
         assertTrue(ownedAddresses(ec2, name).isEmpty(), "the EIP is released");
-        assertTrue(ec2.describeInternetGateways().internetGateways().stream().noneMatch(g -> owns(g.tags(), name)), "no IGW left");
-        assertTrue(ec2.describeSubnets().subnets().stream().noneMatch(s -> owns(s.tags(), name)), "no subnet left");
-        assertTrue(ec2.describeVpcs().vpcs().stream().noneMatch(v -> owns(v.tags(), name)), "no VPC left");
-    }
-
-    /** Both progress lines are in the CLI's output, {@code first} before {@code then}. */
-    static void assertBefore(String log, String first, String then) {
-        int a = log.indexOf(first), b = log.indexOf(then);
-        assertTrue(a >= 0, "no \"" + first + "\" in:\n" + log);
-        assertTrue(b >= 0, "no \"" + then + "\" in:\n" + log);
-        assertTrue(a < b, "\"" + first + "\" should come before \"" + then + "\" in:\n" + log);
+        assertTrue(ec2.describeInternetGateways().internetGateways().stream().noneMatch(g -> ItSupport.owned(g.tags(), name)), "no IGW left");
+        assertTrue(ec2.describeSubnets().subnets().stream().noneMatch(s -> ItSupport.owned(s.tags(), name)), "no subnet left");
+        assertTrue(ec2.describeVpcs().vpcs().stream().noneMatch(v -> ItSupport.owned(v.tags(), name)), "no VPC left");
     }
 
     /** The stack's NAT gateways that are not deleted, by logical id; tags checked client-side (moto ignores the filter). */
     static Map<String, NatGateway> owned(Ec2Client ec2, String stack) {
-        return ec2.describeNatGateways().natGateways().stream()
-                .filter(n -> owns(n.tags(), stack) && !"deleted".equals(n.stateAsString()))
-                .collect(Collectors.toMap(n -> tags(n.tags()).get("netstack:id"), n -> n));
+        return ItSupport.owned(ec2.describeNatGateways().natGateways().stream()
+                .filter(n -> !"deleted".equals(n.stateAsString())).toList(), NatGateway::tags, stack);
     }
 
     static Map<String, Address> ownedAddresses(Ec2Client ec2, String stack) {
-        return ec2.describeAddresses().addresses().stream().filter(a -> owns(a.tags(), stack))
-                .collect(Collectors.toMap(a -> tags(a.tags()).get("netstack:id"), a -> a));
+        return ItSupport.owned(ec2.describeAddresses().addresses(), Address::tags, stack);
     }
 
     static String subnetId(Ec2Client ec2, String stack, String id) {
         return ec2.describeSubnets().subnets().stream()
-                .filter(s -> owns(s.tags(), stack) && id.equals(tags(s.tags()).get("netstack:id"))).findFirst().orElseThrow().subnetId();
+                .filter(s -> ItSupport.owned(s.tags(), stack) && id.equals(tags(s.tags()).get("netstack:id"))).findFirst().orElseThrow().subnetId();
     }
 
-    static boolean owns(List<Tag> tags, String stack) {
-        return stack.equals(tags(tags).get("netstack:stack"));
-    }
-
-    static Map<String, String> tags(List<Tag> tags) {
-        return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

@@ -10,10 +10,10 @@ import io.netstack.stack.Cidr;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +82,6 @@ class SubnetIT {
     }
 
     static Map<String, Subnet> owned(Ec2Client ec2, String stack) {
-        return ec2.describeSubnets().subnets().stream()
-                .filter(s -> s.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
-                .collect(Collectors.toMap(s -> s.tags().stream().filter(t -> t.key().equals("netstack:id")).findFirst().orElseThrow().value(), s -> s));
+        return ItSupport.owned(ec2.describeSubnets().subnets(), Subnet::tags, stack);
     }
 }

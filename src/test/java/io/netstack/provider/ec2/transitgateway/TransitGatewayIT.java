@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.transitgateway;
 
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,16 +9,15 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TransitGateway;
 
 /**
@@ -49,7 +49,7 @@ class TransitGatewayIT {
         assertEquals(0, apply.exit(), apply.toString());
 
         TransitGateway tgw = owned(ec2, name).get(0);
-        Map<String, String> tags = tags(tgw);
+        Map<String, String> tags = tags(tgw.tags());
         assertEquals(name, tags.get("netstack:stack"));
         assertEquals("tgw", tags.get("netstack:id"));
         assertEquals(name + "/tgw", tags.get("Name"));
@@ -81,7 +81,7 @@ class TransitGatewayIT {
         assertEquals("disable", after.options().dnsSupportAsString());
         assertEquals("disable", after.options().defaultRouteTableAssociationAsString());
         assertEquals("hub of spokes", after.description());
-        assertEquals("b", tags(after).get("team"));
+        assertEquals("b", tags(after.tags()).get("team"));
         assertEquals(0, Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode").exit());
 
         // Changed by hand: the plan brings it back.
@@ -109,11 +109,8 @@ class TransitGatewayIT {
     static List<TransitGateway> owned(Ec2Client ec2, String stack) {
         return ec2.describeTransitGateways().transitGateways().stream()
                 .filter(t -> !"deleted".equals(t.stateAsString()) && !"deleting".equals(t.stateAsString()))
-                .filter(t -> stack.equals(tags(t).get("netstack:stack")))
+                .filter(t -> ItSupport.owned(t.tags(), stack))
                 .toList();
     }
 
-    static Map<String, String> tags(TransitGateway t) {
-        return t.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

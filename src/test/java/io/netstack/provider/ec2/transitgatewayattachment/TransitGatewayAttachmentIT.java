@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.transitgatewayattachment;
 
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,17 +9,16 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
 
 /**
@@ -57,7 +57,7 @@ class TransitGatewayAttachmentIT {
         List<TransitGatewayVpcAttachment> mine = owned(ec2, name);
         assertEquals(1, mine.size());
         TransitGatewayVpcAttachment att = mine.get(0);
-        Map<String, String> tags = tags(att);
+        Map<String, String> tags = tags(att.tags());
         assertEquals("att", tags.get("netstack:id"));
         assertEquals(name + "/att", tags.get("Name"));
         assertEquals("spoke", tags.get("role"));
@@ -123,11 +123,8 @@ class TransitGatewayAttachmentIT {
     static List<TransitGatewayVpcAttachment> owned(Ec2Client ec2, String stack) {
         return ec2.describeTransitGatewayVpcAttachments().transitGatewayVpcAttachments().stream()
                 .filter(a -> !"deleted".equals(a.stateAsString()) && !"deleting".equals(a.stateAsString()))
-                .filter(a -> stack.equals(tags(a).get("netstack:stack")))
+                .filter(a -> ItSupport.owned(a.tags(), stack))
                 .toList();
     }
 
-    static Map<String, String> tags(TransitGatewayVpcAttachment a) {
-        return a.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

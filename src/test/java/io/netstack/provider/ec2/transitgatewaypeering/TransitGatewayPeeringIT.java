@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.transitgatewaypeering;
 
+import static io.netstack.testing.ItSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayPeeringAttachment;
 
 /**
@@ -60,8 +61,8 @@ class TransitGatewayPeeringIT {
             assertEquals("available", peerings.get("remote").stateAsString(), "same account, other region: accepted there");
             assertEquals(peerTgw, peerings.get("remote").accepterTgwInfo().transitGatewayId());
             assertEquals(PEER_REGION, peerings.get("remote").accepterTgwInfo().region());
-            assertEquals("frankfurt", tags(peerings.get("remote")).get("peer"));
-            assertEquals(name + "/local", tags(peerings.get("local")).get("Name"));
+            assertEquals("frankfurt", tags(peerings.get("remote").tags()).get("peer"));
+            assertEquals(name + "/local", tags(peerings.get("local").tags()).get("Name"));
 
             Cli.Result same = Cli.run(api, REGION, "plan", f.toString(), "--detailed-exitcode");
             assertEquals(0, same.exit(), same.toString());
@@ -99,11 +100,8 @@ class TransitGatewayPeeringIT {
     static Map<String, TransitGatewayPeeringAttachment> owned(Ec2Client ec2, String stack) {
         return ec2.describeTransitGatewayPeeringAttachments(r -> { }).transitGatewayPeeringAttachments().stream()
                 .filter(a -> a.requesterTgwInfo() != null && !"deleted".equals(a.stateAsString()))
-                .filter(a -> stack.equals(tags(a).get("netstack:stack")))
-                .collect(Collectors.toMap(a -> tags(a).get("netstack:id"), a -> a));
+                .filter(a -> ItSupport.owned(a.tags(), stack))
+                .collect(Collectors.toMap(a -> ItSupport.logicalId(a.tags()), a -> a));
     }
 
-    static Map<String, String> tags(TransitGatewayPeeringAttachment a) {
-        return a.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    }
 }

@@ -9,12 +9,12 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,8 +152,7 @@ class VpcEndpointIT {
 
     /** Live (not deleted) endpoints of the stack by logical id. */
     static Map<String, VpcEndpoint> owned(Ec2Client ec2, String stack) {
-        return ec2.describeVpcEndpoints(r -> r.filters(f -> f.name("tag:netstack:stack").values(stack))).vpcEndpoints().stream()
-                .filter(e -> !Set.of("deleted", "deleting").contains(e.stateAsString().toLowerCase()))
-                .collect(Collectors.toMap(e -> e.tags().stream().filter(t -> t.key().equals("netstack:id")).findFirst().orElseThrow().value(), e -> e));
+        return ItSupport.owned(ec2.describeVpcEndpoints(r -> r.filters(ItSupport.stackFilter(stack))).vpcEndpoints().stream()
+                .filter(e -> !Set.of("deleted", "deleting").contains(e.stateAsString().toLowerCase())).toList(), VpcEndpoint::tags, stack);
     }
 }

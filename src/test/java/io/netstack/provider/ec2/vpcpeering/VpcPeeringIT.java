@@ -9,12 +9,12 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.VpcPeeringConnection;
 
 /**
@@ -65,7 +64,7 @@ class VpcPeeringIT {
         assertTrue(apply.out().contains("status = active"), apply.toString());
 
         VpcPeeringConnection pcx = owned(ec2, name).get(0);
-        Map<String, String> tags = pcx.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+        Map<String, String> tags = ItSupport.tags(pcx.tags());
         assertEquals("peering", tags.get("netstack:id"));
         assertEquals(name + "/peering", tags.get("Name"));
         assertEquals("a-to-b", tags.get("purpose"));
@@ -240,7 +239,7 @@ class VpcPeeringIT {
     /** Peerings tagged with the stack that are not dead (moto keeps deleted ones visible). */
     static List<VpcPeeringConnection> owned(Ec2Client ec2, String stack) {
         return ec2.describeVpcPeeringConnections().vpcPeeringConnections().stream()
-                .filter(p -> p.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
+                .filter(p -> ItSupport.owned(p.tags(), stack))
                 .filter(p -> !VpcPeeringType.GONE_STATES.contains(p.status().codeAsString()))
                 .filter(p -> REGION.equals(p.requesterVpcInfo().region()))
                 .toList();
@@ -248,7 +247,7 @@ class VpcPeeringIT {
 
     static List<String> ownedVpcs(Ec2Client ec2, String stack) {
         return ec2.describeVpcs().vpcs().stream()
-                .filter(v -> v.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
+                .filter(v -> ItSupport.owned(v.tags(), stack))
                 .map(v -> v.vpcId()).toList();
     }
 }
