@@ -51,7 +51,7 @@ class PlanFileTest {
         StackFile s = load(RESOURCES.replace("\"one\"", "\"two\""), Map.of("cidr", "10.0.0.0/16"));
         Plan plan = e.plan(s);
         assertTrue(plan.hasChanges());
-        PlanFile saved = PlanFile.of(plan, "stacks/demo.json", Map.of("cidr", "10.0.0.0/16"));
+        PlanFile saved = PlanFile.of(plan, "stacks/demo.json", s, e.env);
         Path f = dir.resolve("plan.json");
         saved.write(f);
 
@@ -72,7 +72,7 @@ class PlanFileTest {
     void staleWhenTheFileChanged() {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
-        PlanFile saved = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertNull(saved.staleReason(e.plan(load(RESOURCES, Map.of()))));
         assertEquals("the stack file or its variables changed since the plan was made",
                 saved.staleReason(e.plan(load(RESOURCES.replace("\"one\"", "\"uno\""), Map.of()))));
@@ -86,7 +86,7 @@ class PlanFileTest {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
         e.converge(s);
-        PlanFile saved = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertNull(saved.staleReason(e.plan(s)));
 
         e.fake.modify(e.fake.awsId(STACK, "n"), "flag", BooleanNode.TRUE);
@@ -107,9 +107,9 @@ class PlanFileTest {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
         e.converge(s);
-        PlanFile apply = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile apply = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertEquals("the plan was made for apply", apply.staleReason(e.destroyPlan(s)));
-        PlanFile destroy = PlanFile.of(e.destroyPlan(s), "s.json", Map.of());
+        PlanFile destroy = PlanFile.of(e.destroyPlan(s), "s.json", s, e.env);
         assertTrue(destroy.destroy());
         assertEquals("the plan was made for destroy", destroy.staleReason(e.plan(s)));
     }
@@ -195,7 +195,7 @@ class PlanFileTest {
         assertEquals(PlanJson.SENSITIVE, qSecret.path("after").asText(), "even the ${env.…} text is not shown");
 
         Path f = dir.resolve("plan.json");
-        PlanFile.of(plan, "s.json", Map.of()).write(f);
+        PlanFile.of(plan, "s.json", s, e.env).write(f);
         String onDisk = Files.readString(f);
         assertFalse(onDisk.contains(SECRET), onDisk);
         assertTrue(onDisk.contains(PlanJson.SENSITIVE));
