@@ -83,7 +83,7 @@ class VpnSecretsIT {
             // The key is needed to compare: without it the plan stops, naming the variable only.
             Map<String, String> noKey = new HashMap<>(env);
             noKey.remove("VPN_PSK");
-            Cli.Result missing = run(noKey, 1, "plan", f.toString());
+            Cli.Result missing = run(noKey, 3, "plan", f.toString());
             seen.add(missing.all());
             assertTrue(missing.err().contains("VPN_PSK is not set"), missing.toString());
 
