@@ -32,6 +32,24 @@ final class PlanRenderer {
         }
         out.println();
         out.println(summary(plan));
+        String w = deletedByTagOnly(plan);
+        if (w != null) out.println(w);
+    }
+
+    /**
+     * The deletions that only the ownership tags justify: objects the file does not name. Tags are
+     * not proof (anyone allowed to call ec2:CreateTags can make any object look like this stack's,
+     * README "Security"), so the plan says so where a reviewer will read it.
+     */
+    static String deletedByTagOnly(Plan plan) {
+        if (plan.destroy()) return null;
+        java.util.List<String> objs = plan.actionable().stream()
+                .filter(c -> c.action() == Action.DELETE && c.reasons().contains("no longer in the stack file"))
+                .map(c -> c.id() + " (" + c.type() + (c.awsId() == null ? "" : " " + c.awsId()) + ")").toList();
+        if (objs.isEmpty()) return null;
+        return "Warning: " + (objs.size() == 1 ? "1 object is" : objs.size() + " objects are") + " deleted only because tags say stack " + plan.stack()
+                + " owns it and the file no longer names it: " + String.join(", ", objs)
+                + ". netstack cannot tell an object it made from one someone else tagged netstack:stack/netstack:id: check these are yours (README, Security).";
     }
 
     static String line(PropertyDiff d) {
