@@ -97,4 +97,40 @@ class SecretsTest {
         RuntimeException plain = Executor.scrub(new IllegalArgumentException("bad " + key), List.of(key));
         assertFalse(plain.getMessage().contains(key), plain.getMessage());
     }
+
+    static LiveState withAttribute(LiveState live, String id, String key, String value) {
+        List<io.netstack.spi.LiveResource> all = new java.util.ArrayList<>();
+        for (io.netstack.spi.LiveResource r : live.byId().values()) {
+            Map<String, String> attrs = new java.util.HashMap<>(r.attributes());
+            if (r.id().equals(id)) attrs.put(key, value);
+            all.add(new io.netstack.spi.LiveResource(r.id(), r.type(), r.awsId(), r.properties(), attrs));
+        }
+        return new LiveState(all);
+    }
+
+    @Test
+    void whereAwsReturnsNoValueThePlannerComparesWithTheTag() {
+        FakeEngine e = new FakeEngine();
+        e.env = n -> "key-A-0123456789";
+        io.netstack.stack.StackFile s = PlanFileTest.load(PlanFileTest.RESOURCES, Map.of());
+        e.converge(s);
+        LiveState live = LiveState.read(e.fake, e.ctx);
+        io.netstack.spi.ResourceType part = e.fake.find("part").orElseThrow();
+        String v2 = Secrets.digest(FakeEngine.STACK, "q", part, Json.object().put("secret", "key-A-0123456789"));
+        String v1 = Secrets.v1(FakeEngine.STACK, "q", Map.of("/secret", "key-A-0123456789"));
+        for (String tag : List.of(v2, v1)) {
+            LiveState tagged = withAttribute(live, "q", io.netstack.spi.ResourceSpec.SECRETS_TAG, tag);
+            assertFalse(new Planner(e.fake, e.env).plan(s, tagged, false).hasChanges(), "the same key: " + tag);
+            Plan other = new Planner(e.fake, n -> "key-B-0123456789").plan(s, tagged, false);
+            Change q = FakeEngine.change(other, "q");
+            assertEquals(Action.UPDATE, q.action(), tag);
+            assertEquals("secret", q.diffs().get(0).path());
+            assertTrue(q.diffs().get(0).sensitive());
+            assertFalse(PlanJson.render(other).toString().contains("key-"), "values never shown");
+        }
+        // AWS's own value wins over the tag: a key changed in the console is a change
+        LiveState both = withAttribute(withAttribute(live, "q", io.netstack.spi.ResourceSpec.SECRETS_TAG, v2), "q",
+                ObservedSecrets.ATTRIBUTE, ObservedSecrets.encode(Map.of("/secret", "changed-in-console")));
+        assertEquals(Action.UPDATE, FakeEngine.change(new Planner(e.fake, e.env).plan(s, both, false), "q").action());
+    }
 }
