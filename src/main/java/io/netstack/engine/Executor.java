@@ -260,7 +260,8 @@ public final class Executor {
         if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
         tags.putAll(Ownership.tags(ctx.stack(), c.id()));
         String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + tokenSalt + "/" + Json.canonical(withoutSecrets(type, props)));
-        String secrets = Secrets.digest(ctx.stack(), c.id(), type, props);
+        // The tag is written at creation only (no type rewrites it on update): spare the slow KDF otherwise.
+        String secrets = creating ? Secrets.digest(ctx.stack(), c.id(), type, props) : null;
         if (secrets != null) tags.put(ResourceSpec.SECRETS_TAG, secrets);
         return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40), secrets);
     }

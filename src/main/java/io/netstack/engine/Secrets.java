@@ -87,7 +87,7 @@ public final class Secrets {
 
     /** The digest of netstack ≤ this release: kept only to compare existing tags. */
     static String v1(String stack, String id, Map<String, String> values) {
-        Map<String, String> canonical = new TreeMap<>();
+        Map<String, String> canonical = new TreeMap<>(); // v1 hashed each value's JSON text
         values.forEach((k, v) -> canonical.put(k, Json.canonical(com.fasterxml.jackson.databind.node.TextNode.valueOf(v))));
         return Json.sha256("netstack-secrets/" + stack + "/" + id + "/" + canonical).substring(0, 32);
     }
@@ -142,7 +142,10 @@ public final class Secrets {
             JsonNode v = node.get(p.name());
             if (v == null || v.isNull()) continue;
             String here = path + "/" + p.name();
-            if (p.writeOnly()) out.put(here, v.isTextual() ? v.asText() : Json.canonical(v));
+            // Secrets are strings; a non-text write-only value (CloudFront's waitForDeployment flag) is a setting, not a secret.
+            if (p.writeOnly()) {
+                if (v.isTextual()) out.put(here, v.asText());
+            }
             else if (p.kind() == Property.Kind.OBJECT && p.fields() != null) collect(p.fields(), v, here, out);
             else if (p.kind() == Property.Kind.LIST && p.item() != null && p.item().kind() == Property.Kind.OBJECT) {
                 for (int i = 0; i < v.size(); i++) collect(p.item().fields(), v.get(i), here + "/" + i, out);

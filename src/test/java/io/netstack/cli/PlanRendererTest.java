@@ -45,4 +45,14 @@ class PlanRendererTest {
         String none = render(new Plan("three-tier", "eu-west-1", "d", "f", false, List.of(dup), Map.of()));
         assertFalse(none.contains("Warning"), none);
     }
+
+    @Test
+    void oldV1SecretTagsAreNamedSoTheirKeysGetRotated() {
+        LiveResource old = new LiveResource("vpn", "vpn-connection", "vpn-1", Json.object(), Map.of(io.netstack.spi.ResourceSpec.SECRETS_TAG, "0123456789abcdef0123456789abcdef"));
+        LiveResource v2 = new LiveResource("vif", "dx-virtual-interface", "dxvif-2", Json.object(), Map.of(io.netstack.spi.ResourceSpec.SECRETS_TAG, "v2:600000:c2FsdA:aGFzaA"));
+        String text = render(new Plan("hybrid", "eu-west-1", "d", "f", false, List.of(), Map.of("vpn", old, "vif", v2)));
+        assertTrue(text.startsWith("No changes."), text);
+        assertTrue(text.contains("Warning: the netstack:secrets tag of vpn (vpn-1) is an old v1 digest"), text);
+        assertFalse(text.contains("vif (dxvif-2)"), text);
+    }
 }
