@@ -59,6 +59,14 @@ public final class Netstack implements AutoCloseable {
         return new Validator(provider(stack.region())).validate(stack);
     }
 
+    /**
+     * Checks the stack's {@code ${env.NAME}} secrets against their properties' rules (see
+     * {@link Validator#checkSecrets}); with {@code requireSet}, unset ones are errors too.
+     */
+    public void checkSecrets(StackFile stack, java.util.function.Function<String, String> env, boolean requireSet) {
+        new Validator(provider(stack.region())).checkSecrets(stack, env, requireSet);
+    }
+
     public AwsProvider provider(String region) {
         String r = region == null ? "us-east-1" : region;
         return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x), sleeper)));

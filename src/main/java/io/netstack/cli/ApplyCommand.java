@@ -40,6 +40,7 @@ class ApplyCommand extends BaseCommand {
                 args.vars = saved.variables();
             }
             StackFile s = loadAndValidate(ns, args);
+            checkSecrets(ns, s, saved == null || !saved.destroy());
             return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, saved, stop));
         }
     }
@@ -47,9 +48,10 @@ class ApplyCommand extends BaseCommand {
     private int run(Netstack ns, StackFile s, PlanFile saved, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
         Plan plan = ns.plan(s, saved != null && saved.destroy());
         if (saved != null) {
-            String stale = saved.staleReason(plan);
+            // Re-planned from the same inputs: anything but the very plan the file shows is refused.
+            String stale = saved.staleReason(plan, s, console.env()::get);
             if (stale != null) {
-                console.err().println("error: the saved plan " + stack.file + " is stale: " + stale + ". Run `netstack plan` again.");
+                console.err().println("error: refusing to apply the saved plan " + stack.file + ": " + stale + ". Nothing was changed; run `netstack plan -o` again.");
                 return ExitCodes.ERROR;
             }
         }

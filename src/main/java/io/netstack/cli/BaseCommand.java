@@ -46,4 +46,13 @@ abstract class BaseCommand implements Callable<Integer> {
         for (StackError w : r.warnings()) console.err().println(w.location() + ": warning: " + w.message());
         return stack;
     }
+
+    /**
+     * The values of the stack's {@code ${env.NAME}} secrets, checked before AWS is called (exit 3
+     * naming the variable): {@code required} for commands that will send them (plan, apply), else
+     * only the values that are set are checked (validate, which CI runs without secrets).
+     */
+    void checkSecrets(Netstack ns, StackFile stack, boolean required) {
+        ns.checkSecrets(stack, console.env()::get, required);
+    }
 }

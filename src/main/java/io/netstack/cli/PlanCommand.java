@@ -27,8 +27,14 @@ class PlanCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (out != null && clobbers(out, stack.file)) {
+            console.err().println("error: " + out + " is " + (sameFile(out, stack.file) ? "the stack file itself" : "not a saved plan")
+                    + "; refusing to overwrite it with a plan. Choose another -o file.");
+            return ExitCodes.INVALID_INPUT;
+        }
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
+            checkSecrets(ns, s, !destroy);
             long t0 = System.nanoTime();
             Plan plan = ns.plan(s, destroy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -38,10 +44,29 @@ class PlanCommand extends BaseCommand {
                 console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");
             }
             if (out != null) {
-                PlanFile.of(plan, stack.file.toAbsolutePath().toString(), s.variableValues()).write(out);
+                PlanFile.of(plan, stack.file.toAbsolutePath().toString(), s, console.env()::get).write(out);
                 human().println("Saved the plan to " + out + "; apply it with: netstack apply " + out);
             }
             return detailed && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
         }
+    }
+
+    /** Writing the plan to {@code out} would destroy something that is not a plan: the stack file, or any other non-empty file. */
+    static boolean clobbers(Path out, Path stackFile) {
+        if (sameFile(out, stackFile)) return true;
+        try {
+            return java.nio.file.Files.isRegularFile(out) && java.nio.file.Files.size(out) > 0 && !PlanFile.isPlanFile(out);
+        } catch (java.io.IOException e) {
+            return false; // writing will report it
+        }
+    }
+
+    static boolean sameFile(Path a, Path b) {
+        try {
+            if (java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b)) return java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException ignored) {
+            // fall back to comparing paths
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

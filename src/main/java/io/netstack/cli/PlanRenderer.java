@@ -14,8 +14,10 @@ final class PlanRenderer {
     private PlanRenderer() {}
 
     static void text(Plan plan, PrintStream out) {
+        String legacy = legacySecretTags(plan);
         if (!plan.hasChanges()) {
             out.println("No changes. Stack " + plan.stack() + " (" + plan.region() + ") matches its file: " + plan.changes().size() + " resources.");
+            if (legacy != null) out.println(legacy);
             return;
         }
         out.println((plan.destroy() ? "Destroy plan" : "Plan") + " for stack " + plan.stack() + " (" + plan.region() + "):");
@@ -32,6 +34,40 @@ final class PlanRenderer {
         }
         out.println();
         out.println(summary(plan));
+        String w = deletedByTagOnly(plan);
+        if (w != null) out.println(w);
+        if (legacy != null) out.println(legacy);
+    }
+
+    /**
+     * Objects whose {@code netstack:secrets} tag is the old v1 digest (salted only with public
+     * tags: a short key can be guessed back from it offline). Still compared, so an upgrade
+     * replaces nothing; the plan says which ones to re-key.
+     */
+    static String legacySecretTags(Plan plan) {
+        if (plan.destroy()) return null;
+        java.util.List<String> ids = plan.live().values().stream()
+                .filter(l -> io.netstack.engine.Secrets.legacy(l.attributes().get(io.netstack.spi.ResourceSpec.SECRETS_TAG)))
+                .map(l -> l.id() + " (" + l.awsId() + ")").sorted().toList();
+        if (ids.isEmpty()) return null;
+        return "Warning: the netstack:secrets tag of " + String.join(", ", ids) + " is an old v1 digest, from which a short key can be guessed offline:"
+                + " give it a new key (it is replaced, and the new object gets a slow v2 digest) (README, Security).";
+    }
+
+    /**
+     * The deletions that only the ownership tags justify: objects the file does not name. Tags are
+     * not proof (anyone allowed to call ec2:CreateTags can make any object look like this stack's,
+     * README "Security"), so the plan says so where a reviewer will read it.
+     */
+    static String deletedByTagOnly(Plan plan) {
+        if (plan.destroy()) return null;
+        java.util.List<String> objs = plan.actionable().stream()
+                .filter(c -> c.action() == Action.DELETE && c.reasons().contains("no longer in the stack file"))
+                .map(c -> c.id() + " (" + c.type() + (c.awsId() == null ? "" : " " + c.awsId()) + ")").toList();
+        if (objs.isEmpty()) return null;
+        return "Warning: " + (objs.size() == 1 ? "1 object is" : objs.size() + " objects are") + " deleted only because tags say stack " + plan.stack()
+                + " owns it and the file no longer names it: " + String.join(", ", objs)
+                + ". netstack cannot tell an object it made from one someone else tagged netstack:stack/netstack:id: check these are yours (README, Security).";
     }
 
     static String line(PropertyDiff d) {

@@ -20,6 +20,7 @@ class ValidateCommand extends BaseCommand {
     public Integer call() {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
+            checkSecrets(ns, s, false);
             if (global.json) {
                 var o = Json.object();
                 o.put("file", s.file());

@@ -162,7 +162,7 @@ public final class Executor {
         switch (s.phase()) {
             case CREATE -> {
                 ResourceSpec spec = spec(ctx, c, type, current, true);
-                LiveResource live = type.create(ctx, spec);
+                LiveResource live = scrubbed(type, spec, () -> type.create(ctx, spec));
                 current.put(c.id(), live);
             }
             case UPDATE -> {
@@ -174,7 +174,7 @@ public final class Executor {
                     type.schema().properties().values().stream().filter(Property::lateBound).forEach(p -> changed.add(p.name()));
                 }
                 c.diffs().forEach(d -> changed.add(d.topLevel()));
-                LiveResource after = type.update(ctx, live, spec, changed);
+                LiveResource after = scrubbed(type, spec, () -> type.update(ctx, live, spec, changed));
                 if (after != null) current.put(c.id(), after);
             }
             case DETACH -> {
@@ -213,6 +213,39 @@ public final class Executor {
         }
     }
 
+    /**
+     * Runs a call that was given the spec's write-only values. AWS error messages can quote the
+     * request (Direct Connect repeats a rejected BGP auth key): if any text of the failure or its
+     * causes holds a secret, the failure is rebuilt with every secret replaced by
+     * {@code (sensitive)} and without its causes (an SDK exception's message would repeat it).
+     * Done here, once for every type, so no type can forget it.
+     */
+    static <T> T scrubbed(ResourceType type, ResourceSpec spec, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            List<String> secrets = new ArrayList<>();
+            for (String v : Secrets.values(type, spec.properties()).values()) if (!v.isEmpty()) secrets.add(v);
+            throw scrub(e, secrets);
+        }
+    }
+
+    static RuntimeException scrub(RuntimeException e, List<String> secrets) {
+        boolean leaked = false;
+        for (Throwable t = e; t != null && !leaked; t = t.getCause()) {
+            for (String s : secrets) leaked |= t.getMessage() != null && t.getMessage().contains(s) || t.toString().contains(s);
+        }
+        if (!leaked) return e;
+        String msg = e instanceof AwsFailure f ? f.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage();
+        for (String s : secrets) msg = msg.replace(s, PlanJson.SENSITIVE);
+        if (e instanceof AwsFailure f) {
+            String code = f.code();
+            for (String s : secrets) if (code != null) code = code.replace(s, PlanJson.SENSITIVE);
+            return new AwsFailure(f.category(), f.resource(), f.action(), code, f.requestId(), msg, null);
+        }
+        return new AwsFailure(ErrorCategory.OTHER, null, null, msg);
+    }
+
     /** Desired properties with every reference resolved against what exists now. */
     ResourceSpec spec(TypeContext ctx, Change c, ResourceType type, Map<String, LiveResource> current, boolean creating) {
         ObjectNode props = c.desired().deepCopy();
@@ -227,7 +260,8 @@ public final class Executor {
         if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
         tags.putAll(Ownership.tags(ctx.stack(), c.id()));
         String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + tokenSalt + "/" + Json.canonical(withoutSecrets(type, props)));
-        String secrets = Secrets.digest(ctx.stack(), c.id(), type, props);
+        // The tag is written at creation only (no type rewrites it on update): spare the slow KDF otherwise.
+        String secrets = creating ? Secrets.digest(ctx.stack(), c.id(), type, props) : null;
         if (secrets != null) tags.put(ResourceSpec.SECRETS_TAG, secrets);
         return new ResourceSpec(c.id(), c.type(), props, tags, "netstack-" + digest.substring(0, 40), secrets);
     }

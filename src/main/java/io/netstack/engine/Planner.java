@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ObservedSecrets;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.ResourceView;
@@ -136,7 +137,9 @@ public final class Planner {
                     List.of("duplicate of " + (primary == null ? "another object" : primary.awsId()) + " (same netstack:id)"), List.of(), null, d));
         }
         List<Change> ordered = ExecutionOrder.order(new ArrayList<>(changes.values()), live, types);
-        return new Plan(stack.name(), stack.region(), stack.digest(), live.fingerprint(), destroy, ordered, lives);
+        // Bound to the stack and region: an empty live state would otherwise fingerprint alike for every stack.
+        String fingerprint = Json.sha256("netstack-live/" + stack.name() + "\0" + stack.region() + "\0" + live.fingerprint());
+        return new Plan(stack.name(), stack.region(), stack.digest(), fingerprint, destroy, ordered, lives);
     }
 
     /**
@@ -330,17 +333,28 @@ public final class Planner {
     }
 
     /**
-     * A changed write-only value, found by comparing salted digests (see {@link Secrets}): the
+     * A changed write-only value: compared with the value AWS returns where it returns one
+     * ({@link ObservedSecrets}), else with the slow salted digest stored at creation ({@link
+     * Secrets}). Only values the file sets are compared (a key left to AWS is not a change). The
      * diff names the property and never shows a value.
      */
     private Optional<PropertyDiff> secretsDiff(StackFile stack, String id, ResourceType type, ObjectNode desired, LiveResource live) {
         List<Property> holders = Secrets.holders(type);
-        String liveDigest = live.attributes().get(io.netstack.spi.ResourceSpec.SECRETS_TAG);
-        if (holders.isEmpty() || liveDigest == null) return Optional.empty();
+        String observed = live.attributes().get(ObservedSecrets.ATTRIBUTE);
+        String tag = live.attributes().get(io.netstack.spi.ResourceSpec.SECRETS_TAG);
+        if (holders.isEmpty() || observed == null && tag == null) return Optional.empty(); // nothing recorded to compare with
         ObjectNode resolved = desired.deepCopy();
         resolveEnv(id, resolved);
-        String want = Secrets.digest(stack.name(), id, type, resolved);
-        if (want == null || want.equals(liveDigest)) return Optional.empty();
+        Map<String, String> want = Secrets.values(type, resolved);
+        if (want.isEmpty()) return Optional.empty();
+        boolean changed;
+        if (observed != null && want.keySet().stream().allMatch(k -> ObservedSecrets.has(observed, k))) {
+            changed = want.entrySet().stream().anyMatch(e -> !ObservedSecrets.matches(observed, e.getKey(), e.getValue()));
+        } else {
+            if (tag == null) return Optional.empty();
+            changed = !Secrets.matches(tag, stack.name(), id, type, resolved);
+        }
+        if (!changed) return Optional.empty();
         Property p = holders.get(0);
         TextNode masked = TextNode.valueOf(PlanJson.SENSITIVE);
         return Optional.of(new PropertyDiff(p.name(), masked, masked, p.createOnly(), true, false));

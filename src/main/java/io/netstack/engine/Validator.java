@@ -106,6 +106,81 @@ public final class Validator {
         return new Result(warnings);
     }
 
+    /**
+     * Checks the values of {@code ${env.NAME}} secrets against their property's rules, by running
+     * each type's own validation on the block with the values put in, and keeping what it says
+     * about those properties (types name the rule, never the value). With {@code requireSet}, an
+     * unset variable is an error too: {@code plan} and {@code apply} call this before reading AWS,
+     * so a bad secret stops the run before anything is created; {@code validate} checks only the
+     * values that are given (CI validates without secrets).
+     */
+    public void checkSecrets(StackFile stack, java.util.function.Function<String, String> env, boolean requireSet) {
+        List<StackError> errors = new ArrayList<>();
+        for (ResourceBlock block : stack.resources().values()) {
+            Optional<ResourceType> type = types.find(block.type());
+            if (type.isEmpty()) continue;
+            com.fasterxml.jackson.databind.node.ObjectNode withValues = block.properties().deepCopy();
+            Map<String, String> substituted = new LinkedHashMap<>(); // pointer → variable name
+            putEnv(stack, block, withValues, "", env, requireSet, substituted, errors);
+            if (substituted.isEmpty()) continue;
+            ResourceBlock b = new ResourceBlock(block.id(), block.type(), withValues, block.pointer());
+            type.get().validate(b, new Validation() {
+                @Override public StackFile stack() { return stack; }
+
+                @Override
+                public void error(ResourceBlock rb, String rel, String message) {
+                    for (Map.Entry<String, String> e : substituted.entrySet()) {
+                        if (rel.equals(e.getKey()) || rel.startsWith(e.getKey() + "/")) {
+                            errors.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message + " (the value of ${env." + e.getValue() + "})"));
+                            return;
+                        }
+                    }
+                }
+
+                @Override public void warning(ResourceBlock rb, String rel, String message) {}
+
+                @Override
+                public Optional<ResourceBlock> target(JsonNode value) {
+                    return ResourceView.refOf(value).map(id -> stack.resources().get(id));
+                }
+            });
+        }
+        if (!errors.isEmpty()) throw new StackException(errors);
+    }
+
+    private static void putEnv(StackFile stack, ResourceBlock block, JsonNode node, String rel, java.util.function.Function<String, String> env,
+                               boolean requireSet, Map<String, String> substituted, List<StackError> errors) {
+        List<String> keys = new ArrayList<>();
+        if (node.isObject()) node.fieldNames().forEachRemaining(keys::add);
+        else if (node.isArray()) for (int i = 0; i < node.size(); i++) keys.add(String.valueOf(i));
+        for (String k : keys) {
+            JsonNode v = node.isObject() ? node.get(k) : node.get(Integer.parseInt(k));
+            String here = rel + "/" + k;
+            Optional<Reference> r = Optional.empty();
+            if (v.isTextual()) {
+                try {
+                    r = Reference.whole(v.asText());
+                } catch (IllegalArgumentException e) {
+                    continue; // reported by validate
+                }
+            }
+            if (r.isPresent() && r.get().kind() == Reference.Kind.ENV) {
+                String name = r.get().target(), value = env.apply(name);
+                if (value == null || value.isEmpty()) {
+                    if (requireSet) errors.add(new StackError(stack.locate(block.pointer() + here),
+                            block.id() + ": environment variable " + name + " is not set (it gives " + here.substring(1).replace('/', '.') + ", a secret)"));
+                    continue;
+                }
+                com.fasterxml.jackson.databind.node.TextNode t = com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
+                if (node.isObject()) ((com.fasterxml.jackson.databind.node.ObjectNode) node).set(k, t);
+                else ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(Integer.parseInt(k), t);
+                substituted.put(here, name);
+            } else if (v.isContainerNode()) {
+                putEnv(stack, block, v, here, env, requireSet, substituted, errors);
+            }
+        }
+    }
+
     private void checkObject(StackFile stack, ResourceBlock block, Map<String, Property> props, JsonNode obj, String rel, List<StackError> errors, boolean top) {
         for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
             String k = it.next();

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class PlanFileTest {
         StackFile s = load(RESOURCES.replace("\"one\"", "\"two\""), Map.of("cidr", "10.0.0.0/16"));
         Plan plan = e.plan(s);
         assertTrue(plan.hasChanges());
-        PlanFile saved = PlanFile.of(plan, "stacks/demo.json", Map.of("cidr", "10.0.0.0/16"));
+        PlanFile saved = PlanFile.of(plan, "stacks/demo.json", s, e.env);
         Path f = dir.resolve("plan.json");
         saved.write(f);
 
@@ -72,7 +73,7 @@ class PlanFileTest {
     void staleWhenTheFileChanged() {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
-        PlanFile saved = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertNull(saved.staleReason(e.plan(load(RESOURCES, Map.of()))));
         assertEquals("the stack file or its variables changed since the plan was made",
                 saved.staleReason(e.plan(load(RESOURCES.replace("\"one\"", "\"uno\""), Map.of()))));
@@ -86,7 +87,7 @@ class PlanFileTest {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
         e.converge(s);
-        PlanFile saved = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertNull(saved.staleReason(e.plan(s)));
 
         e.fake.modify(e.fake.awsId(STACK, "n"), "flag", BooleanNode.TRUE);
@@ -107,9 +108,9 @@ class PlanFileTest {
         e.env = n -> "from-env";
         StackFile s = load(RESOURCES, Map.of());
         e.converge(s);
-        PlanFile apply = PlanFile.of(e.plan(s), "s.json", Map.of());
+        PlanFile apply = PlanFile.of(e.plan(s), "s.json", s, e.env);
         assertEquals("the plan was made for apply", apply.staleReason(e.destroyPlan(s)));
-        PlanFile destroy = PlanFile.of(e.destroyPlan(s), "s.json", Map.of());
+        PlanFile destroy = PlanFile.of(e.destroyPlan(s), "s.json", s, e.env);
         assertTrue(destroy.destroy());
         assertEquals("the plan was made for destroy", destroy.staleReason(e.plan(s)));
     }
@@ -195,7 +196,7 @@ class PlanFileTest {
         assertEquals(PlanJson.SENSITIVE, qSecret.path("after").asText(), "even the ${env.…} text is not shown");
 
         Path f = dir.resolve("plan.json");
-        PlanFile.of(plan, "s.json", Map.of()).write(f);
+        PlanFile.of(plan, "s.json", s, e.env).write(f);
         String onDisk = Files.readString(f);
         assertFalse(onDisk.contains(SECRET), onDisk);
         assertTrue(onDisk.contains(PlanJson.SENSITIVE));
@@ -219,6 +220,136 @@ class PlanFileTest {
             assertEquals("delete", c.path("action").asText());
             assertEquals("destroy", c.path("reasons").get(0).asText());
         });
+    }
+
+    // ---- issue 13 item 1: a saved plan applies exactly what it shows, or nothing ----
+
+    /** The plan file's JSON, edited by {@code edit}, written back and read again. */
+    private PlanFile edited(PlanFile saved, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        Path f = dir.resolve("edited.json");
+        saved.write(f);
+        ObjectNode j = (ObjectNode) Json.MAPPER.readTree(f.toFile());
+        edit.accept(j);
+        Files.writeString(f, j.toPrettyString());
+        return PlanFile.read(f);
+    }
+
+    @Test
+    void aNoChangesPlanEditedIntoADestroyIsRefused() throws IOException {
+        e.env = n -> "from-env";
+        StackFile s = load(RESOURCES, Map.of());
+        e.converge(s);
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
+        assertTrue(saved.plan().path("changes").isEmpty(), "No changes");
+
+        // the top-level flag alone (what apply reads to decide what to plan)
+        PlanFile flipped = edited(saved, j -> j.put("destroy", true));
+        Plan wouldRun = e.destroyPlan(s);
+        assertEquals(3, wouldRun.count(Action.DELETE));
+        String r = flipped.staleReason(wouldRun, s, e.env);
+        assertEquals("the plan was made for apply", r);
+
+        // every destroy flag in the file: the changes it shows (none) are not the 3 deletes
+        PlanFile both = edited(saved, j -> {
+            j.put("destroy", true);
+            ((ObjectNode) j.get("plan")).put("destroy", true);
+        });
+        String r2 = both.staleReason(wouldRun, s, e.env);
+        assertTrue(r2 != null && r2.startsWith("the changes it shows are not the changes apply would make now: apply would also delete "), r2);
+    }
+
+    @Test
+    void aPlanPointedAtAnotherStackFileIsRefusedEvenWithItsDigestRecomputed() throws IOException {
+        e.env = n -> "from-env";
+        StackFile s = load(RESOURCES, Map.of());
+        e.converge(s);
+        PlanFile saved = PlanFile.of(e.plan(s), "s.json", s, e.env);
+        // Another file of the same stack name that would add a resource; the attacker recomputes
+        // the bare SHA-256 digest the file records, so only the change comparison can tell.
+        StackFile other = load(RESOURCES + ",\n    \"extra\": {\"type\": \"gate\", \"net\": \"${n}\"}", Map.of());
+        PlanFile forged = edited(saved, j -> {
+            j.put("stackFile", "other.json");
+            j.put("stackDigest", other.digest());
+        });
+        Plan fresh = e.plan(other);
+        assertEquals(fresh.stackDigest(), forged.stackDigest(), "the digest check passes");
+        assertEquals(fresh.liveFingerprint(), forged.liveFingerprint(), "and so does the live state's");
+        assertEquals("the changes it shows are not the changes apply would make now: apply would also create extra, which the file does not show",
+                forged.staleReason(fresh, other, e.env));
+
+        // another stack altogether
+        StackFile elsewhere = StackLoader.parse(FakeEngine.FILE, text(RESOURCES, VARIABLES).replace("\"" + STACK + "\"", "\"elsewhere\""), Map.of());
+        String r = saved.staleReason(e.plan(elsewhere), elsewhere, e.env);
+        assertTrue(r != null && r.contains("it was made for stack demo"), r);
+    }
+
+    @Test
+    void anEmptyLiveStateFingerprintsDifferentlyForEveryStack() {
+        e.env = n -> "x";
+        StackFile a = load(RESOURCES, Map.of());
+        StackFile b = StackLoader.parse(FakeEngine.FILE, text(RESOURCES, VARIABLES).replace("\"" + STACK + "\"", "\"other\""), Map.of());
+        assertTrue(e.plan(a).live().isEmpty() && e.plan(b).live().isEmpty());
+        assertFalse(e.plan(a).liveFingerprint().equals(e.plan(b).liveFingerprint()));
+    }
+
+    @Test
+    void editedChangesAreRefused() throws IOException {
+        e.env = n -> "from-env";
+        StackFile s = load(RESOURCES, Map.of());
+        e.converge(s);
+        StackFile relabel = load(RESOURCES.replace("\"one\"", "\"two\""), Map.of());
+        PlanFile saved = PlanFile.of(e.plan(relabel), "s.json", relabel, e.env);
+        assertNull(saved.staleReason(e.plan(relabel), relabel, e.env));
+        PlanFile hidden = edited(saved, j -> ((ObjectNode) j.path("plan").path("changes").get(0).path("diff").get(0)).put("after", "one"));
+        assertEquals("the changes it shows are not the changes apply would make now: update p (" + e.fake.awsId(STACK, "p") + ") differs in its reasons or property changes",
+                hidden.staleReason(e.plan(relabel), relabel, e.env));
+    }
+
+    // ---- issue 13 item 2: a changed secret is staleness ----
+
+    @Test
+    void aDifferentSecretThanPlannedIsRefusedAndTheFileHoldsNoSecret() throws IOException {
+        String a = "first-" + SECRET, b = "second-" + SECRET;
+        StackFile s = load(RESOURCES, Map.of());
+        Plan create = e.plan(s);
+        PlanFile saved = PlanFile.of(create, "s.json", s, n -> a);
+        Path f = dir.resolve("p.json");
+        saved.write(f);
+        String onDisk = Files.readString(f);
+        assertFalse(onDisk.contains(a), onDisk);
+        PlanFile read = PlanFile.read(f);
+        assertEquals(java.util.Set.of("Q_SECRET"), read.secrets().keySet());
+        assertNull(read.staleReason(e.plan(s), s, n -> a), "the secret it was made with");
+        assertEquals("the secret in environment variable Q_SECRET is not the one the plan was made with", read.staleReason(e.plan(s), s, n -> b));
+        assertEquals("the secret in environment variable Q_SECRET is not the one the plan was made with", read.staleReason(e.plan(s), s, n -> null));
+    }
+
+    @Test
+    void aSecretChangedSinceANoChangesPlanIsRefusedWhereAwsReturnsIt() {
+        // VPN_PSK=A plan -o p.json ("No changes"), then VPN_PSK=B apply p.json: the re-plan sees
+        // the new key differ from the one AWS returns, so the plan is not the saved one.
+        e.env = n -> "key-A-" + SECRET;
+        StackFile s = load(RESOURCES, Map.of());
+        e.converge(s);
+        Function<String, String> b = n -> "key-B-" + SECRET;
+        LiveState live = observed(LiveState.read(e.fake, e.ctx), "q", e.fake.the(STACK, "q").secrets().get("secret"));
+        Plan atPlanTime = new Planner(e.fake, e.env).plan(s, live, false);
+        assertFalse(atPlanTime.hasChanges(), "the key AWS has is the file's");
+        PlanFile saved = PlanFile.of(atPlanTime, "s.json", s, e.env);
+        Plan atApply = new Planner(e.fake, b).plan(s, live, false);
+        assertEquals(Action.UPDATE, FakeEngine.change(atApply, "q").action());
+        String r = saved.staleReason(atApply, s, b);
+        assertTrue(r != null && r.contains("update q"), r);
+    }
+
+    static LiveState observed(LiveState live, String id, String value) {
+        List<io.netstack.spi.LiveResource> all = new ArrayList<>();
+        for (io.netstack.spi.LiveResource r : live.byId().values()) {
+            Map<String, String> attrs = new java.util.HashMap<>(r.attributes());
+            if (r.id().equals(id)) attrs.put(io.netstack.spi.ObservedSecrets.ATTRIBUTE, io.netstack.spi.ObservedSecrets.encode(Map.of("/secret", value)));
+            all.add(new io.netstack.spi.LiveResource(r.id(), r.type(), r.awsId(), r.properties(), attrs));
+        }
+        return new LiveState(all);
     }
 
     private static JsonNode find(ObjectNode plan, String id) {

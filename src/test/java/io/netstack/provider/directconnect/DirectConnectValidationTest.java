@@ -1,6 +1,7 @@
 package io.netstack.provider.directconnect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,11 @@ class DirectConnectValidationTest {
         has(errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"mtu\": 8500 }"), "a private virtual interface's MTU is 1500 or 9001");
         has(errors("\"v\": { " + base + ", \"kind\": \"public\" }"), "needs the public prefixes it advertises");
         has(errors("\"v\": { " + base.replace("dxcon-fgabc123", "conn-1") + ", \"kind\": \"private\", \"dxGateway\": \"x\" }"), "is not a connection or LAG id");
-        has(errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"authKey\": \"short\" }"), "a BGP auth key is 6–80 characters");
+        has(errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"authKey\": \"short\" }"), "not a valid BGP auth key: 6–80 printable ASCII characters without spaces");
+        // the charset is checked too (issue 13 item 4), and the message never repeats the key
+        List<String> spaced = errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"authKey\": \"has a space\u00e9\" }");
+        has(spaced, "not a valid BGP auth key");
+        assertFalse(spaced.toString().contains("has a space"), spaced.toString());
         has(errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"amazonAddress\": \"169.254.1.300/30\" }"), "is not an address with a prefix length");
         has(errors("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"name\": \"${env.NAME}\" }"), "only allowed in write-only properties");
         valid("\"v\": { " + base + ", \"kind\": \"private\", \"dxGateway\": \"x\", \"mtu\": 9001, \"authKey\": \"${env.DX_KEY}\", "

@@ -427,7 +427,9 @@ public final class FakeDirectConnect {
         int vlan = n.path("vlan").asInt();
         if (vlan < 1 || vlan > 4094) throw new ClientError("VLAN must be between 1 and 4094");
         boolean vlanTaken = vifs.values().stream().anyMatch(v -> v.connectionId.equals(connectionId) && v.vlan == vlan && !v.phase.state.equals("deleted"));
-        if (vlanTaken) throw new ClientError("VLAN " + vlan + " is already in use on " + connectionId);
+        // Like Direct Connect (issue 13 item 4), the error quotes the request, auth key included.
+        if (vlanTaken) throw new ClientError("VLAN " + vlan + " is already in use on " + connectionId
+                + (n.hasNonNull("authKey") ? " (request: vlan=" + vlan + ", authKey=" + n.get("authKey").asText() + ")" : ""));
         Vif v = new Vif();
         v.id = "dxvif-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36 * 36 * 36), 36);
         v.connectionId = connectionId;

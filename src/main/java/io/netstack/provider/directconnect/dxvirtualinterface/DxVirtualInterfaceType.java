@@ -9,6 +9,7 @@ import io.netstack.provider.directconnect.DxCalls;
 import io.netstack.provider.directconnect.DxTags;
 import io.netstack.provider.directconnect.DxType;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ObservedSecrets;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
@@ -37,11 +38,15 @@ import software.amazon.awssdk.services.directconnect.model.VirtualInterface;
  * UpdateVirtualInterfaceAttributes.
  *
  * <p><b>BGP auth key.</b> {@code authKey} is write-only ({@code ${env.NAME}} allowed): sent in the
- * create call and nowhere else. DescribeVirtualInterfaces returns the key in clear; it is dropped
- * on read and never logged. A salted digest ({@link ResourceSpec#SECRETS_TAG}) goes on the interface
- * as a tag at creation and comes back as the attribute of the same name, so a changed key plans a
- * replacement (AWS cannot change a key in place) without the key being read or shown. An interface
- * made without a key reports the digest {@value #NO_SECRETS}, so adding a key later is seen too.
+ * create call and nowhere else. DescribeVirtualInterfaces returns the key in clear; on read it is
+ * turned at once into an in-process MAC ({@link io.netstack.spi.ObservedSecrets}) that the plan
+ * compares the file's key with, and is never logged or shown. As a fallback (a response without the
+ * key), a slow salted digest ({@link ResourceSpec#SECRETS_TAG}) goes on the interface as a tag at
+ * creation and comes back as the attribute of the same name. Either way a changed key plans a
+ * replacement (AWS cannot change a key in place). An interface made without a key reports the
+ * digest {@value #NO_SECRETS}, so adding a key later is seen too. The key is checked (6–80
+ * printable ASCII characters, no spaces) before it is sent, and AWS errors of the create call are
+ * scrubbed of it.
  *
  * <p><b>Ownership and reads.</b> Virtual interfaces take tags (creation {@code tags}, TagResource),
  * so they carry the usual {@code netstack:stack}/{@code netstack:id}. DescribeVirtualInterfaces has
@@ -64,6 +69,13 @@ public final class DxVirtualInterfaceType extends DxType {
     static final Set<String> CREATED = Set.of("available", "down");
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted", "rejected");
     static final Pattern CONNECTION = Pattern.compile("dx(con|lag)-[0-9a-z]+");
+    /**
+     * Direct Connect API reference (NewPrivateVirtualInterface.authKey): 6–80 characters. The
+     * charset is netstack's: printable ASCII without spaces, what router MD5 password fields
+     * accept everywhere; a key outside it is refused before AWS sees it, not half-configured.
+     */
+    static final Pattern AUTH_KEY = Pattern.compile("[\\x21-\\x7E]{6,80}");
+    static final String AUTH_KEY_RULE = "6–80 printable ASCII characters without spaces";
     /** Allowed MTUs by kind (Direct Connect User Guide, "MTUs for private virtual interfaces or transit virtual interfaces"). */
     static final Map<String, List<Integer>> MTUS = Map.of("private", List.of(1500, 9001), "transit", List.of(1500, 8500), "public", List.of(1500));
 
@@ -76,7 +88,7 @@ public final class DxVirtualInterfaceType extends DxType {
             Property.ref("dxGateway", List.of("dx-gateway"), List.of()).createOnly().describe("Direct Connect gateway (private or transit)"),
             Property.ref("vpnGateway", List.of("vpn-gateway"), List.of("vgw-")).createOnly().describe("VPN gateway (private only; instead of dxGateway)"),
             Property.integer("mtu").defaultValue(1500).describe("1500 or 9001 (private), 1500 or 8500 (transit), 1500 (public); changed in place"),
-            Property.string("authKey").createOnly().writeOnly().describe("BGP MD5 key (6–80 characters); may be ${env.NAME}; AWS generates one if omitted"),
+            Property.string("authKey").createOnly().writeOnly().describe("BGP MD5 key (6–80 printable ASCII characters, no spaces); may be ${env.NAME}; AWS generates one if omitted"),
             Property.string("addressFamily").createOnly().oneOf("ipv4", "ipv6").defaultValue("ipv4"),
             Property.string("amazonAddress").createOnly().describe("Amazon-side peer address with prefix length, e.g. 169.254.255.1/30; AWS assigns one if omitted (private, transit)"),
             Property.string("customerAddress").createOnly().describe("your peer address with prefix length; AWS assigns one if omitted (private, transit)"),
@@ -124,8 +136,9 @@ public final class DxVirtualInterfaceType extends DxType {
             v.error(b, "/mtu", "a " + kind + " virtual interface's MTU is " + String.join(" or ", MTUS.get(kind).stream().map(String::valueOf).toList()) + ", got " + p.get("mtu").asText());
         }
         JsonNode key = p.get("authKey");
-        if (key != null && key.isTextual() && !key.asText().startsWith("${") && (key.asText().length() < 6 || key.asText().length() > 80)) {
-            v.error(b, "/authKey", "a BGP auth key is 6–80 characters");
+        if (key != null && key.isTextual() && !key.asText().startsWith("${") && !AUTH_KEY.matcher(key.asText()).matches()) {
+            // Never echo the key: the message names the rule, not the value.
+            v.error(b, "/authKey", "not a valid BGP auth key: " + AUTH_KEY_RULE);
         }
         for (String a : List.of("amazonAddress", "customerAddress")) {
             if (p.has(a) && !isAddressWithPrefix(p.get(a).asText())) {
@@ -196,7 +209,8 @@ public final class DxVirtualInterfaceType extends DxType {
             ArrayNode a = p.putArray("prefixes");
             for (RouteFilterPrefix r : vif.routeFilterPrefixes()) a.add(r.cidr());
         }
-        // vif.authKey() is deliberately never read: write-only.
+        // The auth key AWS returns becomes an in-process MAC at once (ObservedSecrets): the plan
+        // compares the file's key with what AWS has, and the key itself goes no further.
         p.set("tags", DxTags.userTags(tags));
         Map<String, String> attrs = new LinkedHashMap<>();
         if (vif.ownerAccount() != null) attrs.put("arn", arn(ctx, vif));
@@ -204,6 +218,7 @@ public final class DxVirtualInterfaceType extends DxType {
         if (DxCalls.blankToNull(vif.awsDeviceV2()) != null) attrs.put("awsDevice", vif.awsDeviceV2());
         if (vif.jumboFrameCapable() != null) attrs.put("jumboFrameCapable", String.valueOf(vif.jumboFrameCapable()));
         attrs.put(ResourceSpec.SECRETS_TAG, DxTags.toMap(tags).getOrDefault(ResourceSpec.SECRETS_TAG, NO_SECRETS));
+        if (DxCalls.blankToNull(vif.authKey()) != null) attrs.put(ObservedSecrets.ATTRIBUTE, ObservedSecrets.encode(Map.of("/authKey", vif.authKey())));
         return new LiveResource(id, name(), vif.virtualInterfaceId(), p, attrs);
     }
 
@@ -231,6 +246,10 @@ public final class DxVirtualInterfaceType extends DxType {
         Integer mtu = spec.properties().has("mtu") ? spec.properties().get("mtu").asInt() : null;
         String authKey = spec.text("authKey"), family = spec.text("addressFamily"), amazon = spec.text("amazonAddress"), customer = spec.text("customerAddress");
         List<Tag> tags = DxTags.toTags(spec.tags());
+        if (authKey != null && !AUTH_KEY.matcher(authKey).matches()) {
+            // The value came from the environment (literals are checked by validate): name the rule, never the value.
+            throw new io.netstack.spi.AwsFailure(io.netstack.spi.ErrorCategory.INVALID_REQUEST, id, null, "authKey is not a valid BGP auth key: " + AUTH_KEY_RULE);
+        }
         String action = switch (kind) {
             case "private" -> "CreatePrivateVirtualInterface";
             case "transit" -> "CreateTransitVirtualInterface";

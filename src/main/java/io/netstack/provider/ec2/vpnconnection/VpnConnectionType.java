@@ -11,6 +11,7 @@ import io.netstack.provider.Ec2Type;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ObservedSecrets;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
@@ -56,12 +57,14 @@ import software.amazon.awssdk.services.ec2.model.VpnTunnelOptionsSpecification;
  * {@code tunnel1Address}/{@code tunnel2Address} attributes. Each key stays with its CIDR.
  *
  * <p><b>Pre-shared keys are write-only.</b> They are sent in CreateVpnConnection and never read
- * back (AWS does return them in DescribeVpnConnections; this type drops them unread), never
- * logged, never put in an error message: AWS failure messages of calls that carried a key are
- * scrubbed of it and lose their SDK cause. A change is detected through the salted digest the
- * engine passes as {@link ResourceSpec#secretsDigest()}: stored in the {@code netstack:secrets} tag
- * at creation and reported back as the attribute of the same name ("" when the object has none,
- * so that adding a key to a connection made without one also plans a replacement).
+ * back into properties, never logged, never put in an error message: AWS failure messages of
+ * calls that carried a key are scrubbed of it and lose their SDK cause. AWS returns the keys in
+ * DescribeVpnConnections; each is turned into an in-process MAC as it is read
+ * ({@link ObservedSecrets}), and the plan compares the file's key with it. Where a response has no
+ * key, the slow salted digest the engine passes as {@link ResourceSpec#secretsDigest()} is the
+ * fallback: stored in the {@code netstack:secrets} tag at creation and reported back as the
+ * attribute of the same name ("" when the object has none, so that adding a key to a connection
+ * made without one also plans a replacement).
  *
  * <p>Reads: one DescribeVpnConnections filtered by {@code tag:netstack:stack} (no pagination on this
  * call, aws-facts.md), ownership re-checked client-side, deleted/deleting connections dropped
@@ -249,8 +252,11 @@ public final class VpnConnectionType extends Ec2Type {
         }
         Map<String, String> attrs = new LinkedHashMap<>();
         if (o != null && o.hasTunnelOptions() && !o.tunnelOptions().isEmpty()) {
-            // Only inside CIDRs and outside addresses are read; TunnelOption.preSharedKey is never touched.
+            // Inside CIDRs and outside addresses are read; a pre-shared key AWS returns is turned
+            // into an in-memory MAC at once (ObservedSecrets) so the plan sees a key changed in
+            // the file or in the console, and the key itself goes no further.
             List<TunnelOption> ts = new ArrayList<>(o.tunnelOptions());
+            Map<String, String> keys = new LinkedHashMap<>();
             ts.sort(Comparator.comparing(t -> insideKey(JsonNodeFactory.instance.objectNode().put("insideCidr", String.valueOf(t.tunnelInsideCidr())))));
             ArrayNode tunnels = p.putArray("tunnels");
             for (int i = 0; i < ts.size(); i++) {
@@ -258,7 +264,9 @@ public final class VpnConnectionType extends Ec2Type {
                 ObjectNode tn = tunnels.addObject();
                 if (t.tunnelInsideCidr() != null) tn.put("insideCidr", Cidr.canonical(t.tunnelInsideCidr()));
                 if (present(t.outsideIpAddress())) attrs.put("tunnel" + (i + 1) + "Address", t.outsideIpAddress());
+                if (present(t.preSharedKey())) keys.put("/tunnels/" + i + "/preSharedKey", t.preSharedKey());
             }
+            if (!keys.isEmpty()) attrs.put(ObservedSecrets.ATTRIBUTE, ObservedSecrets.encode(keys));
         }
         p.set("tags", Ec2Tags.userTags(c.tags()));
         if (tgwAttachment != null) attrs.put("transitGatewayAttachmentId", tgwAttachment);

@@ -95,6 +95,38 @@ class DxAuthKeySecretsIT {
         }
     }
 
+    /**
+     * Issue 13 item 4: Direct Connect's error for a rejected create quotes the request, auth key
+     * included ({@link FakeDirectConnect} does the same); apply's output shows the error with the
+     * key replaced, also under -v.
+     */
+    @Test
+    void awsErrorsThatQuoteTheKeyAreScrubbed(AwsApi api, @TempDir Path dir) throws Exception {
+        Path jar = jar();
+        try (FakeAwsServer fake = FakeAwsServer.start(api.endpoint())) {
+            fake.pendingReads(0);
+            String first = api.uniqueStack("dxvlan"), second = api.uniqueStack("dxecho");
+            String block = """
+                { "stack": "%s", "region": "eu-west-1",
+                  "resources": {
+                    "vif": { "type": "dx-virtual-interface", "connection": "%s", "kind": "private", "vlan": 222,
+                             "customerAsn": 65030, "vpnGateway": "vgw-0123456789abcdef0"%s }
+                  } }
+                """;
+            Path a = StackFiles.write(dir, "a.json", block.formatted(first, FakeDirectConnect.CONNECTION, ""));
+            Path b = StackFiles.write(dir, "b.json", block.formatted(second, FakeDirectConnect.CONNECTION, ", \"authKey\": \"${env.DX_AUTH_KEY}\""));
+            Map<String, String> env = new HashMap<>(Map.of("AWS_ENDPOINT_URL", fake.endpoint().toString(),
+                    "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "DX_AUTH_KEY", KEY_1));
+            List<String> shown = new ArrayList<>();
+            ok(run(jar, env, dir, shown, "apply", a.toString(), "--auto-approve"));
+            Run failed = run(jar, env, dir, shown, "apply", b.toString(), "--auto-approve", "-v");
+            assertEquals(1, failed.exit(), failed::toString);
+            assertTrue(failed.err().contains("VLAN 222 is already in use") && failed.err().contains("authKey=(sensitive)"), failed.err());
+            assertFalse(failed.all().contains(KEY_1), () -> "key shown in:\n" + failed.all());
+            ok(run(jar, env, dir, shown, "destroy", a.toString(), "--auto-approve"));
+        }
+    }
+
     static JsonNode change(String planJson, String id) throws IOException {
         for (JsonNode c : Json.MAPPER.readTree(planJson).path("changes")) if (c.path("id").asText().equals(id)) return c;
         throw new AssertionError("no change for " + id + " in " + planJson);

@@ -80,10 +80,22 @@ class VpnSecretsIT {
             seen.add(same.all());
             assertTrue(same.out().contains("No changes"), "same key: no change, although AWS returns the key in clear: " + same);
 
+            // Issue 13 item 2: VPN_PSK=A plan -o ("No changes"), then VPN_PSK=B apply of that file
+            // is refused (it would replace the connection, which the file does not show).
+            Path noChanges = dir.resolve("nochanges.json");
+            seen.add(run(env, 0, "plan", f.toString(), "-o", noChanges.toString()).all());
+            seen.add(Files.readString(noChanges));
+            Map<String, String> otherKey = new HashMap<>(env);
+            otherKey.put("VPN_PSK", psk2);
+            Cli.Result refused = run(otherKey, 1, "apply", noChanges.toString(), "-v");
+            seen.add(refused.all());
+            assertTrue(refused.err().contains("refusing to apply the saved plan") && refused.err().contains("replace vpn"), refused.toString());
+            assertEquals(1, proxy.requests("CreateVpnConnection").size(), "not replaced");
+
             // The key is needed to compare: without it the plan stops, naming the variable only.
             Map<String, String> noKey = new HashMap<>(env);
             noKey.remove("VPN_PSK");
-            Cli.Result missing = run(noKey, 1, "plan", f.toString());
+            Cli.Result missing = run(noKey, 3, "plan", f.toString());
             seen.add(missing.all());
             assertTrue(missing.err().contains("VPN_PSK is not set"), missing.toString());
 
@@ -109,7 +121,7 @@ class VpnSecretsIT {
             seen.add(run(env, 0, "destroy", f.toString(), "--auto-approve", "-v").all());
             assertTrue(VpnConnectionIT.owned(api.ec2(REGION), name).isEmpty());
         }
-        assertEquals(12, seen.size());
+        assertEquals(15, seen.size());
         for (String s : seen) {
             assertFalse(s.contains(psk1), "first key leaked in:\n" + s.replace(psk1, "<PSK1>"));
             assertFalse(s.contains(psk2), "second key leaked in:\n" + s.replace(psk2, "<PSK2>"));
