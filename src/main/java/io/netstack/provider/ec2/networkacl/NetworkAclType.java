@@ -49,7 +49,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  *       that order, so the rules that stay never lapse.</li>
  *   <li>A subnet always has exactly one NACL: associating it means ReplaceNetworkAclAssociation of
  *       its current association (there is no Associate/Disassociate). Removing a subnet from
- *       {@code subnets}, or deleting the NACL, moves the subnet back to its VPC's default NACL.
+ *       {@code subnets}, or deleting the NACL, moves the subnet back to its VPC's default NACL —
+ *       unless another NACL of the stack claims it: then that NACL moves it with one Replace once
+ *       its entries are in place, this one leaves it alone ({@code TypeContext.handedOver}), and a
+ *       delete of this one waits for that (engine: {@code HandOver}). Never via the default NACL.
  *       A subnet is taken only from its VPC's default NACL or another NACL of this stack; one held
  *       by a NACL this stack does not own is refused (principle 1).</li>
  *   <li>Delete: every subnet goes back to the default NACL first (AWS refuses to delete an
@@ -145,6 +148,12 @@ public final class NetworkAclType extends Ec2Type {
         return ra && rb || la && lb;
     }
 
+    /** A subnet has exactly one NACL: moving it between NACLs is a hand-over (one Replace, never via the default NACL). */
+    @Override
+    public Set<String> exclusiveLists() {
+        return Set.of("subnets");
+    }
+
     // ---------------------------------------------------------------- read
 
     @Override
@@ -217,9 +226,13 @@ public final class NetworkAclType extends Ec2Type {
         for (String dir : List.of("ingress", "egress")) {
             if (changed.contains(dir)) touched |= syncEntries(ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir));
         }
+        // Subnets that another NACL of this apply takes over stay here until it takes them with one
+        // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
+        Set<String> handedOver = ctx.handedOver(id);
         if (changed.contains("subnets")) {
-            touched |= syncSubnets(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")),
-                    texts(spec.properties().get("subnets")), texts(live.properties().get("subnets")));
+            Set<String> have = texts(live.properties().get("subnets"));
+            have.removeAll(handedOver);
+            touched |= syncSubnets(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), texts(spec.properties().get("subnets")), have);
         }
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
@@ -238,7 +251,9 @@ public final class NetworkAclType extends Ec2Type {
             for (String dir : List.of("ingress", "egress")) {
                 if (changed.contains(dir)) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
             }
-            if (changed.contains("subnets")) ok &= texts(p.get("subnets")).equals(wantSubnets);
+            Set<String> seen = texts(p.get("subnets"));
+            seen.removeAll(handedOver);
+            if (changed.contains("subnets")) ok &= seen.equals(wantSubnets);
             return new Waiter.Outcome(ok ? "visible" : "propagating", null);
         });
         return readOne(ctx, id, aclId);
