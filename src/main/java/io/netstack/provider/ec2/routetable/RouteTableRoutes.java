@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.ec2.model.RouteOrigin;
 
 /**
  * Translator between routes in stack form ({@code {"destination": "0.0.0.0/0", "target": "igw-…"}})
- * and EC2's {@link Route}s and route requests.
+ * and EC2's {@link Route}s and route requests, and the offline checks of a table's routes
+ * ({@link #validate}), as {@code NetworkAclEntries} is for NACL entries.
  *
  * <p>Canonical form: a destination is a CIDR in AWS's text form (IPv6 lower-case and compressed)
  * or a prefix list id; a target is an AWS id (or {@code ${id}} on the desired side). One route
