@@ -20,6 +20,8 @@ import java.util.Set;
  *   <li>delete of X before delete of everything X depended on (live side), so destroy is the
  *       reverse of apply and AWS's hidden rules (NAT before IGW detach, EIP after NAT) hold both ways;</li>
  *   <li>an update that drops X's last reference to D before D's delete;</li>
+ *   <li>the delete of X after the create/update of every Y that takes over elements of X's exclusive
+ *       lists ({@link HandOver}: a subnet moving from route table X to Y);</li>
  *   <li>a replacement's delete before its create, and creates of a type after that type's deletes
  *       (a replacement often reuses the name or CIDR of what it replaces).</li>
  * </ul>
@@ -140,6 +142,14 @@ public final class ExecutionOrder {
                     if (delete.containsKey(d)) g.edge(dup, delete.get(d));
                 }
             }
+        }
+        // A resource deleted while another takes over elements of its exclusive lists (a route
+        // table whose subnets move to another table) lets go only once the taker has them: its
+        // delete would otherwise drop them to AWS's default holder first (see HandOver).
+        for (HandOver h : HandOver.of(changes, types)) {
+            Step del = delete.get(h.from());
+            Step taker = create.containsKey(h.to()) ? create.get(h.to()) : update.get(h.to());
+            if (del != null && taker != null && !g.hasPath(del, taker)) g.edge(taker, del);
         }
         for (Step cr : create.values()) {
             for (Step del : delete.values()) {

@@ -77,8 +77,9 @@ public final class Executor {
         this.env = env;
     }
 
-    public ApplyResult apply(Plan plan, TypeContext ctx, ExecutionListener listener, AtomicBoolean stop) {
+    public ApplyResult apply(Plan plan, TypeContext outer, ExecutionListener listener, AtomicBoolean stop) {
         DependencyGraph<Step> g = ExecutionOrder.graph(plan.changes(), types);
+        TypeContext ctx = HandOver.context(outer, HandOver.of(plan.changes(), types));
         tokenSalt = plan.liveFingerprint();
         doomedAwsIds = new java.util.HashSet<>();
         for (Change c : plan.changes()) {

@@ -44,6 +44,17 @@ public interface ResourceType {
         return Set.of();
     }
 
+    /**
+     * List properties whose elements each belong to at most one resource of this type at a time
+     * (a subnet has one route table and one network ACL). An element that moves from X to Y in one
+     * apply is <em>handed over</em>: Y takes it in one step when Y's create or update runs, X's
+     * update leaves it where it is ({@link TypeContext#handedOver}), and X's delete runs only after
+     * Y has taken it. So the element never falls back to AWS's default holder in between.
+     */
+    default Set<String> exclusiveLists() {
+        return Set.of();
+    }
+
     List<LiveResource> list(TypeContext ctx);
 
     LiveResource create(TypeContext ctx, ResourceSpec spec);

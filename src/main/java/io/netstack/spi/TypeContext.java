@@ -19,6 +19,15 @@ public interface TypeContext {
         return Set.of();
     }
 
+    /**
+     * AWS ids, among the elements of {@link ResourceType#exclusiveLists} of resource {@code id}, that
+     * this apply hands over to another resource of its type: {@code id}'s update does not let go of
+     * them (the taker moves them in one step) and does not wait for them to leave.
+     */
+    default Set<String> handedOver(String id) {
+        return Set.of();
+    }
+
     default <T> T retrying(String resource, String action, Set<ErrorCategory> on, Duration timeout, Supplier<T> call) {
         return retry().retrying(resource, action, on, timeout, call);
     }

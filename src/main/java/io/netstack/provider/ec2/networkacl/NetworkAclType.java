@@ -49,7 +49,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  *       that order, so the rules that stay never lapse.</li>
  *   <li>A subnet always has exactly one NACL: associating it means ReplaceNetworkAclAssociation of
  *       its current association (there is no Associate/Disassociate). Removing a subnet from
- *       {@code subnets}, or deleting the NACL, moves the subnet back to its VPC's default NACL.
+ *       {@code subnets}, or deleting the NACL, moves the subnet back to its VPC's default NACL —
+ *       unless another NACL of the stack claims it: then that NACL moves it with one Replace once
+ *       its entries are in place, this one leaves it alone ({@code TypeContext.handedOver}), and a
+ *       delete of this one waits for that (engine: {@code HandOver}). Never via the default NACL.
  *       A subnet is taken only from its VPC's default NACL or another NACL of this stack; one held
  *       by a NACL this stack does not own is refused (principle 1).</li>
  *   <li>Delete: every subnet goes back to the default NACL first (AWS refuses to delete an
@@ -145,6 +148,12 @@ public final class NetworkAclType extends Ec2Type {
         return ra && rb || la && lb;
     }
 
+    /** A subnet has exactly one NACL: moving it between NACLs is a hand-over (one Replace, never via the default NACL). */
+    @Override
+    public Set<String> exclusiveLists() {
+        return Set.of("subnets");
+    }
+
     // ---------------------------------------------------------------- read
 
     @Override
@@ -212,36 +221,49 @@ public final class NetworkAclType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), aclId = live.awsId();
-        boolean touched = false;
-        // Entries first: a subnet joins the NACL only once its rules are in place.
+        // Subnets that another NACL of this apply takes over stay here until it takes them with one
+        // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
+        Set<String> handedOver = ctx.handedOver(id);
+        Set<String> wantSubnets = texts(spec.properties().get("subnets")), haveSubnets = texts(live.properties().get("subnets"));
+        haveSubnets.removeAll(handedOver);
+        Map<String, Map<Integer, ObjectNode>> wantEntries = Map.of(
+                "ingress", NetworkAclEntries.byRule(spec.properties().get("ingress")),
+                "egress", NetworkAclEntries.byRule(spec.properties().get("egress")));
+        Set<String> entriesChanged = new TreeSet<>();
+        // Entries first: a subnet joins the NACL only once its rules are in place (and readable).
         for (String dir : List.of("ingress", "egress")) {
-            if (changed.contains(dir)) touched |= syncEntries(ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir));
+            if (changed.contains(dir) && syncEntries(ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir))) entriesChanged.add(dir);
         }
+        boolean touched = !entriesChanged.isEmpty();
         if (changed.contains("subnets")) {
-            touched |= syncSubnets(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")),
-                    texts(spec.properties().get("subnets")), texts(live.properties().get("subnets")));
+            if (touched && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
+            touched |= syncSubnets(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
         }
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
         if (!touched) return live;
-        Map<String, Map<Integer, ObjectNode>> wantEntries = Map.of(
-                "ingress", NetworkAclEntries.byRule(spec.properties().get("ingress")),
-                "egress", NetworkAclEntries.byRule(spec.properties().get("egress")));
-        Set<String> wantSubnets = texts(spec.properties().get("subnets"));
+        Set<String> dirs = new TreeSet<>(changed);
+        dirs.retainAll(Set.of("ingress", "egress"));
+        awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        return readOne(ctx, id, aclId);
+    }
+
+    /** Waits until the entries of {@code dirs} and the subnets (unless null; handed-over ones aside) read back as written. */
+    private void awaitVisible(TypeContext ctx, String id, String aclId, Set<String> dirs, Map<String, Map<Integer, ObjectNode>> wantEntries,
+                              Set<String> wantSubnets, Set<String> handedOver) {
         ctx.waiter().until(id, "entries and associations of " + aclId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
             Optional<NetworkAcl> now = describe(id, aclId);
             if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
             ObjectNode p = translate(ctx, id, now.get()).properties();
             boolean ok = true;
-            for (String dir : List.of("ingress", "egress")) {
-                if (changed.contains(dir)) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
-            }
-            if (changed.contains("subnets")) ok &= texts(p.get("subnets")).equals(wantSubnets);
+            for (String dir : dirs) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
+            Set<String> seen = texts(p.get("subnets"));
+            seen.removeAll(handedOver);
+            if (wantSubnets != null) ok &= seen.equals(wantSubnets);
             return new Waiter.Outcome(ok ? "visible" : "propagating", null);
         });
-        return readOne(ctx, id, aclId);
     }
 
     /** Replace changed rules, create new ones, then delete dropped ones. */

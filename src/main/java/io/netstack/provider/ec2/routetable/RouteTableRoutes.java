@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.Validation;
 import io.netstack.stack.Cidr;
+import io.netstack.stack.Reference;
+import io.netstack.stack.ResourceBlock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.CreateRouteRequest;
 import software.amazon.awssdk.services.ec2.model.DeleteRouteRequest;
 import software.amazon.awssdk.services.ec2.model.ReplaceRouteRequest;
@@ -19,7 +24,8 @@ import software.amazon.awssdk.services.ec2.model.RouteOrigin;
 
 /**
  * Translator between routes in stack form ({@code {"destination": "0.0.0.0/0", "target": "igw-…"}})
- * and EC2's {@link Route}s and route requests.
+ * and EC2's {@link Route}s and route requests, and the offline checks of a table's routes
+ * ({@link #validate}), as {@code NetworkAclEntries} is for NACL entries.
  *
  * <p>Canonical form: a destination is a CIDR in AWS's text form (IPv6 lower-case and compressed)
  * or a prefix list id; a target is an AWS id (or {@code ${id}} on the desired side). One route
@@ -56,6 +62,14 @@ public final class RouteTableRoutes {
 
     static final String LOCAL_GATEWAY = "local";
     static final String LATTICE_GATEWAY = "VpcLattice";
+
+    /**
+     * Amazon VPC quotas: 50 non-propagated routes per route table (adjustable up to 1,000),
+     * enforced separately for IPv4 and IPv6 routes; a prefix list counts with its max entries.
+     */
+    static final int MAX_ROUTES_PER_FAMILY = 50;
+    /** The well-known NAT64 prefix (RFC 6052): the only IPv6 destination a NAT gateway takes. */
+    static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
 
     private RouteTableRoutes() {}
 
@@ -127,6 +141,64 @@ public final class RouteTableRoutes {
         Map<String, String> m = new LinkedHashMap<>();
         if (routes != null) for (JsonNode r : routes) m.put(destination(r.path("destination").asText()), r.path("target").asText());
         return m;
+    }
+
+    /** Route checks that need no AWS call: destinations, duplicates, target kinds per family, gateways of another VPC, the quota. */
+    static void validate(ResourceBlock b, Validation v, JsonNode routes, JsonNode vpc) {
+        if (routes == null || !routes.isArray()) return;
+        Map<String, Integer> seen = new HashMap<>();
+        int v4 = 0, v6 = 0;
+        for (int i = 0; i < routes.size(); i++) {
+            JsonNode r = routes.get(i);
+            String at = "/routes/" + i;
+            String dest = r.path("destination").asText();
+            Cidr cidr = null;
+            if (!Reference.containsReference(dest) && !dest.startsWith("pl-")) {
+                try {
+                    cidr = Cidr.parse(dest);
+                } catch (IllegalArgumentException e) {
+                    v.error(b, at + "/destination", e.getMessage() + " (expected an IPv4 or IPv6 CIDR, or a prefix list id pl-…)");
+                    continue;
+                }
+            }
+            if (cidr != null && cidr.ipv6()) v6++;
+            else v4++;
+            String key = cidr != null ? cidr.toString() : dest;
+            Integer prev = seen.putIfAbsent(key, i);
+            if (prev != null) v.error(b, at + "/destination", "duplicate destination " + key + ": routes[" + prev + "] already routes it (a table has one route per destination)");
+
+            JsonNode target = r.get("target");
+            Optional<ResourceBlock> tb = v.target(target);
+            String kind = tb.map(ResourceBlock::type).orElseGet(() -> RouteTableRoutes.kindOfId(target == null ? null : target.asText()));
+            if (kind == null) continue;
+            String what = tb.map(t -> t.id() + " (" + t.type() + ")").orElse(target.asText());
+            if (cidr != null && kind.equals("egress-only-internet-gateway") && !cidr.ipv6()) {
+                v.error(b, at + "/destination", "an egress-only internet gateway takes IPv6 destinations only, got " + cidr
+                        + " (route IPv4 through a NAT gateway or an internet gateway)");
+            }
+            if (cidr != null && kind.equals("nat-gateway") && cidr.ipv6() && !NAT64.contains(cidr)) {
+                v.error(b, at + "/destination", "a NAT gateway takes IPv4 destinations (and IPv6 only for NAT64 inside " + NAT64 + "), got " + cidr
+                        + " (route IPv6 egress through an egress-only internet gateway)");
+            }
+            if (tb.isPresent() && kind.equals("vpc-endpoint")) {
+                String epKind = tb.get().properties().path("kind").asText("");
+                if (!epKind.isEmpty() && !epKind.equals("gateway-load-balancer")) {
+                    v.error(b, at + "/target", what + " is a " + epKind + " endpoint: only Gateway Load Balancer endpoints are route targets"
+                            + (epKind.equals("gateway") ? "; a gateway endpoint adds its own routes to the tables in its routeTables — list " + b.id() + " there" : ""));
+                }
+            }
+            if (tb.isPresent() && Set.of("internet-gateway", "egress-only-internet-gateway", "vpn-gateway").contains(kind)) {
+                JsonNode gwVpc = tb.get().properties().get("vpc");
+                if (RouteTableType.comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
+                    v.error(b, at + "/target", what + " is attached to " + gwVpc.asText() + ", not to this table's VPC " + vpc.asText()
+                            + " (AWS: the route table and network gateway belong to different networks)");
+                }
+            }
+        }
+        if (v4 > MAX_ROUTES_PER_FAMILY || v6 > MAX_ROUTES_PER_FAMILY) {
+            v.warning(b, "/routes", "more than " + MAX_ROUTES_PER_FAMILY + " " + (v6 > MAX_ROUTES_PER_FAMILY ? "IPv6" : "IPv4")
+                    + " routes exceeds the default quota of " + MAX_ROUTES_PER_FAMILY + " routes per route table (adjustable)");
+        }
     }
 
     static CreateRouteRequest createRequest(String tableId, String destination, String target) {

@@ -11,7 +11,6 @@ import io.netstack.provider.Ec2Type;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
-import io.netstack.spi.Ownership;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceView;
@@ -21,7 +20,6 @@ import io.netstack.spi.TypeContext;
 import io.netstack.spi.Unmanaged;
 import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
-import io.netstack.stack.Cidr;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
@@ -38,7 +36,6 @@ import software.amazon.awssdk.services.ec2.model.PropagatingVgw;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * {@code route-table}: the VPC is create-only; subnet associations, routes and VGW route
@@ -52,10 +49,15 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  *   <li>Routes are keyed by destination: a new destination is CreateRoute, a new target for a
  *       known destination is ReplaceRoute (atomic: no window without the route), a dropped
  *       destination is DeleteRoute — in that order, so traffic never loses a path it keeps.</li>
- *   <li>A subnet has at most one explicit association. Adding a subnet that is explicitly
- *       associated with another table of this stack moves it with ReplaceRouteTableAssociation
- *       (one step, no window on the main table). A subnet held by a table that this stack does
- *       not own is refused: that association belongs to someone else (principle 1).</li>
+ *   <li>A subnet has at most one explicit association ({@link #exclusiveLists}). Re-wiring never
+ *       strands a subnet on the VPC's main table: the table that takes a subnet from another
+ *       table of this stack moves it with one ReplaceRouteTableAssociation, after its own routes
+ *       are in place and readable; the table that gives it up leaves it alone
+ *       ({@code TypeContext.handedOver}); a table deleted while its subnets move is deleted only
+ *       after their new tables took them (engine: {@code HandOver}). Only a subnet that no table
+ *       claims any more is disassociated (to the main table). A subnet held by a table that this
+ *       stack does not own is refused: that association belongs to someone else (principle 1).
+ *       The verbs are in {@link RouteTableSync}.</li>
  *   <li>Delete: every association is removed first (AWS refuses to delete an associated table),
  *       then DeleteRouteTable, retrying DependencyViolation. The VPC's main table is never
  *       deleted: AWS refuses, and netstack says so at once instead of retrying.</li>
@@ -73,21 +75,6 @@ public final class RouteTableType extends Ec2Type {
      * (aws-facts.md), which is {@link Ec2Type#PROPAGATION_TIMEOUT}.
      */
     static final Duration VISIBLE_TIMEOUT = PROPAGATION_TIMEOUT;
-    /**
-     * Amazon VPC quotas: 50 non-propagated routes per route table (adjustable up to 1,000),
-     * enforced separately for IPv4 and IPv6 routes; a prefix list counts with its max entries.
-     */
-    static final int MAX_ROUTES_PER_FAMILY = 50;
-    /**
-     * Moving a subnet between two tables of one apply can race (both tables' updates run in
-     * parallel): each lost race (association id gone, or subnet already associated) re-reads
-     * the subnet's association and tries again, a few times.
-     */
-    static final int ASSOCIATE_ATTEMPTS = 5;
-    /** EnableVgwRoutePropagation before the VGW's attachment is complete (Terraform retries this code). */
-    static final String GATEWAY_NOT_ATTACHED = "Gateway.NotAttached";
-    /** The well-known NAT64 prefix (RFC 6052): the only IPv6 destination a NAT gateway takes. */
-    static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
 
     private static final Schema SCHEMA = new Schema(true, List.of("arn"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
@@ -101,8 +88,11 @@ public final class RouteTableType extends Ec2Type {
             Property.list("propagateFrom", Property.ref("vpnGateway", List.of("vpn-gateway"), List.of("vgw-"))).defaultEmptyList()
                     .describe("virtual private gateways whose BGP routes propagate into this table"));
 
+    private final RouteTableSync sync;
+
     public RouteTableType(AwsSession aws) {
         super(aws);
+        sync = new RouteTableSync(aws);
     }
 
     @Override
@@ -131,66 +121,9 @@ public final class RouteTableType extends Ec2Type {
     @Override
     public void validate(ResourceBlock b, Validation v) {
         JsonNode vpc = b.properties().get("vpc");
-        validateRoutes(b, v, b.properties().get("routes"), vpc);
+        RouteTableRoutes.validate(b, v, b.properties().get("routes"), vpc);
         validateSubnets(b, v, b.properties().get("subnets"), vpc);
         validatePropagation(b, v, b.properties().get("propagateFrom"), vpc);
-    }
-
-    private void validateRoutes(ResourceBlock b, Validation v, JsonNode routes, JsonNode vpc) {
-        if (routes == null || !routes.isArray()) return;
-        Map<String, Integer> seen = new HashMap<>();
-        int v4 = 0, v6 = 0;
-        for (int i = 0; i < routes.size(); i++) {
-            JsonNode r = routes.get(i);
-            String at = "/routes/" + i;
-            String dest = r.path("destination").asText();
-            Cidr cidr = null;
-            if (!Reference.containsReference(dest) && !dest.startsWith("pl-")) {
-                try {
-                    cidr = Cidr.parse(dest);
-                } catch (IllegalArgumentException e) {
-                    v.error(b, at + "/destination", e.getMessage() + " (expected an IPv4 or IPv6 CIDR, or a prefix list id pl-…)");
-                    continue;
-                }
-            }
-            if (cidr != null && cidr.ipv6()) v6++;
-            else v4++;
-            String key = cidr != null ? cidr.toString() : dest;
-            Integer prev = seen.putIfAbsent(key, i);
-            if (prev != null) v.error(b, at + "/destination", "duplicate destination " + key + ": routes[" + prev + "] already routes it (a table has one route per destination)");
-
-            JsonNode target = r.get("target");
-            Optional<ResourceBlock> tb = v.target(target);
-            String kind = tb.map(ResourceBlock::type).orElseGet(() -> RouteTableRoutes.kindOfId(target == null ? null : target.asText()));
-            if (kind == null) continue;
-            String what = tb.map(t -> t.id() + " (" + t.type() + ")").orElse(target.asText());
-            if (cidr != null && kind.equals("egress-only-internet-gateway") && !cidr.ipv6()) {
-                v.error(b, at + "/destination", "an egress-only internet gateway takes IPv6 destinations only, got " + cidr
-                        + " (route IPv4 through a NAT gateway or an internet gateway)");
-            }
-            if (cidr != null && kind.equals("nat-gateway") && cidr.ipv6() && !NAT64.contains(cidr)) {
-                v.error(b, at + "/destination", "a NAT gateway takes IPv4 destinations (and IPv6 only for NAT64 inside " + NAT64 + "), got " + cidr
-                        + " (route IPv6 egress through an egress-only internet gateway)");
-            }
-            if (tb.isPresent() && kind.equals("vpc-endpoint")) {
-                String epKind = tb.get().properties().path("kind").asText("");
-                if (!epKind.isEmpty() && !epKind.equals("gateway-load-balancer")) {
-                    v.error(b, at + "/target", what + " is a " + epKind + " endpoint: only Gateway Load Balancer endpoints are route targets"
-                            + (epKind.equals("gateway") ? "; a gateway endpoint adds its own routes to the tables in its routeTables — list " + b.id() + " there" : ""));
-                }
-            }
-            if (tb.isPresent() && Set.of("internet-gateway", "egress-only-internet-gateway", "vpn-gateway").contains(kind)) {
-                JsonNode gwVpc = tb.get().properties().get("vpc");
-                if (comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
-                    v.error(b, at + "/target", what + " is attached to " + gwVpc.asText() + ", not to this table's VPC " + vpc.asText()
-                            + " (AWS: the route table and network gateway belong to different networks)");
-                }
-            }
-        }
-        if (v4 > MAX_ROUTES_PER_FAMILY || v6 > MAX_ROUTES_PER_FAMILY) {
-            v.warning(b, "/routes", "more than " + MAX_ROUTES_PER_FAMILY + " " + (v6 > MAX_ROUTES_PER_FAMILY ? "IPv6" : "IPv4")
-                    + " routes exceeds the default quota of " + MAX_ROUTES_PER_FAMILY + " routes per route table (adjustable)");
-        }
     }
 
     private void validateSubnets(ResourceBlock b, Validation v, JsonNode subnets, JsonNode vpc) {
@@ -276,6 +209,12 @@ public final class RouteTableType extends Ec2Type {
         return out;
     }
 
+    /** A subnet has one route table: moving it between tables is a hand-over (see RouteTableSync). */
+    @Override
+    public Set<String> exclusiveLists() {
+        return Set.of("subnets");
+    }
+
     // ---------------------------------------------------------------- read
 
     @Override
@@ -354,148 +293,41 @@ public final class RouteTableType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), tableId = live.awsId();
+        // Subnets that another table of this apply takes over stay here until it takes them with
+        // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
+        Set<String> handedOver = ctx.handedOver(id);
+        Set<String> wantSubnets = texts(spec.properties().get("subnets")), haveSubnets = texts(live.properties().get("subnets"));
+        haveSubnets.removeAll(handedOver);
+        Map<String, String> wantRoutes = RouteTableRoutes.byDestination(spec.properties().get("routes"));
         boolean touched = false;
-        if (changed.contains("propagateFrom")) touched |= syncPropagation(ctx, id, tableId, texts(spec.properties().get("propagateFrom")), texts(live.properties().get("propagateFrom")));
-        if (changed.contains("routes")) touched |= syncRoutes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"));
-        if (changed.contains("subnets")) touched |= syncSubnets(ctx, id, tableId, texts(spec.properties().get("subnets")), texts(live.properties().get("subnets")));
+        if (changed.contains("propagateFrom")) touched |= sync.propagation(ctx, id, tableId, texts(spec.properties().get("propagateFrom")), texts(live.properties().get("propagateFrom")));
+        if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
+            touched = true;
+            // A subnet joins only once every route of its new table is in place (readable).
+            if (changed.contains("subnets") && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
+        }
+        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> describe(id, tableId));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, tableId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
         if (!touched) return live;
-        Map<String, String> wantRoutes = RouteTableRoutes.byDestination(spec.properties().get("routes"));
-        Set<String> wantSubnets = texts(spec.properties().get("subnets"));
+        awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        return readOne(ctx, id, tableId);
+    }
+
+    /** Waits until the routes (unless null) and subnets (unless null; handed-over ones aside) read back as written. */
+    private void awaitVisible(TypeContext ctx, String id, String tableId, Map<String, String> routes, Set<String> subnets, Set<String> handedOver) {
         ctx.waiter().until(id, "routes and associations of " + tableId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
             Optional<RouteTable> now = describe(id, tableId);
             if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
             ObjectNode p = translate(ctx, id, now.get()).properties();
-            boolean routesOk = !changed.contains("routes") || RouteTableRoutes.byDestination(p.get("routes")).equals(wantRoutes);
-            boolean subnetsOk = !changed.contains("subnets") || texts(p.get("subnets")).equals(wantSubnets);
+            Set<String> seen = texts(p.get("subnets"));
+            seen.removeAll(handedOver);
+            boolean routesOk = routes == null || RouteTableRoutes.byDestination(p.get("routes")).equals(routes);
+            boolean subnetsOk = subnets == null || seen.equals(subnets);
             return new Waiter.Outcome(routesOk && subnetsOk ? "visible" : "propagating", null);
         });
-        return readOne(ctx, id, tableId);
-    }
-
-    /** Replace changed targets, create new destinations, then delete dropped ones. */
-    private boolean syncRoutes(TypeContext ctx, String id, String tableId, JsonNode want, JsonNode have) {
-        Map<String, String> w = RouteTableRoutes.byDestination(want), h = RouteTableRoutes.byDestination(have);
-        boolean touched = false;
-        for (Map.Entry<String, String> e : w.entrySet()) {
-            String dest = e.getKey(), target = e.getValue();
-            if (h.containsKey(dest)) {
-                if (h.get(dest).equals(target)) continue;
-                mutateRun(ctx, id, "ReplaceRoute", () -> ec2().replaceRoute(RouteTableRoutes.replaceRequest(tableId, dest, target)));
-            } else {
-                try {
-                    mutateRun(ctx, id, "CreateRoute", () -> ec2().createRoute(RouteTableRoutes.createRequest(tableId, dest, target)));
-                } catch (AwsFailure f) {
-                    // The route appeared since the table was read (e.g. an earlier attempt whose response was lost).
-                    if (!"RouteAlreadyExists".equals(f.code())) throw f;
-                    mutateRun(ctx, id, "ReplaceRoute", () -> ec2().replaceRoute(RouteTableRoutes.replaceRequest(tableId, dest, target)));
-                }
-            }
-            touched = true;
-        }
-        for (String dest : h.keySet()) {
-            if (w.containsKey(dest)) continue;
-            find(id, "DeleteRoute", () -> ec2().deleteRoute(RouteTableRoutes.deleteRequest(tableId, dest)));
-            touched = true;
-        }
-        return touched;
-    }
-
-    private boolean syncPropagation(TypeContext ctx, String id, String tableId, Set<String> want, Set<String> have) {
-        boolean touched = false;
-        for (String vgw : want) {
-            if (have.contains(vgw)) continue;
-            ctx.retrying(id, "EnableVgwRoutePropagation", Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-                try {
-                    AwsCalls.run(id, "EnableVgwRoutePropagation", () -> ec2().enableVgwRoutePropagation(r -> r.routeTableId(tableId).gatewayId(vgw)));
-                } catch (AwsFailure f) {
-                    // The VGW's attachment to the VPC is still completing: wait for it like for a new id.
-                    if (GATEWAY_NOT_ATTACHED.equals(f.code())) {
-                        throw new AwsFailure(ErrorCategory.NOT_FOUND, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-                    }
-                    throw f;
-                }
-                return null;
-            });
-            touched = true;
-        }
-        for (String vgw : have) {
-            if (want.contains(vgw)) continue;
-            find(id, "DisableVgwRoutePropagation", () -> ec2().disableVgwRoutePropagation(r -> r.routeTableId(tableId).gatewayId(vgw)));
-            touched = true;
-        }
-        return touched;
-    }
-
-    private boolean syncSubnets(TypeContext ctx, String id, String tableId, Set<String> want, Set<String> have) {
-        Set<String> add = new TreeSet<>(want), remove = new TreeSet<>(have);
-        add.removeAll(have);
-        remove.removeAll(want);
-        if (add.isEmpty() && remove.isEmpty()) return false;
-        if (!remove.isEmpty()) {
-            // Association ids from a fresh read: another table of this apply may have taken a subnet already.
-            RouteTable now = describe(id, tableId).orElseThrow(() -> gone(id, tableId));
-            for (RouteTableAssociation a : now.associations()) {
-                if (Boolean.TRUE.equals(a.main()) || a.subnetId() == null || !remove.contains(a.subnetId())) continue;
-                find(id, "DisassociateRouteTable", () -> ec2().disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId())));
-            }
-        }
-        for (String subnetId : add) associate(ctx, id, tableId, subnetId);
-        return true;
-    }
-
-    /** The explicit association of a subnet, wherever it is. */
-    private record Held(String tableId, String associationId, List<Tag> tableTags) {}
-
-    private Optional<Held> explicitAssociation(String id, String subnetId) {
-        List<RouteTable> tables = new ArrayList<>();
-        AwsCalls.run(id, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetId)))
-                .routeTables().forEach(tables::add));
-        for (RouteTable t : tables) {
-            for (RouteTableAssociation a : t.associations()) {
-                if (!Boolean.TRUE.equals(a.main()) && subnetId.equals(a.subnetId()) && active(a)) {
-                    return Optional.of(new Held(t.routeTableId(), a.routeTableAssociationId(), t.tags()));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Associates a subnet with this table: AssociateRouteTable if it has no explicit association,
-     * ReplaceRouteTableAssociation if another table of this stack holds it (a move, in one step).
-     */
-    private void associate(TypeContext ctx, String id, String tableId, String subnetId) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<Held> held = explicitAssociation(id, subnetId);
-            try {
-                if (held.isEmpty()) {
-                    mutate(ctx, id, "AssociateRouteTable", () -> ec2().associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId)));
-                    return;
-                }
-                Held h = held.get();
-                if (h.tableId().equals(tableId)) return;
-                if (Ec2Tags.ownedId(h.tableTags(), ctx.stack()).isEmpty()) {
-                    throw new AwsFailure(ErrorCategory.CONFLICT, id, "ReplaceRouteTableAssociation", null, null,
-                            subnetId + " is associated with route table " + h.tableId() + ", which " + owner(h.tableTags())
-                                    + "; netstack does not take a subnet from a table it does not own: remove the association there first", null);
-                }
-                AwsCalls.run(id, "ReplaceRouteTableAssociation", () -> ec2().replaceRouteTableAssociation(r -> r.associationId(h.associationId()).routeTableId(tableId)));
-                return;
-            } catch (AwsFailure f) {
-                boolean raced = held.isPresent() && f.category() == ErrorCategory.NOT_FOUND && "ReplaceRouteTableAssociation".equals(f.action())
-                        || "Resource.AlreadyAssociated".equals(f.code());
-                if (!raced || attempt >= ASSOCIATE_ATTEMPTS) throw f;
-            }
-        }
-    }
-
-    static String owner(List<Tag> tags) {
-        for (Tag t : tags) if (Ownership.STACK_TAG.equals(t.key())) return "belongs to netstack stack " + t.value();
-        return "netstack does not manage";
     }
 
     // ---------------------------------------------------------------- delete

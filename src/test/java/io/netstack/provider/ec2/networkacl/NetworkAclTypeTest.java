@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.engine.Action;
+import io.netstack.engine.Change;
+import io.netstack.engine.ExecutionOrder;
+import io.netstack.engine.HandOver;
 import io.netstack.engine.Json;
 import io.netstack.engine.Normalizer;
 import io.netstack.engine.Validator;
@@ -25,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.CreateNetworkAclEntryRequest;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
@@ -271,6 +276,26 @@ class NetworkAclTypeTest {
         assertTrue(o.errors().stream().anyMatch(e -> e.startsWith("acl2: ${a} is already")), "reported on the later NACL: " + o);
         assertTrue(o.hasError("${b} is listed twice"), o.toString());
         assertEquals(3, o.errors().size(), o.toString());
+    }
+
+    /**
+     * Merging a split NACL back: acl-b is deleted and acl takes its subnet. acl-b's delete moves
+     * what it still holds to the default NACL, so it must run after acl has taken b (one
+     * ReplaceNetworkAclAssociation from acl-b to acl); acl's update, not acl-b's delete, moves b.
+     */
+    @Test
+    void aNaclDeletedWhileAnotherTakesItsSubnetsGoesAfterTheTaker() {
+        assertEquals(Set.of("subnets"), TYPE.exclusiveLists());
+        List<Change> changes = List.of(
+                new Change("a", "subnet", Action.NOOP, List.of(), List.of(), json("{}"), new LiveResource("a", "subnet", "subnet-a", json("{}"), Map.of())),
+                new Change("b", "subnet", Action.NOOP, List.of(), List.of(), json("{}"), new LiveResource("b", "subnet", "subnet-b", json("{}"), Map.of())),
+                new Change("acl", "network-acl", Action.UPDATE, List.of(), List.of(), json("{\"vpc\": \"vpc-1\", \"subnets\": [\"${a}\", \"${b}\"]}"),
+                        new LiveResource("acl", "network-acl", "acl-1", json("{\"vpc\": \"vpc-1\", \"subnets\": [\"subnet-a\"]}"), Map.of())),
+                new Change("acl-b", "network-acl", Action.DELETE, List.of("no longer in the stack file"), List.of(), null,
+                        new LiveResource("acl-b", "network-acl", "acl-2", json("{\"vpc\": \"vpc-1\", \"subnets\": [\"subnet-b\"]}"), Map.of())));
+        assertEquals(List.of(new HandOver("network-acl", "subnets", "acl-b", "acl", "subnet-b")), HandOver.of(changes, TYPES));
+        List<String> order = ExecutionOrder.order(changes, null, TYPES).stream().map(Change::id).toList();
+        assertTrue(order.indexOf("acl") < order.indexOf("acl-b"), "acl takes b before acl-b is deleted: " + order);
     }
 
     static TypeRegistry registry(ResourceType... types) {

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.engine.Action;
+import io.netstack.engine.Change;
+import io.netstack.engine.DependencyGraph;
+import io.netstack.engine.ExecutionOrder;
+import io.netstack.engine.HandOver;
 import io.netstack.engine.Json;
 import io.netstack.engine.Normalizer;
 import io.netstack.engine.References;
+import io.netstack.engine.Step;
 import io.netstack.engine.Validator;
 import io.netstack.provider.ec2.egressonlyinternetgateway.EgressOnlyInternetGatewayType;
 import io.netstack.provider.ec2.elasticip.ElasticIpType;
@@ -336,6 +342,41 @@ class RouteTableTypeTest {
         List<ResourceView> all = new ArrayList<>(views);
         all.add(rt);
         assertEquals(Set.of("att", "att-literal"), TYPE.implicitDependencies(rt, References.view(all)));
+    }
+
+    /**
+     * The issue's split: the shared table keeps a and gives b to a new table whose route needs a
+     * new NAT gateway. b is handed over (the shared table's update is told to leave it), and the
+     * shared table's update is not held back until the NAT gateway exists — nor is anything
+     * ordered between the two tables, which a swap would turn into a cycle.
+     */
+    @Test
+    void aSplitHandsTheMovedSubnetToTheNewTableWithoutHoldingTheOldTableBack() {
+        assertEquals(Set.of("subnets"), TYPE.exclusiveLists());
+        List<Change> changes = List.of(
+                change("a", "subnet", Action.NOOP, "{}", "subnet-a", "{}"),
+                change("b", "subnet", Action.NOOP, "{}", "subnet-b", "{}"),
+                change("nat-b", "nat-gateway", Action.CREATE, "{\"subnet\": \"${b}\"}", null, null),
+                change("shared", "route-table", Action.UPDATE, "{\"vpc\": \"vpc-1\", \"subnets\": [\"${a}\"]}", "rtb-1",
+                        "{\"vpc\": \"vpc-1\", \"subnets\": [\"subnet-a\", \"subnet-b\"]}"),
+                change("rt-b", "route-table", Action.CREATE, "{\"vpc\": \"vpc-1\", \"subnets\": [\"${b}\"],"
+                        + " \"routes\": [{\"destination\": \"0.0.0.0/0\", \"target\": \"${nat-b}\"}]}", null, null));
+        assertEquals(List.of(new HandOver("route-table", "subnets", "shared", "rt-b", "subnet-b")), HandOver.of(changes, TYPES));
+        DependencyGraph<Step> g = ExecutionOrder.graph(changes, TYPES);
+        Step nat = step(g, "nat-b:create"), created = step(g, "rt-b:create"), shared = step(g, "shared:update");
+        assertTrue(g.hasPath(nat, created), "the new table (routes, then subnets) comes after its NAT gateway");
+        assertTrue(!g.hasPath(nat, shared) && !g.hasPath(created, shared) && !g.hasPath(shared, created), "the two tables are not ordered");
+    }
+
+    /** A change with desired properties (null: none) and, when {@code awsId} is given, a live object. */
+    static Change change(String id, String type, Action a, String desired, String awsId, String live) {
+        ObjectNode d = desired == null ? null : view(id, type, desired).properties();
+        LiveResource l = awsId == null ? null : new LiveResource(id, type, awsId, view(id, type, live).properties(), Map.of());
+        return new Change(id, type, a, List.of(), List.of(), d, l);
+    }
+
+    static Step step(DependencyGraph<Step> g, String key) {
+        return g.nodes().stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow(() -> new AssertionError(key + " not in " + g.nodes()));
     }
 
     static ResourceView view(String id, String type, String props) {
