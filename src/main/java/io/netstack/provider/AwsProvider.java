@@ -120,4 +120,26 @@ public final class AwsProvider implements TypeRegistry {
         }
         return Optional.empty();
     }
+
+    /**
+     * The file's types, plus those {@link OwnedTypes} finds the stack owning: EC2 from one
+     * DescribeTags, the global types from the tagging API (a hint). {@code destroy} reads every
+     * global type in full instead of trusting the hint.
+     */
+    @Override
+    public java.util.Set<String> scope(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, boolean destroy) {
+        java.util.Set<String> scope = new java.util.TreeSet<>(declared);
+        scope.addAll(OwnedTypes.ec2(session, ctx.stack()));
+        if (destroy) scope.addAll(OwnedTypes.GLOBAL_TYPES);
+        else if (!scope.containsAll(OwnedTypes.GLOBAL_TYPES)) scope.addAll(OwnedTypes.global(session, ctx.stack(), ctx.region()));
+        scope.retainAll(types.keySet());
+        return scope;
+    }
+
+    @Override
+    public ScopeNeeds scopeNeeds() {
+        java.util.Set<String> destroyReads = new java.util.TreeSet<>(OwnedTypes.GLOBAL_TYPES);
+        destroyReads.retainAll(types.keySet());
+        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, destroyReads, io.netstack.provider.lock.KeyPairLocks.ACTIONS);
+    }
 }
