@@ -32,8 +32,7 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  *       only a hint used for types the file no longer declares: a miss delays the delete of such an
  *       object to a later plan, and can never cause a duplicate (a declared type is always read in
  *       full). When it fails (the role lacks {@code tag:GetResources}, an endpoint lacks the API) the
- *       plan goes on without the hint and says so in a warning. {@code destroy} does not rely on
- *       it: it reads every global type in full.</li>
+ *       plan goes on without the hint and says so in a warning.</li>
  * </ul>
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTags.html,
  * https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
@@ -91,7 +90,7 @@ public final class OwnedTypes {
             Map.entry("vpn-", List.of("vpn-connection")),
             Map.entry("vpc-", List.of("vpc")));
 
-    /** The global types, read in full by destroy because their look-up is only a hint. */
+    /** The global types: found through the tagging API, a hint. */
     public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface");
 
     /** IAM actions of the look-ups. */
