@@ -24,8 +24,6 @@ public final class AwsCalls {
 
     /** The codes with which a service refuses an action the caller's policies do not allow. */
     private static final Set<String> DENIED = Set.of("UnauthorizedOperation", "AccessDenied", "AccessDeniedException");
-    /** The SDK's service name → the IAM service prefix, where they differ. */
-    private static final java.util.Map<String, String> IAM_PREFIX = java.util.Map.of("ResourceGroupsTaggingApi", "tag");
     /** API operations whose IAM action has another name (IAM service authorization reference). */
     private static final java.util.Map<String, String> IAM_ACTION = java.util.Map.of(
             "cloudfront:CreateDistributionWithTags", "cloudfront:CreateDistribution");
@@ -40,11 +38,17 @@ public final class AwsCalls {
         String svc = e.awsErrorDetails() == null ? null : e.awsErrorDetails().serviceName();
         String op = action.contains(":") ? action.substring(action.indexOf(':') + 1) : action;
         if (op.contains(" ")) op = op.substring(0, op.indexOf(' '));
-        String prefix = action.contains(":") ? action.substring(0, action.indexOf(':'))
-                : svc == null ? null : IAM_PREFIX.getOrDefault(svc, svc.toLowerCase(java.util.Locale.ROOT).replace(" ", ""));
+        String prefix = action.contains(":") ? action.substring(0, action.indexOf(':')) : iamPrefix(svc);
         if (prefix == null) return op;
         String full = prefix + ":" + op;
         return IAM_ACTION.getOrDefault(full, full);
+    }
+
+    /** The SDK's service name ("EC2", "Direct Connect", "Resource Groups Tagging API", …) → IAM's prefix. */
+    static String iamPrefix(String sdkServiceName) {
+        if (sdkServiceName == null) return null;
+        String s = sdkServiceName.toLowerCase(java.util.Locale.ROOT).replaceAll("[ _-]", "");
+        return s.startsWith("resourcegroupstagging") || s.equals("tagging") ? "tag" : s;
     }
 
     /** AWS's message, plus which permission is missing and where to find what the stack needs. */
