@@ -51,6 +51,8 @@ public final class Policy {
         for (ResourceBlock b : stack.resources().values()) declared.add(b.type());
         Set<String> read = new TreeSet<>(declared);
         if (purpose == Purpose.DESTROY) read.addAll(scope.destroyReads());
+        // a found object of a declared type may be one of its companions': the run reads those too
+        for (String name : declared) read.addAll(scope.companions().getOrDefault(name, Set.of()));
         for (String name : read) {
             ResourceType t = types.find(name).orElseThrow(() -> new PlanException("unknown type " + name));
             Permissions p = t.permissions();

@@ -142,6 +142,6 @@ public final class AwsProvider implements TypeRegistry {
 
     @Override
     public ScopeNeeds scopeNeeds() {
-        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, java.util.Set.of(), io.netstack.provider.lock.KeyPairLocks.ACTIONS);
+        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, java.util.Set.of(), io.netstack.provider.lock.KeyPairLocks.ACTIONS, OwnedTypes.companions());
     }
 }

@@ -1,7 +1,6 @@
 package io.netstack.provider;
 
 import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.Ownership;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +101,20 @@ public final class OwnedTypes {
 
     private OwnedTypes() {}
 
+    /** Type → the other types one DescribeTags resource type stands for (read along with it). */
+    public static Map<String, Set<String>> companions() {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        for (List<String> types : EC2_RESOURCE_TYPES.values()) {
+            if (types.size() < 2) continue;
+            for (String t : types) {
+                Set<String> others = new TreeSet<>(types);
+                others.remove(t);
+                out.computeIfAbsent(t, k -> new TreeSet<>()).addAll(others);
+            }
+        }
+        return out;
+    }
+
     /** The EC2 types that hold objects tagged {@code netstack:stack=<stack>}. */
     public static Set<String> ec2(AwsSession aws, String stack) {
         Set<String> out = new TreeSet<>();
@@ -141,8 +154,7 @@ public final class OwnedTypes {
             out.addAll(global(aws.tagging(GLOBAL_REGION), stack, region, List.of("cloudfront:distribution", "directconnect:dx-gateway")));
         } catch (AwsFailure f) {
             LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront and Direct Connect objects of types this file no longer declares "
-                    + "are not looked for in this run{}", f.describe(),
-                    f.category() == ErrorCategory.ACCESS_DENIED ? " (grant tag:GetResources: `netstack policy` prints what the stack needs)" : "");
+                    + "are not looked for in this run", f.describe());
         }
         return out;
     }

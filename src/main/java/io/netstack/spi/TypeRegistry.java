@@ -42,13 +42,17 @@ public interface TypeRegistry {
     default ScopeNeeds scopeNeeds() {
         java.util.Set<String> all = new java.util.TreeSet<>();
         for (ResourceType t : all()) all.add(t.name());
-        return new ScopeNeeds(java.util.List.of(), all, java.util.List.of());
+        return new ScopeNeeds(java.util.List.of(), all, java.util.List.of(), java.util.Map.of());
     }
 
     /**
      * @param lookups      IAM actions of the owned-type look-ups of {@link #scope}
      * @param destroyReads types that destroy always reads in full
      * @param lock         IAM actions of the stack lock ({@link #locks})
+     * @param companions   type → the types read with it because a look-up cannot tell their objects
+     *                     apart (EC2's DescribeTags says {@code transit-gateway-attachment} for VPC and
+     *                     peering attachments alike)
      */
-    record ScopeNeeds(java.util.List<String> lookups, java.util.Set<String> destroyReads, java.util.List<String> lock) {}
+    record ScopeNeeds(java.util.List<String> lookups, java.util.Set<String> destroyReads, java.util.List<String> lock,
+                      java.util.Map<String, java.util.Set<String>> companions) {}
 }

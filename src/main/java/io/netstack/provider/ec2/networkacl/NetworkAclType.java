@@ -382,7 +382,7 @@ public final class NetworkAclType extends Ec2Type {
                 java.util.List.of("ec2:DescribeNetworkAcls"),
                 java.util.List.of("ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
                 java.util.List.of("ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
-                java.util.List.of("ec2:DeleteNetworkAcl", "ec2:DeleteNetworkAclEntry"),
+                java.util.List.of("ec2:DeleteNetworkAcl", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"),
                 java.util.List.of("ec2:DescribeNetworkAcls"));
     }
 }
