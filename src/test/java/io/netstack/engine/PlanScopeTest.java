@@ -75,8 +75,11 @@ class PlanScopeTest {
     void aMissedLookupDelaysTheDeleteOfAnUndeclaredTypeButNeverDuplicatesADeclaredOne() {
         e.converge(FakeEngine.stack(PlannerTest.BASE));
         registry.lookupMisses = true;
-        StackFile noLink = FakeEngine.stack(PlannerTest.BASE.replace("\"l1\": {\"type\": \"link\", \"target\": \"${p1}\"}", "")
-                .replace("\"label\": \"one\"},", "\"label\": \"one\"}").replace("\"g\":  {\"type\": \"gate\", \"net\": \"${n}\"},", "\"g\":  {\"type\": \"gate\", \"net\": \"${n}\"}"));
+        StackFile noLink = FakeEngine.stack("""
+                "n":  {"type": "net", "cidr": "10.0.0.0/16"},
+                "p1": {"type": "part", "net": "${n}", "size": 24, "label": "one"},
+                "g":  {"type": "gate", "net": "${n}"}
+            """);
         Plan p = new Planner(registry).plan(noLink, e.ctx, false);
         assertEquals(Map.of("n", Action.NOOP, "p1", Action.NOOP, "g", Action.NOOP), actions(p), "declared types are read in full; the link waits for a later plan");
 
