@@ -95,12 +95,25 @@ public final class Netstack implements AutoCloseable {
         return EngineContext.of(stack.name(), stack.region(), progress, sleeper, delayScale);
     }
 
+    /** What the stack owns, read from the types it declares or is found to own ({@link Planner#scope}). */
     public LiveState read(StackFile stack) {
-        return LiveState.read(provider(stack.region()), context(stack, Progress.NONE));
+        return read(stack, false);
+    }
+
+    /** With {@code destroy}, from every type the stack may own. */
+    public LiveState read(StackFile stack, boolean destroy) {
+        AwsProvider p = provider(stack.region());
+        EngineContext ctx = context(stack, Progress.NONE);
+        return LiveState.read(p, ctx, Planner.scope(p, stack, ctx, destroy));
     }
 
     public Plan plan(StackFile stack, boolean destroy) {
-        return new Planner(provider(stack.region())).plan(stack, read(stack), destroy);
+        return new Planner(provider(stack.region())).plan(stack, read(stack, destroy), destroy);
+    }
+
+    /** The least-privilege IAM policy document for {@code purpose} runs of the stack. */
+    public com.fasterxml.jackson.databind.node.ObjectNode policy(StackFile stack, io.netstack.engine.Policy.Purpose purpose) {
+        return io.netstack.engine.Policy.document(stack, provider(stack.region()), purpose);
     }
 
     public ApplyResult apply(StackFile stack, Plan plan, int parallelism, ExecutionListener listener, AtomicBoolean stop) {

@@ -47,7 +47,16 @@ public final class LiveState {
     }
 
     public static LiveState read(TypeRegistry types, TypeContext ctx) {
+        return read(types, ctx, null);
+    }
+
+    /**
+     * Reads the types named in {@code scope} (null: every type). A type outside the scope is not
+     * called at all: a stack that has no Direct Connect needs no Direct Connect permission.
+     */
+    public static LiveState read(TypeRegistry types, TypeContext ctx, java.util.Set<String> scope) {
         List<ResourceType> all = new ArrayList<>(types.all());
+        if (scope != null) all.removeIf(t -> !scope.contains(t.name()));
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, all.size())), r -> {
             Thread t = new Thread(r, "netstack-read");
             t.setDaemon(true);

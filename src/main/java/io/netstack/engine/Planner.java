@@ -46,8 +46,21 @@ public final class Planner {
     }
 
     public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
-        LiveState live = LiveState.read(types, ctx);
+        LiveState live = LiveState.read(types, ctx, scope(types, stack, ctx, destroy));
         return plan(stack, live, destroy);
+    }
+
+    /**
+     * The types a run reads: those the file declares (always read in full, so a plan never
+     * creates what exists) plus those the provider finds the stack owning; for a destroy, every
+     * type the stack may own ({@link TypeRegistry#scope}).
+     */
+    public static java.util.Set<String> scope(TypeRegistry types, StackFile stack, TypeContext ctx, boolean destroy) {
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        for (ResourceBlock b : stack.resources().values()) declared.add(b.type());
+        java.util.Set<String> scope = new java.util.TreeSet<>(types.scope(ctx, declared, destroy));
+        scope.addAll(declared);
+        return scope;
     }
 
     public Plan plan(StackFile stack, LiveState live, boolean destroy) {

@@ -22,7 +22,40 @@ public final class AwsCalls {
     private static final Set<String> NOT_FOUND = Set.of("NoSuchDistribution", "NoSuchOrigin", "DirectConnectGatewayNotFound",
             "ResourceNotFoundException", "NotFoundException", "InvalidAssociationID.NotFound");
 
+    /** The codes with which a service refuses an action the caller's policies do not allow. */
+    private static final Set<String> DENIED = Set.of("UnauthorizedOperation", "AccessDenied", "AccessDeniedException");
+    /** API operations whose IAM action has another name (IAM service authorization reference). */
+    private static final java.util.Map<String, String> IAM_ACTION = java.util.Map.of(
+            "cloudfront:CreateDistributionWithTags", "cloudfront:CreateDistribution");
+
     private AwsCalls() {}
+
+    /**
+     * The IAM action of a denied call, e.g. {@code directconnect:DescribeDirectConnectGateways}: the
+     * service from the SDK's service name, the action from the API operation the call names.
+     */
+    static String iamAction(AwsServiceException e, String action) {
+        String svc = e.awsErrorDetails() == null ? null : e.awsErrorDetails().serviceName();
+        String op = action.contains(":") ? action.substring(action.indexOf(':') + 1) : action;
+        if (op.contains(" ")) op = op.substring(0, op.indexOf(' '));
+        String prefix = action.contains(":") ? action.substring(0, action.indexOf(':')) : iamPrefix(svc);
+        if (prefix == null) return op;
+        String full = prefix + ":" + op;
+        return IAM_ACTION.getOrDefault(full, full);
+    }
+
+    /** The SDK's service name ("EC2", "Direct Connect", "Resource Groups Tagging API", …) → IAM's prefix. */
+    static String iamPrefix(String sdkServiceName) {
+        if (sdkServiceName == null) return null;
+        String s = sdkServiceName.toLowerCase(java.util.Locale.ROOT).replaceAll("[ _-]", "");
+        return s.startsWith("resourcegroupstagging") || s.equals("tagging") ? "tag" : s;
+    }
+
+    /** AWS's message, plus which permission is missing and where to find what the stack needs. */
+    static String denied(String iamAction, String awsMessage) {
+        return "access to " + iamAction + " denied (" + (awsMessage == null ? "no message" : awsMessage)
+                + "); `netstack policy STACK` prints the IAM policy this stack needs";
+    }
 
     public static <T> T call(String resource, String action, Supplier<T> s) {
         try {
@@ -43,7 +76,9 @@ public final class AwsCalls {
         if (e instanceof AwsServiceException se) {
             String code = se.awsErrorDetails() == null ? null : se.awsErrorDetails().errorCode();
             String msg = se.awsErrorDetails() == null || se.awsErrorDetails().errorMessage() == null ? se.getMessage() : se.awsErrorDetails().errorMessage();
-            return new AwsFailure(category(code, se.statusCode(), msg), resource, action, code, se.requestId(), msg, e);
+            ErrorCategory category = category(code, se.statusCode(), msg);
+            if (category == ErrorCategory.ACCESS_DENIED && DENIED.contains(code) && action != null) msg = denied(iamAction(se, action), msg);
+            return new AwsFailure(category, resource, action, code, se.requestId(), msg, e);
         }
         if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
             return new AwsFailure(ErrorCategory.ACCESS_DENIED, resource, action, null, null,

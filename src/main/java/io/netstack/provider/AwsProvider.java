@@ -98,8 +98,8 @@ public final class AwsProvider implements TypeRegistry {
     }
 
     /**
-     * Finds {@code id} of another stack by its ownership tags. Costs one Describe per type of
-     * the registry (the same reads as that stack's plan), once per referenced stack and id per plan
+     * Finds {@code id} of another stack by its ownership tags. Costs the look-ups of {@link #scope}
+     * and one Describe per type that stack owns (the same reads as that stack's plan), once per referenced stack and id per plan
      * (the planner memoises). Read-only: nothing of the other stack is ever changed.
      */
     @Override
@@ -113,11 +113,35 @@ public final class AwsProvider implements TypeRegistry {
             @Override public io.netstack.spi.Waiter waiter() { return waiter; }
             @Override public io.netstack.spi.Retry retry() { return retry; }
         };
+        java.util.Set<String> owned = scope(ctx, java.util.Set.of(), false);
         for (ResourceType t : types.values()) {
+            if (!owned.contains(t.name())) continue;
             for (io.netstack.spi.LiveResource r : t.list(ctx)) {
                 if (r.id().equals(id)) return Optional.of(r);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The file's types, plus those {@link OwnedTypes} finds the stack owning: EC2 from one
+     * DescribeTags, the global types from the tagging API (a hint, asked only for global types the
+     * file does not declare). The same for {@code destroy}: the planner of a destroy has no desired
+     * resources, but the file's types are still read in full.
+     */
+    @Override
+    public java.util.Set<String> scope(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, boolean destroy) {
+        java.util.Set<String> scope = new java.util.TreeSet<>(declared);
+        scope.addAll(OwnedTypes.ec2(session, ctx.stack()));
+        java.util.Set<String> global = new java.util.TreeSet<>(OwnedTypes.GLOBAL_TYPES);
+        global.retainAll(types.keySet());
+        if (!scope.containsAll(global)) scope.addAll(OwnedTypes.global(session, ctx.stack(), ctx.region()));
+        scope.retainAll(types.keySet());
+        return scope;
+    }
+
+    @Override
+    public ScopeNeeds scopeNeeds() {
+        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, java.util.Set.of(), io.netstack.provider.lock.KeyPairLocks.ACTIONS, OwnedTypes.companions());
     }
 }

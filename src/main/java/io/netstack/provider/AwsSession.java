@@ -143,6 +143,15 @@ public final class AwsSession implements AutoCloseable {
         cloudFront();
     }
 
+    private final java.util.Map<String, software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient> tagging =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The Resource Groups Tagging API in {@code region} (owned-type look-ups: {@link OwnedTypes}). */
+    public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {
+        return tagging.computeIfAbsent(region, r -> configure(
+                software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient.builder(), r).httpClient(http()).build());
+    }
+
     /** A client for another region (peering accepters, cross-region TGW peering). */
     public Ec2Client ec2(String region) {
         if (region == null || region.equals(settings.region())) return ec2();
@@ -184,6 +193,7 @@ public final class AwsSession implements AutoCloseable {
         if (ec2 != null) ec2.close();
         if (dx != null) dx.close();
         if (cloudFront != null) cloudFront.close();
+        tagging.values().forEach(software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient::close);
         if (http != null) http.close();
     }
 }

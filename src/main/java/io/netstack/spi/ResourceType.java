@@ -72,4 +72,11 @@ public interface ResourceType {
     default java.util.List<Unmanaged> unmanaged(TypeContext ctx, java.util.Set<String> ownedVpcIds) {
         return java.util.List.of();
     }
+
+    /**
+     * The IAM actions this type's handlers call (for {@code netstack policy}); see {@link Permissions}.
+     */
+    default Permissions permissions() {
+        return Permissions.UNDECLARED;
+    }
 }

@@ -34,8 +34,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * one read call per resource type (plus pagination), counted through the real SDK request path
  * with an ExecutionInterceptor. The documented exceptions are exact: the vpc type also reads the
  * VPCs' default security groups, main route tables and default NACLs (one filtered call each, for
- * all VPCs at once), dx-gateway-association lists the DX gateways (its ownership tags live on
- * them), and DescribeVpcAttribute twice per VPC (EC2 returns the DNS attributes
+ * all VPCs at once), the owned-type look-up makes one DescribeTags and two GetResources (issue 12:
+ * types the stack neither declares nor owns are not read at all), and DescribeVpcAttribute twice per VPC (EC2 returns the DNS attributes
  * nowhere else: aws-facts.md).
  */
 @ExtendWith(AwsApiExtension.class)
@@ -104,8 +104,13 @@ class PlanCallCountIT {
             System.out.printf("no-change plan of %d resources: %d calls (%d types) in %d ms: %s%n", resources, total, types, ms, calls);
 
             // vpc reads the defaults (SG, main route table, NACL) of all its VPCs in one call each;
-            // dx-gateway-association reads the DX gateways that carry its ownership tags.
-            Set<String> readTwice = Set.of("DescribeSecurityGroups", "DescribeRouteTables", "DescribeNetworkAcls", "DescribeDirectConnectGateways");
+            // the owned-type look-up asks the tagging API in the stack's region and in us-east-1.
+            Set<String> readTwice = Set.of("DescribeSecurityGroups", "DescribeRouteTables", "DescribeNetworkAcls", "GetResources");
+            // issue 12: only the declared and owned types are read, after one DescribeTags
+            assertEquals(1, calls.getOrDefault("DescribeTags", 0), calls.toString());
+            for (String other : List.of("DescribeDirectConnectGateways", "DescribeVirtualInterfaces", "ListDistributions", "DescribeTransitGateways", "DescribeNatGateways")) {
+                assertFalse(calls.containsKey(other), "a stack without that type does not read it: " + other + " in " + calls);
+            }
             for (Map.Entry<String, Integer> e : calls.entrySet()) {
                 String op = e.getKey();
                 int allowed = op.equals("DescribeVpcAttribute") ? 2 * vpcs : readTwice.contains(op) ? 2 : 1;

@@ -6,13 +6,9 @@ import io.netstack.spi.ErrorCategory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.directconnect.DirectConnectClient;
 import software.amazon.awssdk.services.directconnect.model.DescribeDirectConnectGatewayAssociationsResponse;
 import software.amazon.awssdk.services.directconnect.model.DescribeDirectConnectGatewaysResponse;
@@ -32,14 +28,6 @@ public final class DxCalls {
     public static final String SERVER_EXCEPTION = "DirectConnectServerException";
     /** DescribeDirectConnectGateways/…Associations return at most 100 per page (API reference). */
     static final int PAGE_SIZE = 100;
-
-    /**
-     * One attempt, no SDK retries: the first read of a plan uses it so that an endpoint that does
-     * not implement the API at all is recognised at once instead of after the whole retry budget.
-     */
-    public static final AwsRequestOverrideConfiguration ONE_ATTEMPT = AwsRequestOverrideConfiguration.builder()
-            .addPlugin(c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())))
-            .build();
 
     private DxCalls() {}
 
@@ -67,43 +55,6 @@ public final class DxCalls {
         AwsFailure m = new AwsFailure(c, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f.getCause());
         m.setStackTrace(f.getStackTrace());
         return m;
-    }
-
-    /**
-     * A read for {@code list}: first one attempt without SDK retries (see {@link #ONE_ATTEMPT});
-     * if the endpoint does not implement the API ({@link #unimplemented}) there can be no objects
-     * of the type there and the result is empty; any other retryable failure reads again with the
-     * client's normal retries. On AWS the first attempt almost always answers, so this costs nothing.
-     *
-     * @param read the read, given the request override to use (null = the client's defaults)
-     */
-    public static <T> Optional<T> listRead(String action, Function<AwsRequestOverrideConfiguration, T> read) {
-        try {
-            return Optional.of(read.apply(ONE_ATTEMPT));
-        } catch (AwsFailure f) {
-            if (unimplemented(f)) {
-                LoggerFactory.getLogger(DxCalls.class).debug( // looked up here, not in a static field: loading this class (validate does) must not start logback
-                        "the endpoint does not implement {} ({}); no objects of this kind can exist there", action, f.getMessage());
-                return Optional.empty();
-            }
-            if (!f.category().retryable()) throw f;
-        }
-        return Optional.of(read.apply(null));
-    }
-
-    /**
-     * Whether a failure says "this endpoint has no such API" rather than "AWS failed": a 501, or a
-     * 500 with no AWS error code and an HTML body — what moto answers for actions it does not
-     * implement (moto-notes.md). AWS's own 5xx always carry an error code in JSON or XML.
-     */
-    public static boolean unimplemented(AwsFailure f) {
-        if (!(f.getCause() instanceof AwsServiceException e)) return false;
-        if (e.statusCode() == 501) return true;
-        if (e.statusCode() != 500) return false;
-        if (f.code() != null && !f.code().isBlank() && !f.code().equals("500")) return false;
-        var details = e.awsErrorDetails();
-        if (details == null || details.sdkHttpResponse() == null) return false;
-        return details.sdkHttpResponse().firstMatchingHeader("Content-Type").map(t -> t.toLowerCase().startsWith("text/html")).orElse(false);
     }
 
     /** Every Direct Connect gateway of the account (they are global), all pages. */

@@ -22,7 +22,7 @@
  * </ul>
  *
  * <p>Direct Connect has two error codes only; "does not exist" in a {@code DirectConnectClientException}
- * is its NotFound. An endpoint without the API at all (moto) reads as "no objects", so registering
- * these types does not break plans against moto.
+ * is its NotFound. A plan reads these types only when the stack declares them or is found to own
+ * some (provider.OwnedTypes); an endpoint without the API (moto) is covered in test code, never here.
  */
 package io.netstack.provider.directconnect;

@@ -115,4 +115,7 @@ public final class KeyPairLocks implements StackLocks {
             return null;
         }
     }
+
+    /** IAM actions of the lock: the key pair, tagged at creation, its lease renewed by CreateTags. */
+    public static final java.util.List<String> ACTIONS = java.util.List.of("ec2:CreateKeyPair", "ec2:CreateTags", "ec2:DeleteKeyPair", "ec2:DescribeKeyPairs");
 }

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * moto answers every Direct Connect gateway/interface and Client VPN action with an HTML 500
- * (moto-notes.md). Registering these types must not break every plan against moto: their reads see
- * "this endpoint has no such API" in one attempt and report no objects. A real AWS 500 (with an
- * error code) is still an error, retried first.
+ * (moto-notes.md). Client VPN reads still recognise that in one attempt and report no objects. The
+ * Direct Connect reads no longer guess: a plan reads them only for stacks that have Direct Connect
+ * (issue 12), so a 500 of any kind is an error, retried by the SDK first, and moto's gap is
+ * covered in test code (the Direct Connect fake).
  */
 class UnimplementedEndpointTest {
     HttpServer server;
@@ -67,8 +68,9 @@ class UnimplementedEndpointTest {
     }
 
     static final EngineContext CTX = EngineContext.of("s", "eu-west-1", Progress.NONE, Sleeper.SYSTEM, 0.001);
-    static final List<Function<AwsSession, ResourceType>> TYPES = List.of(DxGatewayType::new, DxGatewayAssociationType::new,
-            DxVirtualInterfaceType::new, ClientVpnEndpointType::new);
+    static final List<Function<AwsSession, ResourceType>> TYPES = List.of(ClientVpnEndpointType::new);
+    static final List<Function<AwsSession, ResourceType>> DX_TYPES = List.of(DxGatewayType::new, DxGatewayAssociationType::new,
+            DxVirtualInterfaceType::new);
 
     @Test
     void htmlServerErrorMeansNoSuchApi() throws Exception {
@@ -83,13 +85,26 @@ class UnimplementedEndpointTest {
     }
 
     @Test
+    void directConnectReadsDoNotTakeAnHtmlServerErrorForNoObjects() throws Exception {
+        URI endpoint = serve(500, "text/html; charset=utf-8", "<!doctype html>\n<title>500 Internal Server Error</title>");
+        try (AwsSession aws = new AwsSession(new AwsSettings("eu-west-1", endpoint, null, 2, List.of()))) {
+            for (Function<AwsSession, ResourceType> t : DX_TYPES) {
+                calls.set(0);
+                AwsFailure f = assertThrows(AwsFailure.class, () -> t.apply(aws).list(CTX), t.apply(aws).name());
+                assertEquals(ErrorCategory.TRANSIENT, f.category());
+                assertEquals(2, calls.get(), "the SDK's two attempts, no probe, for " + t.apply(aws).name());
+            }
+        }
+    }
+
+    @Test
     void realServerErrorsAreRetriedAndReported() throws Exception {
         URI endpoint = serve(500, "application/x-amz-json-1.1", "{\"__type\":\"DirectConnectServerException\",\"message\":\"internal\"}");
         try (AwsSession aws = new AwsSession(new AwsSettings("eu-west-1", endpoint, null, 3, List.of()))) {
             AwsFailure f = assertThrows(AwsFailure.class, () -> new DxGatewayType(aws).list(CTX));
             assertEquals(ErrorCategory.TRANSIENT, f.category());
             assertEquals("DescribeDirectConnectGateways", f.action());
-            assertEquals(1 + 3, calls.get(), "one probe, then the SDK's three attempts");
+            assertEquals(3, calls.get(), "the SDK's three attempts, no probe first");
         }
     }
 

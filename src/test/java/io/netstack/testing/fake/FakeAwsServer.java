@@ -163,6 +163,10 @@ public final class FakeAwsServer implements AutoCloseable {
                     send(ex, a.status(), "text/xml;charset=UTF-8", a.body());
                     return;
                 }
+                if (action.equals("DescribeTags") && upstream != null) {
+                    forward(ex, body, out -> withClientVpnTags(out, params));
+                    return;
+                }
                 if (upstream == null && action.startsWith("Describe")) {
                     send(ex, 200, "text/xml;charset=UTF-8", SdkWire.ec2Response(action, UUID.randomUUID().toString(), null));
                     return;
@@ -180,7 +184,33 @@ public final class FakeAwsServer implements AutoCloseable {
         }
     }
 
+    /** Adds the fake's Client VPN endpoints to the upstream's DescribeTags answer (key/value filters). */
+    private byte[] withClientVpnTags(byte[] upstreamAnswer, Map<String, String> params) {
+        String key = null, value = null;
+        for (int i = 1; params.containsKey("Filter." + i + ".Name"); i++) {
+            String n = params.get("Filter." + i + ".Name"), v = params.get("Filter." + i + ".Value.1");
+            if (n.equals("key")) key = v;
+            else if (n.equals("value")) value = v;
+        }
+        if (key == null) return upstreamAnswer;
+        StringBuilder rows = new StringBuilder();
+        for (String[] r : clientVpn.tagRows(key, value)) {
+            rows.append("<item><resourceId>").append(r[0]).append("</resourceId><resourceType>client-vpn-endpoint</resourceType><key>")
+                    .append(r[1]).append("</key><value>").append(r[2]).append("</value></item>");
+        }
+        if (rows.length() == 0) return upstreamAnswer;
+        String xml = new String(upstreamAnswer, StandardCharsets.UTF_8);
+        if (xml.contains("</tagSet>")) xml = xml.replace("</tagSet>", rows + "</tagSet>");
+        else if (xml.contains("<tagSet/>")) xml = xml.replace("<tagSet/>", "<tagSet>" + rows + "</tagSet>");
+        else xml = xml.replace("</DescribeTagsResponse>", "<tagSet>" + rows + "</tagSet></DescribeTagsResponse>");
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
     private void forward(HttpExchange ex, byte[] body) throws IOException {
+        forward(ex, body, out -> out);
+    }
+
+    private void forward(HttpExchange ex, byte[] body, java.util.function.UnaryOperator<byte[]> answer) throws IOException {
         URI uri = URI.create(upstream.toString().replaceFirst("/$", "") + ex.getRequestURI().toString());
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -197,7 +227,7 @@ public final class FakeAwsServer implements AutoCloseable {
         r.headers().map().forEach((k, vs) -> {
             if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) ex.getResponseHeaders().put(k, vs);
         });
-        byte[] out = r.body();
+        byte[] out = r.statusCode() == 200 ? answer.apply(r.body()) : r.body();
         ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
         if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
             os.write(out);

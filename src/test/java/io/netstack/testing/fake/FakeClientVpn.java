@@ -136,6 +136,21 @@ public final class FakeClientVpn {
         return this;
     }
 
+    /**
+     * DescribeTags rows ({@code resourceId}, {@code key}, {@code value}) of the endpoints that are
+     * not deleted and carry tag {@code key}={@code value}: EC2's DescribeTags lists Client VPN
+     * endpoints with the rest, and moto cannot, since the endpoints live here.
+     */
+    public synchronized List<String[]> tagRows(String key, String value) {
+        List<String[]> out = new ArrayList<>();
+        for (Endpoint e : endpoints.values()) {
+            if ("deleted".equals(status(e, false))) continue;
+            String v = e.tags.get(key);
+            if (v != null && (value == null || value.equals(v))) out.add(new String[] {e.id, key, v});
+        }
+        return out;
+    }
+
     /** Endpoints that are not deleted, as id → status. */
     public synchronized Map<String, String> endpoints() {
         Map<String, String> out = new LinkedHashMap<>();

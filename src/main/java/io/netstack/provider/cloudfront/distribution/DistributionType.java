@@ -520,4 +520,15 @@ public final class DistributionType implements ResourceType {
         ctx.waiter().until(id, "CloudFront distribution " + distId + " deleted", DEPLOY_TIMEOUT, Set.of(Waiter.GONE), Set.of(),
                 () -> get(id, distId).map(x -> new Waiter.Outcome(x.status(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:ListDistributions", "cloudfront:ListTagsForResource"),
+                java.util.List.of("cloudfront:CreateDistribution", "cloudfront:TagResource"),
+                java.util.List.of("cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution"),
+                java.util.List.of("cloudfront:DeleteDistribution", "cloudfront:UntagResource", "cloudfront:UpdateDistribution"),
+                java.util.List.of());
+    }
 }

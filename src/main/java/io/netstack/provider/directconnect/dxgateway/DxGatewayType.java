@@ -97,7 +97,7 @@ public final class DxGatewayType extends DxType {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<DirectConnectGateway> all = DxCalls.listRead("DescribeDirectConnectGateways", o -> DxCalls.gateways(dx(), null, o)).orElse(List.of());
+        List<DirectConnectGateway> all = DxCalls.gateways(dx(), null, null);
         List<LiveResource> out = new ArrayList<>();
         for (DirectConnectGateway g : all) {
             if (gone(g)) continue;
@@ -186,5 +186,16 @@ public final class DxGatewayType extends DxType {
         delete(id, "DeleteDirectConnectGateway", () -> dx().deleteDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)));
         ctx.waiter().until(id, "Direct Connect gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> state(id, gatewayId, Waiter.GONE));
+    }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("directconnect:DescribeDirectConnectGateways"),
+                java.util.List.of("directconnect:CreateDirectConnectGateway", "directconnect:TagResource"),
+                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateDirectConnectGateway"),
+                java.util.List.of("directconnect:DeleteDirectConnectGateway", "directconnect:UntagResource"),
+                java.util.List.of());
     }
 }

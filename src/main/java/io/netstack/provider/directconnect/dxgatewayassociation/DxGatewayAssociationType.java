@@ -114,7 +114,7 @@ public final class DxGatewayAssociationType extends DxType {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<DirectConnectGateway> gateways = DxCalls.listRead("DescribeDirectConnectGateways", o -> DxCalls.gateways(dx(), null, o)).orElse(List.of());
+        List<DirectConnectGateway> gateways = DxCalls.gateways(dx(), null, null);
         String prefix = mark(ctx.region(), ctx.stack(), "");
         List<LiveResource> out = new ArrayList<>();
         for (DirectConnectGateway g : gateways) {
@@ -280,5 +280,16 @@ public final class DxGatewayAssociationType extends DxType {
         } catch (AwsFailure f) {
             if (f.category() != ErrorCategory.NOT_FOUND) throw f;
         }
+    }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("directconnect:DescribeDirectConnectGatewayAssociations", "directconnect:DescribeDirectConnectGateways"),
+                java.util.List.of("directconnect:CreateDirectConnectGatewayAssociation", "directconnect:TagResource"),
+                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateDirectConnectGatewayAssociation"),
+                java.util.List.of("directconnect:DeleteDirectConnectGatewayAssociation", "directconnect:UntagResource"),
+                java.util.List.of());
     }
 }

@@ -167,8 +167,7 @@ public final class DxVirtualInterfaceType extends DxType {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<VirtualInterface> all = DxCalls.listRead("DescribeVirtualInterfaces", o -> DxCalls.call(null, "DescribeVirtualInterfaces", () ->
-                dx().describeVirtualInterfaces(r -> r.overrideConfiguration(o)).virtualInterfaces())).orElse(List.of());
+        List<VirtualInterface> all = DxCalls.call(null, "DescribeVirtualInterfaces", () -> dx().describeVirtualInterfaces().virtualInterfaces());
         List<LiveResource> out = new ArrayList<>();
         for (VirtualInterface vif : all) {
             if (GONE_STATES.contains(vif.virtualInterfaceStateAsString())) continue;
@@ -316,5 +315,16 @@ public final class DxVirtualInterfaceType extends DxType {
         delete(id, "DeleteVirtualInterface", () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)));
         ctx.waiter().until(id, "virtual interface " + vifId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> state(id, vifId, Waiter.GONE));
+    }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("directconnect:DescribeTags", "directconnect:DescribeVirtualInterfaces"),
+                java.util.List.of("directconnect:CreatePrivateVirtualInterface", "directconnect:CreatePublicVirtualInterface", "directconnect:CreateTransitVirtualInterface", "directconnect:TagResource"),
+                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateVirtualInterfaceAttributes"),
+                java.util.List.of("directconnect:DeleteVirtualInterface", "directconnect:UntagResource"),
+                java.util.List.of());
     }
 }

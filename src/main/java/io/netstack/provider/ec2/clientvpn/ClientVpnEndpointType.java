@@ -680,4 +680,15 @@ public final class ClientVpnEndpointType extends Ec2Type {
             throw new IllegalStateException(e);
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeClientVpnAuthorizationRules", "ec2:DescribeClientVpnEndpoints", "ec2:DescribeClientVpnRoutes", "ec2:DescribeClientVpnTargetNetworks"),
+                java.util.List.of("ec2:ApplySecurityGroupsToClientVpnTargetNetwork", "ec2:AssociateClientVpnTargetNetwork", "ec2:AuthorizeClientVpnIngress", "ec2:CreateClientVpnEndpoint", "ec2:CreateClientVpnRoute", "ec2:CreateTags", "ec2:ModifyClientVpnEndpoint"),
+                java.util.List.of("ec2:ApplySecurityGroupsToClientVpnTargetNetwork", "ec2:AssociateClientVpnTargetNetwork", "ec2:AuthorizeClientVpnIngress", "ec2:CreateClientVpnRoute", "ec2:CreateTags", "ec2:DeleteClientVpnRoute", "ec2:DeleteTags", "ec2:DisassociateClientVpnTargetNetwork", "ec2:ModifyClientVpnEndpoint", "ec2:RevokeClientVpnIngress"),
+                java.util.List.of("ec2:DeleteClientVpnEndpoint", "ec2:DeleteClientVpnRoute", "ec2:DisassociateClientVpnTargetNetwork", "ec2:RevokeClientVpnIngress"),
+                java.util.List.of());
+    }
 }

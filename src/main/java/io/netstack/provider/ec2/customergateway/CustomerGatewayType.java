@@ -181,4 +181,15 @@ public final class CustomerGatewayType extends Ec2Type {
             throw f;
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeCustomerGateways"),
+                java.util.List.of("ec2:CreateCustomerGateway", "ec2:CreateTags"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:DeleteCustomerGateway"),
+                java.util.List.of());
+    }
 }

@@ -152,4 +152,15 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
         ctx.waiter().until(id, "egress-only internet gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
                 describe(id, gatewayId).map(g -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeEgressOnlyInternetGateways"),
+                java.util.List.of("ec2:CreateEgressOnlyInternetGateway", "ec2:CreateTags"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:DeleteEgressOnlyInternetGateway"),
+                java.util.List.of("ec2:DescribeEgressOnlyInternetGateways"));
+    }
 }

@@ -217,4 +217,15 @@ public final class ElasticIpType extends Ec2Type {
     private static boolean blank(String s) {
         return s == null || s.isEmpty();
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeAddresses"),
+                java.util.List.of("ec2:AllocateAddress", "ec2:CreateTags"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:ReleaseAddress"),
+                java.util.List.of());
+    }
 }

@@ -277,4 +277,15 @@ public final class EndpointServiceType extends Ec2Type {
                 describe(id, serviceId).map(c -> new Waiter.Outcome(state(c).equals("deleted") ? Waiter.GONE : state(c), null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpointServicePermissions"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateVpcEndpointServiceConfiguration", "ec2:ModifyVpcEndpointServiceConfiguration", "ec2:ModifyVpcEndpointServicePermissions"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpointServiceConfiguration", "ec2:ModifyVpcEndpointServicePermissions"),
+                java.util.List.of("ec2:DeleteVpcEndpointServiceConfigurations"),
+                java.util.List.of());
+    }
 }

@@ -259,4 +259,15 @@ public final class FlowLogType extends Ec2Type {
         ctx.waiter().until(id, "flow log " + flowLogId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
                 describe(id, flowLogId).isEmpty() ? new Waiter.Outcome(Waiter.GONE, null) : new Waiter.Outcome("exists", null));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeFlowLogs"),
+                java.util.List.of("ec2:CreateFlowLogs", "ec2:CreateTags"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:DeleteFlowLogs"),
+                java.util.List.of("ec2:DescribeFlowLogs"));
+    }
 }

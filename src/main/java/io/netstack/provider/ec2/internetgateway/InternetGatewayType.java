@@ -236,4 +236,15 @@ public final class InternetGatewayType extends Ec2Type {
         }
         return "detached";
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeInternetGateways"),
+                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateInternetGateway", "ec2:CreateTags"),
+                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachInternetGateway"),
+                java.util.List.of("ec2:DeleteInternetGateway", "ec2:DetachInternetGateway"),
+                java.util.List.of("ec2:DescribeInternetGateways"));
+    }
 }

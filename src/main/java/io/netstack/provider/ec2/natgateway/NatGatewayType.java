@@ -378,4 +378,15 @@ public final class NatGatewayType extends Ec2Type {
         ctx.waiter().until(id, "NAT gateway " + natId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(), () ->
                 describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"),
+                java.util.List.of("ec2:CreateNatGateway", "ec2:CreateTags"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateAddress"),
+                java.util.List.of("ec2:DeleteNatGateway", "ec2:DisassociateAddress"),
+                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"));
+    }
 }

@@ -396,4 +396,15 @@ public final class NetworkAclType extends Ec2Type {
         if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());
         return out;
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeNetworkAcls"),
+                java.util.List.of("ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
+                java.util.List.of("ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
+                java.util.List.of("ec2:DeleteNetworkAcl", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"),
+                java.util.List.of("ec2:DescribeNetworkAcls"));
+    }
 }

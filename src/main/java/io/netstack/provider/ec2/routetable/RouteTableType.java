@@ -356,4 +356,15 @@ public final class RouteTableType extends Ec2Type {
         if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());
         return out;
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeRouteTables"),
+                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateRouteTable", "ec2:CreateTags", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
+                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateTags", "ec2:DeleteRoute", "ec2:DeleteTags", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
+                java.util.List.of("ec2:DeleteRoute", "ec2:DeleteRouteTable", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable"),
+                java.util.List.of("ec2:DescribeRouteTables"));
+    }
 }

@@ -234,4 +234,15 @@ public final class SubnetType extends Ec2Type {
                         .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeSubnets", "ec2:DescribeVpcs"),
+                java.util.List.of("ec2:CreateSubnet", "ec2:CreateTags", "ec2:ModifySubnetAttribute"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifySubnetAttribute"),
+                java.util.List.of("ec2:DeleteSubnet"),
+                java.util.List.of());
+    }
 }

@@ -265,4 +265,15 @@ public final class TransitGatewayType extends Ec2Type {
             throw f;
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeTransitGateways"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateTransitGateway", "ec2:ModifyTransitGateway"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyTransitGateway"),
+                java.util.List.of("ec2:DeleteTransitGateway"),
+                java.util.List.of());
+    }
 }

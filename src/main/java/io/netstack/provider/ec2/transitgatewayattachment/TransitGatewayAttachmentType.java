@@ -300,4 +300,15 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             throw f;
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeTransitGatewayVpcAttachments"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateTransitGatewayVpcAttachment", "ec2:ModifyTransitGatewayVpcAttachment"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyTransitGatewayVpcAttachment"),
+                java.util.List.of("ec2:DeleteTransitGatewayVpcAttachment"),
+                java.util.List.of("ec2:DescribeTransitGatewayVpcAttachments"));
+    }
 }

@@ -234,4 +234,15 @@ public final class TransitGatewayPeeringType extends Ec2Type {
             throw f;
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeTransitGatewayPeeringAttachments", "ec2:DescribeTransitGateways"),
+                java.util.List.of("ec2:AcceptTransitGatewayPeeringAttachment", "ec2:CreateTags", "ec2:CreateTransitGatewayPeeringAttachment"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:DeleteTransitGatewayPeeringAttachment"),
+                java.util.List.of());
+    }
 }

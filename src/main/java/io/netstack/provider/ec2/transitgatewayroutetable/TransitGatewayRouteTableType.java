@@ -672,4 +672,15 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             throw f;
         }
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeTransitGatewayAttachments", "ec2:DescribeTransitGatewayRouteTables", "ec2:DescribeTransitGateways", "ec2:GetTransitGatewayRouteTableAssociations", "ec2:GetTransitGatewayRouteTablePropagations", "ec2:SearchTransitGatewayRoutes"),
+                java.util.List.of("ec2:AssociateTransitGatewayRouteTable", "ec2:CreateTags", "ec2:CreateTransitGatewayRoute", "ec2:CreateTransitGatewayRouteTable", "ec2:EnableTransitGatewayRouteTablePropagation", "ec2:ReplaceTransitGatewayRoute"),
+                java.util.List.of("ec2:AssociateTransitGatewayRouteTable", "ec2:CreateTags", "ec2:CreateTransitGatewayRoute", "ec2:DeleteTags", "ec2:DeleteTransitGatewayRoute", "ec2:DisableTransitGatewayRouteTablePropagation", "ec2:DisassociateTransitGatewayRouteTable", "ec2:EnableTransitGatewayRouteTablePropagation", "ec2:ReplaceTransitGatewayRoute"),
+                java.util.List.of("ec2:DeleteTransitGatewayRoute", "ec2:DeleteTransitGatewayRouteTable", "ec2:DisableTransitGatewayRouteTablePropagation", "ec2:DisassociateTransitGatewayRouteTable"),
+                java.util.List.of());
+    }
 }

@@ -358,4 +358,15 @@ public final class VpcType extends Ec2Type {
                         .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeInternetGateways", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs"),
+                java.util.List.of("ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:CreateVpc", "ec2:ModifyVpcAttribute"),
+                java.util.List.of("ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute"),
+                java.util.List.of("ec2:DeleteVpc", "ec2:DisassociateVpcCidrBlock"),
+                java.util.List.of());
+    }
 }

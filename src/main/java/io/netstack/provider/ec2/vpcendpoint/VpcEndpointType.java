@@ -523,4 +523,15 @@ public final class VpcEndpointType extends Ec2Type {
         String msg = u.error() == null ? "failed" : u.error().message();
         return new AwsFailure(AwsCalls.category(code, 400, msg), id, action, code, null, msg, null);
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint"),
+                java.util.List.of("ec2:DeleteVpcEndpoints"),
+                java.util.List.of("ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"));
+    }
 }

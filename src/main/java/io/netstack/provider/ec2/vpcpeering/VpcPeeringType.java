@@ -375,4 +375,15 @@ public final class VpcPeeringType extends Ec2Type {
                 describe(ec2(), id, pcxId).map(p -> new Waiter.Outcome(GONE_STATES.contains(status(p)) && !status(p).equals("deleting")
                         ? Waiter.GONE : status(p), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs"),
+                java.util.List.of("ec2:AcceptVpcPeeringConnection", "ec2:CreateTags", "ec2:CreateVpcPeeringConnection", "ec2:ModifyVpcPeeringConnectionOptions"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcPeeringConnectionOptions"),
+                java.util.List.of("ec2:DeleteVpcPeeringConnection"),
+                java.util.List.of("ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs"));
+    }
 }

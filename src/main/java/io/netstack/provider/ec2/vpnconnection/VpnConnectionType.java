@@ -415,4 +415,15 @@ public final class VpnConnectionType extends Ec2Type {
         ctx.waiter().until(id, "VPN connection " + vpnId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> describe(id, vpnId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpnConnections"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnection", "ec2:CreateVpnConnectionRoute"),
+                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnectionRoute", "ec2:DeleteTags", "ec2:DeleteVpnConnectionRoute"),
+                java.util.List.of("ec2:DeleteVpnConnection", "ec2:DeleteVpnConnectionRoute"),
+                java.util.List.of());
+    }
 }

@@ -214,4 +214,15 @@ public final class VpnGatewayType extends Ec2Type {
         ctx.waiter().until(id, "VPN gateway " + vgwId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> describe(id, vgwId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeVpnGateways"),
+                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:CreateVpnGateway"),
+                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachVpnGateway"),
+                java.util.List.of("ec2:DeleteVpnGateway", "ec2:DetachVpnGateway"),
+                java.util.List.of());
+    }
 }

@@ -1,0 +1,195 @@
+package io.netstack.provider;
+
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.Ownership;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.model.DescribeTagsResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.TagDescription;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourcesResponse;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTagMapping;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
+
+/**
+ * Which resource types hold objects a stack owns, so that a plan reads only those (plus the types
+ * its file declares, which are always read in full).
+ *
+ * <ul>
+ *   <li><b>EC2</b>: one paginated {@code DescribeTags} with the filters {@code key=netstack:stack}
+ *       and {@code value=<stack>}: one row per owned object, whose {@code ResourceType} names its
+ *       kind. (Not {@code tag:netstack:stack}: some backends ignore that filter on DescribeTags;
+ *       key+value match the same row on AWS.) A ResourceType netstack does not know — AWS adds
+ *       new ones, and backends spell some differently — falls back to the id's prefix.</li>
+ *   <li><b>Global types</b> (CloudFront distributions, Direct Connect gateways and virtual
+ *       interfaces), which have no tag-filtered list: the Resource Groups Tagging API's
+ *       {@code GetResources} filtered by the ownership tag. It is eventually consistent, so it is
+ *       only a hint used for types the file no longer declares: a miss delays the delete of such an
+ *       object to a later plan, and can never cause a duplicate (a declared type is always read in
+ *       full). When it fails (the role lacks {@code tag:GetResources}, an endpoint lacks the API) the
+ *       plan goes on without the hint and says so in a warning.</li>
+ * </ul>
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTags.html,
+ * https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
+ */
+public final class OwnedTypes {
+    /** DescribeTags returns at most 1,000 rows a page (API reference). */
+    static final int DESCRIBE_TAGS_PAGE = 1000;
+    /** GetResources returns at most 100 resources a page (API reference, ResourcesPerPage). */
+    static final int GET_RESOURCES_PAGE = 100;
+
+    /** EC2 {@code ResourceType} of DescribeTags → the netstack types whose objects those are. */
+    static final Map<String, List<String>> EC2_RESOURCE_TYPES = Map.ofEntries(
+            Map.entry("vpc", List.of("vpc")),
+            Map.entry("subnet", List.of("subnet")),
+            Map.entry("security-group", List.of("security-group")),
+            Map.entry("internet-gateway", List.of("internet-gateway")),
+            Map.entry("egress-only-internet-gateway", List.of("egress-only-internet-gateway")),
+            Map.entry("elastic-ip", List.of("elastic-ip")),
+            Map.entry("natgateway", List.of("nat-gateway")),
+            Map.entry("route-table", List.of("route-table")),
+            Map.entry("network-acl", List.of("network-acl")),
+            Map.entry("transit-gateway", List.of("transit-gateway")),
+            // VPC and peering attachments are both transit-gateway-attachment (tgw-attach-…)
+            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            Map.entry("transit-gateway-route-table", List.of("transit-gateway-route-table")),
+            Map.entry("vpc-peering-connection", List.of("vpc-peering")),
+            Map.entry("vpc-endpoint", List.of("vpc-endpoint")),
+            Map.entry("vpc-endpoint-service", List.of("endpoint-service")),
+            Map.entry("vpc-flow-log", List.of("flow-log")),
+            Map.entry("customer-gateway", List.of("customer-gateway")),
+            Map.entry("vpn-gateway", List.of("vpn-gateway")),
+            Map.entry("vpn-connection", List.of("vpn-connection")),
+            Map.entry("client-vpn-endpoint", List.of("client-vpn-endpoint")));
+
+    /** Id prefix → types, longest prefixes first (tgw-attach- before tgw-). */
+    static final List<Map.Entry<String, List<String>>> EC2_ID_PREFIXES = List.of(
+            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            Map.entry("tgw-rtb-", List.of("transit-gateway-route-table")),
+            Map.entry("tgw-", List.of("transit-gateway")),
+            Map.entry("vpce-svc-", List.of("endpoint-service")),
+            Map.entry("vpce-", List.of("vpc-endpoint")),
+            Map.entry("cvpn-endpoint-", List.of("client-vpn-endpoint")),
+            Map.entry("eipalloc-", List.of("elastic-ip")),
+            Map.entry("eigw-", List.of("egress-only-internet-gateway")),
+            Map.entry("igw-", List.of("internet-gateway")),
+            Map.entry("nat-", List.of("nat-gateway")),
+            Map.entry("rtb-", List.of("route-table")),
+            Map.entry("acl-", List.of("network-acl")),
+            Map.entry("subnet-", List.of("subnet")),
+            Map.entry("sg-", List.of("security-group")),
+            Map.entry("pcx-", List.of("vpc-peering")),
+            Map.entry("fl-", List.of("flow-log")),
+            Map.entry("cgw-", List.of("customer-gateway")),
+            Map.entry("vgw-", List.of("vpn-gateway")),
+            Map.entry("vpn-", List.of("vpn-connection")),
+            Map.entry("vpc-", List.of("vpc")));
+
+    /** The global types: found through the tagging API, a hint. */
+    public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface");
+
+    /** IAM actions of the look-ups. */
+    public static final List<String> LOOKUP_ACTIONS = List.of("ec2:DescribeTags", "tag:GetResources");
+
+    /** Where AWS's tagging API reports global resources (CloudFront, and global DX objects). */
+    static final String GLOBAL_REGION = "us-east-1";
+    static final String REGION_TAG = "netstack:region";
+
+    private OwnedTypes() {}
+
+    /** Type → the other types one DescribeTags resource type stands for (read along with it). */
+    public static Map<String, Set<String>> companions() {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        for (List<String> types : EC2_RESOURCE_TYPES.values()) {
+            if (types.size() < 2) continue;
+            for (String t : types) {
+                Set<String> others = new TreeSet<>(types);
+                others.remove(t);
+                out.computeIfAbsent(t, k -> new TreeSet<>()).addAll(others);
+            }
+        }
+        return out;
+    }
+
+    /** The EC2 types that hold objects tagged {@code netstack:stack=<stack>}. */
+    public static Set<String> ec2(AwsSession aws, String stack) {
+        Set<String> out = new TreeSet<>();
+        List<Filter> filters = List.of(Ec2Tags.filter("key", Ownership.STACK_TAG), Ec2Tags.filter("value", stack));
+        String token = null;
+        do {
+            String t = token;
+            DescribeTagsResponse page = AwsCalls.call(null, "DescribeTags", () -> aws.ec2().describeTags(r -> r
+                    .filters(filters).maxResults(DESCRIBE_TAGS_PAGE).nextToken(t)));
+            for (TagDescription d : page.tags()) {
+                // some backends ignore the filters: check the row
+                if (Ownership.STACK_TAG.equals(d.key()) && stack.equals(d.value())) out.addAll(ec2Types(d.resourceTypeAsString(), d.resourceId()));
+            }
+            token = page.nextToken() == null || page.nextToken().isBlank() ? null : page.nextToken();
+        } while (token != null);
+        return out;
+    }
+
+    static List<String> ec2Types(String resourceType, String resourceId) {
+        List<String> byType = resourceType == null ? null : EC2_RESOURCE_TYPES.get(resourceType);
+        if (byType != null) return byType;
+        if (resourceId == null || resourceId.startsWith("key-")) return List.of(); // the stack lock is a key pair
+        for (Map.Entry<String, List<String>> e : EC2_ID_PREFIXES) if (resourceId.startsWith(e.getKey())) return e.getValue();
+        return List.of();
+    }
+
+    /**
+     * The global types with objects that the tagging API says the stack owns; empty, with a warning,
+     * when the look-up fails (see the class comment: a hint only).
+     */
+    public static Set<String> global(AwsSession aws, String stack, String region) {
+        Set<String> out = new TreeSet<>();
+        try {
+            // DX virtual interfaces are regional; gateways and distributions are global and are
+            // reported in us-east-1 (asked in the stack's region too, to be sure of gateways).
+            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif")));
+            out.addAll(global(aws.tagging(GLOBAL_REGION), stack, region, List.of("cloudfront:distribution", "directconnect:dx-gateway")));
+        } catch (AwsFailure f) {
+            LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront and Direct Connect objects of types this file no longer declares "
+                    + "are not looked for in this run", f.describe());
+        }
+        return out;
+    }
+
+    private static Set<String> global(ResourceGroupsTaggingApiClient tagging, String stack, String region, List<String> resourceTypes) {
+        Set<String> out = new TreeSet<>();
+        TagFilter owned = TagFilter.builder().key(Ownership.STACK_TAG).values(stack).build();
+        String token = null;
+        do {
+            String t = token;
+            GetResourcesResponse page = AwsCalls.call(null, "GetResources", () -> tagging.getResources(r -> r
+                    .tagFilters(owned).resourceTypeFilters(resourceTypes).resourcesPerPage(GET_RESOURCES_PAGE).paginationToken(t)));
+            for (ResourceTagMapping m : page.resourceTagMappingList()) {
+                Map<String, String> tags = new java.util.HashMap<>();
+                m.tags().forEach(x -> tags.put(x.key(), x.value()));
+                if (!stack.equals(tags.get(Ownership.STACK_TAG))) continue;
+                String r = tags.get(REGION_TAG);
+                if (r != null && !r.equals(region)) continue; // a same-named stack of another region
+                out.addAll(globalTypes(m.resourceARN()));
+            }
+            token = page.paginationToken() == null || page.paginationToken().isBlank() ? null : page.paginationToken();
+        } while (token != null);
+        return out;
+    }
+
+    /** arn:aws:cloudfront::123:distribution/E…, arn:aws:directconnect::123:dx-gateway/…, arn:…:dxvif/dxvif-… */
+    static List<String> globalTypes(String arn) {
+        String[] p = arn == null ? new String[0] : arn.split(":", 6);
+        if (p.length < 6) return List.of();
+        String service = p[2], resource = p[5];
+        if (service.equals("cloudfront") && resource.startsWith("distribution/")) return List.of("cloudfront-distribution");
+        // a gateway association is recorded on its gateway (it cannot be tagged)
+        if (service.equals("directconnect") && resource.startsWith("dx-gateway/")) return List.of("dx-gateway", "dx-gateway-association");
+        if (service.equals("directconnect") && resource.startsWith("dxvif/")) return List.of("dx-virtual-interface");
+        return List.of();
+    }
+
+}

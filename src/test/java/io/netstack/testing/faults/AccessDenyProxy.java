@@ -1,0 +1,216 @@
+package io.netstack.testing.faults;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * IAM in front of a local AWS API (moto has none: every call is allowed). Each request is mapped
+ * to the IAM actions it needs — EC2 query {@code Action=}, JSON protocols' {@code X-Amz-Target}
+ * (Direct Connect, the Resource Groups Tagging API: prefix {@code tag}), CloudFront's REST paths —
+ * and answered with that service's access-denied error unless every one of them is allowed:
+ * EC2 {@code UnauthorizedOperation} (403, XML), Direct Connect and tagging
+ * {@code AccessDeniedException} (400, JSON), CloudFront {@code AccessDenied} (403, XML). Allowed
+ * requests go to the upstream unchanged. Allowed actions are exact ({@code ec2:CreateVpc}) or a
+ * service wildcard ({@code ec2:*}); {@link #allow} replaces them between runs.
+ */
+public final class AccessDenyProxy implements AutoCloseable {
+    private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final URI upstream;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    private volatile Set<String> allowed = Set.of();
+    private final List<String> denied = new ArrayList<>();
+    private final List<String> seen = new ArrayList<>();
+
+    private AccessDenyProxy(URI upstream) throws IOException {
+        this.upstream = upstream;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.pool = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "access-deny-proxy");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static AccessDenyProxy start(URI upstream) {
+        try {
+            return new AccessDenyProxy(upstream);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the access-deny proxy", e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** From now on only these actions are allowed; clears what was denied and seen. */
+    public synchronized AccessDenyProxy allow(Set<String> actions) {
+        allowed = Set.copyOf(actions);
+        denied.clear();
+        seen.clear();
+        return this;
+    }
+
+    /** IAM actions denied since the last {@link #allow}, in order, with repeats. */
+    public synchronized List<String> denied() {
+        return List.copyOf(denied);
+    }
+
+    /** IAM actions of every request since the last {@link #allow}, allowed or not. */
+    public synchronized Set<String> seen() {
+        return new TreeSet<>(seen);
+    }
+
+    boolean allows(String action) {
+        Set<String> a = allowed;
+        return a.contains(action) || a.contains(action.substring(0, action.indexOf(':') + 1) + "*") || a.contains("*");
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            FaultProxy.Request req = FaultProxy.parse(ex, body);
+            if (req.protocol() == FaultProxy.Protocol.MOTO) {
+                forward(ex, body);
+                return;
+            }
+            List<String> needs = iamActions(req, ex.getRequestMethod(), ex.getRequestURI());
+            String missing = null;
+            synchronized (this) {
+                seen.addAll(needs);
+                for (String a : needs) {
+                    if (!allows(a)) {
+                        missing = a;
+                        denied.add(a);
+                        break;
+                    }
+                }
+            }
+            if (missing == null) forward(ex, body);
+            else deny(ex, req, missing);
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** The IAM actions a request needs (IAM service authorization reference). */
+    static List<String> iamActions(FaultProxy.Request req, String method, URI uri) {
+        String service = req.service();
+        if (req.protocol() == FaultProxy.Protocol.REST && service.equals("cloudfront")) {
+            String a = cloudFront(method, uri);
+            // CreateDistributionWithTags needs both (IAM service authorization reference, CloudFront)
+            boolean withTags = a.equals("cloudfront:CreateDistribution") && uri.getRawQuery() != null && uri.getRawQuery().contains("WithTags");
+            return withTags ? List.of(a, "cloudfront:TagResource") : List.of(a);
+        }
+        String prefix = service.equals("tagging") ? "tag" : service;
+        return List.of(prefix + ":" + req.action());
+    }
+
+    /** CloudFront's REST API (2020-05-31) → IAM action. */
+    static String cloudFront(String method, URI uri) {
+        String path = uri.getPath().replaceFirst("^/\\d{4}-\\d{2}-\\d{2}", "");
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        String a;
+        if (path.equals("/tagging")) {
+            a = method.equals("GET") ? "ListTagsForResource" : query.contains("Operation=Untag") ? "UntagResource" : "TagResource";
+        } else if (path.equals("/distribution")) {
+            a = method.equals("GET") ? "ListDistributions" : "CreateDistribution";
+        } else if (path.matches("/distribution/[^/]+/config")) {
+            a = method.equals("GET") ? "GetDistributionConfig" : "UpdateDistribution";
+        } else if (path.matches("/distribution/[^/]+")) {
+            a = method.equals("DELETE") ? "DeleteDistribution" : "GetDistribution";
+        } else {
+            a = "Unknown" + method.charAt(0) + method.substring(1).toLowerCase(Locale.ROOT) + path.replaceAll("[^A-Za-z]", "");
+        }
+        return "cloudfront:" + a;
+    }
+
+    private static void deny(HttpExchange ex, FaultProxy.Request req, String action) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        String message = "User: arn:aws:sts::123456789012:assumed-role/netstack-ci/test is not authorized to perform: " + action
+                + " because no identity-based policy allows the " + action + " action";
+        int status;
+        String type, body;
+        switch (req.protocol()) {
+            case JSON -> {
+                status = 400;
+                type = "application/x-amz-json-1.1";
+                body = "{\"__type\":\"AccessDeniedException\",\"message\":\"" + message + "\"}";
+                ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
+            }
+            case REST -> {
+                status = 403;
+                type = "text/xml";
+                body = "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type>"
+                        + "<Code>AccessDenied</Code><Message>" + message + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
+                ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
+            }
+            default -> {
+                status = 403;
+                type = "text/xml;charset=UTF-8";
+                body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not "
+                        + "authorized to perform this operation. " + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>";
+            }
+        }
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(b);
+        }
+    }
+
+    private void forward(HttpExchange ex, byte[] body) throws IOException {
+        URI uri = URI.create(upstream.toString().replaceFirst("/$", "") + ex.getRequestURI().toString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        ex.getRequestHeaders().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
+        });
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        r.headers().map().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) ex.getResponseHeaders().put(k, vs);
+        });
+        byte[] out = r.body();
+        ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
+        if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
