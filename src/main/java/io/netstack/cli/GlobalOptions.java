@@ -5,6 +5,14 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 public class GlobalOptions {
+    /**
+     * Here rather than on each subcommand: picocli answers a usage-help option before it checks
+     * required parameters, so {@code plan --help} prints the usage instead of "Missing required
+     * parameter: 'STACK'".
+     */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logs and stack traces (never secrets).")
     boolean verbose;
 

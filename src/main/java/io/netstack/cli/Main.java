@@ -33,6 +33,7 @@ public final class Main {
         // them for help and errors, none for --version), see NetstackCommand.
         boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
         Class<?> only = args.length > 0 ? NetstackCommand.SUBCOMMANDS.get(args[0]) : null;
+        if (only == CommandLine.HelpCommand.class) only = null; // `help CMD` needs CMD registered
         for (Class<?> sub : NetstackCommand.SUBCOMMANDS.values()) {
             if (!versionOnly && (only == null || sub == only)) cl.addSubcommand(sub);
         }
