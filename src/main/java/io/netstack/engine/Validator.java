@@ -65,6 +65,13 @@ public final class Validator {
                 return ResourceView.refOf(value).map(id -> stack.resources().get(id));
             }
 
+            private final Map<Class<?>, Object> shared = new HashMap<>();
+
+            @Override
+            public <T> T shared(Class<T> key, java.util.function.Supplier<T> compute) {
+                return key.cast(shared.computeIfAbsent(key, k -> compute.get()));
+            }
+
             /** Grouped once per validation, not once per block. */
             private Map<String, List<ResourceBlock>> byType;
 
