@@ -85,6 +85,9 @@ public final class Validator {
             }
         };
 
+        types.knownRegions().filter(known -> !known.contains(stack.region())).ifPresent(known -> errors.add(new StackError(stack.locate("/region"),
+                "unknown AWS region \"" + stack.region() + "\"" + suggestion(stack.region(), known)
+                        + " (netstack knows the regions of its AWS SDK; a region newer than it needs a newer netstack)")));
         for (ResourceBlock block : stack.resources().values()) {
             Optional<ResourceType> type = types.find(block.type());
             if (type.isEmpty()) {
