@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,64 @@ class MetricsServerTest {
         assertEquals("ok\n", r.body());
         assertEquals(200, send("GET", "/metrics").statusCode());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(2).toNanos());
+    }
+
+    /**
+     * More stalled clients than workers and queue: the server disconnects them after its request
+     * timeout and answers again. In a JVM of its own, because the JDK server reads its timeouts
+     * once per JVM, and other tests here start JDK servers first.
+     */
+    @Test
+    void stalledClientsAreDisconnectedAfterTheRequestTimeout() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Flood.class.getName(), String.valueOf(Metrics.SERVER_THREADS + Metrics.SERVER_QUEUE + 20))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ends");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        String[] f = out.trim().split(" ");
+        int closed = Integer.parseInt(f[0]);
+        double secs = Double.parseDouble(f[1]);
+        assertEquals(Metrics.SERVER_THREADS + Metrics.SERVER_QUEUE + 20, closed, out);
+        assertTrue(secs < Metrics.REQUEST_TIMEOUT.toSeconds() + 5, out);
+    }
+
+    /** Stalls n clients, then GETs /healthz until it answers; prints "closed-stalled-clients seconds". */
+    public static final class Flood {
+        public static void main(String[] args) throws Exception {
+            try (Metrics m = new Metrics()) {
+                int port = m.serve("127.0.0.1", 0);
+                List<Socket> stalled = new ArrayList<>();
+                for (int i = 0; i < Integer.parseInt(args[0]); i++) {
+                    Socket s = new Socket("127.0.0.1", port);
+                    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Half: ".getBytes(StandardCharsets.US_ASCII));
+                    stalled.add(s);
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                long t0 = System.nanoTime();
+                while (true) {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200) break;
+                    } catch (java.io.IOException refused) {
+                        Thread.sleep(200); // the pool and its queue are full: the server closed this one
+                    }
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                int closed = 0;
+                for (Socket s : stalled) {
+                    s.setSoTimeout(5_000);
+                    try {
+                        if (s.getInputStream().read() == -1) closed++;
+                    } catch (java.net.SocketException reset) {
+                        closed++;
+                    }
+                    s.close();
+                }
+                System.out.println(closed + " " + secs);
+            }
+        }
     }
 
     @Test
