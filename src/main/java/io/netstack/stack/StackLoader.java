@@ -31,7 +31,8 @@ public final class StackLoader {
     public static final Pattern STACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     public static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "tags", "variables", "resources", "outputs", "driftIgnore");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
+    /** The form of a region name; whether AWS has it is the provider's check (TypeRegistry.knownRegions). eusc: European Sovereign Cloud. */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-gov|-iso[a-z]?)?(-[a-z]+){1,2}-\\d{1,2}");
     /** AWS: tag keys ≤ 128 characters, values ≤ 256; "aws:" is reserved by AWS, "netstack:" by us. */
     public static final int MAX_TAG_KEY = 128;
     public static final int MAX_TAG_VALUE = 256;

@@ -57,7 +57,7 @@ class RegionAndEndpointCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"us-gov-west-1", "cn-north-1", "ap-southeast-2", "me-central-1"})
+    @ValueSource(strings = {"us-gov-west-1", "cn-north-1", "ap-southeast-2", "me-central-1", "eusc-de-east-1"})
     void everyPartitionsRegionsAreKnown(String region, @TempDir Path dir) {
         Path f = StackFiles.write(dir, "r.json", stack(region));
         Cli.Result r = Cli.run(Map.of(), "validate", f.toString());
