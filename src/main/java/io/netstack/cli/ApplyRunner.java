@@ -92,6 +92,19 @@ final class ApplyRunner {
         }
     }
 
+    /**
+     * What was done, counted per resource as the plan's summary counts it: a replace is two steps
+     * (delete, create) and a create may be followed by an update of its late-bound properties,
+     * so counting steps printed "Apply complete: 23 changes" after "21 to create".
+     */
+    static String done(java.util.List<Step> steps) {
+        Map<io.netstack.engine.Action, java.util.Set<String>> by = new java.util.EnumMap<>(io.netstack.engine.Action.class);
+        for (Step s : steps) by.computeIfAbsent(s.change().action(), a -> new java.util.HashSet<>()).add(s.change().key());
+        java.util.function.ToIntFunction<io.netstack.engine.Action> n = a -> by.getOrDefault(a, java.util.Set.of()).size();
+        return n.applyAsInt(io.netstack.engine.Action.CREATE) + " created, " + n.applyAsInt(io.netstack.engine.Action.UPDATE) + " updated, "
+                + n.applyAsInt(io.netstack.engine.Action.REPLACE) + " replaced, " + n.applyAsInt(io.netstack.engine.Action.DELETE) + " deleted";
+    }
+
     static int execute(BaseCommand cmd, Netstack ns, StackFile stack, Plan plan, io.netstack.engine.Parallelism parallelism, AtomicBoolean stop, java.nio.file.Path trace) {
         ApplyResult r;
         long t0 = System.nanoTime();
@@ -106,7 +119,7 @@ final class ApplyRunner {
         double secs = (System.nanoTime() - t0) / 1e9;
         var out = cmd.human();
         if (r.success()) {
-            out.printf(java.util.Locale.ROOT, "%s complete: %d changes in %.1fs.%n", plan.destroy() ? "Destroy" : "Apply", r.done().size(), secs);
+            out.printf(java.util.Locale.ROOT, "%s complete: %s in %.1fs.%n", plan.destroy() ? "Destroy" : "Apply", done(r.done()), secs);
             if (!plan.destroy()) printOutputs(cmd, ns.outputs(stack, r.resources()));
             return ExitCodes.OK;
         }

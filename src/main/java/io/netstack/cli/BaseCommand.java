@@ -26,7 +26,13 @@ abstract class BaseCommand implements Callable<Integer> {
         URI endpoint = global.endpoint;
         if (endpoint == null) {
             String env = console.env().get("AWS_ENDPOINT_URL");
-            if (env != null && !env.isBlank()) endpoint = URI.create(env.trim());
+            if (env != null && !env.isBlank()) {
+                try {
+                    endpoint = GlobalOptions.endpoint(env, "AWS_ENDPOINT_URL");
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+                }
+            }
         }
         AwsSettings settings = new AwsSettings(null, endpoint, global.profile, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of());
         if (global.rateLimit != null) settings = settings.withRateLimit(global.rateLimit);

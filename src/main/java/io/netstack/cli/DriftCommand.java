@@ -44,10 +44,10 @@ class DriftCommand extends BaseCommand {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Write one JSON report per stack per run here.")
     Path reportDir;
 
-    @Option(names = "--keep", paramLabel = "N", defaultValue = "100", description = "Reports kept per stack in --report-dir (default 100).")
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "100", description = "Reports kept per stack in --report-dir (default 100; 0 keeps all).")
     int keep;
 
-    @Option(names = "--webhook", paramLabel = "URL", description = "POST the JSON report here when drift appears, changes or disappears.")
+    @Option(names = "--webhook", paramLabel = "URL", description = "POST the JSON report here (http/https) when drift appears, changes or disappears; an alert not delivered is sent again after the next check.")
     URI webhook;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve /healthz and /metrics (Prometheus) here.")
@@ -55,7 +55,25 @@ class DriftCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (every != null && cron != null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "use --every or --cron, not both");
+        if (every != null && cron != null) throw invalid("use --every or --cron, not both");
+        // Every option of the long-running checker is checked before the first stack is read,
+        // so a typo fails at start-up (exit 3) rather than at the first run, or silently.
+        Listen at = listen == null ? null : Listen.parse(listen, this::invalid);
+        if (keep < 0) throw invalid("--keep takes 0 (keep every report) or more, got " + keep);
+        if (webhook != null) {
+            try {
+                Webhook.check(webhook);
+            } catch (IllegalArgumentException e) {
+                throw invalid("--webhook: " + e.getMessage());
+            }
+        }
+        if (reportDir != null && (every != null || cron != null)) {
+            try {
+                DriftScheduler.prepareReportDir(reportDir);
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+        }
         try (Netstack ns = netstack()) {
             List<StackFile> stacks = new ArrayList<>();
             for (Path f : files) {
@@ -69,9 +87,9 @@ class DriftCommand extends BaseCommand {
             try {
                 schedule = every != null ? Schedule.every(Schedule.parseDuration(every)) : Schedule.cron(cron);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+                throw invalid(e.getMessage());
             }
-            return scheduled(ns, stacks, schedule);
+            return scheduled(ns, stacks, schedule, at);
         }
     }
 
@@ -137,16 +155,37 @@ class DriftCommand extends BaseCommand {
         };
     }
 
-    private int scheduled(Netstack ns, List<StackFile> stacks, Schedule schedule) throws Exception {
+    private picocli.CommandLine.ParameterException invalid(String message) {
+        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
+    }
+
+    /** --listen HOST:PORT ([::1]:9090 for IPv6). */
+    record Listen(String host, int port) {
+        static Listen parse(String s, java.util.function.Function<String, RuntimeException> invalid) {
+            int colon = s.lastIndexOf(':');
+            String host = colon < 0 ? "" : s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            String port = colon < 0 ? "" : s.substring(colon + 1);
+            if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+                throw invalid.apply("--listen takes HOST:PORT with a port from 0 to 65535 (e.g. 127.0.0.1:9090), got \"" + s + "\"");
+            }
+            return new Listen(host, Integer.parseInt(port));
+        }
+    }
+
+    private int scheduled(Netstack ns, List<StackFile> stacks, Schedule schedule, Listen at) throws Exception {
         PrintStream log = console.err();
         List<DriftScheduler.Target> targets = new ArrayList<>();
         for (StackFile s : stacks) targets.add(new DriftScheduler.Target(s.name(), () -> ns.drift(s)));
         try (Metrics metrics = new Metrics(); Webhook hook = webhook == null ? null : new Webhook(webhook, m -> log.println(Instant.now() + " " + m), 1.0)) {
-            if (listen != null) {
-                int colon = listen.lastIndexOf(':');
-                if (colon < 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--listen takes HOST:PORT");
-                int port = metrics.serve(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-                log.println(Instant.now() + " serving /healthz and /metrics on " + listen.substring(0, colon) + ":" + port);
+            if (at != null) {
+                int port;
+                try {
+                    port = metrics.serve(at.host(), at.port());
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw invalid("--listen " + listen + ": cannot listen there (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+                }
+                log.println(Instant.now() + " serving /healthz and /metrics on " + at.host() + ":" + port);
             }
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch done = new CountDownLatch(1);

@@ -11,6 +11,9 @@ import picocli.CommandLine;
 
 /** Entry point: parse, run, map the outcome to an exit code. The only place that exits. */
 public final class Main {
+    /** Stack errors printed, in file order; past this only their count (5,000 overlapping subnets printed 46,360 lines). */
+    static final int MAX_ERRORS_PRINTED = 50;
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -33,6 +36,7 @@ public final class Main {
         // them for help and errors, none for --version), see NetstackCommand.
         boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
         Class<?> only = args.length > 0 ? NetstackCommand.SUBCOMMANDS.get(args[0]) : null;
+        if (only == CommandLine.HelpCommand.class) only = null; // `help CMD` needs CMD registered
         for (Class<?> sub : NetstackCommand.SUBCOMMANDS.values()) {
             if (!versionOnly && (only == null || sub == only)) cl.addSubcommand(sub);
         }
@@ -49,8 +53,13 @@ public final class Main {
 
     static int handle(Exception ex, Console console, boolean verbose) {
         if (ex instanceof StackException se) {
-            for (StackError e : se.errors()) console.err().println(e);
-            console.err().println(se.errors().size() == 1 ? "1 error; nothing was sent to AWS." : se.errors().size() + " errors; nothing was sent to AWS.");
+            List<StackError> errors = se.errors();
+            for (StackError e : errors.subList(0, Math.min(errors.size(), MAX_ERRORS_PRINTED))) console.err().println(e);
+            if (errors.size() > MAX_ERRORS_PRINTED) {
+                console.err().printf(java.util.Locale.ROOT, "… and %,d more errors (the first %d are shown)%n", errors.size() - MAX_ERRORS_PRINTED, MAX_ERRORS_PRINTED);
+            }
+            console.err().println(errors.size() == 1 ? "1 error; nothing was sent to AWS."
+                    : String.format(java.util.Locale.ROOT, "%,d errors; nothing was sent to AWS.", errors.size()));
             return ExitCodes.INVALID_INPUT;
         }
         if (ex instanceof AwsFailure f) {

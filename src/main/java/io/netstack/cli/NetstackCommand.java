@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 public class NetstackCommand implements Runnable {
     /** Name → class of every subcommand, in the order help lists them. */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ValidateCommand.class, PlanCommand.class, ApplyCommand.class,
-            DestroyCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, SchemaCommand.class, PolicyCommand.class);
+            DestroyCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, SchemaCommand.class, PolicyCommand.class,
+            CompletionCommand.class, picocli.CommandLine.HelpCommand.class);
 
     private static Map<String, Class<?>> subcommands(Class<?>... classes) {
         Map<String, Class<?>> m = new LinkedHashMap<>();
@@ -25,6 +26,6 @@ public class NetstackCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command (validate, plan, apply, destroy, output)");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command (" + String.join(", ", SUBCOMMANDS.keySet()) + ")");
     }
 }

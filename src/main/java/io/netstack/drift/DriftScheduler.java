@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +49,9 @@ public final class DriftScheduler {
     private final Metrics metrics;
     private final Consumer<String> log;
     private final Clock clock;
-    private final Map<String, String> lastSignature = new HashMap<>();
+    /** Per stack: the drift the webhook last received, and the post under way. */
+    private final Map<String, String> delivered = new ConcurrentHashMap<>();
+    private final Map<String, Delivery> inFlight = new ConcurrentHashMap<>();
 
     public DriftScheduler(List<Target> targets, Schedule schedule, Path reportDir, int keep, Webhook webhook, Metrics metrics,
                           Consumer<String> log, Clock clock) {
@@ -100,12 +104,58 @@ public final class DriftScheduler {
         }
     }
 
-    private void notifyIfChanged(String name, DriftReport r) {
+    /**
+     * Posts the report when its drift differs from the last drift the webhook <em>received</em>
+     * for this stack (at start: no drift). An alert that could not be delivered leaves that
+     * unchanged, so the next run's report, with the same drift, is posted again until one gets
+     * through. While a post is still under way, a report with the same drift is not queued twice.
+     */
+    private synchronized void notifyIfChanged(String name, DriftReport r) {
         if (webhook == null) return;
         String sig = r.hasDrift() ? Json.canonical(r.toJson().get("drift")) : "";
-        String prev = lastSignature.put(name, sig);
-        boolean changed = prev == null ? r.hasDrift() : !prev.equals(sig);
-        if (changed) webhook.post(r.toJson().toString());
+        Delivery pending = inFlight.get(name);
+        if (pending != null && pending.done().isDone()) {
+            inFlight.remove(name);
+            if (pending.done().getNow(false)) delivered.put(name, pending.signature());
+            pending = null;
+        }
+        if (pending != null && pending.signature().equals(sig)) return;
+        if (sig.equals(delivered.getOrDefault(name, ""))) return;
+        Delivery d = new Delivery(sig, webhook.post(r.toJson().toString()));
+        inFlight.put(name, d);
+        // Record a success as soon as it happens, not only at the next run.
+        d.done().thenAccept(ok -> {
+            if (ok) synchronized (this) {
+                if (inFlight.get(name) == d) {
+                    inFlight.remove(name);
+                    delivered.put(name, sig);
+                }
+            }
+        });
+    }
+
+    /** A report's drift (canonical JSON, "" for none) and whether the webhook took it. */
+    private record Delivery(String signature, CompletableFuture<Boolean> done) {}
+
+    /**
+     * Makes the report directory if needed and proves it writable, so a bad --report-dir stops
+     * the checker at start-up instead of failing every run. Throws with a message for the user.
+     */
+    public static void prepareReportDir(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--report-dir " + dir + " is a file, not a directory");
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".netstack-write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--report-dir " + dir + " is not a writable directory (" + reason(e) + ")");
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private Path write(String name, DriftReport r) throws IOException {
@@ -115,8 +165,9 @@ public final class DriftScheduler {
         Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
         if (keep > 0) {
             try (Stream<Path> s = Files.list(reportDir)) {
-                List<Path> mine = s.filter(p -> p.getFileName().toString().startsWith(name + "-") && p.toString().endsWith(".json"))
-                        .sorted().toList();
+                // Exactly <name>-<time>.json: stack "web" must not count (and delete) stack "web-prod"'s reports.
+                Pattern own = Pattern.compile(Pattern.quote(name) + "-\\d{8}T\\d{6}\\.\\d{3}Z\\.json");
+                List<Path> mine = s.filter(p -> own.matcher(p.getFileName().toString()).matches()).sorted().toList();
                 for (int i = 0; i < mine.size() - keep; i++) Files.deleteIfExists(mine.get(i));
             }
         }

@@ -1,17 +1,23 @@
 package io.netstack.drift;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The scheduled drift checker's state, served as Prometheus text on {@code /metrics}, and
- * {@code /healthz} (200 while the scheduler runs, with the time of the last run).
+ * {@code /healthz} (200 while the scheduler runs).
  */
 public final class Metrics implements AutoCloseable {
     public record StackState(DriftReport last, boolean success, long runs, long failures, double lastRunEpochSeconds) {}
@@ -50,19 +56,80 @@ public final class Metrics implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Serves /metrics and /healthz on {@code host:port} (port 0 picks a free one); returns the port. */
+    /** Worker threads of the HTTP server: scrapes are small and quick, a few threads are plenty. */
+    static final int SERVER_THREADS = 4;
+    /** Connections waiting for a worker; past this a new connection is closed at once. */
+    static final int SERVER_QUEUE = 32;
+    /**
+     * A client that has not sent its whole request within this is disconnected, and one that does
+     * not read the answer within {@link #RESPONSE_TIMEOUT} too, so slow or stalled clients cannot
+     * hold the workers for long. The JDK's server reads these from system properties once, when it
+     * is first used in the JVM (sun.net.httpserver.ServerConfig): set before then, here.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+    static {
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_TIMEOUT.toSeconds()));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(RESPONSE_TIMEOUT.toSeconds()));
+    }
+
+    private ThreadPoolExecutor pool;
+
+    /**
+     * Serves GET/HEAD /metrics and /healthz on {@code host:port} (port 0 picks a free one); returns
+     * the port. Other paths are 404, other methods 405. Requests are handled on a small bounded
+     * pool, not on the server's accept thread: with the JDK's default executor one client that
+     * sends half a request blocks every other client until it gives up.
+     */
     public int serve(String host, int port) throws IOException {
+        AtomicInteger n = new AtomicInteger();
+        // AbortPolicy: the JDK server closes a connection its executor rejects (ServerImpl.Dispatcher.handle).
+        pool = new ThreadPoolExecutor(SERVER_THREADS, SERVER_THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SERVER_QUEUE), r -> {
+            Thread t = new Thread(r, "netstack-metrics-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4", render()));
-        server.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
-        server.setExecutor(null);
+        server.createContext("/", this::handle);
+        server.setExecutor(pool);
         server.start();
         return server.getAddress().getPort();
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String type, String body) throws IOException {
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String body;
+            String type = "text/plain; charset=utf-8";
+            if ("/metrics".equals(path)) {
+                body = render();
+                type = "text/plain; version=0.0.4; charset=utf-8";
+            } else if ("/healthz".equals(path)) {
+                body = "ok\n";
+            } else {
+                reply(ex, 404, type, "not found: netstack serves /metrics and /healthz\n");
+                return;
+            }
+            String method = ex.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.getResponseHeaders().add("Allow", "GET, HEAD");
+                reply(ex, 405, "text/plain; charset=utf-8", "method " + method + " not allowed: use GET or HEAD\n");
+                return;
+            }
+            reply(ex, 200, type, body);
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", type);
+        if (ex.getRequestMethod().equals("HEAD")) {
+            // No body for HEAD; -1 tells the JDK server so (it warns about a length on HEAD).
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream o = ex.getResponseBody()) {
             o.write(b);
@@ -72,5 +139,6 @@ public final class Metrics implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) server.stop(0);
+        if (pool != null) pool.shutdownNow();
     }
 }

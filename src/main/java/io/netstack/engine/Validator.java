@@ -65,6 +65,13 @@ public final class Validator {
                 return ResourceView.refOf(value).map(id -> stack.resources().get(id));
             }
 
+            private final Map<Class<?>, Object> shared = new HashMap<>();
+
+            @Override
+            public <T> T shared(Class<T> key, java.util.function.Supplier<T> compute) {
+                return key.cast(shared.computeIfAbsent(key, k -> compute.get()));
+            }
+
             /** Grouped once per validation, not once per block. */
             private Map<String, List<ResourceBlock>> byType;
 
@@ -78,6 +85,9 @@ public final class Validator {
             }
         };
 
+        types.knownRegions().filter(known -> !known.contains(stack.region())).ifPresent(known -> errors.add(new StackError(stack.locate("/region"),
+                "unknown AWS region \"" + stack.region() + "\"" + suggestion(stack.region(), known)
+                        + " (netstack knows the regions of its AWS SDK; a region newer than it needs a newer netstack)")));
         for (ResourceBlock block : stack.resources().values()) {
             Optional<ResourceType> type = types.find(block.type());
             if (type.isEmpty()) {

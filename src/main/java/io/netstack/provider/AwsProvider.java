@@ -87,6 +87,21 @@ public final class AwsProvider implements TypeRegistry {
         return types.values();
     }
 
+    /**
+     * The SDK's regions (generated from its partitions metadata, so they include the China,
+     * GovCloud and ISO partitions), less its global pseudo-regions ("aws-global"). A region newer
+     * than the SDK needs a newer netstack: better than a typo that passes validation and then
+     * makes every call to a host that does not exist.
+     */
+    private static final java.util.Set<String> REGIONS = software.amazon.awssdk.regions.Region.regions().stream()
+            .filter(r -> !r.isGlobalRegion()).map(software.amazon.awssdk.regions.Region::id)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    @Override
+    public Optional<java.util.Set<String>> knownRegions() {
+        return Optional.of(REGIONS);
+    }
+
     @Override
     public io.netstack.spi.Pressure pressure() {
         return session.pressure();

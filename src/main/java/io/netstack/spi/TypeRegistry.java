@@ -14,6 +14,14 @@ public interface TypeRegistry {
         return Optional.empty();
     }
 
+    /**
+     * The region names this provider can work in, if it knows them: validation rejects any other
+     * (an unknown region used to pass, then time out on every call). Empty: no check.
+     */
+    default Optional<java.util.Set<String>> knownRegions() {
+        return Optional.empty();
+    }
+
     /** The stack lock of this provider, if it has one. */
     default Optional<StackLocks> locks() {
         return Optional.empty();

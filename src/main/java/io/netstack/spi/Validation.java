@@ -27,4 +27,13 @@ public interface Validation {
     default List<ResourceBlock> blocksOfType(String type) {
         return stack().resources().values().stream().filter(r -> r.type().equals(type)).toList();
     }
+
+    /**
+     * A value computed once per validation and shared by the checks of every block, by key: an
+     * index over all blocks of a type (e.g. the subnets sorted by address for the overlap check),
+     * so a check across blocks costs O(n log n) for the stack, not O(n) per block.
+     */
+    default <T> T shared(Class<T> key, java.util.function.Supplier<T> compute) {
+        return compute.get();
+    }
 }

@@ -22,13 +22,18 @@ public record Cidr(boolean ipv6, BigInteger network, int prefix) {
         int bits = v6 ? 128 : 32;
         if (prefix > bits) throw new IllegalArgumentException("'" + s + "': prefix length /" + prefix + " is larger than /" + bits);
         String addr = s.substring(0, slash);
-        if (!v6) {
-            for (String octet : addr.split("\\.")) {
-                if (Integer.parseInt(octet) > 255) throw new IllegalArgumentException("'" + s + "' is not a valid IPv4 CIDR block");
-            }
-        }
         BigInteger value;
-        try {
+        if (!v6) {
+            // The octets directly: InetAddress.getByName was a tenth of validating 50,000 resources.
+            long v = 0;
+            for (String octet : addr.split("\\.")) {
+                int o = Integer.parseInt(octet);
+                // Leading zeros read as octal by some tools; AWS and InetAddress refuse them too.
+                if (o > 255 || (octet.length() > 1 && octet.charAt(0) == '0')) throw new IllegalArgumentException("'" + s + "' is not a valid IPv4 CIDR block");
+                v = (v << 8) | o;
+            }
+            value = BigInteger.valueOf(v);
+        } else try {
             byte[] raw = InetAddress.getByName(addr).getAddress();
             if (v6 && raw.length == 4) {
                 // Java turns IPv4-mapped IPv6 (::ffff:a.b.c.d) into a plain IPv4 address; keep it IPv6.

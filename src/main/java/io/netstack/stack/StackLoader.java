@@ -31,23 +31,73 @@ public final class StackLoader {
     public static final Pattern STACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     public static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "tags", "variables", "resources", "outputs", "driftIgnore");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
+    /** The form of a region name; whether AWS has it is the provider's check (TypeRegistry.knownRegions). eusc: European Sovereign Cloud. */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-gov|-iso[a-z]?)?(-[a-z]+){1,2}-\\d{1,2}");
     /** AWS: tag keys ≤ 128 characters, values ≤ 256; "aws:" is reserved by AWS, "netstack:" by us. */
     public static final int MAX_TAG_KEY = 128;
     public static final int MAX_TAG_VALUE = 256;
 
     private StackLoader() {}
 
+    /**
+     * The largest stack file read: 50,000 resources are ~7 MB. Without a limit a 50 MB file took
+     * 20 s and 3 GB to accept (every node keeps its location).
+     */
+    public static final long MAX_FILE_BYTES = 20L * 1024 * 1024;
+
     public static StackFile load(Path path, Map<String, String> vars) {
-        String text;
+        return parse(path.toString(), read(path), vars);
+    }
+
+    /** The file's text: UTF-8, at most {@link #MAX_FILE_BYTES}, a leading byte-order mark dropped. */
+    static String read(Path path) {
+        String file = path.toString();
+        byte[] bytes;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            if (Files.isDirectory(path)) throw new StackException(Location.unknown(file), "is a directory, not a stack file");
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new StackException(new Location(file, 1, 1), String.format(java.util.Locale.ROOT,
+                        "the file is %.1f MB; stack files are at most %d MB (split the stack, and use ${stack:other/id} across stacks)",
+                        size / 1048576.0, MAX_FILE_BYTES / 1048576));
+            }
+            bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new StackException(Location.unknown(path.toString()), "no such file");
+            throw new StackException(Location.unknown(file), "no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new StackException(new Location(file, 1, 1), "cannot read the file: permission denied");
         } catch (IOException e) {
-            throw new StackException(Location.unknown(path.toString()), "cannot read: " + e.getMessage());
+            throw new StackException(new Location(file, 1, 1), "cannot read the file: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        return parse(path.toString(), text, vars);
+        return decode(file, bytes);
+    }
+
+    /** Strict UTF-8 (Java's own message for bad bytes is "Input length = 3", with no place). */
+    static String decode(String file, byte[] bytes) {
+        java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = dec.decode(in, out, true);
+        if (r.isError()) {
+            int bad = in.position();
+            int line = 1, lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int column = new String(bytes, lineStart, bad - lineStart, StandardCharsets.UTF_8).length() + 1;
+            throw new StackException(new Location(file, line, column), String.format(java.util.Locale.ROOT,
+                    "the file is not UTF-8 text: byte 0x%02X here is not valid UTF-8 (save the file as UTF-8)", bytes[bad] & 0xff));
+        }
+        dec.flush(out);
+        out.flip();
+        String text = out.toString();
+        // A byte-order mark: some Windows editors write one; JSON parsers may ignore it (RFC 8259 §8.1).
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars) {

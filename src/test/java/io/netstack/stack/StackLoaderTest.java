@@ -217,7 +217,7 @@ class StackLoaderTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"eu-west-1", "us-east-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "me-central-1", "us-isob-east-1"})
+        @ValueSource(strings = {"eu-west-1", "us-east-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "me-central-1", "us-isob-east-1", "eusc-de-east-1"})
         void goodRegions(String region) {
             assertEquals(region, parse(withStackAndRegion("s", region)).region());
         }

@@ -98,24 +98,11 @@ public final class SubnetType extends Ec2Type {
         if (b.properties().path("assignIpv6OnCreation").asBoolean(false) && !b.properties().has("ipv6Index")) {
             v.error(b, "/assignIpv6OnCreation", "assignIpv6OnCreation needs an ipv6Index (the subnet has no IPv6 block)");
         }
-        // Overlaps and duplicate IPv6 indexes among the subnets of the same VPC; reported once, on the later one.
-        int count = 0;
-        for (ResourceBlock other : v.blocksOfType("subnet")) {
-            if (!other.type().equals("subnet") || !other.properties().path("vpc").equals(b.properties().get("vpc"))) continue;
-            count++;
-            if (other.id().equals(b.id())) break;
-            Cidr oc;
-            try {
-                oc = Cidr.parse(other.properties().path("cidr").asText());
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (oc.overlaps(cidr)) v.error(b, "/cidr", cidr + " overlaps subnet " + other.id() + " (" + oc + ") in the same VPC");
-            if (b.properties().has("ipv6Index") && b.properties().get("ipv6Index").equals(other.properties().get("ipv6Index"))) {
-                v.error(b, "/ipv6Index", "ipv6Index " + b.properties().get("ipv6Index") + " is already used by subnet " + other.id());
-            }
-        }
-        if (count == MAX_SUBNETS_PER_VPC + 1) v.warning(b, "", "more than " + MAX_SUBNETS_PER_VPC + " subnets in one VPC exceeds the default quota");
+        // Overlaps and duplicate IPv6 indexes among the subnets of the same VPC, found once for all
+        // subnets (SubnetClashes); reported once, on the later one.
+        SubnetClashes clashes = v.shared(SubnetClashes.class, () -> new SubnetClashes(v.blocksOfType("subnet")));
+        for (SubnetClashes.Clash c : clashes.of(b.id())) v.error(b, c.pointer(), c.message());
+        if (clashes.positionInVpc(b.id()) == MAX_SUBNETS_PER_VPC + 1) v.warning(b, "", "more than " + MAX_SUBNETS_PER_VPC + " subnets in one VPC exceeds the default quota");
     }
 
     @Override
