@@ -7,6 +7,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -249,20 +250,5 @@ public final class TransitGatewayType extends Ec2Type {
                 describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()))
                         .map(t -> new Waiter.Outcome(t.stateAsString(), null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    /**
-     * IncorrectState means "busy" here (modifying, or attachments still deleting): retried like a
-     * DependencyViolation, keeping AWS's code and message for the error shown if it never clears.
-     */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -287,17 +288,5 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         List<String> out = new ArrayList<>();
         if (n != null && n.isArray()) n.forEach(x -> out.add(x.asText()));
         return out;
-    }
-
-    /** IncorrectState means "busy" (pending, modifying): retried like a DependencyViolation, AWS's code and message kept. */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -221,17 +222,5 @@ public final class TransitGatewayPeeringType extends Ec2Type {
                 describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
                         .map(a -> new Waiter.Outcome(a.stateAsString(), null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    /** IncorrectState means "busy" (still initiating, or modifying): retried like a DependencyViolation. */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
     }
 }
