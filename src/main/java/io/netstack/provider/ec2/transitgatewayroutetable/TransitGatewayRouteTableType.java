@@ -80,7 +80,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             Property.list("routes", Property.object("route",
                     Property.cidr("destination").required(),
                     Property.ref("attachment", ATTACHMENT_TYPES, List.of("tgw-attach-")),
-                    Property.bool("blackhole").describe("drop traffic to the destination"))).defaultEmptyList()
+                    Property.bool("blackhole").describe("drop traffic to the destination"))).keyedBy("destination").defaultEmptyList()
                     .describe("static routes: {destination, attachment} or {destination, blackhole: true}"));
 
     private final TgwRouteTableReads reads;
