@@ -17,6 +17,7 @@ import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
+import io.netstack.stack.Cidr;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +72,15 @@ public final class TransitGatewayType extends Ec2Type {
             Property.bool("vpnEcmpSupport").defaultValue(true),
             Property.bool("autoAcceptSharedAttachments").defaultValue(false)
                     .describe("accept attachments from accounts the gateway is shared with (RAM) without approval"),
-            Property.string("description"));
+            Property.string("description"),
+            Property.bool("securityGroupReferencing").defaultValue(false)
+                    .describe("let security groups of VPCs attached to this gateway reference each other (AWS's default: off); each attachment has its own switch too"),
+            Property.list("cidrBlocks", Property.cidr("cidr")).defaultEmptyList()
+                    .describe("address blocks of the gateway itself (Connect peers, GRE tunnels): IPv4 /24 or larger, IPv6 /64 or larger"));
+
+    /** TransitGatewayCidrBlocks: "any IPv4 /24 CIDR block or larger … any IPv6 /64 or larger", none in 169.254.0.0/16 (EC2 API reference). */
+    static final int MAX_IPV4_PREFIX = 24, MAX_IPV6_PREFIX = 64;
+    static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
 
     public TransitGatewayType(AwsSession aws) {
         super(aws);
@@ -98,6 +107,27 @@ public final class TransitGatewayType extends Ec2Type {
         JsonNode description = b.properties().get("description");
         if (description != null && description.isTextual() && description.asText().isEmpty()) {
             v.error(b, "/description", "an empty description cannot be told apart from none: leave the property out");
+        }
+        JsonNode blocks = b.properties().get("cidrBlocks");
+        if (blocks != null && blocks.isArray()) {
+            List<Cidr> seen = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) {
+                Cidr c;
+                try {
+                    c = Cidr.parse(blocks.get(i).asText());
+                } catch (IllegalArgumentException e) {
+                    continue; // reported by the schema check
+                }
+                String at = "/cidrBlocks/" + i;
+                if (c.prefix() > (c.ipv6() ? MAX_IPV6_PREFIX : MAX_IPV4_PREFIX)) {
+                    v.error(b, at, c + " is too small for a transit gateway CIDR block: use " + (c.ipv6() ? "/64" : "/24") + " or larger");
+                }
+                if (!c.ipv6() && LINK_LOCAL.overlaps(c)) v.error(b, at, c + " overlaps 169.254.0.0/16, which AWS does not allow for transit gateway CIDR blocks");
+                for (Cidr o : seen) {
+                    if (o.ipv6() == c.ipv6() && o.overlaps(c)) v.error(b, at, c + " overlaps " + o + ", listed before it");
+                }
+                seen.add(c);
+            }
         }
         int count = 0;
         for (ResourceBlock other : v.blocksOfType(name())) {
@@ -131,6 +161,10 @@ public final class TransitGatewayType extends Ec2Type {
             p.put("dnsSupport", enabled(o.dnsSupportAsString()));
             p.put("vpnEcmpSupport", enabled(o.vpnEcmpSupportAsString()));
             p.put("autoAcceptSharedAttachments", enabled(o.autoAcceptSharedAttachmentsAsString()));
+            // Absent from an answer (moto, a backend predating the option) is AWS's default: disabled.
+            p.put("securityGroupReferencing", enabled(o.securityGroupReferencingSupportAsString()));
+            var cidrs = p.putArray("cidrBlocks");
+            if (o.hasTransitGatewayCidrBlocks()) new java.util.TreeSet<>(o.transitGatewayCidrBlocks().stream().map(Cidr::canonical).toList()).forEach(cidrs::add);
         }
         if (t.description() != null && !t.description().isEmpty()) p.put("description", t.description());
         p.set("tags", Ec2Tags.userTags(t.tags()));
@@ -140,6 +174,13 @@ public final class TransitGatewayType extends Ec2Type {
         if (o != null && o.associationDefaultRouteTableId() != null) attrs.put("associationDefaultRouteTableId", o.associationDefaultRouteTableId());
         if (o != null && o.propagationDefaultRouteTableId() != null) attrs.put("propagationDefaultRouteTableId", o.propagationDefaultRouteTableId());
         return new LiveResource(id, name(), t.transitGatewayId(), p, attrs);
+    }
+
+    /** Canonical CIDR texts of a list ({@code null}: none). */
+    static List<String> texts(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) n.forEach(x -> out.add(Cidr.canonical(x.asText())));
+        return out;
     }
 
     static boolean enabled(String v) {
@@ -179,7 +220,9 @@ public final class TransitGatewayType extends Ec2Type {
                             .defaultRouteTablePropagation(flag(w.path("defaultRouteTablePropagation").asBoolean(true)))
                             .dnsSupport(flag(w.path("dnsSupport").asBoolean(true)))
                             .vpnEcmpSupport(flag(w.path("vpnEcmpSupport").asBoolean(true)))
-                            .autoAcceptSharedAttachments(flag(w.path("autoAcceptSharedAttachments").asBoolean(false))))
+                            .autoAcceptSharedAttachments(flag(w.path("autoAcceptSharedAttachments").asBoolean(false)))
+                            .securityGroupReferencingSupport(flag(w.path("securityGroupReferencing").asBoolean(false)))
+                            .transitGatewayCidrBlocks(texts(w.get("cidrBlocks"))))
                     .tagSpecifications(Ec2Tags.spec(ResourceType.TRANSIT_GATEWAY, spec.tags()));
             String d = spec.text("description");
             if (d != null && !d.isEmpty()) r.description(d);
@@ -199,7 +242,16 @@ public final class TransitGatewayType extends Ec2Type {
             o.amazonSideAsn(want.get("amazonAsn").asLong());
             options = true;
         }
-        for (String p : List.of("defaultRouteTableAssociation", "defaultRouteTablePropagation", "dnsSupport", "vpnEcmpSupport", "autoAcceptSharedAttachments")) {
+        if (changed.contains("cidrBlocks")) {
+            // ModifyTransitGateway takes the difference, not the new list.
+            List<String> w = texts(want.get("cidrBlocks")), h = texts(have.get("cidrBlocks"));
+            List<String> add = w.stream().filter(c -> !h.contains(c)).toList(), remove = h.stream().filter(c -> !w.contains(c)).toList();
+            if (!add.isEmpty()) o.addTransitGatewayCidrBlocks(add);
+            if (!remove.isEmpty()) o.removeTransitGatewayCidrBlocks(remove);
+            options |= !add.isEmpty() || !remove.isEmpty();
+        }
+        for (String p : List.of("defaultRouteTableAssociation", "defaultRouteTablePropagation", "dnsSupport", "vpnEcmpSupport", "autoAcceptSharedAttachments",
+                "securityGroupReferencing")) {
             if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
             String f = flag(want.get(p).asBoolean());
             switch (p) {
@@ -207,6 +259,7 @@ public final class TransitGatewayType extends Ec2Type {
                 case "defaultRouteTablePropagation" -> o.defaultRouteTablePropagation(f);
                 case "dnsSupport" -> o.dnsSupport(f);
                 case "vpnEcmpSupport" -> o.vpnEcmpSupport(f);
+                case "securityGroupReferencing" -> o.securityGroupReferencingSupport(f);
                 default -> o.autoAcceptSharedAttachments(f);
             }
             options = true;

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
  * attachment's association to another route table</b> (issue 3, Done-when 2: the two tables'
  * {@code associations} change in place, nothing else) → <b>adding a static route</b> (exactly one
  * update) → a route added by hand is seen and removed → a route's target replaced → destroy →
- * nothing owned left.
+ * nothing owned left. The target change plans as one modified route (issue 11, bug 4).
  *
  * <p>Runs through {@link MotoTgwRouteProxy}: moto does not return the attachment of a static route
  * (it covers that gap; everything else is moto's own behaviour). Replacing a route's target goes
@@ -135,6 +135,16 @@ class TransitGatewayRouteTableIT {
             // A route's target replaced: 0.0.0.0/0 from att-a to a blackhole.
             String xReplaced = "{ \"destination\": \"10.99.0.0/16\", \"blackhole\": true }, { \"destination\": \"0.0.0.0/0\", \"blackhole\": true }";
             StackFiles.write(dir, "s.json", stack(name, "\"${att-a}\"", "\"${att-b}\"", xReplaced, yRoute));
+            // Issue 11 bug 4: one modified route, not a removal "made outside netstack" plus an addition.
+            JsonNode replace = plan(env, f);
+            assertEquals(1, replace.size(), replace.toString());
+            JsonNode diffs = replace.get(0).get("diff");
+            assertEquals(1, diffs.size(), replace.toString());
+            assertEquals("${att-a}", diffs.get(0).get("before").get("attachment").asText(), replace.toString());
+            assertTrue(diffs.get(0).get("after").get("blackhole").asBoolean(), replace.toString());
+            Cli.Result text = Cli.run(env, "plan", f.toString());
+            assertTrue(text.out().contains("routes ~ "), text.toString());
+            assertTrue(!text.out().contains("made outside netstack"), text.toString());
             assertEquals(0, Cli.run(env, "apply", f.toString(), "--auto-approve").exit());
             assertEquals("blackhole", routes(ec2, rt.get("rt-x")).get("0.0.0.0/0").stateAsString());
             assertEquals(0, Cli.run(env, "plan", f.toString(), "--detailed-exitcode").exit());
