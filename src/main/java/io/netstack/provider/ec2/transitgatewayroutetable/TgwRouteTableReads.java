@@ -139,6 +139,12 @@ final class TgwRouteTableReads {
                 .findFirst().orElse(null);
     }
 
+    String defaultPropagationTable(String id, String tgwId) {
+        return find(id, "DescribeTransitGateways", () -> ec2().describeTransitGateways(r -> r.transitGatewayIds(tgwId)).transitGateways())
+                .orElse(List.of()).stream().filter(t -> t.options() != null).map(t -> t.options().propagationDefaultRouteTableId())
+                .findFirst().orElse(null);
+    }
+
     private static <T> Optional<T> find(String id, String action, java.util.function.Supplier<T> call) {
         try {
             return Optional.ofNullable(AwsCalls.call(id, action, call));

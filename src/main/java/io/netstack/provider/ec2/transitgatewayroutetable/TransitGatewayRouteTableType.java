@@ -73,6 +73,9 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
 
     private static final Schema SCHEMA = new Schema(true, List.of(),
             Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")).required().createOnly(),
+            Property.bool("default").createOnly().defaultValue(false)
+                    .describe("this block is the gateway's default route table (made by AWS with the gateway), not a new one: netstack manages its"
+                            + " associations, propagations and routes, and leaves the table to the gateway when the block is removed"),
             Property.list("associations", Property.ref("attachment", ATTACHMENT_TYPES, List.of("tgw-attach-"))).defaultEmptyList()
                     .describe("attachments whose traffic this table routes; an attachment is associated with one table at most"),
             Property.list("propagations", Property.ref("attachment", List.of("transit-gateway-attachment"), List.of("tgw-attach-"))).defaultEmptyList()
@@ -85,11 +88,13 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
 
     private final TgwRouteTableReads reads;
     private final TgwRouteTableVerbs verbs;
+    private final TgwDefaultRouteTable defaults;
 
     public TransitGatewayRouteTableType(AwsSession aws) {
         super(aws);
         this.reads = new TgwRouteTableReads(aws);
         this.verbs = new TgwRouteTableVerbs(aws, reads);
+        this.defaults = new TgwDefaultRouteTable(aws, reads);
     }
 
     @Override
@@ -142,6 +147,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                 checkSameGateway(b, v, tgw, l.get(i), "/" + list + "/" + i);
             }
         }
+        if (b.properties().path("default").asBoolean(false)) TgwDefaultRouteTable.validate(name(), b, v, tgw);
         // An attachment is associated with one route table at most (AWS: Resource.AlreadyAssociated).
         JsonNode mine = b.properties().get("associations");
         int tables = 0;
@@ -199,6 +205,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         String rtId = t.transitGatewayRouteTableId();
         ObjectNode p = TgwRouteTableTranslator.properties(t.transitGatewayId(), reads.associations(id, rtId), reads.propagations(id, rtId),
                 reads.staticRoutes(id, rtId, null));
+        p.put("default", Boolean.TRUE.equals(t.defaultAssociationRouteTable()) || Boolean.TRUE.equals(t.defaultPropagationRouteTable()));
         p.set("tags", Ec2Tags.userTags(t.tags()));
         return new LiveResource(id, name(), rtId, p, Map.of());
     }
@@ -213,6 +220,10 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
+        if (spec.properties().path("default").asBoolean(false)) {
+            String rtId = defaults.adopt(ctx, spec);
+            return update(ctx, readOne(ctx, id, rtId), spec, Set.of("associations", "propagations", "routes"));
+        }
         // No ClientToken on this API: the tags set at creation are what a re-run finds.
         String rtId = mutate(ctx, id, "CreateTransitGatewayRouteTable", () -> ec2().createTransitGatewayRouteTable(r -> r
                 .transitGatewayId(spec.text("transitGateway"))
@@ -300,6 +311,10 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), rtId = live.awsId();
+        if (live.properties().path("default").asBoolean(false)) {
+            defaults.release(id, rtId);
+            return;
+        }
         Optional<TransitGatewayRouteTable> now = reads.describe(id, rtId);
         // Asking first also spares moto's HTTP 500 on deleting an unknown table.
         if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
