@@ -97,6 +97,22 @@ public abstract class AwsType<C> implements ResourceType {
         }
     }
 
+    /**
+     * A write whose object may already be gone, in which case there is nothing left to do (revoking
+     * rules of a group being deleted): {@code goneCodes} are success, any other failure is not.
+     *
+     * @return false if one of {@code goneCodes} came back
+     */
+    protected final boolean runUnlessGone(String id, String action, Set<String> goneCodes, Runnable call) {
+        try {
+            run(id, action, call);
+            return true;
+        } catch (AwsFailure f) {
+            if (f.code() != null && goneCodes.contains(f.code())) return false;
+            throw f;
+        }
+    }
+
     // ---- find / status / wait ------------------------------------------------------------------
 
     /**
