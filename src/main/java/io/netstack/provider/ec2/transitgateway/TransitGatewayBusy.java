@@ -1,27 +1,17 @@
 package io.netstack.provider.ec2.transitgateway;
 
-import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
-import java.util.function.Supplier;
+import java.util.Set;
 
 /**
- * Shared by the four transit-gateway packages: on a gateway, an attachment, a peering or a route
+ * Shared by the four transit-gateway packages, for the provider vocabulary's
+ * {@code AwsType.busyIsRetryable(codes, call)}: on a gateway, an attachment, a peering or a route
  * table, AWS answers {@code IncorrectState} while the object is busy (pending, modifying,
  * associations still going, attachments still deleting). That is retried like a
- * DependencyViolation, keeping AWS's code, request id and message for the error shown if it
- * never clears.
+ * DependencyViolation, AWS's code, request id and message kept for the error shown if it never
+ * clears.
  */
 public final class TransitGatewayBusy {
-    private TransitGatewayBusy() {}
+    public static final Set<String> CODES = Set.of("IncorrectState");
 
-    public static <T> T busyIsRetryable(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
-    }
+    private TransitGatewayBusy() {}
 }

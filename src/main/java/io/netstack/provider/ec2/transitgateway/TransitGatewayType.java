@@ -7,7 +7,6 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -270,7 +269,7 @@ public final class TransitGatewayType extends Ec2Type {
             ModifyTransitGatewayOptions opts = options ? o.build() : null;
             // A gateway still 'modifying' from an earlier change answers IncorrectState: retried.
             ctx.retrying(id, "ModifyTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
                         r.transitGatewayId(tgwId);
                         if (opts != null) r.options(opts);
                         if (description != null) r.description(description);
@@ -294,7 +293,7 @@ public final class TransitGatewayType extends Ec2Type {
         if (!"deleting".equals(now.get().stateAsString())) {
             try {
                 ctx.retrying(id, "DeleteTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGateway", () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)))));
+                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGateway", () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)))));
             } catch (AwsFailure f) {
                 if (f.category() != ErrorCategory.NOT_FOUND) throw f;
             }

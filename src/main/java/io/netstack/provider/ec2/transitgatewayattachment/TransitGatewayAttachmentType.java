@@ -8,7 +8,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -280,7 +280,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             ModifyTransitGatewayVpcAttachmentRequestOptions opts = options ? o.build() : null;
             // An attachment still 'modifying' from an earlier change answers IncorrectState: retried.
             ctx.retrying(id, "ModifyTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
                         r.transitGatewayAttachmentId(attachmentId);
                         if (!add.isEmpty()) r.addSubnetIds(add);
                         if (!remove.isEmpty()) r.removeSubnetIds(remove);
@@ -309,7 +309,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         if (!"deleting".equals(now.get().stateAsString())) {
             try {
                 ctx.retrying(id, "DeleteTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayVpcAttachment", () ->
+                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayVpcAttachment", () ->
                                 ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
             } catch (AwsFailure f) {
                 if (f.category() != ErrorCategory.NOT_FOUND) throw f;

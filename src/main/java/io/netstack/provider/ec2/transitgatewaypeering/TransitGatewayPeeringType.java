@@ -7,7 +7,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -176,7 +176,7 @@ public final class TransitGatewayPeeringType extends Ec2Type {
             // The request reaches the peer region after a moment: NotFound there, or IncorrectState
             // while it is still 'initiatingRequest', are retried.
             ctx.retrying(id, "AcceptTransitGatewayPeeringAttachment", Set.of(ErrorCategory.NOT_FOUND, ErrorCategory.DEPENDENCY_VIOLATION), PROPAGATION_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "AcceptTransitGatewayPeeringAttachment", () ->
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "AcceptTransitGatewayPeeringAttachment", () ->
                             peer.acceptTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
         } catch (AwsFailure f) {
             try {
@@ -211,7 +211,7 @@ public final class TransitGatewayPeeringType extends Ec2Type {
         if (!"deleting".equals(now.get().stateAsString())) {
             try {
                 ctx.retrying(id, "DeleteTransitGatewayPeeringAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayPeeringAttachment", () ->
+                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayPeeringAttachment", () ->
                                 ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
             } catch (AwsFailure f) {
                 if (f.category() != ErrorCategory.NOT_FOUND) throw f;

@@ -6,7 +6,7 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import static io.netstack.provider.ec2.transitgateway.TransitGatewayBusy.busyIsRetryable;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -332,7 +332,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             }
             try {
                 ctx.retrying(id, "DeleteTransitGatewayRouteTable", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayRouteTable", () ->
+                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayRouteTable", () ->
                                 ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rtId)))));
             } catch (AwsFailure f) {
                 if (f.category() != ErrorCategory.NOT_FOUND) throw f;
