@@ -47,9 +47,9 @@ import java.util.stream.Collectors;
  *   <li><b>Static route targets.</b> moto answers a static route to an attachment with an empty
  *       {@code transitGatewayAttachments}; the proxy puts back the attachment it was created with.</li>
  *   <li><b>ModifyTransitGateway Add/RemoveTransitGatewayCidrBlocks</b> are stored by moto as
- *       unknown options and change nothing; the proxy rewrites them into the resulting
- *       {@code TransitGatewayCidrBlocks} list, which moto does apply (a removal of every block is not
- *       covered: the query protocol has no spelling of an empty list).</li>
+ *       unknown options and change nothing (nor can its ModifyTransitGateway set the list). The
+ *       proxy keeps the gateway's resulting list itself and answers it in place of moto's in
+ *       DescribeTransitGateways and ModifyTransitGateway responses.</li>
  * </ol>
  * Everything else passes through unchanged; requests keep the SDK's headers (moto reads only the
  * credential scope, not the signature). The proxy's own calls to moto reuse the triggering
@@ -68,6 +68,8 @@ public final class MotoTgwProxy implements AutoCloseable {
     private final Map<String, String> staticTargets = new ConcurrentHashMap<>();
     /** "routeTableId attachmentId" of automatic associations AWS would not have (or that were undone). */
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+    /** Gateway id → its CIDR blocks, once a ModifyTransitGateway changed them. */
+    private final Map<String, List<String>> cidrBlocks = new ConcurrentHashMap<>();
 
     public MotoTgwProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -91,7 +93,7 @@ public final class MotoTgwProxy implements AutoCloseable {
             Map<String, String> form = form(body);
             String action = form.getOrDefault("Action", "");
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (action.equals("ModifyTransitGateway")) body = cidrBlocksRewritten(form, auth, body);
+            if (action.equals("ModifyTransitGateway")) body = cidrBlocksModified(form, auth, body);
             HttpRequest.Builder b = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().toString()))
                     .timeout(Duration.ofSeconds(60))
                     .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofString(body));
@@ -112,6 +114,7 @@ public final class MotoTgwProxy implements AutoCloseable {
                     case "DeleteTransitGatewayRoute" -> staticTargets.remove(rt + " " + form.get("DestinationCidrBlock"));
                     case "CreateTransitGatewayVpcAttachment" -> gatewayDefaults(form.get("TransitGatewayId"), first(out, "transitGatewayAttachmentId"), auth);
                     case "AssociateTransitGatewayRouteTable" -> hidden.remove(rt + " " + att);
+                    case "DescribeTransitGateways", "ModifyTransitGateway" -> out = withCidrBlocks(out);
                     case "GetTransitGatewayRouteTableAssociations" -> out = withoutHidden(rt, out);
                     case "SearchTransitGatewayRoutes" -> out = withPropagatedRoutes(rt, form, withStaticTargets(rt, out), auth);
                     default -> { }
@@ -216,21 +219,37 @@ public final class MotoTgwProxy implements AutoCloseable {
 
     // ------------------------------------------------------------ gap 5: gateway CIDR blocks
 
-    private String cidrBlocksRewritten(Map<String, String> form, String auth, String body) throws IOException {
+    private String cidrBlocksModified(Map<String, String> form, String auth, String body) throws IOException {
         List<String> add = indexed(form, "Options.AddTransitGatewayCidrBlocks."), remove = indexed(form, "Options.RemoveTransitGatewayCidrBlocks.");
         if (add.isEmpty() && remove.isEmpty()) return body;
-        String tgw = call(auth, "DescribeTransitGateways", Map.of("TransitGatewayId.1", form.get("TransitGatewayId")));
-        Matcher blocks = Pattern.compile("<transitGatewayCidrBlocks>(.*?)</transitGatewayCidrBlocks>", Pattern.DOTALL).matcher(tgw);
-        Set<String> now = new LinkedHashSet<>(blocks.find() ? all(blocks.group(1), "item") : List.of());
+        String tgwId = form.get("TransitGatewayId");
+        List<String> current = cidrBlocks.get(tgwId);
+        if (current == null) {
+            Matcher blocks = Pattern.compile("<transitGatewayCidrBlocks>(.*?)</transitGatewayCidrBlocks>", Pattern.DOTALL)
+                    .matcher(call(auth, "DescribeTransitGateways", Map.of("TransitGatewayId.1", tgwId)));
+            current = blocks.find() ? all(blocks.group(1), "item") : List.of();
+        }
+        Set<String> now = new LinkedHashSet<>(current);
         now.addAll(add);
         now.removeAll(remove);
-        Map<String, String> rewritten = new LinkedHashMap<>();
+        cidrBlocks.put(tgwId, List.copyOf(now));
+        Map<String, String> rest = new LinkedHashMap<>();
         form.forEach((k, v) -> {
-            if (!k.startsWith("Options.AddTransitGatewayCidrBlocks.") && !k.startsWith("Options.RemoveTransitGatewayCidrBlocks.")) rewritten.put(k, v);
+            if (!k.startsWith("Options.AddTransitGatewayCidrBlocks.") && !k.startsWith("Options.RemoveTransitGatewayCidrBlocks.")) rest.put(k, v);
         });
-        int i = 1;
-        for (String c : now) rewritten.put("Options.TransitGatewayCidrBlocks." + i++, c);
-        return encode(rewritten);
+        return encode(rest);
+    }
+
+    private String withCidrBlocks(String xml) {
+        for (Map.Entry<String, List<String>> e : cidrBlocks.entrySet()) {
+            int at = xml.indexOf("<transitGatewayId>" + e.getKey() + "</transitGatewayId>");
+            if (at < 0) continue;
+            Matcher m = Pattern.compile("<transitGatewayCidrBlocks>.*?</transitGatewayCidrBlocks>|<transitGatewayCidrBlocks/>", Pattern.DOTALL).matcher(xml);
+            if (!m.find(at)) continue;
+            String list = e.getValue().stream().map(c -> "<item>" + c + "</item>").collect(Collectors.joining());
+            xml = xml.substring(0, m.start()) + "<transitGatewayCidrBlocks>" + list + "</transitGatewayCidrBlocks>" + xml.substring(m.end());
+        }
+        return xml;
     }
 
     // ------------------------------------------------------------ plumbing
