@@ -8,6 +8,7 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.MotoTgwProxy;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,8 +39,9 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
  * update) → a route added by hand is seen and removed → a route's target replaced → destroy →
  * nothing owned left. The target change plans as one modified route (issue 11, bug 4).
  *
- * <p>Runs through {@link MotoTgwRouteProxy}: moto does not return the attachment of a static route
- * (it covers that gap; everything else is moto's own behaviour). Replacing a route's target goes
+ * <p>Runs through {@link MotoTgwProxy}: moto does not return the attachment of a static route
+ * (the gap this test needs covered; the proxy's other repairs — propagated routes, gateway
+ * defaults — do not touch what it checks: static routes, and a gateway with both defaults off). Replacing a route's target goes
  * through ReplaceTransitGatewayRoute, which moto lacks: the type falls back to delete + create.
  */
 @ExtendWith(AwsApiExtension.class)
@@ -71,7 +73,7 @@ class TransitGatewayRouteTableIT {
     @Test
     void roundTrip(AwsApi api, @TempDir Path dir) throws Exception {
         String name = api.uniqueStack("tgwrt");
-        try (MotoTgwRouteProxy proxy = new MotoTgwRouteProxy(api.endpoint()); Ec2Client ec2 = client(proxy)) {
+        try (MotoTgwProxy proxy = new MotoTgwProxy(api.endpoint()); Ec2Client ec2 = client(proxy)) {
             Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
             env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
 
@@ -177,7 +179,7 @@ class TransitGatewayRouteTableIT {
     }
 
     /** An SDK client through the proxy (so static routes come back with their attachment). */
-    static Ec2Client client(MotoTgwRouteProxy proxy) {
+    static Ec2Client client(MotoTgwProxy proxy) {
         return Ec2Client.builder().endpointOverride(proxy.endpoint()).region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsApi.ACCESS_KEY_ID, AwsApi.SECRET_ACCESS_KEY)))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
