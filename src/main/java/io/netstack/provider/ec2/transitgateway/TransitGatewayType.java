@@ -7,7 +7,10 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import io.netstack.spi.AwsFailure;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -53,6 +56,8 @@ public final class TransitGatewayType extends Ec2Type {
      * IncorrectState/DependencyViolation while attachments deleted a moment ago are still {@code deleting}.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the gateway's own NotFound is "already gone"; IncorrectState (attachments still deleting) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGateway", DELETE_TIMEOUT, Set.of("InvalidTransitGatewayID.NotFound"), TransitGatewayBusy.CODES);
     /** Amazon VPC quotas: 5 transit gateways per account and region (adjustable): a warning. */
     static final int MAX_TRANSIT_GATEWAYS = 5;
     static final long DEFAULT_ASN = 64512;
@@ -287,20 +292,13 @@ public final class TransitGatewayType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), tgwId = live.awsId();
-        Optional<TransitGateway> now = describe(id, tgwId);
+        // AWS (and moto) keep a deleted gateway visible in state 'deleted' for a while: that is gone.
+        Supplier<Optional<TransitGateway>> find = () -> describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()));
+        Optional<TransitGateway> now = find.get();
         // Asking first also spares moto's HTTP 500 on DeleteTransitGateway of an unknown id (moto-notes.md).
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGateway", () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
-        }
-        ctx.waiter().until(id, "transit gateway " + tgwId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()))
-                        .map(t -> new Waiter.Outcome(t.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        if (now.isEmpty()) return;
+        Status<TransitGateway> state = Status.of(TransitGateway::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, tgwId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, tgwId, DELETION, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)), find, state);
     }
 }

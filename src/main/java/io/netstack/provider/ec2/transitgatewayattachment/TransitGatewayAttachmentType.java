@@ -8,8 +8,11 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
-import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -59,6 +62,9 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayVPCAttachmentDeletedTimeout: 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the attachment's own NotFound is "already gone"; IncorrectState (pending, modifying) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGatewayVpcAttachment", DELETE_TIMEOUT,
+            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
@@ -303,22 +309,14 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), attachmentId = live.awsId();
-        Optional<TransitGatewayVpcAttachment> now = describe(id, attachmentId);
+        Supplier<Optional<TransitGatewayVpcAttachment>> find = () -> describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
+        Optional<TransitGatewayVpcAttachment> now = find.get();
         // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayVpcAttachment", () ->
-                                ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
-        }
-        ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
-                        .map(a -> new Waiter.Outcome(a.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        if (now.isEmpty()) return;
+        Status<TransitGatewayVpcAttachment> state = Status.of(TransitGatewayVpcAttachment::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
+                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
     }
 
     /**

@@ -7,6 +7,10 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -56,6 +60,9 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     static final Duration ACCEPT_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayPeeringAttachmentDeletedTimeout: 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the peering's own NotFound is "already gone"; IncorrectState (still initiating) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGatewayPeeringAttachment", DELETE_TIMEOUT,
+            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted", "failing", "failed", "rejecting", "rejected");
     static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -205,22 +212,14 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     }
 
     private void deleteAndWait(TypeContext ctx, String id, String attachmentId) {
-        Optional<TransitGatewayPeeringAttachment> now = describe(ec2(), id, attachmentId);
+        // AWS (and moto) keep a deleted peering visible in state 'deleted' for a while: that is gone.
+        Supplier<Optional<TransitGatewayPeeringAttachment>> find = () -> describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
+        Optional<TransitGatewayPeeringAttachment> now = find.get();
         // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGatewayPeeringAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayPeeringAttachment", () ->
-                                ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
-        }
-        // AWS (and moto) keep a deleted peering visible in state 'deleted' for a while.
-        ctx.waiter().until(id, "peering " + attachmentId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
-                        .map(a -> new Waiter.Outcome(a.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        if (now.isEmpty()) return;
+        Status<TransitGatewayPeeringAttachment> state = Status.of(TransitGatewayPeeringAttachment::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
+                () -> ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
     }
 }

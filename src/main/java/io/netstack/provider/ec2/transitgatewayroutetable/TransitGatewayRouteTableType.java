@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
+import java.util.function.Supplier;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
-import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
@@ -66,6 +68,8 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayRouteTableDeletedTimeout: 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the table's own NotFound is "already gone"; IncorrectState (associations still going) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGatewayRouteTable", DELETE_TIMEOUT, Set.of("InvalidRouteTableID.NotFound"), TransitGatewayBusy.CODES);
     /** Amazon VPC quotas: 20 route tables per transit gateway (adjustable): a warning. */
     static final int MAX_TABLES_PER_GATEWAY = 20;
 
@@ -315,33 +319,27 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             defaults.release(id, rtId);
             return;
         }
-        Optional<TransitGatewayRouteTable> now = reads.describe(id, rtId);
+        // AWS (and moto) keep a deleted table visible in state 'deleted' for a while: that is gone.
+        Supplier<Optional<TransitGatewayRouteTable>> find = () -> reads.describe(id, rtId).filter(t -> !"deleted".equals(t.stateAsString()));
+        Optional<TransitGatewayRouteTable> now = find.get();
         // Asking first also spares moto's HTTP 500 on deleting an unknown table.
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            // AWS refuses to delete a table that still has associations or propagations: undo them
-            // first (its static routes go with it).
-            for (Map.Entry<String, String> a : reads.associations(id, rtId).entrySet()) {
-                if ("disassociated".equals(a.getValue())) continue;
-                synchronized (TgwRouteTableVerbs.lock(a.getKey())) {
-                    verbs.disassociate(ctx, id, rtId, a.getKey());
-                }
-            }
-            for (Map.Entry<String, String> p : reads.propagations(id, rtId).entrySet()) {
-                if (!"disabled".equals(p.getValue())) verbs.disablePropagation(ctx, id, rtId, p.getKey());
-            }
-            try {
-                ctx.retrying(id, "DeleteTransitGatewayRouteTable", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "DeleteTransitGatewayRouteTable", () ->
-                                ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rtId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+        if (now.isEmpty()) return;
+        Status<TransitGatewayRouteTable> state = Status.of(TransitGatewayRouteTable::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) {
+            await(ctx, id, rtId, Wait.deleted(DELETE_TIMEOUT), find, state);
+            return;
+        }
+        // AWS refuses to delete a table that still has associations or propagations: undo them
+        // first (its static routes go with it).
+        for (Map.Entry<String, String> a : reads.associations(id, rtId).entrySet()) {
+            if ("disassociated".equals(a.getValue())) continue;
+            synchronized (TgwRouteTableVerbs.lock(a.getKey())) {
+                verbs.disassociate(ctx, id, rtId, a.getKey());
             }
         }
-        // AWS (and moto) keep a deleted table visible in state 'deleted' for a while.
-        ctx.waiter().until(id, "transit gateway route table " + rtId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                reads.describe(id, rtId).filter(t -> !"deleted".equals(t.stateAsString()))
-                        .map(t -> new Waiter.Outcome(t.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        for (Map.Entry<String, String> p : reads.propagations(id, rtId).entrySet()) {
+            if (!"disabled".equals(p.getValue())) verbs.disablePropagation(ctx, id, rtId, p.getKey());
+        }
+        deleteAndWaitGone(ctx, id, rtId, DELETION, () -> ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rtId)), find, state);
     }
 }
