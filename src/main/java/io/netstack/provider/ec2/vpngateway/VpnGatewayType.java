@@ -49,14 +49,14 @@ public final class VpnGatewayType extends Ec2Type {
     /** Terraform vpnGatewayDeletedTimeout = 10 m; the delete is retried as long while VPN connections are still going. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform VPNGatewayVPCAttachmentAttachedTimeout = 15 m. */
+    static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
+    /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
+    static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
     static final Status<VpnGateway> STATE = Status.of(VpnGateway::stateAsString);
     static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
     /** IncorrectState: VPN connections or a Direct Connect association are still being removed. */
     static final Deletion DELETION = Deletion.of("DeleteVpnGateway", DELETE_TIMEOUT, "InvalidVpnGatewayID.NotFound").busyOn("IncorrectState");
-    static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
-    /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
-    static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
     /** AWS's default Amazon-side ASN when CreateVpnGateway gets none (EC2 API reference). */
     static final long DEFAULT_AMAZON_ASN = 64512;
 
