@@ -201,8 +201,14 @@ public abstract class AwsType<C> implements ResourceType {
      */
     protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
                                                Supplier<Optional<T>> find, Status<T> status) {
+        deleteAndWaitGone(ctx, id, awsId, d, call, find, status, Wait.deleted(d.timeout()));
+    }
+
+    /** {@link #deleteAndWaitGone} with its own wait for the object to go (one with failure states). */
+    protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
+                                               Supplier<Optional<T>> find, Status<T> status, Wait gone) {
         if (!deleteOnly(ctx, id, d, call)) return;
-        await(ctx, id, awsId, Wait.deleted(d.timeout()), find, status);
+        await(ctx, id, awsId, gone, find, status);
     }
 
     /**

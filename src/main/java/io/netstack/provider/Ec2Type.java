@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
 /** An EC2 type: {@link AwsType} over the session's EC2 client, plus EC2's ARN shape. */
 public abstract class Ec2Type extends AwsType<Ec2Client> {
@@ -17,6 +18,20 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
 
     protected Ec2Client ec2() {
         return client();
+    }
+
+    /**
+     * Batch calls (CreateFlowLogs, DeleteFlowLogs, DeleteVpcEndpointServiceConfigurations) answer
+     * 200 and list what failed: the first failure becomes the call's AwsFailure, its code mapped
+     * like any other ({@code busyCodes}: a DependencyViolation, which deletes retry).
+     */
+    protected static void failOnUnsuccessful(String id, String action, List<UnsuccessfulItem> items, Set<String> busyCodes) {
+        for (UnsuccessfulItem u : items) {
+            String code = u.error() == null ? null : u.error().code();
+            String msg = u.error() == null ? "failed" : u.error().message();
+            ErrorCategory category = busyCodes.contains(code) ? ErrorCategory.DEPENDENCY_VIOLATION : AwsCalls.category(code, 400, msg);
+            throw new AwsFailure(category, id, action, code, null, (u.resourceId() == null ? "" : u.resourceId() + ": ") + msg, null);
+        }
     }
 
     /** {@code arn:aws:ec2:<region>:<owner>:<kind>/<id>}: EC2 returns ARNs for few of its objects. */
