@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachmentOpti
  * {@code pending} attachment (DESIGN.md principle 5). An attachment to a gateway shared from
  * another account whose {@code autoAcceptSharedAttachments} is off stops in
  * {@code pendingAcceptance}: that fails the create with what to do, rather than waiting for a
- * human for ten minutes.
+ * human for ten minutes. Per-attachment membership of the gateway's default route table
+ * ({@code defaultRouteTableAssociation}/{@code Propagation}) is {@link TgwAttachmentDefaults}'s.
  *
  * <p>Reads: one paginated DescribeTransitGatewayVpcAttachments. moto ignores its tag filter, answers
  * it with peering attachments too, and drops the tags given at creation (moto-notes.md): ownership

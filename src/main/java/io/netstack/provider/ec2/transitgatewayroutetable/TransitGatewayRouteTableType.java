@@ -38,6 +38,10 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
  * routes), {@code propagations} (the attachments whose routes it learns) and static
  * {@code routes} (to an attachment, or {@code blackhole: true}) — all compared as sets and
  * changed in place, so an association, propagation or route added by hand shows up as drift.
+ * Routes are keyed by destination: a changed target is one modification. {@code "default": true}
+ * makes the block the gateway's own default table ({@link TgwDefaultRouteTable}). The code is
+ * split: this class (schema, validation, dispatch), {@link TgwRouteTableTranslator} (stack JSON
+ * ↔ SDK shapes), {@link TgwRouteTableReads} and {@link TgwRouteTableVerbs}.
  *
  * <p><b>Moving an association.</b> An attachment is associated with at most one route table and
  * AWS refuses a second association ({@code Resource.AlreadyAssociated}) — the failure that
