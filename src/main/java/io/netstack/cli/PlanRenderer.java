@@ -72,6 +72,7 @@ final class PlanRenderer {
 
     static String line(PropertyDiff d) {
         String b = show(d.before(), d.sensitive()), a = show(d.after(), d.sensitive());
+        if (d.modifiedElement()) return d.path() + " ~ " + b + " → " + a + (d.forcesReplace() ? "  (forces replacement)" : "");
         if (d.element()) return d.path() + (d.before() == null ? " + " + a : " - " + b + "  (not in the file: made outside netstack, or removed from the file)");
         if (d.before() == null) return d.path() + ": " + a + (d.forcesReplace() ? "  (forces replacement)" : "");
         return d.path() + ": " + b + " → " + a + (d.forcesReplace() ? "  (forces replacement)" : "");

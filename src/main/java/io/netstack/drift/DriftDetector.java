@@ -93,12 +93,13 @@ public final class DriftDetector {
      * twin only in that reference: drop the pair, the deletion is already reported.
      */
     static void dropConsequencesOfDeletion(List<PropertyDiff> diffs, Set<String> deleted) {
-        List<PropertyDiff> added = diffs.stream().filter(d -> d.element() && d.before() == null && d.after() != null).toList();
+        List<PropertyDiff> added = diffs.stream().filter(d -> d.element() && d.after() != null).toList();
         Set<PropertyDiff> drop = new HashSet<>();
         for (PropertyDiff a : added) {
             Set<String> refFields = fieldsReferencing(a.after(), deleted);
             if (refFields.isEmpty()) continue;
             drop.add(a);
+            if (a.modifiedElement()) continue; // the keyed pair is this one diff
             for (PropertyDiff r : diffs) {
                 if (!r.element() || r.after() != null || !r.path().equals(a.path()) || drop.contains(r)) continue;
                 if (sameExcept(a.after(), r.before(), refFields)) {

@@ -54,6 +54,13 @@ public final class Differ {
         return false;
     }
 
+    /** The identity of a list element by the list's key field (null: the list has none, or the element lacks it). */
+    static String elementKey(Property list, JsonNode element) {
+        if (list.key() == null || element == null || !element.isObject()) return null;
+        JsonNode k = element.get(list.key());
+        return k == null || k.isNull() ? null : Json.canonical(k);
+    }
+
     private static void compare(Property p, String path, JsonNode d, JsonNode l, boolean replace, List<PropertyDiff> out) {
         if (l != null && l.isNull()) l = null;
         if (l != null && Json.canonical(d).equals(Json.canonical(l))) return;
@@ -86,12 +93,24 @@ public final class Differ {
                     Map<String, JsonNode> want = new LinkedHashMap<>(), have = new LinkedHashMap<>();
                     d.forEach(x -> want.put(Json.canonical(x), x));
                     if (l != null) l.forEach(x -> have.put(Json.canonical(x), x));
+                    // Keyed elements: the live element with the same identity as a wanted one is its
+                    // earlier version, so the pair is one modification (before and after both set).
+                    Map<String, JsonNode> removedByKey = new LinkedHashMap<>();
                     have.forEach((k, v) -> {
-                        if (!want.containsKey(k)) out.add(new PropertyDiff(path, v, null, replace, false, true));
+                        if (want.containsKey(k)) return;
+                        String key = elementKey(p, v);
+                        if (key != null && !removedByKey.containsKey(key)) removedByKey.put(key, v);
+                        else out.add(new PropertyDiff(path, v, null, replace, false, true));
                     });
+                    List<PropertyDiff> added = new ArrayList<>();
                     want.forEach((k, v) -> {
-                        if (!have.containsKey(k)) out.add(new PropertyDiff(path, null, v, replace, false, true));
+                        if (have.containsKey(k)) return;
+                        String key = elementKey(p, v);
+                        JsonNode before = key == null ? null : removedByKey.remove(key);
+                        added.add(new PropertyDiff(path, before, v, replace, false, true));
                     });
+                    removedByKey.values().forEach(v -> out.add(new PropertyDiff(path, v, null, replace, false, true)));
+                    out.addAll(added);
                     return;
                 }
             }

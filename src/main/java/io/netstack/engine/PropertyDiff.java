@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One attribute-level difference. For properties compared as sets, each added element is a diff
- * with {@code before == null} and each removed element one with {@code after == null}.
+ * with {@code before == null} and each removed element one with {@code after == null}; in a list
+ * keyed by an identity field ({@code Property.key}), an element whose other fields changed is
+ * one diff with both set.
  *
  * @param path          property path from the resource ({@code cidr}, {@code tags.team}, {@code routes})
  * @param before        live value (null: absent)
@@ -14,6 +16,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param element       the diff is one element of a set-valued property
  */
 public record PropertyDiff(String path, JsonNode before, JsonNode after, boolean forcesReplace, boolean sensitive, boolean element) {
+    /** One element of a keyed list whose non-identity fields changed. */
+    public boolean modifiedElement() {
+        return element && before != null && after != null;
+    }
+
     public String topLevel() {
         int dot = path.indexOf('.');
         return dot < 0 ? path : path.substring(0, dot);

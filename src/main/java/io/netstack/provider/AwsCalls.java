@@ -100,8 +100,10 @@ public final class AwsCalls {
             if (code.contains("Duplicate") || code.contains("AlreadyExists") || code.contains("LimitExceeded")
                     || code.equals("IncorrectState") || code.endsWith(".InUse") || code.equals("IdempotentParameterMismatch")) return ErrorCategory.CONFLICT;
             if (code.equals("InternalError") || code.equals("InternalFailure") || code.equals("ServiceUnavailable") || code.equals("Unavailable")) return ErrorCategory.TRANSIENT;
-            if (code.startsWith("Invalid") || code.startsWith("Missing") || code.equals("ValidationError") || code.equals("UnknownParameter")) return ErrorCategory.INVALID_REQUEST;
+            // Before the "Invalid…" prefix, which would catch InvalidAction: an endpoint (moto,
+            // LocalStack) that lacks the action answers InvalidAction, and callers fall back on UNSUPPORTED.
             if (code.equals("InvalidAction") || code.equals("NotImplemented")) return ErrorCategory.UNSUPPORTED;
+            if (code.startsWith("Invalid") || code.startsWith("Missing") || code.equals("ValidationError") || code.equals("UnknownParameter")) return ErrorCategory.INVALID_REQUEST;
         }
         if (status == 501) return ErrorCategory.UNSUPPORTED;
         if (status >= 500) return ErrorCategory.TRANSIENT;

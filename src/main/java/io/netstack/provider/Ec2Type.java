@@ -3,51 +3,66 @@ package io.netstack.provider;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
-import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
-/**
- * What every EC2 type shares: the client, and the retry shapes terraform-provider-aws uses
- * (tfresource.RetryWhenAWSErrCodeEquals): creates that name a just-created object retry its
- * NotFound for {@link #PROPAGATION_TIMEOUT}; deletes count NotFound as done and retry
- * DependencyViolation for the type's delete timeout.
- */
-public abstract class Ec2Type implements ResourceType {
-    /**
-     * EC2 eventual consistency: "poll with exponential backoff … up to about 5 minutes"
-     * (aws-facts.md, EC2 developer guide); Terraform's ec2PropagationTimeout is 2–5 min.
-     */
-    public static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
-
-    protected final AwsSession aws;
-
+/** An EC2 type: {@link AwsType} over the session's EC2 client, plus EC2's ARN shape. */
+public abstract class Ec2Type extends AwsType<Ec2Client> {
     protected Ec2Type(AwsSession aws) {
-        this.aws = aws;
+        super(aws, AwsSession::ec2);
     }
 
     protected Ec2Client ec2() {
-        return aws.ec2();
+        return client();
     }
 
-    /** A mutating call that may name objects created a moment ago: NotFound is retried for a while. */
-    protected <T> T mutate(TypeContext ctx, String id, String action, Supplier<T> call) {
-        return ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> AwsCalls.call(id, action, call));
+    /**
+     * Batch calls (CreateFlowLogs, DeleteFlowLogs, DeleteVpcEndpointServiceConfigurations) answer
+     * 200 and list what failed: the first failure becomes the call's AwsFailure, its code mapped
+     * like any other ({@code busyCodes}: a DependencyViolation, which deletes retry).
+     */
+    protected static void failOnUnsuccessful(String id, String action, List<UnsuccessfulItem> items, Set<String> busyCodes) {
+        for (UnsuccessfulItem u : items) {
+            String code = u.error() == null ? null : u.error().code();
+            String msg = u.error() == null ? "failed" : u.error().message();
+            ErrorCategory category = busyCodes.contains(code) ? ErrorCategory.DEPENDENCY_VIOLATION : AwsCalls.category(code, 400, msg);
+            throw new AwsFailure(category, id, action, code, null, (u.resourceId() == null ? "" : u.resourceId() + ": ") + msg, null);
+        }
     }
 
-    protected void mutateRun(TypeContext ctx, String id, String action, Runnable call) {
-        mutate(ctx, id, action, () -> {
-            call.run();
-            return null;
-        });
+    /** {@code arn:aws:ec2:<region>:<owner>:<kind>/<id>}: EC2 returns ARNs for few of its objects. */
+    protected static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
+        return "arn:aws:ec2:" + ctx.region() + ":" + ownerId + ":" + kind + "/" + awsId;
     }
 
-    /** A delete: NotFound means done; DependencyViolation is retried until {@code timeout}. */
+    /**
+     * {@link #readBack} for a read that returns a list (at most one object).
+     *
+     * @deprecated read with a finder ({@link #findOne}) that returns an {@code Optional}
+     */
+    @Deprecated
+    protected LiveResource readBack(TypeContext ctx, String id, String awsId, ListRead read) {
+        return readBack(ctx, id, awsId, () -> read.get().stream().findFirst());
+    }
+
+    /** The old read-back shape (a separate interface so that it overloads {@code readBack}). */
+    @Deprecated
+    @FunctionalInterface
+    protected interface ListRead {
+        List<LiveResource> get();
+    }
+
+    /**
+     * The old delete: any NotFound counts as done, whatever object it names.
+     *
+     * @deprecated use {@link #deleteAndWaitGone} with a {@link Deletion} naming the object's own
+     *             NotFound codes: this one takes a NotFound about another object for success (issue 11).
+     */
+    @Deprecated
     protected void delete(TypeContext ctx, String id, String action, Duration timeout, Runnable call) {
         try {
             ctx.retrying(id, action, Set.of(ErrorCategory.DEPENDENCY_VIOLATION), timeout, () -> {
@@ -57,32 +72,5 @@ public abstract class Ec2Type implements ResourceType {
         } catch (AwsFailure f) {
             if (f.category() != ErrorCategory.NOT_FOUND) throw f;
         }
-    }
-
-    /** A plain call; NotFound becomes {@code Optional.empty()}. */
-    protected <T> Optional<T> find(String id, String action, Supplier<T> call) {
-        try {
-            return Optional.ofNullable(AwsCalls.call(id, action, call));
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
-    }
-
-    /**
-     * Reads one object back after a create or update; a just-created object may not be visible
-     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
-     */
-    protected LiveResource readBack(TypeContext ctx, String id, String awsId, Supplier<List<LiveResource>> read) {
-        return ctx.retrying(id, "read " + awsId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-            List<LiveResource> r = read.get();
-            if (r.isEmpty()) throw new AwsFailure(ErrorCategory.NOT_FOUND, id, null, awsId + " is not visible yet");
-            return r.get(0);
-        });
-    }
-
-    /** Fails an update whose object has gone, rather than recreating it (the contract's rule). */
-    protected static AwsFailure gone(String id, String awsId) {
-        return new AwsFailure(ErrorCategory.NOT_FOUND, id, null, awsId + " no longer exists; run plan again to recreate it");
     }
 }

@@ -18,6 +18,9 @@ import java.util.List;
  *   <li>{@code refTypes}: for {@link Kind#REF}, the resource types it may point at (empty = any);
  *       a literal AWS id with one of {@code idPrefixes} is accepted too.</li>
  *   <li>{@code ordered}: for {@link Kind#LIST}, whether order matters (otherwise compared as a set).</li>
+ *   <li>{@code key}: for an unordered {@link Kind#LIST} of objects, the field that is an
+ *       element's identity (a route's {@code destination}): an element whose other fields
+ *       changed is one modification, not a removal plus an addition. Null: no identity.</li>
  *   <li>{@code lateBound}: references inside do not order creation; elements naming resources
  *       that do not exist yet are left out of the create and added by a follow-up update once
  *       they exist. This is how mutually referencing security groups are created empty and get
@@ -40,7 +43,8 @@ public record Property(
         boolean lateBound,
         long min,
         long max,
-        String description) {
+        String description,
+        String key) {
 
     public enum Kind { STRING, BOOLEAN, INTEGER, CIDR, REF, LIST, OBJECT, MAP, JSON }
 
@@ -87,6 +91,7 @@ public record Property(
         private Property item;
         private long min = Long.MIN_VALUE, max = Long.MAX_VALUE;
         private String description = "";
+        private String key;
 
         private Builder(String name, Kind kind) {
             this.name = name;
@@ -101,6 +106,8 @@ public record Property(
         public Builder range(long lo, long hi) { min = lo; max = hi; return this; }
         public Builder oneOf(String... values) { enumValues = List.of(values); return this; }
         public Builder describe(String d) { description = d; return this; }
+        /** For an unordered {@link Kind#LIST} of objects: the field that names an element (see {@code key}). */
+        public Builder keyedBy(String field) { key = field; return this; }
         public Builder defaultValue(JsonNode v) { defaultValue = v; return this; }
         public Builder defaultValue(boolean v) { return defaultValue(BooleanNode.valueOf(v)); }
         public Builder defaultValue(int v) { return defaultValue(IntNode.valueOf(v)); }
@@ -109,7 +116,7 @@ public record Property(
 
         public Property build() {
             return new Property(name, kind, required, createOnly, writeOnly, defaultValue, refTypes, idPrefixes,
-                    enumValues, fields, item, ordered, lateBound, min, max, description);
+                    enumValues, fields, item, ordered, lateBound, min, max, description, key);
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.netstack.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.netstack.engine.Action;
 import io.netstack.engine.Change;
 import io.netstack.engine.Json;
 import io.netstack.engine.Plan;
+import io.netstack.engine.PropertyDiff;
 import io.netstack.spi.LiveResource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,5 +55,19 @@ class PlanRendererTest {
         assertTrue(text.startsWith("No changes."), text);
         assertTrue(text.contains("Warning: the netstack:secrets tag of vpn (vpn-1) is an old v1 digest"), text);
         assertFalse(text.contains("vif (dxvif-2)"), text);
+    }
+
+    @Test
+    void modifiedKeyedElementIsOneLineNotAnOutsideChange() throws Exception {
+        PropertyDiff d = new PropertyDiff("routes", Json.MAPPER.readTree("{\"destination\":\"10.1.0.0/16\",\"attachment\":\"tgw-attach-1\"}"),
+                Json.MAPPER.readTree("{\"destination\":\"10.1.0.0/16\",\"blackhole\":true}"), false, false, true);
+        String line = PlanRenderer.line(d);
+        assertEquals("routes ~ " + Json.display(d.before()) + " → " + Json.display(d.after()), line);
+    }
+
+    @Test
+    void removedElementStillSaysItIsNotInTheFile() throws Exception {
+        PropertyDiff d = new PropertyDiff("routes", Json.MAPPER.readTree("{\"destination\":\"10.1.0.0/16\",\"blackhole\":true}"), null, false, false, true);
+        assertEquals("routes - " + Json.display(d.before()) + "  (not in the file: made outside netstack, or removed from the file)", PlanRenderer.line(d));
     }
 }

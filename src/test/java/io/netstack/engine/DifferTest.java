@@ -332,4 +332,31 @@ class DifferTest {
         assertEquals("cidr", new PropertyDiff("cidr", n, n, false, false, false).topLevel());
         assertEquals("tags", new PropertyDiff("tags.a.b", n, n, false, false, false).topLevel());
     }
+
+    @Test
+    void keyedElementWhoseTargetChangedIsOneModification() {
+        List<PropertyDiff> d = raw("{'hops': [{'destination': '10.1.0.0/16', 'target': 'b'}, {'destination': '10.2.0.0/16', 'target': 'x'}]}",
+                "{'hops': [{'destination': '10.1.0.0/16', 'target': 'a'}, {'destination': '10.2.0.0/16', 'target': 'x'}]}");
+        assertEquals(List.of(pd("hops", "{'destination': '10.1.0.0/16', 'target': 'a'}", "{'destination': '10.1.0.0/16', 'target': 'b'}", false, true)), d);
+        assertTrue(d.get(0).modifiedElement());
+    }
+
+    @Test
+    void keyedElementsWithOtherKeysStayAdditionsAndRemovals() {
+        List<PropertyDiff> d = raw("{'hops': [{'destination': '10.2.0.0/16', 'target': 'a'}]}",
+                "{'hops': [{'destination': '10.1.0.0/16', 'target': 'a'}, {'destination': '10.3.0.0/16', 'drop': true}]}");
+        assertEquals(List.of(
+                pd("hops", "{'destination': '10.1.0.0/16', 'target': 'a'}", null, false, true),
+                pd("hops", "{'destination': '10.3.0.0/16', 'drop': true}", null, false, true),
+                pd("hops", null, "{'destination': '10.2.0.0/16', 'target': 'a'}", false, true)), d);
+        assertTrue(d.stream().noneMatch(PropertyDiff::modifiedElement));
+    }
+
+    @Test
+    void unkeyedListStillPairsNothing() {
+        List<PropertyDiff> d = raw("{'routes': [{'destination': '10.1.0.0/16', 'target': 'b', 'weight': 1}]}",
+                "{'routes': [{'destination': '10.1.0.0/16', 'target': 'a', 'weight': 1}]}");
+        assertEquals(2, d.size());
+        assertTrue(d.stream().noneMatch(PropertyDiff::modifiedElement));
+    }
 }

@@ -34,6 +34,10 @@ final class FakeResourceType implements ResourceType {
                     Property.cidr("destination").required(),
                     Property.string("target").required(),
                     Property.integer("weight").defaultValue(1))),                 // unordered set of objects
+            Property.list("hops", Property.object("hop",
+                    Property.cidr("destination").required(),
+                    Property.string("target"),
+                    Property.bool("drop"))).keyedBy("destination"),                 // set of objects keyed by destination
             Property.list("rules", Property.object("rule",
                     Property.integer("rule").required(),
                     Property.string("action"))).ordered(),                        // order matters

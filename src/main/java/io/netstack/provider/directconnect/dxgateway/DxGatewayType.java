@@ -183,7 +183,7 @@ public final class DxGatewayType extends DxType {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), gatewayId = live.awsId();
-        delete(id, "DeleteDirectConnectGateway", () -> dx().deleteDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)));
+        delete(ctx, id, "DeleteDirectConnectGateway", () -> dx().deleteDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)));
         ctx.waiter().until(id, "Direct Connect gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> state(id, gatewayId, Waiter.GONE));
     }

@@ -260,7 +260,7 @@ public final class DxGatewayAssociationType extends DxType {
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), associationId = live.awsId();
         String dxgwId = live.properties().path("dxGateway").asText(), gwId = live.properties().path("gateway").asText();
-        delete(id, "DeleteDirectConnectGatewayAssociation", () -> dx().deleteDirectConnectGatewayAssociation(r -> r.associationId(associationId)));
+        delete(ctx, id, "DeleteDirectConnectGatewayAssociation", () -> dx().deleteDirectConnectGatewayAssociation(r -> r.associationId(associationId)));
         ctx.waiter().until(id, "Direct Connect gateway association " + associationId + " disassociated", DISASSOCIATE_TIMEOUT,
                 Set.of("disassociated", Waiter.GONE), Set.of(), () -> byId(id, associationId)
                         .map(a -> new Waiter.Outcome(a.associationStateAsString(), a.stateChangeError()))

@@ -312,7 +312,7 @@ public final class DxVirtualInterfaceType extends DxType {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vifId = live.awsId();
-        delete(id, "DeleteVirtualInterface", () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)));
+        delete(ctx, id, "DeleteVirtualInterface", () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)));
         ctx.waiter().until(id, "virtual interface " + vifId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
                 () -> state(id, vifId, Waiter.GONE));
     }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.CustomerGateway;
@@ -45,6 +49,11 @@ public final class CustomerGatewayType extends Ec2Type {
      * counts a just-deleted VPN connection as using the gateway (IncorrectState), for as long.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Status<CustomerGateway> STATE = Status.of(CustomerGateway::state);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    /** IncorrectState: a VPN connection that used the gateway is still being deleted, a dependency that goes away. */
+    static final Deletion DELETION = Deletion.of("DeleteCustomerGateway", DELETE_TIMEOUT, "InvalidCustomerGatewayID.NotFound").busyOn("IncorrectState");
     /** AWS's default when CreateCustomerGateway gets no BgpAsn (EC2 API reference). */
     static final int DEFAULT_BGP_ASN = 65000;
     /** BgpAsn takes 1–2,147,483,647; larger 4-byte ASNs go in BgpAsnExtended (EC2 API reference). */
@@ -109,7 +118,12 @@ public final class CustomerGatewayType extends Ec2Type {
     }
 
     static boolean gone(String state) {
-        return "deleted".equals(state) || "deleting".equals(state);
+        return GONE_STATES.contains(state);
+    }
+
+    @Override
+    protected String noun() {
+        return "customer gateway";
     }
 
     private LiveResource translate(String id, CustomerGateway g) {
@@ -134,52 +148,32 @@ public final class CustomerGatewayType extends Ec2Type {
             if (spec.text("deviceName") != null) r.deviceName(spec.text("deviceName"));
         }).customerGateway());
         String cgwId = g.customerGatewayId();
-        ctx.waiter().until(id, "customer gateway " + cgwId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
-                () -> state(id, cgwId, "not visible yet"));
-        return readOne(ctx, id, cgwId);
+        await(ctx, id, cgwId, AVAILABLE, () -> describe(id, cgwId, Set.of()), STATE);
+        return readBack(ctx, id, cgwId, () -> readOne(id, cgwId));
     }
 
-    private Waiter.Outcome state(String id, String cgwId, String absent) {
-        return find(id, "DescribeCustomerGateways", () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways())
-                .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).state(), null))
-                .orElse(new Waiter.Outcome(absent, null));
+    private Optional<CustomerGateway> describe(String id, String cgwId, Set<String> goneStates) {
+        return findOne(id, "DescribeCustomerGateways", cgwId, () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways(),
+                CustomerGateway::customerGatewayId, CustomerGateway::state, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String cgwId) {
-        return readBack(ctx, id, cgwId, () -> find(id, "DescribeCustomerGateways",
-                () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways())
-                .orElse(List.of()).stream().filter(g -> !gone(g.state())).map(g -> translate(id, g)).toList());
+    private Optional<LiveResource> readOne(String id, String cgwId) {
+        return describe(id, cgwId, GONE_STATES).map(g -> translate(id, g));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
-        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
-        return readOne(ctx, spec.id(), live.awsId());
+        String id = spec.id(), cgwId = live.awsId();
+        ensureExists(id, cgwId, () -> describe(id, cgwId, GONE_STATES));
+        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, cgwId, live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, cgwId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), cgwId = live.awsId();
-        delete(ctx, id, "DeleteCustomerGateway", DELETE_TIMEOUT, () -> inUseIsDependency(id, "DeleteCustomerGateway",
-                () -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId))));
-        ctx.waiter().until(id, "customer gateway " + cgwId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
-                () -> state(id, cgwId, Waiter.GONE));
-    }
-
-    /**
-     * AWS answers IncorrectState while a VPN connection that used the gateway is still being
-     * deleted: for the delete's retry that is a dependency that goes away, like DependencyViolation.
-     */
-    static void inUseIsDependency(String id, String action, Runnable call) {
-        try {
-            AwsCalls.run(id, action, call);
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
+        deleteAndWaitGone(ctx, id, cgwId, DELETION, () -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId)),
+                () -> describe(id, cgwId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
@@ -42,12 +45,21 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
      * for it to disappear covers eventual consistency only.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    static final Wait ATTACHED = Wait.created("attached", CREATE_TIMEOUT, "attached");
+    /** terraform-provider-aws: EC2 names this gateway's NotFound InvalidGatewayID.NotFound. */
+    static final Deletion DELETION = Deletion.of("DeleteEgressOnlyInternetGateway", DELETE_TIMEOUT,
+            "InvalidGatewayID.NotFound", "InvalidEgressOnlyInternetGatewayId.NotFound");
 
     private static final Schema SCHEMA = new Schema(true, List.of(),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly());
 
     public EgressOnlyInternetGatewayType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "egress-only internet gateway";
     }
 
     @Override
@@ -113,13 +125,12 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
 
     /** The gateway by id; moto answers an unknown id with an empty list, AWS with a NotFound error. */
     private Optional<EgressOnlyInternetGateway> describe(String id, String gatewayId) {
-        return find(id, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGateways(r -> r
-                .egressOnlyInternetGatewayIds(gatewayId)).egressOnlyInternetGateways())
-                .flatMap(l -> l.stream().filter(g -> gatewayId.equals(g.egressOnlyInternetGatewayId())).findFirst());
+        return findOne(id, "DescribeEgressOnlyInternetGateways", gatewayId, () -> ec2().describeEgressOnlyInternetGateways(r -> r
+                .egressOnlyInternetGatewayIds(gatewayId)).egressOnlyInternetGateways(), EgressOnlyInternetGateway::egressOnlyInternetGatewayId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String gatewayId) {
-        return readBack(ctx, id, gatewayId, () -> describe(id, gatewayId).map(g -> List.of(translate(id, g))).orElse(List.of()));
+    private Optional<LiveResource> readOne(String id, String gatewayId) {
+        return describe(id, gatewayId).map(g -> translate(id, g));
     }
 
     @Override
@@ -130,27 +141,23 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
                 .clientToken(spec.clientToken())
                 .tagSpecifications(Ec2Tags.spec(ResourceType.EGRESS_ONLY_INTERNET_GATEWAY, spec.tags()))))
                 .egressOnlyInternetGateway().egressOnlyInternetGatewayId();
-        ctx.waiter().until(id, "egress-only internet gateway " + gatewayId + " attached", CREATE_TIMEOUT, Set.of("attached"), Set.of(), () ->
-                describe(id, gatewayId).map(g -> new Waiter.Outcome(vpcOf(g).isPresent() ? "attached" : "attaching", null))
-                        .orElse(new Waiter.Outcome("not visible yet", null)));
-        return readOne(ctx, id, gatewayId);
+        await(ctx, id, gatewayId, ATTACHED, () -> describe(id, gatewayId), g -> new Waiter.Outcome(vpcOf(g).isPresent() ? "attached" : "attaching", null));
+        return readBack(ctx, id, gatewayId, () -> readOne(id, gatewayId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
         String id = spec.id(), gatewayId = live.awsId();
-        if (describe(id, gatewayId).isEmpty()) throw gone(id, gatewayId);
-        Ec2Tags.update(ec2(), id, gatewayId, live.properties().get("tags"), spec.properties().get("tags"));
-        return readOne(ctx, id, gatewayId);
+        ensureExists(id, gatewayId, () -> describe(id, gatewayId));
+        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, gatewayId, live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, gatewayId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), gatewayId = live.awsId();
-        delete(ctx, id, "DeleteEgressOnlyInternetGateway", DELETE_TIMEOUT, () -> ec2().deleteEgressOnlyInternetGateway(r -> r.egressOnlyInternetGatewayId(gatewayId)));
-        ctx.waiter().until(id, "egress-only internet gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, gatewayId).map(g -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, gatewayId, DELETION, () -> ec2().deleteEgressOnlyInternetGateway(r -> r.egressOnlyInternetGatewayId(gatewayId)),
+                () -> describe(id, gatewayId), Status.exists());
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

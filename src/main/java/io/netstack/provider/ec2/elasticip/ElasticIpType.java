@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.ec2.natgateway.NatGatewayType;
 import io.netstack.spi.AwsFailure;
@@ -70,12 +71,17 @@ public final class ElasticIpType extends Ec2Type {
      */
     static final Set<String> STILL_ASSOCIATED_CODES = Set.of("InvalidIPAddress.InUse", "AuthFailure", "InvalidNetworkInterfaceID.NotFound");
     /** The address itself no longer exists: the release is done. */
-    private static final Set<String> ADDRESS_GONE_CODES = Set.of("InvalidAllocationID.NotFound", "InvalidAddress.NotFound", "InvalidAddressID.NotFound");
+    static final Deletion RELEASE = Deletion.of("ReleaseAddress", RELEASE_TIMEOUT, "InvalidAllocationID.NotFound", "InvalidAddress.NotFound", "InvalidAddressID.NotFound");
 
     private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "allocationId"));
 
     public ElasticIpType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "Elastic IP";
     }
 
     @Override
@@ -140,12 +146,11 @@ public final class ElasticIpType extends Ec2Type {
     }
 
     private Optional<Address> describe(String id, String allocationId) {
-        return find(id, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses())
-                .flatMap(l -> l.stream().filter(a -> allocationId.equals(a.allocationId())).findFirst());
+        return findOne(id, "DescribeAddresses", allocationId, () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses(), Address::allocationId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String allocationId) {
-        return readBack(ctx, id, allocationId, () -> describe(id, allocationId).map(a -> List.of(translate(id, a))).orElse(List.of()));
+    private Optional<LiveResource> readOne(String id, String allocationId) {
+        return describe(id, allocationId).map(a -> translate(id, a));
     }
 
     @Override
@@ -156,32 +161,21 @@ public final class ElasticIpType extends Ec2Type {
         String allocationId = AwsCalls.call(id, "AllocateAddress", () -> ec2().allocateAddress(r -> r
                 .domain(DomainType.VPC)
                 .tagSpecifications(Ec2Tags.spec(ResourceType.ELASTIC_IP, spec.tags())))).allocationId();
-        return readOne(ctx, id, allocationId);
+        return readBack(ctx, id, allocationId, () -> readOne(id, allocationId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
         String id = spec.id(), allocationId = live.awsId();
-        if (describe(id, allocationId).isEmpty()) throw gone(id, allocationId);
-        Ec2Tags.update(ec2(), id, allocationId, live.properties().get("tags"), spec.properties().get("tags"));
-        return readOne(ctx, id, allocationId);
+        ensureExists(id, allocationId, () -> describe(id, allocationId));
+        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, allocationId, live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, allocationId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), allocationId = live.awsId();
-        try {
-            ctx.retrying(id, "ReleaseAddress", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), RELEASE_TIMEOUT, () -> {
-                release(id, allocationId);
-                return null;
-            });
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND && ADDRESS_GONE_CODES.contains(f.code())) return;
-            throw f;
-        }
-        ctx.waiter().until(id, "Elastic IP " + allocationId + " released", PROPAGATION_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, allocationId).map(a -> new Waiter.Outcome("allocated", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, allocationId, RELEASE, () -> release(id, allocationId), () -> describe(id, allocationId), a -> new Waiter.Outcome("allocated", null));
     }
 
     /**

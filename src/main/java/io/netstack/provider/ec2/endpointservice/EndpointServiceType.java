@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -66,6 +69,11 @@ public final class EndpointServiceType extends Ec2Type {
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform aws_vpc_endpoint_service: delete 10 m; consumer endpoints take minutes to detach. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    static final Status<ServiceConfiguration> STATE = c -> new Waiter.Outcome(state(c), null);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("failed", "deleted");
+    static final Wait MODIFIED = Wait.until("available after modification", UPDATE_TIMEOUT, "available").failingOn("failed", "deleted");
+    static final Deletion DELETION = Deletion.of("DeleteVpcEndpointServiceConfigurations", DELETE_TIMEOUT,
+            "InvalidVpcEndpointServiceId.NotFound", "InvalidVpcEndpointService.NotFound");
 
     private static final Set<String> DROPPED = Set.of("deleted", "deleting");
     private static final Pattern LB_ARN = Pattern.compile("arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\\d{12}):loadbalancer/([a-z]+)/.+");
@@ -80,6 +88,11 @@ public final class EndpointServiceType extends Ec2Type {
 
     public EndpointServiceType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "endpoint service";
     }
 
     @Override
@@ -169,13 +182,12 @@ public final class EndpointServiceType extends Ec2Type {
     }
 
     private Optional<ServiceConfiguration> describe(String id, String serviceId) {
-        return find(id, "DescribeVpcEndpointServiceConfigurations", () -> ec2().describeVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).serviceConfigurations())
-                .flatMap(l -> l.stream().filter(c -> serviceId.equals(c.serviceId())).findFirst());
+        return findOne(id, "DescribeVpcEndpointServiceConfigurations", serviceId,
+                () -> ec2().describeVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).serviceConfigurations(), ServiceConfiguration::serviceId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String serviceId) {
-        return readBack(ctx, id, serviceId, () -> find(id, "DescribeVpcEndpointServiceConfigurations",
-                () -> read(ctx, List.of(), serviceId, id)).orElse(List.of()));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String serviceId) {
+        return find(id, "DescribeVpcEndpointServiceConfigurations", () -> read(ctx, List.of(), serviceId, id)).flatMap(l -> l.stream().findFirst());
     }
 
     static boolean gateway(String arn) {
@@ -202,23 +214,19 @@ public final class EndpointServiceType extends Ec2Type {
             if (!gwlbs.isEmpty()) r.gatewayLoadBalancerArns(gwlbs);
         }).serviceConfiguration());
         String serviceId = c.serviceId();
-        waitAvailable(ctx, id, serviceId, "endpoint service " + serviceId + " available", CREATE_TIMEOUT);
+        await(ctx, id, serviceId, AVAILABLE, () -> describe(id, serviceId), STATE);
         List<String> principals = strings(spec.properties().get("allowedPrincipals"));
         if (!principals.isEmpty()) {
             mutateRun(ctx, id, "ModifyVpcEndpointServicePermissions", () -> ec2().modifyVpcEndpointServicePermissions(r -> r.serviceId(serviceId).addAllowedPrincipals(principals)));
         }
-        return readOne(ctx, id, serviceId);
-    }
-
-    private void waitAvailable(TypeContext ctx, String id, String serviceId, String what, Duration timeout) {
-        ctx.waiter().until(id, what, timeout, Set.of("available"), Set.of("failed", "deleted"), () -> describe(id, serviceId)
-                .map(c -> new Waiter.Outcome(state(c), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        return readBack(ctx, id, serviceId, () -> readOne(ctx, id, serviceId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), serviceId = live.awsId();
         ObjectNode want = spec.properties(), have = live.properties();
+        ensureExists(id, serviceId, () -> describe(id, serviceId));
         boolean touched = false;
         ModifyVpcEndpointServiceConfigurationRequest.Builder m = ModifyVpcEndpointServiceConfigurationRequest.builder().serviceId(serviceId);
         boolean modify = false;
@@ -240,7 +248,7 @@ public final class EndpointServiceType extends Ec2Type {
         if (modify) {
             ModifyVpcEndpointServiceConfigurationRequest req = m.build();
             mutateRun(ctx, id, "ModifyVpcEndpointServiceConfiguration", () -> ec2().modifyVpcEndpointServiceConfiguration(req));
-            waitAvailable(ctx, id, serviceId, "endpoint service " + serviceId + " available after modification", UPDATE_TIMEOUT);
+            await(ctx, id, serviceId, MODIFIED, () -> describe(id, serviceId), STATE);
             touched = true;
         }
         if (changed.contains("allowedPrincipals")) {
@@ -259,23 +267,17 @@ public final class EndpointServiceType extends Ec2Type {
             Ec2Tags.update(ec2(), id, serviceId, have.get("tags"), want.get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, serviceId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, serviceId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), serviceId = live.awsId();
-        delete(ctx, id, "DeleteVpcEndpointServiceConfigurations", DELETE_TIMEOUT, () -> {
-            for (UnsuccessfulItem u : ec2().deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).unsuccessful()) {
-                String code = u.error() == null ? null : u.error().code();
-                String msg = u.error() == null ? "failed" : u.error().message();
-                ErrorCategory cat = "ExistingVpcEndpointConnections".equals(code) ? ErrorCategory.DEPENDENCY_VIOLATION : AwsCalls.category(code, 400, msg);
-                throw new AwsFailure(cat, id, "DeleteVpcEndpointServiceConfigurations", code, null, msg, null);
-            }
-        });
-        ctx.waiter().until(id, "endpoint service " + serviceId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of("failed"), () ->
-                describe(id, serviceId).map(c -> new Waiter.Outcome(state(c).equals("deleted") ? Waiter.GONE : state(c), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, serviceId, DELETION, () -> {
+            failOnUnsuccessful(id, DELETION.action(), ec2().deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).unsuccessful(),
+                    Set.of("ExistingVpcEndpointConnections"));
+        }, () -> describe(id, serviceId), c -> new Waiter.Outcome(state(c).equals("deleted") ? Waiter.GONE : state(c), null),
+                Wait.deleted(DELETE_TIMEOUT).failingOn("failed"));
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

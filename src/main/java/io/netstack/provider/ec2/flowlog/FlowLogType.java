@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,6 +65,7 @@ public final class FlowLogType extends Ec2Type {
      * returns it for a moment (eventual consistency, aws-facts.md: up to about 5 minutes).
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    static final Deletion DELETION = Deletion.of("DeleteFlowLogs", DELETE_TIMEOUT, "InvalidFlowLogId.NotFound");
 
     private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Pattern FIELD_IN_FORMAT = Pattern.compile("\\$\\{([^}]+)}");
@@ -194,9 +198,17 @@ public final class FlowLogType extends Ec2Type {
         return String.join(" ", out);
     }
 
-    private List<FlowLog> describe(String id, String flowLogId) {
-        return find(id, "DescribeFlowLogs", () -> ec2().describeFlowLogs(r -> r.flowLogIds(flowLogId)).flowLogs()).orElse(List.of())
-                .stream().filter(f -> flowLogId.equals(f.flowLogId())).toList();
+    private Optional<FlowLog> describe(String id, String flowLogId) {
+        return findOne(id, "DescribeFlowLogs", flowLogId, () -> ec2().describeFlowLogs(r -> r.flowLogIds(flowLogId)).flowLogs(), FlowLog::flowLogId, null);
+    }
+
+    private Optional<LiveResource> readOne(String id, String flowLogId) {
+        return describe(id, flowLogId).map(f -> translate(id, f));
+    }
+
+    @Override
+    protected String noun() {
+        return "flow log";
     }
 
     static FlowLogsResourceType resourceType(String awsId) {
@@ -226,38 +238,28 @@ public final class FlowLogType extends Ec2Type {
                 JsonNode format = spec.properties().get("format");
                 if (format != null && !format.isNull()) b.logFormat(formatText(format));
             });
-            for (UnsuccessfulItem u : resp.unsuccessful()) {
-                String code = u.error() == null ? null : u.error().code();
-                String msg = u.error() == null ? "failed" : u.error().message();
-                throw new AwsFailure(AwsCalls.category(code, 400, msg), id, "CreateFlowLogs", code, null,
-                        (u.resourceId() == null ? "" : u.resourceId() + ": ") + msg, null);
-            }
+            failOnUnsuccessful(id, "CreateFlowLogs", resp.unsuccessful(), Set.of());
             return resp;
         });
         if (r.flowLogIds().isEmpty()) throw new AwsFailure(ErrorCategory.OTHER, id, "CreateFlowLogs", "AWS returned no flow log id");
         String flowLogId = r.flowLogIds().get(0);
-        return readBack(ctx, id, flowLogId, () -> describe(id, flowLogId).stream().map(f -> translate(id, f)).toList());
+        return readBack(ctx, id, flowLogId, () -> readOne(id, flowLogId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
-        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
-        return readBack(ctx, spec.id(), live.awsId(), () -> describe(spec.id(), live.awsId()).stream().map(f -> translate(spec.id(), f)).toList());
+        String id = spec.id(), flowLogId = live.awsId();
+        ensureExists(id, flowLogId, () -> describe(id, flowLogId));
+        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, flowLogId, live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, flowLogId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), flowLogId = live.awsId();
-        delete(ctx, id, "DeleteFlowLogs", DELETE_TIMEOUT, () -> {
-            for (UnsuccessfulItem u : ec2().deleteFlowLogs(r -> r.flowLogIds(flowLogId)).unsuccessful()) {
-                String code = u.error() == null ? null : u.error().code();
-                String msg = u.error() == null ? "failed" : u.error().message();
-                throw new AwsFailure(AwsCalls.category(code, 400, msg), id, "DeleteFlowLogs", code, null, msg, null);
-            }
-        });
-        ctx.waiter().until(id, "flow log " + flowLogId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, flowLogId).isEmpty() ? new Waiter.Outcome(Waiter.GONE, null) : new Waiter.Outcome("exists", null));
+        deleteAndWaitGone(ctx, id, flowLogId, DELETION,
+                () -> failOnUnsuccessful(id, DELETION.action(), ec2().deleteFlowLogs(r -> r.flowLogIds(flowLogId)).unsuccessful(), Set.of()),
+                () -> describe(id, flowLogId), Status.exists());
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

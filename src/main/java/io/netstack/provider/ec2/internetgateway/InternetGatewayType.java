@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -59,6 +62,9 @@ public final class InternetGatewayType extends Ec2Type {
 
     /** AWS reports a live IGW attachment as {@code available}; the EC2 API reference also lists {@code attached}. */
     private static final Set<String> ATTACHED_STATES = Set.of("available", "attached");
+    static final Deletion DELETION = Deletion.of("DeleteInternetGateway", DELETE_TIMEOUT, "InvalidInternetGatewayID.NotFound");
+    /** Detaching a gateway (or from a VPC) that is gone, or not attached: nothing left to detach. */
+    static final Set<String> NOTHING_TO_DETACH = Set.of("InvalidInternetGatewayID.NotFound", "InvalidVpcID.NotFound", "Gateway.NotAttached");
 
     private static final Schema SCHEMA = new Schema(true, List.of("arn"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-"))
@@ -71,6 +77,11 @@ public final class InternetGatewayType extends Ec2Type {
     @Override
     public String name() {
         return "internet-gateway";
+    }
+
+    @Override
+    protected String noun() {
+        return "internet gateway";
     }
 
     @Override
@@ -136,7 +147,7 @@ public final class InternetGatewayType extends Ec2Type {
         p.put("vpc", attachment(g).map(InternetGatewayAttachment::vpcId).orElse(DETACHED));
         p.set("tags", Ec2Tags.userTags(g.tags()));
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("arn", "arn:aws:ec2:" + ctx.region() + ":" + g.ownerId() + ":internet-gateway/" + g.internetGatewayId());
+        attrs.put("arn", arn(ctx, g.ownerId(), "internet-gateway", g.internetGatewayId()));
         return new LiveResource(id, name(), g.internetGatewayId(), p, attrs);
     }
 
@@ -150,12 +161,12 @@ public final class InternetGatewayType extends Ec2Type {
     }
 
     private Optional<InternetGateway> describe(String id, String igwId) {
-        return find(id, "DescribeInternetGateways", () -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways())
-                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+        return findOne(id, "DescribeInternetGateways", igwId, () -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways(),
+                InternetGateway::internetGatewayId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String igwId) {
-        return readBack(ctx, id, igwId, () -> describe(id, igwId).map(g -> List.of(translate(ctx, id, g))).orElse(List.of()));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String igwId) {
+        return describe(id, igwId).map(g -> translate(ctx, id, g));
     }
 
     @Override
@@ -167,15 +178,15 @@ public final class InternetGatewayType extends Ec2Type {
                 .tagSpecifications(Ec2Tags.spec(ResourceType.INTERNET_GATEWAY, spec.tags())))).internetGateway().internetGatewayId();
         String vpcId = attachedVpc(spec.properties());
         if (vpcId != null) attach(ctx, id, igwId, vpcId);
-        return readOne(ctx, id, igwId);
+        return readBack(ctx, id, igwId, () -> readOne(ctx, id, igwId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), igwId = live.awsId();
+        InternetGateway now = ensureExists(id, igwId, () -> describe(id, igwId));
         boolean touched = false;
         if (changed.contains("vpc")) {
-            InternetGateway now = describe(id, igwId).orElseThrow(() -> gone(id, igwId));
             String have = attachment(now).map(InternetGatewayAttachment::vpcId).orElse(null);
             String want = attachedVpc(spec.properties());
             if (have != null && !have.equals(want)) detach(ctx, id, igwId, have);
@@ -186,7 +197,7 @@ public final class InternetGatewayType extends Ec2Type {
             Ec2Tags.update(ec2(), id, igwId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, igwId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, igwId));
     }
 
     @Override
@@ -198,16 +209,13 @@ public final class InternetGatewayType extends Ec2Type {
         for (InternetGatewayAttachment a : now.get().attachments()) {
             if (a.stateAsString() == null || !a.stateAsString().equals("detached")) detach(ctx, id, igwId, a.vpcId());
         }
-        delete(ctx, id, "DeleteInternetGateway", DELETE_TIMEOUT, () -> ec2().deleteInternetGateway(r -> r.internetGatewayId(igwId)));
-        ctx.waiter().until(id, "internet gateway " + igwId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, igwId).map(g -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, igwId, DELETION, () -> ec2().deleteInternetGateway(r -> r.internetGatewayId(igwId)), () -> describe(id, igwId), Status.exists());
     }
 
     /** Attach, retrying NotFound of the just-created gateway or VPC, then wait for the attachment. */
     private void attach(TypeContext ctx, String id, String igwId, String vpcId) {
         mutateRun(ctx, id, "AttachInternetGateway", () -> ec2().attachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId)));
-        ctx.waiter().until(id, "internet gateway " + igwId + " attached to " + vpcId, ATTACH_TIMEOUT, Set.of("attached"), Set.of(), () ->
-                describe(id, igwId).map(g -> new Waiter.Outcome(stateFor(g, vpcId), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        await(ctx, id, igwId, Wait.created("attached to " + vpcId, ATTACH_TIMEOUT, "attached"), () -> describe(id, igwId), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
     }
 
     /**
@@ -219,11 +227,11 @@ public final class InternetGatewayType extends Ec2Type {
             ctx.retrying(id, "DetachInternetGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DETACH_TIMEOUT, () ->
                     AwsCalls.call(id, "DetachInternetGateway", () -> ec2().detachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId))));
         } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND || "Gateway.NotAttached".equals(f.code())) return;
+            if (NOTHING_TO_DETACH.contains(f.code())) return;
             throw f;
         }
-        ctx.waiter().until(id, "internet gateway " + igwId + " detached from " + vpcId, DETACH_TIMEOUT, Set.of("detached", Waiter.GONE), Set.of(), () ->
-                describe(id, igwId).map(g -> new Waiter.Outcome(stateFor(g, vpcId), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        await(ctx, id, igwId, new Wait("detached from " + vpcId, DETACH_TIMEOUT, Set.of("detached", Waiter.GONE), Set.of(), Waiter.GONE),
+                () -> describe(id, igwId), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
     }
 
     /** {@code attached}, {@code detached}, or AWS's transitional state of the attachment to {@code vpcId}. */

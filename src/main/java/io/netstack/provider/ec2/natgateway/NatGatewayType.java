@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.ConnectivityType;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
@@ -78,6 +82,15 @@ public final class NatGatewayType extends Ec2Type {
 
     private static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
 
+    static final Status<NatGateway> STATE = Status.of(NatGateway::stateAsString, NatGatewayType::failure);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("failed", "deleting", "deleted");
+    /** AWS answers an unknown NAT gateway with NatGatewayNotFound (EC2 API reference, error codes). */
+    static final Deletion DELETION = Deletion.of("DeleteNatGateway", DELETE_TIMEOUT, "NatGatewayNotFound", "InvalidNatGatewayID.NotFound");
+    /** The address is free, or held by something alive (CreateNatGateway then says so in AWS's words). */
+    private static final String FREE = "free", HELD_BY_LIVE = "held by a live resource";
+    /** The address is still mapped to a NAT gateway that is {@code deleted}: the association is stale. */
+    private static final String STALE = "held by a deleted NAT gateway";
+
     private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "privateIp", "networkInterfaceId"),
             Property.ref("subnet", List.of("subnet"), List.of("subnet-")).required().createOnly(),
             Property.string("connectivity").createOnly().oneOf("public", "private").defaultValue("public"),
@@ -91,6 +104,11 @@ public final class NatGatewayType extends Ec2Type {
     @Override
     public String name() {
         return TYPE;
+    }
+
+    @Override
+    protected String noun() {
+        return "NAT gateway";
     }
 
     @Override
@@ -242,14 +260,18 @@ public final class NatGatewayType extends Ec2Type {
     }
 
     /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
-    private Optional<NatGateway> describe(String id, String natId) {
-        return find(id, "DescribeNatGateways", () -> ec2().describeNatGateways(r -> r.natGatewayIds(natId)).natGateways())
-                .flatMap(l -> l.stream().filter(n -> natId.equals(n.natGatewayId())).findFirst());
+    private Optional<NatGateway> describe(String id, String natId, Set<String> goneStates) {
+        return findOne(id, "DescribeNatGateways", natId, () -> ec2().describeNatGateways(r -> r.natGatewayIds(natId)).natGateways(),
+                NatGateway::natGatewayId, NatGateway::stateAsString, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String natId) {
-        return readBack(ctx, id, natId, () -> describe(id, natId).filter(n -> !GONE_STATES.contains(n.stateAsString()))
-                .map(n -> List.of(translate(id, n))).orElse(List.of()));
+    /** A gateway that carries traffic or will: deleting and deleted ones are as good as gone. */
+    private Optional<NatGateway> describe(String id, String natId) {
+        return describe(id, natId, GONE_STATES);
+    }
+
+    private Optional<LiveResource> readOne(String id, String natId) {
+        return describe(id, natId).map(n -> translate(id, n));
     }
 
     /**
@@ -290,36 +312,42 @@ public final class NatGatewayType extends Ec2Type {
             token = replayToken(token, nat.natGatewayId());
         }
         String natId = nat.natGatewayId();
-        ctx.waiter().until(id, "NAT gateway " + natId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("failed", "deleting", "deleted"), () ->
-                describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), failure(n)))
-                        .orElse(new Waiter.Outcome("not visible yet", null)));
-        return readOne(ctx, id, natId);
+        await(ctx, id, natId, AVAILABLE, () -> describe(id, natId, Set.of()), STATE);
+        return readBack(ctx, id, natId, () -> readOne(id, natId));
     }
 
     /**
      * Waits until {@code allocationId} is not held by a NAT gateway that is deleting or deleted.
      * Addresses held by anything alive are left to CreateNatGateway to report (AWS's words). Once
-     * the holder is {@code deleted}, its association is stale and is dropped with DisassociateAddress,
-     * best effort: AWS drops it by itself shortly (and may refuse the call meanwhile), moto never
-     * does (moto-notes.md: deleted NAT gateways stay visible, here with their address mapped).
+     * the holder is {@code deleted}, its association is stale and is dropped with DisassociateAddress
+     * (once, outside the wait's status function, which only reads), best effort: AWS drops it by
+     * itself shortly (and may refuse the call meanwhile), moto never does (moto-notes.md: deleted
+     * NAT gateways stay visible, here with their address mapped).
      */
     private void awaitAddressFreed(TypeContext ctx, String id, String allocationId) {
-        ctx.waiter().until(id, "Elastic IP " + allocationId + " let go by its deleted NAT gateway", ADDRESS_FREED_TIMEOUT,
-                Set.of("free", "held by a live resource"), Set.of(), () -> {
-                    Optional<Address> a = find(id, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses())
-                            .flatMap(l -> l.stream().findFirst());
-                    if (a.isEmpty() || blank(a.get().associationId()) && blank(a.get().networkInterfaceId())) return new Waiter.Outcome("free", null);
-                    Optional<NatGateway> holder = deadHolder(id, allocationId, a.get().networkInterfaceId());
-                    if (holder.isEmpty()) return new Waiter.Outcome("held by a live resource", null);
-                    if ("deleted".equals(holder.get().stateAsString()) && !blank(a.get().associationId())) {
-                        try {
-                            AwsCalls.run(id, "DisassociateAddress", () -> ec2().disassociateAddress(r -> r.associationId(a.get().associationId())));
-                        } catch (AwsFailure ignored) {
-                            // AWS may refuse to touch a NAT gateway's association: it goes away by itself
-                        }
-                    }
-                    return new Waiter.Outcome("held by " + holder.get().stateAsString() + " NAT gateway " + holder.get().natGatewayId(), null);
-                });
+        String object = "Elastic IP " + allocationId;
+        Wait freedOrStale = new Wait("let go by its deleted NAT gateway", ADDRESS_FREED_TIMEOUT, Set.of(FREE, HELD_BY_LIVE, STALE), Set.of(), FREE);
+        Supplier<Optional<Address>> address = () -> findOne(id, "DescribeAddresses", allocationId,
+                () -> ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses(), Address::allocationId, null);
+        Waiter.Outcome o = awaitOn(ctx, id, object, allocationId, freedOrStale, address, a -> addressStatus(id, allocationId, a));
+        if (!o.state().equals(STALE)) return;
+        address.get().map(Address::associationId).filter(assoc -> !blank(assoc)).ifPresent(assoc -> {
+            try {
+                run(id, "DisassociateAddress", () -> ec2().disassociateAddress(r -> r.associationId(assoc)));
+            } catch (AwsFailure ignored) {
+                // AWS may refuse to touch a NAT gateway's association: it goes away by itself
+            }
+        });
+        Wait freed = new Wait("let go by its deleted NAT gateway", ADDRESS_FREED_TIMEOUT, Set.of(FREE, HELD_BY_LIVE), Set.of(), FREE);
+        awaitOn(ctx, id, object, allocationId, freed, address, a -> addressStatus(id, allocationId, a));
+    }
+
+    private Waiter.Outcome addressStatus(String id, String allocationId, Address a) {
+        if (blank(a.associationId()) && blank(a.networkInterfaceId())) return new Waiter.Outcome(FREE, null);
+        Optional<NatGateway> holder = deadHolder(id, allocationId, a.networkInterfaceId());
+        if (holder.isEmpty()) return new Waiter.Outcome(HELD_BY_LIVE, null);
+        if ("deleted".equals(holder.get().stateAsString()) && !blank(a.associationId())) return new Waiter.Outcome(STALE, null);
+        return new Waiter.Outcome("held by " + holder.get().stateAsString() + " NAT gateway " + holder.get().natGatewayId(), null);
     }
 
     /** The deleting/deleted NAT gateway whose address is {@code allocationId} on {@code eni}, if any. */
@@ -353,11 +381,10 @@ public final class NatGatewayType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
         String id = spec.id(), natId = live.awsId();
-        if (describe(id, natId).filter(n -> !GONE_STATES.contains(n.stateAsString())).isEmpty()) throw gone(id, natId);
-        Ec2Tags.update(ec2(), id, natId, live.properties().get("tags"), spec.properties().get("tags"));
-        return readOne(ctx, id, natId);
+        ensureExists(id, natId, () -> describe(id, natId));
+        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, natId, live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, natId));
     }
 
     @Override
@@ -370,13 +397,11 @@ public final class NatGatewayType extends Ec2Type {
      * VPC's public address unmapped, which the EIP's release and the IGW's detach rely on.
      */
     private void deleteAndWait(TypeContext ctx, String id, String natId) {
-        Optional<NatGateway> now = describe(id, natId);
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            delete(ctx, id, "DeleteNatGateway", DELETE_TIMEOUT, () -> ec2().deleteNatGateway(r -> r.natGatewayId(natId)));
-        }
-        ctx.waiter().until(id, "NAT gateway " + natId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(), () ->
-                describe(id, natId).map(n -> new Waiter.Outcome(n.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        Supplier<Optional<NatGateway>> find = () -> describe(id, natId, DELETED);
+        Optional<NatGateway> now = find.get();
+        if (now.isEmpty()) return;
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, natId, Wait.deleted(DELETE_TIMEOUT), find, STATE);
+        else deleteAndWaitGone(ctx, id, natId, DELETION, () -> ec2().deleteNatGateway(r -> r.natGatewayId(natId)), find, STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -7,19 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
-import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -35,6 +37,9 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 public final class SecurityGroupType extends Ec2Type {
     /** Terraform aws_security_group delete timeout: 15 m (ENIs of deleted endpoints/Lambda linger). */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(15);
+    static final Deletion DELETION = Deletion.of("DeleteSecurityGroup", DELETE_TIMEOUT, "InvalidGroup.NotFound");
+    /** Revoking from a group, or rules, already gone: nothing left to revoke. */
+    static final Set<String> REVOKED = Set.of("InvalidGroup.NotFound", "InvalidPermission.NotFound");
     /** Amazon VPC quotas: 60 inbound and 60 outbound rules per group, IPv4 and IPv6 counted apart. */
     static final int MAX_RULES_PER_DIRECTION = 60;
 
@@ -58,6 +63,11 @@ public final class SecurityGroupType extends Ec2Type {
     @Override
     public String name() {
         return "security-group";
+    }
+
+    @Override
+    protected String noun() {
+        return "security group";
     }
 
     @Override
@@ -115,13 +125,16 @@ public final class SecurityGroupType extends Ec2Type {
         p.set("egress", SecurityGroupRules.fromAws(g.ipPermissionsEgress(), "to"));
         p.set("tags", Ec2Tags.userTags(g.tags()));
         return new LiveResource(id, name(), g.groupId(), p, Map.of(
-                "arn", "arn:aws:ec2:" + ctx.region() + ":" + g.ownerId() + ":security-group/" + g.groupId(),
+                "arn", arn(ctx, g.ownerId(), "security-group", g.groupId()),
                 "name", g.groupName()));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String groupId) {
-        return readBack(ctx, id, groupId, () -> find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups())
-                .orElse(List.of()).stream().map(g -> translate(ctx, id, g)).toList());
+    private Optional<SecurityGroup> findGroup(String id, String groupId) {
+        return findOne(id, "DescribeSecurityGroups", groupId, () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups(), SecurityGroup::groupId, null);
+    }
+
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String groupId) {
+        return findGroup(id, groupId).map(g -> translate(ctx, id, g));
     }
 
     /** Every VPC has a group named "default" of its own: AWS's, not unmanaged. */
@@ -143,13 +156,14 @@ public final class SecurityGroupType extends Ec2Type {
         String groupId = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
                 .vpcId(spec.text("vpc")).groupName(name).description(spec.text("description"))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags())))).groupId();
-        LiveResource live = readOne(ctx, id, groupId);
+        LiveResource live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
         return update(ctx, live, spec, Set.of("ingress", "egress"));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), groupId = live.awsId();
+        ensureExists(id, groupId, () -> findGroup(id, groupId));
         boolean touched = false;
         for (String dir : List.of("ingress", "egress")) {
             if (!changed.contains(dir)) continue;
@@ -175,30 +189,25 @@ public final class SecurityGroupType extends Ec2Type {
             Ec2Tags.update(ec2(), id, groupId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, groupId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, groupId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), groupId = live.awsId();
         revokeGroupReferences(ctx, id, groupId);
-        delete(ctx, id, "DeleteSecurityGroup", DELETE_TIMEOUT, () -> ec2().deleteSecurityGroup(r -> r.groupId(groupId)));
-        ctx.waiter().until(id, "security group " + groupId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome("exists", null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, groupId, DELETION, () -> ec2().deleteSecurityGroup(r -> r.groupId(groupId)), () -> findGroup(id, groupId), Status.exists());
     }
 
     /** Rules naming other groups block those groups' deletion: drop them from this group first. */
     private void revokeGroupReferences(TypeContext ctx, String id, String groupId) {
-        var groups = find(id, "DescribeSecurityGroups", () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups()).orElse(List.of());
-        for (SecurityGroup g : groups) {
+        for (SecurityGroup g : findGroup(id, groupId).stream().toList()) {
             List<IpPermission> in = g.ipPermissions().stream().filter(p -> !p.userIdGroupPairs().isEmpty())
                     .map(p -> p.toBuilder().ipRanges(List.of()).ipv6Ranges(List.of()).prefixListIds(List.of()).build()).toList();
             List<IpPermission> out = g.ipPermissionsEgress().stream().filter(p -> !p.userIdGroupPairs().isEmpty())
                     .map(p -> p.toBuilder().ipRanges(List.of()).ipv6Ranges(List.of()).prefixListIds(List.of()).build()).toList();
-            if (!in.isEmpty()) find(id, "RevokeSecurityGroupIngress", () -> ec2().revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(in)));
-            if (!out.isEmpty()) find(id, "RevokeSecurityGroupEgress", () -> ec2().revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(out)));
+            if (!in.isEmpty()) runUnlessGone(id, "RevokeSecurityGroupIngress", REVOKED, () -> ec2().revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(in)));
+            if (!out.isEmpty()) runUnlessGone(id, "RevokeSecurityGroupEgress", REVOKED, () -> ec2().revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(out)));
         }
     }
 

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.provider.ec2.vpc.VpcType;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -16,7 +19,6 @@ import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
-import io.netstack.spi.Waiter;
 import io.netstack.stack.Cidr;
 import io.netstack.stack.ResourceBlock;
 import java.math.BigInteger;
@@ -47,6 +49,10 @@ public final class SubnetType extends Ec2Type {
      * or Lambda take minutes to disappear and block the delete with DependencyViolation.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(20);
+
+    static final Status<Subnet> STATE = Status.of(Subnet::stateAsString);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("failed", "failed-insufficient-capacity");
+    static final Deletion DELETION = Deletion.of("DeleteSubnet", DELETE_TIMEOUT, "InvalidSubnetID.NotFound");
     /** Amazon VPC quotas: 200 subnets per VPC (adjustable). */
     static final int MAX_SUBNETS_PER_VPC = 200;
 
@@ -165,7 +171,7 @@ public final class SubnetType extends Ec2Type {
         String vpcId = spec.text("vpc");
         String ipv6Block = null;
         if (spec.properties().has("ipv6Index")) {
-            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().stream().findFirst().orElseThrow(() -> gone(id, vpcId)));
             String v6 = VpcType.ipv6Cidr(vpc);
             if (v6 == null) throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "CreateSubnet", "VPC " + vpcId + " has no IPv6 block to take ipv6Index from");
             ipv6Block = Cidr.parse(v6).subnet(64, spec.properties().get("ipv6Index").asInt()).toString();
@@ -177,22 +183,23 @@ public final class SubnetType extends Ec2Type {
             if (v6 != null) r.ipv6CidrBlock(v6);
         }).subnet());
         String subnetId = s.subnetId();
-        ctx.waiter().until(id, "subnet " + subnetId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("failed", "failed-insufficient-capacity"), () ->
-                find(id, "DescribeSubnets", () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
-                        .orElse(new Waiter.Outcome("not visible yet", null)));
-        LiveResource live = readOne(ctx, id, subnetId);
+        await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId), STATE);
+        LiveResource live = readBack(ctx, id, subnetId, () -> readOne(id, subnetId));
         return update(ctx, live, spec, Set.of("mapPublicIp", "assignIpv6OnCreation"));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String subnetId) {
-        return readBack(ctx, id, subnetId, () -> find(id, "DescribeSubnets", () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets())
-                .orElse(List.of()).stream().map(s -> translate(id, s)).toList());
+    private Optional<Subnet> findSubnet(String id, String subnetId) {
+        return findOne(id, "DescribeSubnets", subnetId, () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets(), Subnet::subnetId, Subnet::stateAsString);
+    }
+
+    private Optional<LiveResource> readOne(String id, String subnetId) {
+        return findSubnet(id, subnetId).map(s -> translate(id, s));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), subnetId = live.awsId();
+        ensureExists(id, subnetId, () -> findSubnet(id, subnetId));
         boolean touched = false;
         for (String attr : List.of("mapPublicIp", "assignIpv6OnCreation")) {
             boolean want = spec.bool(attr, false);
@@ -209,17 +216,13 @@ public final class SubnetType extends Ec2Type {
             Ec2Tags.update(ec2(), id, subnetId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, subnetId) : live;
+        return updated(ctx, live, touched, () -> readOne(id, subnetId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), subnetId = live.awsId();
-        delete(ctx, id, "DeleteSubnet", DELETE_TIMEOUT, () -> ec2().deleteSubnet(r -> r.subnetId(subnetId)));
-        ctx.waiter().until(id, "subnet " + subnetId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                find(id, "DescribeSubnets", () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, subnetId, DELETION, () -> ec2().deleteSubnet(r -> r.subnetId(subnetId)), () -> findSubnet(id, subnetId), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

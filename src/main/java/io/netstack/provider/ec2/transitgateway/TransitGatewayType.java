@@ -7,7 +7,10 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import io.netstack.spi.AwsFailure;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -16,6 +19,7 @@ import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
+import io.netstack.stack.Cidr;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +56,8 @@ public final class TransitGatewayType extends Ec2Type {
      * IncorrectState/DependencyViolation while attachments deleted a moment ago are still {@code deleting}.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the gateway's own NotFound is "already gone"; IncorrectState (attachments still deleting) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGateway", DELETE_TIMEOUT, Set.of("InvalidTransitGatewayID.NotFound"), TransitGatewayBusy.CODES);
     /** Amazon VPC quotas: 5 transit gateways per account and region (adjustable): a warning. */
     static final int MAX_TRANSIT_GATEWAYS = 5;
     static final long DEFAULT_ASN = 64512;
@@ -70,7 +76,15 @@ public final class TransitGatewayType extends Ec2Type {
             Property.bool("vpnEcmpSupport").defaultValue(true),
             Property.bool("autoAcceptSharedAttachments").defaultValue(false)
                     .describe("accept attachments from accounts the gateway is shared with (RAM) without approval"),
-            Property.string("description"));
+            Property.string("description"),
+            Property.bool("securityGroupReferencing").defaultValue(false)
+                    .describe("let security groups of VPCs attached to this gateway reference each other (AWS's default: off); each attachment has its own switch too"),
+            Property.list("cidrBlocks", Property.cidr("cidr")).defaultEmptyList()
+                    .describe("address blocks of the gateway itself (Connect peers, GRE tunnels): IPv4 /24 or larger, IPv6 /64 or larger"));
+
+    /** TransitGatewayCidrBlocks: "any IPv4 /24 CIDR block or larger … any IPv6 /64 or larger", none in 169.254.0.0/16 (EC2 API reference). */
+    static final int MAX_IPV4_PREFIX = 24, MAX_IPV6_PREFIX = 64;
+    static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
 
     public TransitGatewayType(AwsSession aws) {
         super(aws);
@@ -97,6 +111,27 @@ public final class TransitGatewayType extends Ec2Type {
         JsonNode description = b.properties().get("description");
         if (description != null && description.isTextual() && description.asText().isEmpty()) {
             v.error(b, "/description", "an empty description cannot be told apart from none: leave the property out");
+        }
+        JsonNode blocks = b.properties().get("cidrBlocks");
+        if (blocks != null && blocks.isArray()) {
+            List<Cidr> seen = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) {
+                Cidr c;
+                try {
+                    c = Cidr.parse(blocks.get(i).asText());
+                } catch (IllegalArgumentException e) {
+                    continue; // reported by the schema check
+                }
+                String at = "/cidrBlocks/" + i;
+                if (c.prefix() > (c.ipv6() ? MAX_IPV6_PREFIX : MAX_IPV4_PREFIX)) {
+                    v.error(b, at, c + " is too small for a transit gateway CIDR block: use " + (c.ipv6() ? "/64" : "/24") + " or larger");
+                }
+                if (!c.ipv6() && LINK_LOCAL.overlaps(c)) v.error(b, at, c + " overlaps 169.254.0.0/16, which AWS does not allow for transit gateway CIDR blocks");
+                for (Cidr o : seen) {
+                    if (o.ipv6() == c.ipv6() && o.overlaps(c)) v.error(b, at, c + " overlaps " + o + ", listed before it");
+                }
+                seen.add(c);
+            }
         }
         int count = 0;
         for (ResourceBlock other : v.blocksOfType(name())) {
@@ -130,6 +165,10 @@ public final class TransitGatewayType extends Ec2Type {
             p.put("dnsSupport", enabled(o.dnsSupportAsString()));
             p.put("vpnEcmpSupport", enabled(o.vpnEcmpSupportAsString()));
             p.put("autoAcceptSharedAttachments", enabled(o.autoAcceptSharedAttachmentsAsString()));
+            // Absent from an answer (moto, a backend predating the option) is AWS's default: disabled.
+            p.put("securityGroupReferencing", enabled(o.securityGroupReferencingSupportAsString()));
+            var cidrs = p.putArray("cidrBlocks");
+            if (o.hasTransitGatewayCidrBlocks()) new java.util.TreeSet<>(o.transitGatewayCidrBlocks().stream().map(Cidr::canonical).toList()).forEach(cidrs::add);
         }
         if (t.description() != null && !t.description().isEmpty()) p.put("description", t.description());
         p.set("tags", Ec2Tags.userTags(t.tags()));
@@ -139,6 +178,13 @@ public final class TransitGatewayType extends Ec2Type {
         if (o != null && o.associationDefaultRouteTableId() != null) attrs.put("associationDefaultRouteTableId", o.associationDefaultRouteTableId());
         if (o != null && o.propagationDefaultRouteTableId() != null) attrs.put("propagationDefaultRouteTableId", o.propagationDefaultRouteTableId());
         return new LiveResource(id, name(), t.transitGatewayId(), p, attrs);
+    }
+
+    /** Canonical CIDR texts of a list ({@code null}: none). */
+    static List<String> texts(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) n.forEach(x -> out.add(Cidr.canonical(x.asText())));
+        return out;
     }
 
     static boolean enabled(String v) {
@@ -178,7 +224,9 @@ public final class TransitGatewayType extends Ec2Type {
                             .defaultRouteTablePropagation(flag(w.path("defaultRouteTablePropagation").asBoolean(true)))
                             .dnsSupport(flag(w.path("dnsSupport").asBoolean(true)))
                             .vpnEcmpSupport(flag(w.path("vpnEcmpSupport").asBoolean(true)))
-                            .autoAcceptSharedAttachments(flag(w.path("autoAcceptSharedAttachments").asBoolean(false))))
+                            .autoAcceptSharedAttachments(flag(w.path("autoAcceptSharedAttachments").asBoolean(false)))
+                            .securityGroupReferencingSupport(flag(w.path("securityGroupReferencing").asBoolean(false)))
+                            .transitGatewayCidrBlocks(texts(w.get("cidrBlocks"))))
                     .tagSpecifications(Ec2Tags.spec(ResourceType.TRANSIT_GATEWAY, spec.tags()));
             String d = spec.text("description");
             if (d != null && !d.isEmpty()) r.description(d);
@@ -198,7 +246,16 @@ public final class TransitGatewayType extends Ec2Type {
             o.amazonSideAsn(want.get("amazonAsn").asLong());
             options = true;
         }
-        for (String p : List.of("defaultRouteTableAssociation", "defaultRouteTablePropagation", "dnsSupport", "vpnEcmpSupport", "autoAcceptSharedAttachments")) {
+        if (changed.contains("cidrBlocks")) {
+            // ModifyTransitGateway takes the difference, not the new list.
+            List<String> w = texts(want.get("cidrBlocks")), h = texts(have.get("cidrBlocks"));
+            List<String> add = w.stream().filter(c -> !h.contains(c)).toList(), remove = h.stream().filter(c -> !w.contains(c)).toList();
+            if (!add.isEmpty()) o.addTransitGatewayCidrBlocks(add);
+            if (!remove.isEmpty()) o.removeTransitGatewayCidrBlocks(remove);
+            options |= !add.isEmpty() || !remove.isEmpty();
+        }
+        for (String p : List.of("defaultRouteTableAssociation", "defaultRouteTablePropagation", "dnsSupport", "vpnEcmpSupport", "autoAcceptSharedAttachments",
+                "securityGroupReferencing")) {
             if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
             String f = flag(want.get(p).asBoolean());
             switch (p) {
@@ -206,6 +263,7 @@ public final class TransitGatewayType extends Ec2Type {
                 case "defaultRouteTablePropagation" -> o.defaultRouteTablePropagation(f);
                 case "dnsSupport" -> o.dnsSupport(f);
                 case "vpnEcmpSupport" -> o.vpnEcmpSupport(f);
+                case "securityGroupReferencing" -> o.securityGroupReferencingSupport(f);
                 default -> o.autoAcceptSharedAttachments(f);
             }
             options = true;
@@ -216,7 +274,7 @@ public final class TransitGatewayType extends Ec2Type {
             ModifyTransitGatewayOptions opts = options ? o.build() : null;
             // A gateway still 'modifying' from an earlier change answers IncorrectState: retried.
             ctx.retrying(id, "ModifyTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
                         r.transitGatewayId(tgwId);
                         if (opts != null) r.options(opts);
                         if (description != null) r.description(description);
@@ -234,36 +292,14 @@ public final class TransitGatewayType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), tgwId = live.awsId();
-        Optional<TransitGateway> now = describe(id, tgwId);
+        // AWS (and moto) keep a deleted gateway visible in state 'deleted' for a while: that is gone.
+        Supplier<Optional<TransitGateway>> find = () -> describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()));
+        Optional<TransitGateway> now = find.get();
         // Asking first also spares moto's HTTP 500 on DeleteTransitGateway of an unknown id (moto-notes.md).
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGateway", () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
-        }
-        ctx.waiter().until(id, "transit gateway " + tgwId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()))
-                        .map(t -> new Waiter.Outcome(t.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    /**
-     * IncorrectState means "busy" here (modifying, or attachments still deleting): retried like a
-     * DependencyViolation, keeping AWS's code and message for the error shown if it never clears.
-     */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
+        if (now.isEmpty()) return;
+        Status<TransitGateway> state = Status.of(TransitGateway::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, tgwId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, tgwId, DELETION, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)), find, state);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -8,7 +8,11 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import io.netstack.spi.AwsFailure;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -44,7 +48,8 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachmentOpti
  * {@code pending} attachment (DESIGN.md principle 5). An attachment to a gateway shared from
  * another account whose {@code autoAcceptSharedAttachments} is off stops in
  * {@code pendingAcceptance}: that fails the create with what to do, rather than waiting for a
- * human for ten minutes.
+ * human for ten minutes. Per-attachment membership of the gateway's default route table
+ * ({@code defaultRouteTableAssociation}/{@code Propagation}) is {@link TgwAttachmentDefaults}'s.
  *
  * <p>Reads: one paginated DescribeTransitGatewayVpcAttachments. moto ignores its tag filter, answers
  * it with peering attachments too, and drops the tags given at creation (moto-notes.md): ownership
@@ -58,6 +63,9 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayVPCAttachmentDeletedTimeout: 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the attachment's own NotFound is "already gone"; IncorrectState (pending, modifying) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGatewayVpcAttachment", DELETE_TIMEOUT,
+            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
@@ -70,10 +78,20 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             Property.bool("applianceMode").defaultValue(false)
                     .describe("keep both directions of a flow in one zone (stateful appliances in the VPC)"),
             Property.bool("dnsSupport").defaultValue(true),
-            Property.bool("ipv6Support").defaultValue(false));
+            Property.bool("ipv6Support").defaultValue(false),
+            Property.bool("securityGroupReferencing").defaultValue(true)
+                    .describe("security group rules in the attached VPC may reference groups of other VPCs on the gateway (AWS's default here is on;"
+                            + " it works only where the gateway's securityGroupReferencing is on too)"),
+            Property.bool("defaultRouteTableAssociation")
+                    .describe("associated with the gateway's default route table; absent: whatever the gateway's own defaultRouteTableAssociation did"),
+            Property.bool("defaultRouteTablePropagation")
+                    .describe("propagates its routes to the gateway's default route table; absent: whatever the gateway's own defaultRouteTablePropagation did"));
+
+    private final TgwAttachmentDefaults defaults;
 
     public TransitGatewayAttachmentType(AwsSession aws) {
         super(aws);
+        this.defaults = new TgwAttachmentDefaults(aws);
     }
 
     @Override
@@ -117,6 +135,17 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                 v.error(b, "/subnets/" + i, "ipv6Support needs subnets with an IPv6 block: " + sb.get().id() + " has no ipv6Index");
             }
         }
+        // An attachment is associated with one route table at most: the default one or a listed one.
+        if (b.properties().path("defaultRouteTableAssociation").asBoolean(false)) {
+            for (ResourceBlock rt : v.blocksOfType("transit-gateway-route-table")) {
+                for (JsonNode a : rt.properties().path("associations")) {
+                    if (v.target(a).filter(t -> t.id().equals(b.id())).isPresent()) {
+                        v.error(b, "/defaultRouteTableAssociation", "this attachment is listed in the associations of route table " + rt.id()
+                                + ", and an attachment is associated with one route table at most: set defaultRouteTableAssociation to false or leave it out");
+                    }
+                }
+            }
+        }
         // AWS refuses a second attachment of the same VPC to the same gateway (DuplicateTransitGatewayAttachment).
         for (ResourceBlock other : v.blocksOfType(name())) {
             if (other.id().equals(b.id())) break;
@@ -129,13 +158,16 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
+        Map<String, TransitGatewayVpcAttachment> owned = new java.util.LinkedHashMap<>();
         AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack())))
                 .transitGatewayVpcAttachments().forEach(a -> {
                     // moto answers with every kind of attachment, peerings included: only VPC attachments have a VPC.
                     if (a.vpcId() == null || GONE_STATES.contains(a.stateAsString())) return;
-                    Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, a)));
+                    Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> owned.put(id, a));
                 }));
+        TgwAttachmentDefaults.Snapshot snap = defaults.snapshot(null, owned.values().stream().map(TransitGatewayVpcAttachment::transitGatewayId).distinct().toList());
+        List<LiveResource> out = new ArrayList<>();
+        owned.forEach((id, a) -> out.add(translate(id, a, snap)));
         return out;
     }
 
@@ -152,7 +184,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         return out;
     }
 
-    private LiveResource translate(String id, TransitGatewayVpcAttachment a) {
+    private LiveResource translate(String id, TransitGatewayVpcAttachment a, TgwAttachmentDefaults.Snapshot snap) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("transitGateway", a.transitGatewayId());
         p.put("vpc", a.vpcId());
@@ -162,6 +194,12 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         p.put("applianceMode", o != null && enabled(o.applianceModeSupportAsString()));
         p.put("dnsSupport", o == null || enabled(o.dnsSupportAsString()));
         p.put("ipv6Support", o != null && enabled(o.ipv6SupportAsString()));
+        // Absent from an answer (a backend predating the option) is AWS's default for attachments: enabled.
+        p.put("securityGroupReferencing", o == null || o.securityGroupReferencingSupport() == null || enabled(o.securityGroupReferencingSupportAsString()));
+        if (snap.tables().containsKey(a.transitGatewayId())) {
+            p.put("defaultRouteTableAssociation", snap.associated(a.transitGatewayAttachmentId()));
+            p.put("defaultRouteTablePropagation", snap.propagating(a.transitGatewayAttachmentId()));
+        }
         p.set("tags", Ec2Tags.userTags(a.tags()));
         Map<String, String> attrs = new HashMap<>();
         if (a.vpcOwnerId() != null) attrs.put("vpcOwnerId", a.vpcOwnerId());
@@ -183,7 +221,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String attachmentId) {
         return readBack(ctx, id, attachmentId, () -> describe(id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
-                .map(a -> List.of(translate(id, a))).orElse(List.of()));
+                .map(a -> List.of(translate(id, a, defaults.snapshot(id, List.of(a.transitGatewayId()))))).orElse(List.of()));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String attachmentId, Duration timeout) {
@@ -210,12 +248,14 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                 .subnetIds(subnets)
                 .options(o -> o.applianceModeSupport(flag(w.path("applianceMode").asBoolean(false)))
                         .dnsSupport(flag(w.path("dnsSupport").asBoolean(true)))
-                        .ipv6Support(flag(w.path("ipv6Support").asBoolean(false))))
+                        .ipv6Support(flag(w.path("ipv6Support").asBoolean(false)))
+                        .securityGroupReferencingSupport(flag(w.path("securityGroupReferencing").asBoolean(true))))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.TRANSIT_GATEWAY_ATTACHMENT, spec.tags()))).transitGatewayVpcAttachment());
         String attachmentId = a.transitGatewayAttachmentId();
         // moto drops the TagSpecification of this call (moto-notes.md); AWS applies it atomically.
         mutateRun(ctx, id, "CreateTags", () -> Ec2Tags.ensure(ec2(), id, attachmentId, a.tags(), spec.tags()));
         waitAvailable(ctx, id, attachmentId, CREATE_TIMEOUT);
+        applyDefaults(ctx, id, spec.text("transitGateway"), attachmentId, w, Set.of("defaultRouteTableAssociation", "defaultRouteTablePropagation"));
         return readOne(ctx, id, attachmentId);
     }
 
@@ -231,12 +271,13 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         }
         ModifyTransitGatewayVpcAttachmentRequestOptions.Builder o = ModifyTransitGatewayVpcAttachmentRequestOptions.builder();
         boolean options = false;
-        for (String p : List.of("applianceMode", "dnsSupport", "ipv6Support")) {
+        for (String p : List.of("applianceMode", "dnsSupport", "ipv6Support", "securityGroupReferencing")) {
             if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
             String f = flag(want.get(p).asBoolean());
             switch (p) {
                 case "applianceMode" -> o.applianceModeSupport(f);
                 case "dnsSupport" -> o.dnsSupport(f);
+                case "securityGroupReferencing" -> o.securityGroupReferencingSupport(f);
                 default -> o.ipv6Support(f);
             }
             options = true;
@@ -246,13 +287,17 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             ModifyTransitGatewayVpcAttachmentRequestOptions opts = options ? o.build() : null;
             // An attachment still 'modifying' from an earlier change answers IncorrectState: retried.
             ctx.retrying(id, "ModifyTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
                         r.transitGatewayAttachmentId(attachmentId);
                         if (!add.isEmpty()) r.addSubnetIds(add);
                         if (!remove.isEmpty()) r.removeSubnetIds(remove);
                         if (opts != null) r.options(opts);
                     }))));
             waitAvailable(ctx, id, attachmentId, UPDATE_TIMEOUT);
+            touched = true;
+        }
+        if (changed.contains("defaultRouteTableAssociation") || changed.contains("defaultRouteTablePropagation")) {
+            applyDefaults(ctx, id, have.path("transitGateway").asText(spec.text("transitGateway")), attachmentId, want, changed);
             touched = true;
         }
         if (changed.contains("tags")) {
@@ -265,22 +310,28 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), attachmentId = live.awsId();
-        Optional<TransitGatewayVpcAttachment> now = describe(id, attachmentId);
+        Supplier<Optional<TransitGatewayVpcAttachment>> find = () -> describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
+        Optional<TransitGatewayVpcAttachment> now = find.get();
         // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayVpcAttachment", () ->
-                                ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+        if (now.isEmpty()) return;
+        Status<TransitGatewayVpcAttachment> state = Status.of(TransitGatewayVpcAttachment::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
+                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
+    }
+
+    /**
+     * The gateway-wide defaults acted when the attachment was created; the per-attachment choice is
+     * applied on top (Terraform's order too). A disassociation comes first so that a
+     * transit-gateway-route-table listing this attachment, which is created after it, finds it free.
+     */
+    private void applyDefaults(TypeContext ctx, String id, String tgwId, String attachmentId, JsonNode want, Set<String> changed) {
+        if (changed.contains("defaultRouteTableAssociation") && want.hasNonNull("defaultRouteTableAssociation")) {
+            defaults.setAssociation(ctx, id, tgwId, attachmentId, want.get("defaultRouteTableAssociation").asBoolean());
         }
-        ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
-                        .map(a -> new Waiter.Outcome(a.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        if (changed.contains("defaultRouteTablePropagation") && want.hasNonNull("defaultRouteTablePropagation")) {
+            defaults.setPropagation(ctx, id, tgwId, attachmentId, want.get("defaultRouteTablePropagation").asBoolean());
+        }
     }
 
     static List<String> texts(JsonNode n) {
@@ -288,19 +339,6 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         if (n != null && n.isArray()) n.forEach(x -> out.add(x.asText()));
         return out;
     }
-
-    /** IncorrectState means "busy" (pending, modifying): retried like a DependencyViolation, AWS's code and message kept. */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
-    }
-
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {

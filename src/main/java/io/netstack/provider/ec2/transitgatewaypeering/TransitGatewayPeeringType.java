@@ -7,6 +7,11 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import java.util.function.Supplier;
+import io.netstack.provider.Wait;
+import io.netstack.provider.Status;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -55,6 +60,9 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     static final Duration ACCEPT_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayPeeringAttachmentDeletedTimeout: 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    /** Only the peering's own NotFound is "already gone"; IncorrectState (still initiating) is retried. */
+    static final Deletion DELETION = new Deletion("DeleteTransitGatewayPeeringAttachment", DELETE_TIMEOUT,
+            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted", "failing", "failed", "rejecting", "rejected");
     static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -175,7 +183,7 @@ public final class TransitGatewayPeeringType extends Ec2Type {
             // The request reaches the peer region after a moment: NotFound there, or IncorrectState
             // while it is still 'initiatingRequest', are retried.
             ctx.retrying(id, "AcceptTransitGatewayPeeringAttachment", Set.of(ErrorCategory.NOT_FOUND, ErrorCategory.DEPENDENCY_VIOLATION), PROPAGATION_TIMEOUT, () ->
-                    busyIsRetryable(() -> AwsCalls.call(id, "AcceptTransitGatewayPeeringAttachment", () ->
+                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "AcceptTransitGatewayPeeringAttachment", () ->
                             peer.acceptTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
         } catch (AwsFailure f) {
             try {
@@ -204,35 +212,15 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     }
 
     private void deleteAndWait(TypeContext ctx, String id, String attachmentId) {
-        Optional<TransitGatewayPeeringAttachment> now = describe(ec2(), id, attachmentId);
+        // AWS (and moto) keep a deleted peering visible in state 'deleted' for a while: that is gone.
+        Supplier<Optional<TransitGatewayPeeringAttachment>> find = () -> describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
+        Optional<TransitGatewayPeeringAttachment> now = find.get();
         // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty() || "deleted".equals(now.get().stateAsString())) return;
-        if (!"deleting".equals(now.get().stateAsString())) {
-            try {
-                ctx.retrying(id, "DeleteTransitGatewayPeeringAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_TIMEOUT, () ->
-                        busyIsRetryable(() -> AwsCalls.call(id, "DeleteTransitGatewayPeeringAttachment", () ->
-                                ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)))));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
-        }
-        // AWS (and moto) keep a deleted peering visible in state 'deleted' for a while.
-        ctx.waiter().until(id, "peering " + attachmentId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()))
-                        .map(a -> new Waiter.Outcome(a.stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    /** IncorrectState means "busy" (still initiating, or modifying): retried like a DependencyViolation. */
-    static <T> T busyIsRetryable(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AwsFailure f) {
-            if ("IncorrectState".equals(f.code())) {
-                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-            }
-            throw f;
-        }
+        if (now.isEmpty()) return;
+        Status<TransitGatewayPeeringAttachment> state = Status.of(TransitGatewayPeeringAttachment::stateAsString);
+        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
+        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
+                () -> ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.provider.ec2.securitygroup.SecurityGroupRules;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -25,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
@@ -55,6 +59,12 @@ public final class VpcType extends Ec2Type {
     /** Amazon VPC quotas: 5 IPv4 CIDR blocks per VPC (adjustable), so 4 secondary. */
     static final int MAX_SECONDARY_CIDRS = 4;
 
+    static final Status<Vpc> STATE = Status.of(Vpc::stateAsString);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available");
+    static final Wait SECONDARY_CIDRS_ASSOCIATED = Wait.until("secondary CIDRs associated", CIDR_ASSOCIATION_TIMEOUT, "done").failingOn("failed");
+    static final Wait IPV6_ASSOCIATED = Wait.until("IPv6 block associated", CIDR_ASSOCIATION_TIMEOUT, "yes");
+    static final Deletion DELETION = Deletion.of("DeleteVpc", DELETE_TIMEOUT, "InvalidVpcID.NotFound");
+
     private static final Schema SCHEMA = new Schema(true,
             List.of("defaultSecurityGroupId", "defaultRouteTableId", "defaultNetworkAclId", "ipv6Cidr", "arn"),
             Property.cidr("cidr").required().createOnly().describe("primary IPv4 block, /16 to /28"),
@@ -75,6 +85,11 @@ public final class VpcType extends Ec2Type {
     @Override
     public String name() {
         return "vpc";
+    }
+
+    @Override
+    protected String noun() {
+        return "VPC";
     }
 
     @Override
@@ -173,7 +188,7 @@ public final class VpcType extends Ec2Type {
             if (mainTables.containsKey(vpc.vpcId())) attrs.put("defaultRouteTableId", mainTables.get(vpc.vpcId()));
             if (defaultAcls.containsKey(vpc.vpcId())) attrs.put("defaultNetworkAclId", defaultAcls.get(vpc.vpcId()));
             if (ipv6 != null) attrs.put("ipv6Cidr", ipv6);
-            attrs.put("arn", "arn:aws:ec2:" + ctx.region() + ":" + vpc.ownerId() + ":vpc/" + vpc.vpcId());
+            attrs.put("arn", arn(ctx, vpc.ownerId(), "vpc", vpc.vpcId()));
             out.add(new LiveResource(id, name(), vpc.vpcId(), p, attrs));
         }
         return out;
@@ -219,8 +234,12 @@ public final class VpcType extends Ec2Type {
         return v != null && Boolean.TRUE.equals(v.value());
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String vpcId) {
-        return readBack(ctx, id, vpcId, () -> read(ctx, List.of(Ec2Tags.filter("vpc-id", vpcId)), id));
+    private Optional<Vpc> findVpc(String id, String vpcId) {
+        return findOne(id, "DescribeVpcs", vpcId, () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs(), Vpc::vpcId, Vpc::stateAsString);
+    }
+
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String vpcId) {
+        return read(ctx, List.of(Ec2Tags.filter("vpc-id", vpcId)), id).stream().findFirst();
     }
 
     @Override
@@ -232,11 +251,8 @@ public final class VpcType extends Ec2Type {
                 .amazonProvidedIpv6CidrBlock(spec.bool("ipv6", false))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.VPC, spec.tags())))).vpc();
         String vpcId = vpc.vpcId();
-        ctx.waiter().until(id, "VPC " + vpcId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of(), () ->
-                find(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
-                        .orElse(new Waiter.Outcome("not visible yet", null)));
-        LiveResource live = readOne(ctx, id, vpcId);
+        await(ctx, id, vpcId, AVAILABLE, () -> findVpc(id, vpcId), STATE);
+        LiveResource live = readBack(ctx, id, vpcId, () -> readOne(ctx, id, vpcId));
         return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup"));
     }
 
@@ -246,6 +262,7 @@ public final class VpcType extends Ec2Type {
         String vpcId = live.awsId();
         ObjectNode have = live.properties();
         ObjectNode want = spec.properties();
+        Vpc now = ensureExists(id, vpcId, () -> findVpc(id, vpcId));
         boolean touched = false;
         // enableDnsHostnames needs enableDnsSupport: turn support on first and off last.
         boolean supportOn = want.path("dnsSupport").asBoolean(true), hostnamesOn = want.path("dnsHostnames").asBoolean(false);
@@ -261,9 +278,9 @@ public final class VpcType extends Ec2Type {
             setAttribute(ctx, id, vpcId, VpcAttributeName.ENABLE_DNS_SUPPORT, false);
             touched = true;
         }
-        if (changed.contains("secondaryCidrs")) touched |= syncSecondary(ctx, id, vpcId, want.get("secondaryCidrs"), have.get("secondaryCidrs"));
+        if (changed.contains("secondaryCidrs")) touched |= syncSecondary(ctx, id, now, want.get("secondaryCidrs"), have.get("secondaryCidrs"));
         if (changed.contains("ipv6") && want.path("ipv6").asBoolean(false) != have.path("ipv6").asBoolean(false)) {
-            syncIpv6(ctx, id, vpcId, want.path("ipv6").asBoolean(false));
+            syncIpv6(ctx, id, now, want.path("ipv6").asBoolean(false));
             touched = true;
         }
         JsonNode dsg = want.get("defaultSecurityGroup");
@@ -282,7 +299,7 @@ public final class VpcType extends Ec2Type {
             Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, vpcId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, vpcId));
     }
 
     private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {
@@ -294,12 +311,12 @@ public final class VpcType extends Ec2Type {
         }));
     }
 
-    private boolean syncSecondary(TypeContext ctx, String id, String vpcId, JsonNode want, JsonNode have) {
+    private boolean syncSecondary(TypeContext ctx, String id, Vpc vpc, JsonNode want, JsonNode have) {
+        String vpcId = vpc.vpcId();
         Set<String> w = new HashSet<>(), h = new HashSet<>();
         if (want != null) want.forEach(c -> w.add(Cidr.canonical(c.asText())));
         if (have != null) have.forEach(c -> h.add(Cidr.canonical(c.asText())));
         if (w.equals(h)) return false;
-        Vpc vpc = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
         for (VpcCidrBlockAssociation a : vpc.cidrBlockAssociationSet()) {
             if (!a.cidrBlock().equals(vpc.cidrBlock()) && h.contains(Cidr.canonical(a.cidrBlock())) && !w.contains(Cidr.canonical(a.cidrBlock()))) {
                 AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
@@ -308,8 +325,7 @@ public final class VpcType extends Ec2Type {
         for (String c : w) {
             if (!h.contains(c)) mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).cidrBlock(c)));
         }
-        ctx.waiter().until(id, "secondary CIDRs of " + vpcId + " associated", CIDR_ASSOCIATION_TIMEOUT, Set.of("done"), Set.of("failed"), () -> {
-            Vpc now = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
+        await(ctx, id, vpcId, SECONDARY_CIDRS_ASSOCIATED, () -> findVpc(id, vpcId), now -> {
             for (VpcCidrBlockAssociation a : now.cidrBlockAssociationSet()) {
                 String s = a.cidrBlockState() == null ? "associated" : a.cidrBlockState().stateAsString();
                 if ("failed".equals(s) && w.contains(Cidr.canonical(a.cidrBlock()))) return new Waiter.Outcome("failed", a.cidrBlockState().statusMessage());
@@ -320,15 +336,12 @@ public final class VpcType extends Ec2Type {
         return true;
     }
 
-    private void syncIpv6(TypeContext ctx, String id, String vpcId, boolean on) {
+    private void syncIpv6(TypeContext ctx, String id, Vpc vpc, boolean on) {
+        String vpcId = vpc.vpcId();
         if (on) {
             mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).amazonProvidedIpv6CidrBlock(true)));
-            ctx.waiter().until(id, "IPv6 block of " + vpcId + " associated", CIDR_ASSOCIATION_TIMEOUT, Set.of("yes"), Set.of(), () -> {
-                Vpc now = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
-                return new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null);
-            });
+            await(ctx, id, vpcId, IPV6_ASSOCIATED, () -> findVpc(id, vpcId), now -> new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null));
         } else {
-            Vpc vpc = AwsCalls.call(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0));
             for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
                 AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
             }
@@ -338,7 +351,7 @@ public final class VpcType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vpcId = live.awsId();
-        delete(ctx, id, "DeleteVpc", DELETE_TIMEOUT, () -> {
+        deleteAndWaitGone(ctx, id, vpcId, DELETION, () -> {
             try {
                 ec2().deleteVpc(r -> r.vpcId(vpcId));
             } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
@@ -352,11 +365,7 @@ public final class VpcType extends Ec2Type {
                 }
                 throw e;
             }
-        });
-        ctx.waiter().until(id, "VPC " + vpcId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                find(id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        }, () -> findVpc(id, vpcId), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

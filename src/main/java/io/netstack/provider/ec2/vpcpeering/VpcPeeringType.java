@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -28,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcPeeringConnectionsRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -97,6 +101,11 @@ public final class VpcPeeringType extends Ec2Type {
     /** States in which the peering is gone or dead: AWS removes these by itself. */
     static final Set<String> GONE_STATES = Set.of("deleted", "deleting", "rejected", "failed", "expired");
     static final Set<String> ACTIVE = Set.of("active", "provisioning");
+    static final Status<VpcPeeringConnection> STATE = Status.of(VpcPeeringType::status, p -> p.status() == null ? null : p.status().message());
+    private static final Set<String> DEAD = Set.of("failed", "rejected", "expired", "deleted");
+    static final Wait REQUESTED = Wait.created("requested", CREATE_TIMEOUT, "pending-acceptance", "active").failingOn(DEAD.toArray(String[]::new));
+    static final Wait ACCEPTED = Wait.until("active", ACCEPT_TIMEOUT, "active").failingOn(DEAD.toArray(String[]::new));
+    static final Deletion DELETION = Deletion.of("DeleteVpcPeeringConnection", DELETE_TIMEOUT, "InvalidVpcPeeringConnectionID.NotFound");
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -114,6 +123,11 @@ public final class VpcPeeringType extends Ec2Type {
 
     public VpcPeeringType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "VPC peering";
     }
 
     @Override
@@ -255,9 +269,12 @@ public final class VpcPeeringType extends Ec2Type {
                 .flatMap(l -> l.stream().filter(x -> pcxId.equals(x.vpcPeeringConnectionId())).findFirst());
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String pcxId) {
-        return readBack(ctx, id, pcxId, () -> find(id, "DescribeVpcPeeringConnections",
-                () -> read(ctx, List.of(), pcxId, id)).orElse(List.of()));
+    private Optional<VpcPeeringConnection> describe(String id, String pcxId) {
+        return describe(ec2(), id, pcxId);
+    }
+
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String pcxId) {
+        return find(id, "DescribeVpcPeeringConnections", () -> read(ctx, List.of(), pcxId, id)).flatMap(l -> l.stream().findFirst());
     }
 
     @Override
@@ -267,7 +284,8 @@ public final class VpcPeeringType extends Ec2Type {
         String peerRegion = spec.text("peerRegion"), peerAccount = spec.text("peerAccount");
         boolean autoAccept = spec.bool("autoAccept", false);
         if (autoAccept && peerAccount != null) {
-            String own = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0).ownerId());
+            String own = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().stream().findFirst()
+                    .orElseThrow(() -> gone(id, vpcId)).ownerId());
             if (!peerAccount.equals(own)) {
                 throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, null, "autoAccept works only within one account: a request to account "
                         + peerAccount + " is accepted by that account (see the vpc-peering documentation); remove autoAccept");
@@ -279,28 +297,20 @@ public final class VpcPeeringType extends Ec2Type {
             if (peerAccount != null) r.peerOwnerId(peerAccount);
         }).vpcPeeringConnection());
         String pcxId = created.vpcPeeringConnectionId();
-        Waiter.Outcome o = ctx.waiter().until(id, "VPC peering " + pcxId + " requested", CREATE_TIMEOUT,
-                Set.of("pending-acceptance", "active"), Set.of("failed", "rejected", "expired", "deleted"), () -> state(ec2(), id, pcxId));
+        Waiter.Outcome o = await(ctx, id, pcxId, REQUESTED, () -> describe(id, pcxId), STATE);
         if (autoAccept && o.state().equals("pending-acceptance")) accept(ctx, id, pcxId, peerRegion);
-        LiveResource live = readOne(ctx, id, pcxId);
+        LiveResource live = readBack(ctx, id, pcxId, () -> readOne(ctx, id, pcxId));
         if (spec.bool("dnsResolution", false) && ACTIVE.contains(live.attributes().get("status"))) {
             return update(ctx, live, spec, Set.of("dnsResolution"));
         }
         return live;
     }
 
-    private Waiter.Outcome state(Ec2Client client, String id, String pcxId) {
-        return describe(client, id, pcxId)
-                .map(p -> new Waiter.Outcome(status(p), p.status() == null ? null : p.status().message()))
-                .orElse(new Waiter.Outcome("not visible yet", null));
-    }
-
     /** Accepts from the accepter's region (same account), then waits for active. */
     private void accept(TypeContext ctx, String id, String pcxId, String peerRegion) {
         withRegion(peerRegion, peer -> mutate(ctx, id, "AcceptVpcPeeringConnection",
                 () -> peer.acceptVpcPeeringConnection(r -> r.vpcPeeringConnectionId(pcxId))));
-        ctx.waiter().until(id, "VPC peering " + pcxId + " active", ACCEPT_TIMEOUT, Set.of("active"),
-                Set.of("failed", "rejected", "expired", "deleted"), () -> state(ec2(), id, pcxId));
+        await(ctx, id, pcxId, ACCEPTED, () -> describe(id, pcxId), STATE);
     }
 
     /** Runs {@code f} with a client for {@code region}; a client made for another region is closed after. */
@@ -314,11 +324,11 @@ public final class VpcPeeringType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), pcxId = live.awsId();
+        VpcPeeringConnection pcx = ensureExists(id, pcxId, () -> describe(id, pcxId));
         boolean touched = false;
         String status = live.attributes().get("status");
         if (changed.contains("autoAccept") && spec.bool("autoAccept", false) && "pending-acceptance".equals(status)) {
             String peerAccount = live.properties().path("peerAccount").asText(null);
-            VpcPeeringConnection pcx = describe(ec2(), id, pcxId).orElseThrow(() -> gone(id, pcxId));
             if (peerAccount != null && !peerAccount.equals(pcx.requesterVpcInfo().ownerId())) {
                 throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, null, "autoAccept works only within one account: " + pcxId
                         + " waits for account " + peerAccount + " to accept it");
@@ -335,11 +345,11 @@ public final class VpcPeeringType extends Ec2Type {
             Ec2Tags.update(ec2(), id, pcxId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, pcxId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, pcxId));
     }
 
     private void setDns(TypeContext ctx, String id, String pcxId, boolean on) {
-        VpcPeeringConnection pcx = describe(ec2(), id, pcxId).orElseThrow(() -> gone(id, pcxId));
+        VpcPeeringConnection pcx = ensureExists(id, pcxId, () -> describe(id, pcxId));
         String status = status(pcx);
         if (!ACTIVE.contains(status)) {
             VpcPeeringConnectionVpcInfo acc = pcx.accepterVpcInfo();
@@ -365,15 +375,14 @@ public final class VpcPeeringType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), pcxId = live.awsId();
-        try {
-            delete(ctx, id, "DeleteVpcPeeringConnection", DELETE_TIMEOUT, () -> ec2().deleteVpcPeeringConnection(r -> r.vpcPeeringConnectionId(pcxId)));
-        } catch (AwsFailure f) {
-            // Terraform: "InvalidStateTransition … from failed to deleting": a dead peering needs no delete.
-            if (!"InvalidStateTransition".equals(f.code())) throw f;
-        }
-        ctx.waiter().until(id, "VPC peering " + pcxId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(ec2(), id, pcxId).map(p -> new Waiter.Outcome(GONE_STATES.contains(status(p)) && !status(p).equals("deleting")
-                        ? Waiter.GONE : status(p), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, pcxId, DELETION, () -> {
+            try {
+                ec2().deleteVpcPeeringConnection(r -> r.vpcPeeringConnectionId(pcxId));
+            } catch (AwsServiceException e) {
+                // Terraform: "InvalidStateTransition … from failed to deleting": a dead peering needs no delete.
+                if (e.awsErrorDetails() == null || !"InvalidStateTransition".equals(e.awsErrorDetails().errorCode())) throw e;
+            }
+        }, () -> describe(id, pcxId), p -> new Waiter.Outcome(GONE_STATES.contains(status(p)) && !status(p).equals("deleting") ? Waiter.GONE : status(p), null));
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

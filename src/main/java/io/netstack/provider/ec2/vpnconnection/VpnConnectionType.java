@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -84,6 +87,12 @@ public final class VpnConnectionType extends Ec2Type {
      * route being slower than that is not a failure worth stopping an apply for, so allow 2 m.
      */
     static final Duration ROUTE_TIMEOUT = Duration.ofMinutes(2);
+    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Status<VpnConnection> STATE = Status.of(VpnConnection::stateAsString);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait ROUTES_SETTLED = Wait.until("static routes settled", ROUTE_TIMEOUT, "settled");
+    static final Deletion DELETION = Deletion.of("DeleteVpnConnection", DELETE_TIMEOUT, "InvalidVpnConnectionID.NotFound");
+    static final Deletion ROUTE_DELETION = Deletion.of("DeleteVpnConnectionRoute", ROUTE_TIMEOUT, "InvalidRoute.NotFound");
     /** AWS always creates two tunnels per VPN connection. */
     static final int TUNNELS = 2;
     /** EC2 API reference (VpnTunnelOptionsSpecification.TunnelInsideCidr): these /30s are reserved. */
@@ -232,7 +241,12 @@ public final class VpnConnectionType extends Ec2Type {
     }
 
     static boolean gone(String state) {
-        return "deleted".equals(state) || "deleting".equals(state);
+        return GONE_STATES.contains(state);
+    }
+
+    @Override
+    protected String noun() {
+        return "VPN connection";
     }
 
     private static boolean present(String s) {
@@ -279,17 +293,17 @@ public final class VpnConnectionType extends Ec2Type {
         return tags.stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
     }
 
-    private Optional<VpnConnection> describe(String id, String vpnId) {
-        return find(id, "DescribeVpnConnections", () -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections())
-                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    private Optional<VpnConnection> describe(String id, String vpnId, Set<String> goneStates) {
+        return findOne(id, "DescribeVpnConnections", vpnId, () -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections(),
+                VpnConnection::vpnConnectionId, VpnConnection::stateAsString, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String vpnId) {
-        return readBack(ctx, id, vpnId, () -> {
-            Optional<VpnConnection> c = describe(id, vpnId).filter(x -> !gone(x.stateAsString()));
-            if (c.isEmpty()) return List.of();
-            return List.of(translate(id, c.get(), tgwAttachments(id, List.of(c.get())).get(vpnId)));
-        });
+    private Optional<VpnConnection> describe(String id, String vpnId) {
+        return describe(id, vpnId, GONE_STATES);
+    }
+
+    private Optional<LiveResource> readOne(String id, String vpnId) {
+        return describe(id, vpnId).map(c -> translate(id, c, tgwAttachments(id, List.of(c)).get(vpnId)));
     }
 
     @Override
@@ -329,12 +343,11 @@ public final class VpnConnectionType extends Ec2Type {
             if (present(tgw)) r.transitGatewayId(tgw);
         }).vpnConnection()));
         String vpnId = c.vpnConnectionId();
-        ctx.waiter().until(id, "VPN connection " + vpnId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
-                () -> describe(id, vpnId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        await(ctx, id, vpnId, AVAILABLE, () -> describe(id, vpnId, Set.of()), STATE);
         List<String> routes = new ArrayList<>();
         spec.properties().path("routes").forEach(r -> routes.add(r.asText()));
         if (!routes.isEmpty()) syncRoutes(ctx, id, vpnId, routes, List.of());
-        return readOne(ctx, id, vpnId);
+        return readBack(ctx, id, vpnId, () -> readOne(id, vpnId));
     }
 
     /**
@@ -363,9 +376,9 @@ public final class VpnConnectionType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vpnId = live.awsId();
+        VpnConnection now = ensureExists(id, vpnId, () -> describe(id, vpnId));
         boolean touched = false;
         if (changed.contains("routes")) {
-            VpnConnection now = describe(id, vpnId).filter(x -> !gone(x.stateAsString())).orElseThrow(() -> gone(id, vpnId));
             List<String> have = new ArrayList<>();
             for (VpnStaticRoute r : now.routes()) if (!gone(r.stateAsString())) have.add(Cidr.canonical(r.destinationCidrBlock()));
             List<String> want = new ArrayList<>();
@@ -376,7 +389,7 @@ public final class VpnConnectionType extends Ec2Type {
             Ec2Tags.update(ec2(), id, vpnId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, vpnId) : live;
+        return updated(ctx, live, touched, () -> readOne(id, vpnId));
     }
 
     /** Adds missing static routes first (traffic keeps flowing), then removes extra ones; waits for each. */
@@ -387,14 +400,12 @@ public final class VpnConnectionType extends Ec2Type {
             mutateRun(ctx, id, "CreateVpnConnectionRoute", () -> ec2().createVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
         }
         for (String cidr : remove) {
-            delete(ctx, id, "DeleteVpnConnectionRoute", ROUTE_TIMEOUT, () -> ec2().deleteVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
+            deleteOnly(ctx, id, ROUTE_DELETION, () -> ec2().deleteVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
         }
         if (add.isEmpty() && remove.isEmpty()) return false;
-        ctx.waiter().until(id, "static routes of " + vpnId + " settled", ROUTE_TIMEOUT, Set.of("settled"), Set.of("gone"), () -> {
-            Optional<VpnConnection> c = describe(id, vpnId);
-            if (c.isEmpty()) return new Waiter.Outcome("gone", vpnId + " disappeared");
+        await(ctx, id, vpnId, ROUTES_SETTLED, () -> describe(id, vpnId), c -> {
             Map<String, String> states = new HashMap<>();
-            for (VpnStaticRoute r : c.get().routes()) states.put(Cidr.canonical(r.destinationCidrBlock()), r.stateAsString());
+            for (VpnStaticRoute r : c.routes()) states.put(Cidr.canonical(r.destinationCidrBlock()), r.stateAsString());
             for (String cidr : add) {
                 String s = states.get(cidr);
                 if (!"available".equals(s)) return new Waiter.Outcome("route " + cidr + " " + (s == null ? "not visible yet" : s), null);
@@ -411,9 +422,7 @@ public final class VpnConnectionType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vpnId = live.awsId();
-        delete(ctx, id, "DeleteVpnConnection", DELETE_TIMEOUT, () -> ec2().deleteVpnConnection(r -> r.vpnConnectionId(vpnId)));
-        ctx.waiter().until(id, "VPN connection " + vpnId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
-                () -> describe(id, vpnId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, vpnId, DELETION, () -> ec2().deleteVpnConnection(r -> r.vpnConnectionId(vpnId)), () -> describe(id, vpnId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

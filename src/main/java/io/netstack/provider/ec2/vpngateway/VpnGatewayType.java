@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -49,6 +52,11 @@ public final class VpnGatewayType extends Ec2Type {
     static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
     /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
     static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
+    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Status<VpnGateway> STATE = Status.of(VpnGateway::stateAsString);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    /** IncorrectState: VPN connections or a Direct Connect association are still being removed. */
+    static final Deletion DELETION = Deletion.of("DeleteVpnGateway", DELETE_TIMEOUT, "InvalidVpnGatewayID.NotFound").busyOn("IncorrectState");
     /** AWS's default Amazon-side ASN when CreateVpnGateway gets none (EC2 API reference). */
     static final long DEFAULT_AMAZON_ASN = 64512;
 
@@ -98,7 +106,12 @@ public final class VpnGatewayType extends Ec2Type {
     }
 
     static boolean gone(String state) {
-        return "deleted".equals(state) || "deleting".equals(state);
+        return GONE_STATES.contains(state);
+    }
+
+    @Override
+    protected String noun() {
+        return "VPN gateway";
     }
 
     /** The VPC the gateway is attached (or attaching) to. */
@@ -118,13 +131,17 @@ public final class VpnGatewayType extends Ec2Type {
         return new LiveResource(id, name(), g.vpnGatewayId(), p, Map.of());
     }
 
-    private Optional<VpnGateway> describe(String id, String vgwId) {
-        return find(id, "DescribeVpnGateways", () -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways())
-                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    private Optional<VpnGateway> describe(String id, String vgwId, Set<String> goneStates) {
+        return findOne(id, "DescribeVpnGateways", vgwId, () -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways(),
+                VpnGateway::vpnGatewayId, VpnGateway::stateAsString, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String vgwId) {
-        return readBack(ctx, id, vgwId, () -> describe(id, vgwId).filter(g -> !gone(g.stateAsString())).map(g -> List.of(translate(id, g))).orElse(List.of()));
+    private Optional<VpnGateway> describe(String id, String vgwId) {
+        return describe(id, vgwId, GONE_STATES);
+    }
+
+    private Optional<LiveResource> readOne(String id, String vgwId) {
+        return describe(id, vgwId).map(g -> translate(id, g));
     }
 
     @Override
@@ -136,19 +153,18 @@ public final class VpnGatewayType extends Ec2Type {
                 .amazonSideAsn(asn)
                 .tagSpecifications(Ec2Tags.spec(ResourceType.VPN_GATEWAY, spec.tags()))).vpnGateway());
         String vgwId = g.vpnGatewayId();
-        ctx.waiter().until(id, "VPN gateway " + vgwId + " available", CREATE_TIMEOUT, Set.of("available"), Set.of("deleting", "deleted"),
-                () -> describe(id, vgwId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome("not visible yet", null)));
+        await(ctx, id, vgwId, AVAILABLE, () -> describe(id, vgwId, Set.of()), STATE);
         String vpc = spec.text("vpc");
         if (vpc != null && !vpc.isEmpty()) attach(ctx, id, vgwId, vpc);
-        return readOne(ctx, id, vgwId);
+        return readBack(ctx, id, vgwId, () -> readOne(id, vgwId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vgwId = live.awsId();
+        VpnGateway now = ensureExists(id, vgwId, () -> describe(id, vgwId));
         boolean touched = false;
         if (changed.contains("vpc")) {
-            VpnGateway now = describe(id, vgwId).filter(g -> !gone(g.stateAsString())).orElseThrow(() -> gone(id, vgwId));
             String have = attachedVpc(now).orElse("");
             String want = spec.text("vpc") == null ? "" : spec.text("vpc");
             if (!have.equals(want)) {
@@ -161,7 +177,7 @@ public final class VpnGatewayType extends Ec2Type {
             Ec2Tags.update(ec2(), id, vgwId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, vgwId) : live;
+        return updated(ctx, live, touched, () -> readOne(id, vgwId));
     }
 
     private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
@@ -200,19 +216,7 @@ public final class VpnGatewayType extends Ec2Type {
             String s = a.stateAsString();
             if ("attached".equals(s) || "attaching".equals(s) || "detaching".equals(s)) detach(ctx, id, vgwId, a.vpcId(), !"detaching".equals(s));
         }
-        delete(ctx, id, "DeleteVpnGateway", DELETE_TIMEOUT, () -> {
-            try {
-                AwsCalls.run(id, "DeleteVpnGateway", () -> ec2().deleteVpnGateway(r -> r.vpnGatewayId(vgwId)));
-            } catch (AwsFailure f) {
-                // IncorrectState: VPN connections or a DX association are still being removed.
-                if ("IncorrectState".equals(f.code())) {
-                    throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-                }
-                throw f;
-            }
-        });
-        ctx.waiter().until(id, "VPN gateway " + vgwId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
-                () -> describe(id, vgwId).map(x -> new Waiter.Outcome(x.stateAsString(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, vgwId, DELETION, () -> ec2().deleteVpnGateway(r -> r.vpnGatewayId(vgwId)), () -> describe(id, vgwId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -8,6 +8,7 @@ import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
+import io.netstack.testing.MotoTgwProxy;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,10 +37,11 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
  * attachment's association to another route table</b> (issue 3, Done-when 2: the two tables'
  * {@code associations} change in place, nothing else) → <b>adding a static route</b> (exactly one
  * update) → a route added by hand is seen and removed → a route's target replaced → destroy →
- * nothing owned left.
+ * nothing owned left. The target change plans as one modified route (issue 11, bug 4).
  *
- * <p>Runs through {@link MotoTgwRouteProxy}: moto does not return the attachment of a static route
- * (it covers that gap; everything else is moto's own behaviour). Replacing a route's target goes
+ * <p>Runs through {@link MotoTgwProxy}: moto does not return the attachment of a static route
+ * (the gap this test needs covered; the proxy's other repairs — propagated routes, gateway
+ * defaults — do not touch what it checks: static routes, and a gateway with both defaults off). Replacing a route's target goes
  * through ReplaceTransitGatewayRoute, which moto lacks: the type falls back to delete + create.
  */
 @ExtendWith(AwsApiExtension.class)
@@ -71,7 +73,7 @@ class TransitGatewayRouteTableIT {
     @Test
     void roundTrip(AwsApi api, @TempDir Path dir) throws Exception {
         String name = api.uniqueStack("tgwrt");
-        try (MotoTgwRouteProxy proxy = new MotoTgwRouteProxy(api.endpoint()); Ec2Client ec2 = client(proxy)) {
+        try (MotoTgwProxy proxy = new MotoTgwProxy(api.endpoint()); Ec2Client ec2 = client(proxy)) {
             Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
             env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
 
@@ -135,6 +137,16 @@ class TransitGatewayRouteTableIT {
             // A route's target replaced: 0.0.0.0/0 from att-a to a blackhole.
             String xReplaced = "{ \"destination\": \"10.99.0.0/16\", \"blackhole\": true }, { \"destination\": \"0.0.0.0/0\", \"blackhole\": true }";
             StackFiles.write(dir, "s.json", stack(name, "\"${att-a}\"", "\"${att-b}\"", xReplaced, yRoute));
+            // Issue 11 bug 4: one modified route, not a removal "made outside netstack" plus an addition.
+            JsonNode replace = plan(env, f);
+            assertEquals(1, replace.size(), replace.toString());
+            JsonNode diffs = replace.get(0).get("diff");
+            assertEquals(1, diffs.size(), replace.toString());
+            assertEquals("${att-a}", diffs.get(0).get("before").get("attachment").asText(), replace.toString());
+            assertTrue(diffs.get(0).get("after").get("blackhole").asBoolean(), replace.toString());
+            Cli.Result text = Cli.run(env, "plan", f.toString());
+            assertTrue(text.out().contains("routes ~ "), text.toString());
+            assertTrue(!text.out().contains("made outside netstack"), text.toString());
             assertEquals(0, Cli.run(env, "apply", f.toString(), "--auto-approve").exit());
             assertEquals("blackhole", routes(ec2, rt.get("rt-x")).get("0.0.0.0/0").stateAsString());
             assertEquals(0, Cli.run(env, "plan", f.toString(), "--detailed-exitcode").exit());
@@ -167,7 +179,7 @@ class TransitGatewayRouteTableIT {
     }
 
     /** An SDK client through the proxy (so static routes come back with their attachment). */
-    static Ec2Client client(MotoTgwRouteProxy proxy) {
+    static Ec2Client client(MotoTgwProxy proxy) {
         return Ec2Client.builder().endpointOverride(proxy.endpoint()).region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsApi.ACCESS_KEY_ID, AwsApi.SECRET_ACCESS_KEY)))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))

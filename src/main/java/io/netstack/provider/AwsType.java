@@ -1,0 +1,244 @@
+package io.netstack.provider;
+
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceType;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Waiter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The provider vocabulary every AWS type is written in, for any SDK client {@code C} (EC2, Direct
+ * Connect, CloudFront), modelled on terraform-provider-aws's per-type {@code find…}/{@code status…}/
+ * {@code wait…} functions:
+ * <ul>
+ *   <li><b>find</b>: {@link #findOne} returns the object or {@code Optional.empty()} — for a NotFound
+ *       error, an empty answer, an answer about another id, or a state that means gone
+ *       ({@link #DELETED} unless the type says otherwise);</li>
+ *   <li><b>status</b>: a {@link Status} function, object → state, declared once per kind of object;</li>
+ *   <li><b>wait</b>: a {@link Wait} constant with its named timeout, run by {@link #await}; every
+ *       message names the resource and the object;</li>
+ *   <li><b>update</b>: {@link #ensureExists} first (an object deleted by hand fails at once as NotFound,
+ *       naming it, instead of retrying its NotFound for {@link #PROPAGATION_TIMEOUT}), then
+ *       {@link #updated} instead of the {@code touched ? readOne : live} tail;</li>
+ *   <li><b>delete</b>: {@link #deleteAndWaitGone} with a {@link Deletion}: only the object's own
+ *       NotFound codes mean "already gone", DependencyViolation and the busy codes are retried.</li>
+ * </ul>
+ * Retries follow terraform-provider-aws (tfresource.RetryWhenAWSErrCodeEquals): calls that name a
+ * just-created object ({@link #mutate}, {@link #readBack}) retry NotFound for {@link #PROPAGATION_TIMEOUT}.
+ */
+public abstract class AwsType<C> implements ResourceType {
+    /**
+     * Eventual consistency: "poll with exponential backoff … up to about 5 minutes" (aws-facts.md,
+     * EC2 developer guide); Terraform's ec2PropagationTimeout is 2–5 min. Direct Connect and
+     * CloudFront get the same bound.
+     */
+    public static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
+    /** The state most finders count as gone: EC2 lists deleted objects for a while (aws-facts.md). */
+    public static final Set<String> DELETED = Set.of("deleted");
+
+    protected final AwsSession aws;
+    private final Function<AwsSession, C> clientOf;
+
+    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf) {
+        this.aws = aws;
+        this.clientOf = clientOf;
+    }
+
+    /** The session's client (built on first use, shared by every type). */
+    protected final C client() {
+        return clientOf.apply(aws);
+    }
+
+    /** How the object is named in messages: "VPC", "subnet", "Direct Connect gateway". */
+    protected String noun() {
+        return name();
+    }
+
+    // ---- calls ---------------------------------------------------------------------------------
+
+    /** One SDK call with this service's error model ({@link AwsCalls}; Direct Connect overrides it). */
+    protected <T> T call(String id, String action, Supplier<T> call) {
+        return AwsCalls.call(id, action, call);
+    }
+
+    protected final void run(String id, String action, Runnable call) {
+        call(id, action, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** A call that may name objects created a moment ago: NotFound is retried for a while. */
+    protected <T> T mutate(TypeContext ctx, String id, String action, Supplier<T> call) {
+        return ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> call(id, action, call));
+    }
+
+    protected void mutateRun(TypeContext ctx, String id, String action, Runnable call) {
+        mutate(ctx, id, action, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** A read; NotFound becomes {@code Optional.empty()}. Only for reads: a write must not hide NotFound. */
+    protected <T> Optional<T> find(String id, String action, Supplier<T> call) {
+        try {
+            return Optional.ofNullable(call(id, action, call));
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
+            throw f;
+        }
+    }
+
+    /**
+     * A write whose object may already be gone, in which case there is nothing left to do (revoking
+     * rules of a group being deleted): {@code goneCodes} are success, any other failure is not.
+     *
+     * @return false if one of {@code goneCodes} came back
+     */
+    protected final boolean runUnlessGone(String id, String action, Set<String> goneCodes, Runnable call) {
+        try {
+            run(id, action, call);
+            return true;
+        } catch (AwsFailure f) {
+            if (f.code() != null && goneCodes.contains(f.code())) return false;
+            throw f;
+        }
+    }
+
+    // ---- find / status / wait ------------------------------------------------------------------
+
+    /**
+     * Finds one object by its AWS id: empty for NotFound, an empty answer, an answer about another
+     * id (a filter AWS ignored) or a state in {@code goneStates}.
+     *
+     * @param describe the Describe call asking for {@code awsId}
+     * @param idOf     the object's id
+     * @param stateOf  its state ({@code null} for objects that have none)
+     */
+    protected final <T> Optional<T> findOne(String id, String action, String awsId, Supplier<? extends Collection<T>> describe,
+                                            Function<T, String> idOf, Function<T, String> stateOf, Set<String> goneStates) {
+        return find(id, action, describe).flatMap(all -> all.stream()
+                .filter(o -> awsId.equals(idOf.apply(o)))
+                .filter(o -> stateOf == null || !goneStates.contains(stateOf.apply(o)))
+                .findFirst());
+    }
+
+    /** {@link #findOne} with {@link #DELETED} as the gone state. */
+    protected final <T> Optional<T> findOne(String id, String action, String awsId, Supplier<? extends Collection<T>> describe,
+                                            Function<T, String> idOf, Function<T, String> stateOf) {
+        return findOne(id, action, awsId, describe, idOf, stateOf, DELETED);
+    }
+
+    /**
+     * Waits on the object {@code awsId} until {@code wait} ends; absence is what the wait says it is.
+     * Messages name the resource and {@code noun() + " " + awsId}.
+     */
+    protected final <T> Waiter.Outcome await(TypeContext ctx, String id, String awsId, Wait wait, Supplier<Optional<T>> find, Status<T> status) {
+        return awaitOn(ctx, id, noun() + " " + awsId, awsId, wait, find, status);
+    }
+
+    /** {@link #await} on a part of an object ("secondary CIDRs of vpc-1"), named by {@code object}. */
+    protected final <T> Waiter.Outcome awaitOn(TypeContext ctx, String id, String object, String awsId, Wait wait,
+                                               Supplier<Optional<T>> find, Status<T> status) {
+        return ctx.waiter().until(id, wait.what(object), wait.timeout(), wait.targets(), wait.failures(), () -> {
+            Optional<T> o = find.get();
+            if (o.isPresent()) return status.of(o.get());
+            if (wait.whenMissing() == null) throw notFound(id, awsId);
+            return new Waiter.Outcome(wait.whenMissing(), null);
+        });
+    }
+
+    // ---- read back / update --------------------------------------------------------------------
+
+    /**
+     * Reads one object back after a create or update; a just-created object may not be visible
+     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
+     */
+    protected LiveResource readBack(TypeContext ctx, String id, String awsId, Supplier<Optional<LiveResource>> read) {
+        return ctx.retrying(id, "read " + awsId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () ->
+                read.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, noun() + " " + awsId + " is not visible yet")));
+    }
+
+    /**
+     * The first step of every update: the object as AWS has it now, or a NotFound naming it at
+     * once. Without it an update of an object deleted by hand retries its calls' NotFound (which
+     * right after a create means "not visible yet") for {@link #PROPAGATION_TIMEOUT}.
+     */
+    protected final <T> T ensureExists(String id, String awsId, Supplier<Optional<T>> find) {
+        return find.get().orElseThrow(() -> notFound(id, awsId));
+    }
+
+    /** The last step of an update: the object read back if anything was changed, else {@code live}. */
+    protected final LiveResource updated(TypeContext ctx, LiveResource live, boolean touched, Supplier<Optional<LiveResource>> read) {
+        return touched ? readBack(ctx, live.id(), live.awsId(), read) : live;
+    }
+
+    /** Fails an update whose object has gone, rather than recreating it (the contract's rule). */
+    protected final AwsFailure notFound(String id, String awsId) {
+        return new AwsFailure(ErrorCategory.NOT_FOUND, id, null, noun() + " " + awsId + " not found (deleted outside netstack?); run plan again to recreate it");
+    }
+
+    /** {@link #notFound} for code that has no type at hand. */
+    protected static AwsFailure gone(String id, String awsId) {
+        return new AwsFailure(ErrorCategory.NOT_FOUND, id, null, awsId + " not found (deleted outside netstack?); run plan again to recreate it");
+    }
+
+    // ---- delete --------------------------------------------------------------------------------
+
+    /**
+     * Deletes and waits until the object is gone. The delete's own NotFound codes mean it was
+     * already gone; any other failure (a NotFound about another object included) surfaces at once;
+     * DependencyViolation and the busy codes are retried for the deletion's timeout, which also
+     * bounds the wait.
+     */
+    protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
+                                               Supplier<Optional<T>> find, Status<T> status) {
+        deleteAndWaitGone(ctx, id, awsId, d, call, find, status, Wait.deleted(d.timeout()));
+    }
+
+    /** {@link #deleteAndWaitGone} with its own wait for the object to go (one with failure states). */
+    protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
+                                               Supplier<Optional<T>> find, Status<T> status, Wait gone) {
+        if (!deleteOnly(ctx, id, d, call)) return;
+        await(ctx, id, awsId, gone, find, status);
+    }
+
+    /**
+     * Only the delete call of {@link #deleteAndWaitGone}, for objects that are gone when it returns.
+     *
+     * @return false if the object was already gone
+     */
+    protected final boolean deleteOnly(TypeContext ctx, String id, Deletion d, Runnable call) {
+        try {
+            ctx.retrying(id, d.action(), Set.of(ErrorCategory.DEPENDENCY_VIOLATION), d.timeout(),
+                    () -> busyIsRetryable(d.busyCodes(), () -> call(id, d.action(), () -> {
+                        call.run();
+                        return null;
+                    })));
+            return true;
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND && d.notFoundCodes().contains(f.code())) return false;
+            throw f;
+        }
+    }
+
+    /** Failures with one of {@code busyCodes} ("busy, try again") become DependencyViolations, which deletes retry. */
+    public static <T> T busyIsRetryable(Set<String> busyCodes, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsFailure f) {
+            if (f.code() != null && busyCodes.contains(f.code())) {
+                throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
+            }
+            throw f;
+        }
+    }
+}

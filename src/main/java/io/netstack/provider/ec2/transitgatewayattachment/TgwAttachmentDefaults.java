@@ -1,0 +1,197 @@
+package io.netstack.provider.ec2.transitgatewayattachment;
+
+import io.netstack.provider.AwsCalls;
+import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Ec2Type;
+import io.netstack.spi.AwsFailure;
+import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.TypeContext;
+import io.netstack.spi.Waiter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
+
+/**
+ * Per-attachment {@code defaultRouteTableAssociation} / {@code defaultRouteTablePropagation}: is
+ * the attachment associated with, and does it propagate to, its gateway's default route table
+ * ({@code AssociationDefaultRouteTableId} / {@code PropagationDefaultRouteTableId}). AWS has no
+ * attachment option for this: the gateway-wide options act once, when the attachment is created,
+ * so — as terraform-provider-aws does for {@code transit_gateway_default_route_table_association}
+ * — the attachment is associated/disassociated and its propagation enabled/disabled on the default
+ * table after creation, and read back from the default table's associations and propagations.
+ *
+ * <p>Reads: one DescribeTransitGateways for the gateways of the listed attachments, then one
+ * GetTransitGatewayRouteTableAssociations and one GetTransitGatewayRouteTablePropagations per
+ * default table (not per attachment). A gateway without a default table (created with both
+ * gateway-wide defaults off) reads as "not associated, not propagating".
+ */
+final class TgwAttachmentDefaults {
+    /** Terraform's association/propagation timeouts: associations can take minutes (aws-facts.md). */
+    static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
+
+    /** A gateway's default tables; null where it has none. */
+    record DefaultTables(String association, String propagation) {}
+
+    /** What the default tables say, for a set of gateways: attachment ids associated / propagating. */
+    record Snapshot(Map<String, DefaultTables> tables, Set<String> associated, Set<String> propagating) {
+        boolean associated(String att) {
+            return associated.contains(att);
+        }
+
+        boolean propagating(String att) {
+            return propagating.contains(att);
+        }
+    }
+
+    private final AwsSession aws;
+
+    TgwAttachmentDefaults(AwsSession aws) {
+        this.aws = aws;
+    }
+
+    private Ec2Client ec2() {
+        return aws.ec2();
+    }
+
+    Map<String, DefaultTables> defaultTables(String id, Collection<String> tgwIds) {
+        Map<String, DefaultTables> out = new HashMap<>();
+        if (tgwIds.isEmpty()) return out;
+        AwsCalls.run(id, "DescribeTransitGateways", () -> ec2().describeTransitGatewaysPaginator(r -> r.transitGatewayIds(tgwIds))
+                .transitGateways().forEach(t -> {
+                    TransitGatewayOptions o = t.options();
+                    out.put(t.transitGatewayId(), new DefaultTables(o == null ? null : o.associationDefaultRouteTableId(),
+                            o == null ? null : o.propagationDefaultRouteTableId()));
+                }));
+        return out;
+    }
+
+    Snapshot snapshot(String id, Collection<String> tgwIds) {
+        Map<String, DefaultTables> tables = defaultTables(id, tgwIds);
+        Set<String> associated = new HashSet<>(), propagating = new HashSet<>();
+        Set<String> assocTables = new HashSet<>(), propTables = new HashSet<>();
+        tables.values().forEach(t -> {
+            if (t.association() != null) assocTables.add(t.association());
+            if (t.propagation() != null) propTables.add(t.propagation());
+        });
+        for (String rt : assocTables) {
+            try {
+                AwsCalls.run(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociationsPaginator(r -> r.transitGatewayRouteTableId(rt))
+                        .associations().forEach(a -> {
+                            if (!"disassociating".equals(a.stateAsString()) && !"disassociated".equals(a.stateAsString())) associated.add(a.transitGatewayAttachmentId());
+                        }));
+            } catch (AwsFailure f) {
+                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+            }
+        }
+        for (String rt : propTables) {
+            try {
+                AwsCalls.run(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagationsPaginator(r -> r.transitGatewayRouteTableId(rt))
+                        .transitGatewayRouteTablePropagations().forEach(p -> {
+                            if (!"disabling".equals(p.stateAsString()) && !"disabled".equals(p.stateAsString())) propagating.add(p.transitGatewayAttachmentId());
+                        }));
+            } catch (AwsFailure f) {
+                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+            }
+        }
+        return new Snapshot(tables, associated, propagating);
+    }
+
+    /** Brings the attachment's association with its gateway's default table to {@code want}. */
+    void setAssociation(TypeContext ctx, String id, String tgwId, String att, boolean want) {
+        String rt = defaultTables(id, Set.of(tgwId)).getOrDefault(tgwId, new DefaultTables(null, null)).association();
+        if (rt == null) {
+            if (!want) return;
+            throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "AssociateTransitGatewayRouteTable",
+                    "transit gateway " + tgwId + " has no default route table (it was created with both default route table options off):"
+                            + " associate " + att + " with a transit-gateway-route-table instead");
+        }
+        String state = associationState(id, rt, att);
+        boolean now = state != null && !"disassociating".equals(state) && !"disassociated".equals(state);
+        if (now == want) return;
+        if (want) {
+            mutateRun(ctx, id, "AssociateTransitGatewayRouteTable", () -> ec2().associateTransitGatewayRouteTable(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+        } else {
+            try {
+                AwsCalls.run(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
+                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+            } catch (AwsFailure f) {
+                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+            }
+        }
+        ctx.waiter().until(id, "attachment " + att + (want ? " associated with" : " disassociated from") + " default route table " + rt, ASSOCIATION_TIMEOUT,
+                Set.of(want ? "associated" : Waiter.GONE), want ? Set.of("disassociated") : Set.of(), () -> {
+                    String s = associationState(id, rt, att);
+                    if (!want) return new Waiter.Outcome(s == null || "disassociated".equals(s) ? Waiter.GONE : s, null);
+                    return new Waiter.Outcome(s == null ? "not visible yet" : s, null);
+                });
+    }
+
+    /** Brings the attachment's propagation to its gateway's default propagation table to {@code want}. */
+    void setPropagation(TypeContext ctx, String id, String tgwId, String att, boolean want) {
+        String rt = defaultTables(id, Set.of(tgwId)).getOrDefault(tgwId, new DefaultTables(null, null)).propagation();
+        if (rt == null) {
+            if (!want) return;
+            throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "EnableTransitGatewayRouteTablePropagation",
+                    "transit gateway " + tgwId + " has no default route table (it was created with both default route table options off):"
+                            + " list " + att + " in a transit-gateway-route-table's propagations instead");
+        }
+        String state = propagationState(id, rt, att);
+        boolean now = state != null && !"disabling".equals(state) && !"disabled".equals(state);
+        if (now == want) return;
+        if (want) {
+            mutateRun(ctx, id, "EnableTransitGatewayRouteTablePropagation", () -> ec2().enableTransitGatewayRouteTablePropagation(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+        } else {
+            try {
+                AwsCalls.run(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
+                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+            } catch (AwsFailure f) {
+                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+            }
+        }
+        ctx.waiter().until(id, "propagation of " + att + (want ? " to" : " from") + " default route table " + rt + (want ? " enabled" : " disabled"),
+                PROPAGATION_TIMEOUT, Set.of(want ? "enabled" : Waiter.GONE), want ? Set.of("disabled") : Set.of(), () -> {
+                    String s = propagationState(id, rt, att);
+                    if (!want) return new Waiter.Outcome(s == null || "disabled".equals(s) ? Waiter.GONE : s, null);
+                    return new Waiter.Outcome(s == null ? "not visible yet" : s, null);
+                });
+    }
+
+    private String associationState(String id, String rt, String att) {
+        try {
+            return AwsCalls.call(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
+                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
+                    .stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND) return null;
+            throw f;
+        }
+    }
+
+    private String propagationState(String id, String rt, String att) {
+        try {
+            return AwsCalls.call(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
+                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
+                    .stream().filter(p -> att.equals(p.transitGatewayAttachmentId())).map(p -> p.stateAsString()).findFirst().orElse(null);
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND) return null;
+            throw f;
+        }
+    }
+
+    /** The attachment may be seconds old: NotFound is retried (Ec2Type's rule for mutations). */
+    private static void mutateRun(TypeContext ctx, String id, String action, Runnable call) {
+        ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> {
+            AwsCalls.run(id, action, call);
+            return null;
+        });
+    }
+}
