@@ -52,11 +52,13 @@ public final class Validator {
 
             @Override
             public void error(ResourceBlock block, String rel, String message) {
+                if (stack.unknown(block.properties().at(rel))) return; // checked at plan time, with the value
                 errors.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
             }
 
             @Override
             public void warning(ResourceBlock block, String rel, String message) {
+                if (stack.unknown(block.properties().at(rel))) return;
                 warnings.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
             }
 
@@ -72,7 +74,10 @@ public final class Validator {
             public List<ResourceBlock> blocksOfType(String type) {
                 if (byType == null) {
                     byType = new HashMap<>();
-                    for (ResourceBlock r : stack.resources().values()) byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+                    for (ResourceBlock r : stack.resources().values()) {
+                        // a block with values known only at plan time takes no part in checks across blocks
+                        if (!stack.unknown(r.properties())) byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+                    }
                 }
                 return byType.getOrDefault(type, List.of());
             }
@@ -86,7 +91,15 @@ public final class Validator {
             }
             int before = errors.size();
             checkObject(stack, block, type.get().schema().properties(), block.properties(), "", errors, true);
-            if (errors.size() == before) type.get().validate(block, v);
+            if (errors.size() == before) {
+                try {
+                    type.get().validate(block, v);
+                } catch (IllegalArgumentException e) {
+                    // Only a value known at plan time (an unset variable) gets here unparsed: every
+                    // known value passed its schema check. The block's checks after it are skipped.
+                    if (stack.unsetVariables().isEmpty()) throw e;
+                }
+            }
         }
         for (Map.Entry<String, String> out : stack.outputs().entrySet()) {
             String ptr = "/outputs/" + out.getKey();
@@ -127,6 +140,8 @@ public final class Validator {
     }
 
     private void checkValue(StackFile stack, ResourceBlock block, Property p, JsonNode val, String rel, List<StackError> errors) {
+        // `validate` without --var values: a value known only at plan time is checked then
+        if (val.isTextual() && stack.unknown(val)) return;
         Location loc = stack.locate(block.pointer() + rel);
         String what = block.id() + ": " + rel.substring(1).replace('/', '.');
         boolean textual = p.kind() == Property.Kind.STRING || p.kind() == Property.Kind.CIDR || p.kind() == Property.Kind.JSON;

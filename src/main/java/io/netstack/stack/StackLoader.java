@@ -39,6 +39,16 @@ public final class StackLoader {
     private StackLoader() {}
 
     public static StackFile load(Path path, Map<String, String> vars) {
+        return load(path, vars, false);
+    }
+
+    /**
+     * @param unsetAllowed whether declared variables may stay without a value ({@code validate}:
+     *                     CI checks every file without secrets or environment values, as
+     *                     {@code terraform validate} does). Their {@code ${var.x}} stays in the text
+     *                     and the validator skips the checks that need the value.
+     */
+    public static StackFile load(Path path, Map<String, String> vars, boolean unsetAllowed) {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -47,10 +57,14 @@ public final class StackLoader {
         } catch (IOException e) {
             throw new StackException(Location.unknown(path.toString()), "cannot read: " + e.getMessage());
         }
-        return parse(path.toString(), text, vars);
+        return parse(path.toString(), text, vars, unsetAllowed);
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars) {
+        return parse(file, text, vars, false);
+    }
+
+    public static StackFile parse(String file, String text, Map<String, String> vars, boolean unsetAllowed) {
         LocatedJson json = LocatedJson.parse(file, text);
         List<StackError> errors = new ArrayList<>();
         JsonNode root = json.root();
@@ -95,6 +109,8 @@ public final class StackLoader {
             if (vars.containsKey(v.name())) values.put(v.name(), vars.get(v.name()));
             else if (v.defaultValue() != null) values.put(v.name(), v.defaultValue());
         }
+        Set<String> unset = new java.util.TreeSet<>();
+        if (unsetAllowed) for (Variable v : variables.values()) if (!values.containsKey(v.name())) unset.add(v.name());
         for (String k : vars.keySet()) {
             if (!variables.containsKey(k)) errors.add(new StackError(json.at("/variables"), "--var " + k + " is not a variable of this stack"));
         }
@@ -102,7 +118,7 @@ public final class StackLoader {
         Map<String, String> tags = new LinkedHashMap<>();
         JsonNode tagsNode = root.get("tags");
         if (tagsNode != null) {
-            substitute(json, tagsNode, "/tags", values, errors);
+            substitute(json, tagsNode, "/tags", values, unset, errors);
             readTags(json, tagsNode, "/tags", tags, errors);
         }
 
@@ -127,7 +143,7 @@ public final class StackLoader {
                     errors.add(new StackError(json.at(ptr), "resource \"" + id + "\" needs a \"type\" string"));
                     return;
                 }
-                substitute(json, block, ptr, values, errors);
+                substitute(json, block, ptr, values, unset, errors);
                 ObjectNode props = ((ObjectNode) block).deepCopy();
                 props.remove("type");
                 resources.put(id, new ResourceBlock(id, type.asText(), props, ptr));
@@ -139,7 +155,7 @@ public final class StackLoader {
         if (out != null) {
             if (!out.isObject()) errors.add(new StackError(json.at("/outputs"), "\"outputs\" must be an object of name → reference"));
             else {
-                substitute(json, out, "/outputs", values, errors);
+                substitute(json, out, "/outputs", values, unset, errors);
                 out.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual()) errors.add(new StackError(json.at("/outputs/" + LocatedJson.escape(e.getKey())), "output \"" + e.getKey() + "\" must be a string"));
                     else outputs.put(e.getKey(), e.getValue().asText());
@@ -166,7 +182,7 @@ public final class StackLoader {
         }
 
         if (!errors.isEmpty()) throw new StackException(errors);
-        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values));
+        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values), unset);
     }
 
     static void readTags(LocatedJson json, JsonNode tagsNode, String ptr, Map<String, String> into, List<StackError> errors) {
@@ -191,7 +207,7 @@ public final class StackLoader {
     }
 
     /** Replaces {@code ${var.x}} in every string under {@code node}, in place. */
-    private static void substitute(LocatedJson json, JsonNode node, String ptr, Map<String, String> values, List<StackError> errors) {
+    private static void substitute(LocatedJson json, JsonNode node, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {
         if (node.isObject()) {
             ObjectNode o = (ObjectNode) node;
             List<String> names = new ArrayList<>();
@@ -200,10 +216,10 @@ public final class StackLoader {
                 JsonNode child = o.get(k);
                 String cp = ptr + "/" + LocatedJson.escape(k);
                 if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), cp, values, errors);
+                    String s = substituteText(json, child.asText(), cp, values, unset, errors);
                     if (s != null) o.set(k, TextNode.valueOf(s));
                 } else {
-                    substitute(json, child, cp, values, errors);
+                    substitute(json, child, cp, values, unset, errors);
                 }
             }
         } else if (node.isArray()) {
@@ -211,16 +227,16 @@ public final class StackLoader {
             for (int i = 0; i < a.size(); i++) {
                 JsonNode child = a.get(i);
                 if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), ptr + "/" + i, values, errors);
+                    String s = substituteText(json, child.asText(), ptr + "/" + i, values, unset, errors);
                     if (s != null) a.set(i, TextNode.valueOf(s));
                 } else {
-                    substitute(json, child, ptr + "/" + i, values, errors);
+                    substitute(json, child, ptr + "/" + i, values, unset, errors);
                 }
             }
         }
     }
 
-    private static String substituteText(LocatedJson json, String s, String ptr, Map<String, String> values, List<StackError> errors) {
+    private static String substituteText(LocatedJson json, String s, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {
         if (!s.contains("${var.")) return null;
         Matcher m = Reference.ANY.matcher(s);
         StringBuilder sb = new StringBuilder();
@@ -230,7 +246,9 @@ public final class StackLoader {
             if (body.startsWith("var.")) {
                 String name = body.substring(4);
                 String v = values.get(name);
-                if (v == null) {
+                if (v == null && unset.contains(name)) {
+                    // left as written: a value known only at plan time
+                } else if (v == null) {
                     errors.add(new StackError(json.at(ptr), "variable \"" + name + "\" has no value: declare it under \"variables\" with a default, or pass --var " + name + "=…"));
                 } else {
                     rep = v;
