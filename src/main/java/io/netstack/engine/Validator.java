@@ -225,8 +225,8 @@ public final class Validator {
                     val.fields().forEachRemaining(e -> {
                         String k = e.getKey();
                         Location kl = stack.locateKey(block.pointer() + rel + "/" + k);
-                        if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:") || k.equals("Name"))
-                            errors.add(new StackError(kl, what + ": tag key \"" + k + "\" is reserved (netstack:*, aws:* and Name are set by netstack and AWS)"));
+                        if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:"))
+                            errors.add(new StackError(kl, what + ": tag key \"" + k + "\" is reserved (netstack:* and aws:* are set by netstack and AWS)"));
                         else if (k.length() > StackLoader.MAX_TAG_KEY)
                             errors.add(new StackError(kl, what + ": tag keys are at most " + StackLoader.MAX_TAG_KEY + " characters"));
                     });

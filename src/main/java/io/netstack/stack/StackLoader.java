@@ -196,7 +196,7 @@ public final class StackLoader {
             if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:")) {
                 errors.add(new StackError(json.keyAt(kp), "tag key \"" + k + "\" is reserved (netstack:* and aws:* belong to netstack and AWS)"));
             } else if (k.equals("Name")) {
-                errors.add(new StackError(json.keyAt(kp), "tag \"Name\" is set by netstack to <stack>/<id>"));
+                errors.add(new StackError(json.keyAt(kp), "tag \"Name\" names one resource: set it in the resource's own \"tags\" (it defaults to <stack>/<id>)"));
             } else if (k.isEmpty() || k.length() > MAX_TAG_KEY) {
                 errors.add(new StackError(json.keyAt(kp), "tag keys are 1 to " + MAX_TAG_KEY + " characters"));
             }
