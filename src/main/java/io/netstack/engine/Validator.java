@@ -157,7 +157,7 @@ public final class Validator {
                 errors.add(new StackError(loc, what + ": a reference must be the whole value, like \"${id}\" (only ${var.…} can be embedded in text)"));
                 return;
             }
-            checkReference(stack, block, p, r.get(), loc, what, errors);
+            checkReference(stack, block, p, r.get(), rel, loc, what, errors);
             return;
         }
         switch (p.kind()) {
@@ -195,7 +195,7 @@ public final class Validator {
                     return;
                 }
                 if (r.isPresent()) {
-                    checkReference(stack, block, p, r.get(), loc, what, errors);
+                    checkReference(stack, block, p, r.get(), rel, loc, what, errors);
                 } else if (!p.idPrefixes().isEmpty() && p.idPrefixes().stream().noneMatch(val.asText()::startsWith)) {
                     errors.add(new StackError(loc, what + ": \"" + val.asText() + "\" is neither a reference ${id} nor an AWS id starting with " + String.join(" or ", p.idPrefixes())));
                 }
@@ -241,7 +241,7 @@ public final class Validator {
         }
     }
 
-    private void checkReference(StackFile stack, ResourceBlock block, Property p, Reference r, Location loc, String what, List<StackError> errors) {
+    private void checkReference(StackFile stack, ResourceBlock block, Property p, Reference r, String rel, Location loc, String what, List<StackError> errors) {
         switch (r.kind()) {
             case ENV -> {
                 if (!p.writeOnly()) errors.add(new StackError(loc, what + ": ${env." + r.target() + "} is only allowed in write-only properties (secrets), so values stay out of plans"));
@@ -252,7 +252,10 @@ public final class Validator {
                     errors.add(new StackError(loc, what + ": expects the resource's id, not an attribute: use ${stack:" + r.stack() + "/" + r.target() + "}"));
             }
             case RESOURCE -> {
-                if (!checkResourceRef(stack, r, block.id(), loc, what, errors)) return;
+                // a late-bound property may name its own resource (a group's rule for its members)
+                String top = rel.substring(1).split("/")[0];
+                boolean selfAllowed = types.find(block.type()).map(t -> t.schema().property(top)).map(Property::lateBound).orElse(false);
+                if (!checkResourceRef(stack, r, selfAllowed ? null : block.id(), loc, what, errors)) return;
                 ResourceBlock target = stack.resources().get(r.target());
                 if (p.kind() == Property.Kind.REF) {
                     if (r.attribute() != null) {
