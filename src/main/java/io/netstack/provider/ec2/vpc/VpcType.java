@@ -66,7 +66,9 @@ public final class VpcType extends Ec2Type {
             Property.object("defaultSecurityGroup",
                     SecurityGroupRules.ruleSchema("ingress", "from").defaultEmptyList(),
                     SecurityGroupRules.ruleSchema("egress", "to").defaultEmptyList())
-                    .describe("manage the rules of the VPC's default security group; {} = no rules"));
+                    .describe("manage the rules of the VPC's default security group; {} = no rules"),
+            Property.ref("dhcpOptions", List.of("dhcp-options"), List.of("dopt-"))
+                    .describe("the DHCP options set the VPC uses; omitted: not managed (AWS's default set)"));
 
     public VpcType(AwsSession aws) {
         super(aws);
@@ -167,6 +169,7 @@ public final class VpcType extends Ec2Type {
                 rules.set("ingress", SecurityGroupRules.fromAws(dsg.ipPermissions(), "from"));
                 rules.set("egress", SecurityGroupRules.fromAws(dsg.ipPermissionsEgress(), "to"));
             }
+            if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
             p.set("tags", Ec2Tags.userTags(vpc.tags()));
             Map<String, String> attrs = new LinkedHashMap<>();
             if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
@@ -237,7 +240,7 @@ public final class VpcType extends Ec2Type {
                         .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome(l.get(0).stateAsString(), null))
                         .orElse(new Waiter.Outcome("not visible yet", null)));
         LiveResource live = readOne(ctx, id, vpcId);
-        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup"));
+        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "dhcpOptions"));
     }
 
     @Override
@@ -278,11 +281,23 @@ public final class VpcType extends Ec2Type {
                 touched = true;
             }
         }
+        if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
             touched = true;
         }
         return touched ? readOne(ctx, id, vpcId) : live;
+    }
+
+    /**
+     * Associates the wanted DHCP options set; none wanted (only when the set this VPC used is being
+     * deleted: an omitted dhcpOptions is not managed) is AWS's "default": no options, so the set can go.
+     */
+    private boolean syncDhcpOptions(TypeContext ctx, String id, String vpcId, String want, String have) {
+        String target = want == null || want.isEmpty() ? "default" : want;
+        if (target.equals(have)) return false;
+        mutateRun(ctx, id, "AssociateDhcpOptions", () -> ec2().associateDhcpOptions(r -> r.vpcId(vpcId).dhcpOptionsId(target)));
+        return true;
     }
 
     private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {
