@@ -42,7 +42,7 @@ import org.w3c.dom.NodeList;
  * subnet's free addresses as 2^64-5, which the SDK cannot parse (an int): AWS counts IPv4
  * addresses only, 0 there. Everything else passes through.
  */
-final class MotoSubnetOptionsProxy implements AutoCloseable {
+public final class MotoSubnetOptionsProxy implements AutoCloseable {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
 
     private final URI upstream;
@@ -53,7 +53,7 @@ final class MotoSubnetOptionsProxy implements AutoCloseable {
     /** ModifySubnetAttribute calls that carried one of the covered attributes (what the proxy did). */
     final List<String> covered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    MotoSubnetOptionsProxy(URI upstream) throws IOException {
+    public MotoSubnetOptionsProxy(URI upstream) throws IOException {
         this.upstream = upstream;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -65,8 +65,18 @@ final class MotoSubnetOptionsProxy implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** An SDK client through the proxy, without retries (a gap fails at once). */
+    public software.amazon.awssdk.services.ec2.Ec2Client client(String region) {
+        return software.amazon.awssdk.services.ec2.Ec2Client.builder().endpointOverride(endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(io.netstack.testing.AwsApi.ACCESS_KEY_ID, io.netstack.testing.AwsApi.SECRET_ACCESS_KEY)))
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -18,9 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Subnet;
@@ -52,7 +49,7 @@ class SubnetOptionsIT {
     @Test
     void roundTrip(AwsApi api, @TempDir Path dir) throws Exception {
         String name = api.uniqueStack("snopt");
-        try (MotoSubnetOptionsProxy proxy = new MotoSubnetOptionsProxy(api.endpoint()); Ec2Client ec2 = client(proxy)) {
+        try (MotoSubnetOptionsProxy proxy = new MotoSubnetOptionsProxy(api.endpoint()); Ec2Client ec2 = proxy.client(REGION)) {
             Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
             env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
             Path f = StackFiles.write(dir, "s.json", stack(name, true, true));
@@ -120,13 +117,5 @@ class SubnetOptionsIT {
 
     static Filter owned(String stack) {
         return Filter.builder().name("tag:netstack:stack").values(stack).build();
-    }
-
-    static Ec2Client client(MotoSubnetOptionsProxy proxy) {
-        return Ec2Client.builder().endpointOverride(proxy.endpoint()).region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsApi.ACCESS_KEY_ID, AwsApi.SECRET_ACCESS_KEY)))
-                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.api.RetryStrategy.class.cast(
-                        software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())))
-                .build();
     }
 }
