@@ -51,7 +51,12 @@ public final class Netstack implements AutoCloseable {
     }
 
     public StackFile load(Path file, Map<String, String> vars) {
-        return StackLoader.load(file, vars);
+        return StackLoader.load(file, vars, false);
+    }
+
+    /** As {@link #load}, but declared variables may stay without a value (for {@code validate}). */
+    public StackFile loadForValidation(Path file, Map<String, String> vars) {
+        return StackLoader.load(file, vars, true);
     }
 
     /** Validates against every type's schema and rules; throws StackException, returns warnings. */

@@ -44,8 +44,13 @@ abstract class BaseCommand implements Callable<Integer> {
         return true;
     }
 
+    /** Whether declared variables may stay without a value (validate: CI has no secrets or environment values). */
+    boolean allowsUnsetVariables() {
+        return false;
+    }
+
     StackFile loadAndValidate(Netstack ns, StackArgs args) {
-        StackFile stack = ns.load(args.file, args.vars);
+        StackFile stack = !allowsUnsetVariables() ? ns.load(args.file, args.vars) : ns.loadForValidation(args.file, args.vars);
         // Build the SDK clients on another core while this one validates (no call is made yet).
         if (callsAws()) ns.prewarm(stack.region());
         Validator.Result r = ns.validate(stack);

@@ -17,6 +17,11 @@ class ValidateCommand extends BaseCommand {
     }
 
     @Override
+    boolean allowsUnsetVariables() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
@@ -27,9 +32,12 @@ class ValidateCommand extends BaseCommand {
                 o.put("stack", s.name());
                 o.put("valid", true);
                 o.put("resources", s.resources().size());
+                var unset = o.putArray("unsetVariables");
+                s.unsetVariables().forEach(unset::add);
                 console.out().println(o);
             } else {
-                console.out().println(s.file() + ": valid (stack " + s.name() + ", " + s.resources().size() + " resources)");
+                console.out().println(s.file() + ": valid (stack " + s.name() + ", " + s.resources().size() + " resources)"
+                        + (s.unsetVariables().isEmpty() ? "" : "; values of variables without a value (" + String.join(", ", s.unsetVariables()) + ") are checked at plan time"));
             }
             return ExitCodes.OK;
         }

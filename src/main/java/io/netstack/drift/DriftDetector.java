@@ -90,7 +90,9 @@ public final class DriftDetector {
 
     /**
      * An element that references a deleted resource (route → deleted NAT) differs from its live
-     * twin only in that reference: drop the pair, the deletion is already reported.
+     * twin only in that reference: drop the pair, the deletion is already reported. Without a live
+     * twin the element itself was removed too (the NAT and its route both deleted by hand): that is
+     * drift of its own and stays (issue 11, bug 5).
      */
     static void dropConsequencesOfDeletion(List<PropertyDiff> diffs, Set<String> deleted) {
         List<PropertyDiff> added = diffs.stream().filter(d -> d.element() && d.after() != null).toList();
@@ -98,11 +100,15 @@ public final class DriftDetector {
         for (PropertyDiff a : added) {
             Set<String> refFields = fieldsReferencing(a.after(), deleted);
             if (refFields.isEmpty()) continue;
-            drop.add(a);
-            if (a.modifiedElement()) continue; // the keyed pair is this one diff
+            if (a.modifiedElement()) {
+                // a keyed element (one diff for removed + added) that differs only in what now names the deleted object
+                if (sameExcept(a.after(), a.before(), refFields)) drop.add(a);
+                continue;
+            }
             for (PropertyDiff r : diffs) {
                 if (!r.element() || r.after() != null || !r.path().equals(a.path()) || drop.contains(r)) continue;
                 if (sameExcept(a.after(), r.before(), refFields)) {
+                    drop.add(a);
                     drop.add(r);
                     break;
                 }

@@ -82,6 +82,7 @@ public final class ExecutionOrder {
             Step cr = create.get(r.id());
             if (cr == null) continue;
             Set<String> late = new java.util.TreeSet<>(References.lateDependencies(r, desired, types));
+            if (References.lateBoundToItself(r, types)) late.add(r.id());
             late.retainAll(create.keySet());
             if (late.isEmpty()) continue;
             Step lateStep = new Step(cr.change(), Step.Phase.UPDATE);

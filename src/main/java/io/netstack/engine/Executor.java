@@ -256,10 +256,10 @@ public final class Executor {
             if (creating && e.getValue().lateBound()) v = withoutMissing(v, current);
             props.set(e.getKey(), resolve(c.id(), v, current, e.getValue()));
         }
-        Map<String, String> tags = new TreeMap<>();
+        Map<String, String> tags = new TreeMap<>(Ownership.tags(ctx.stack(), c.id()));
         JsonNode t = props.get("tags");
+        // the block's tags may set Name (validation keeps them off netstack:*)
         if (t != null && t.isObject()) t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText()));
-        tags.putAll(Ownership.tags(ctx.stack(), c.id()));
         String digest = Json.sha256(ctx.stack() + "/" + c.id() + "/" + tokenSalt + "/" + Json.canonical(withoutSecrets(type, props)));
         // The tag is written at creation only (no type rewrites it on update): spare the slow KDF otherwise.
         String secrets = creating ? Secrets.digest(ctx.stack(), c.id(), type, props) : null;

@@ -32,7 +32,7 @@ public final class JsonSchemaGenerator {
         props.putObject("stack").put("type", "string").put("pattern", "^[a-z][a-z0-9-]{0,39}$")
                 .put("description", "stack name; the value of the netstack:stack tag");
         props.putObject("region").put("type", "string").put("description", "AWS region of every resource in the stack");
-        props.set("tags", tags("tags added to every taggable resource (netstack:*, aws:* and Name are reserved)"));
+        props.set("tags", tags("tags added to every taggable resource (netstack:* and aws:* are reserved; Name is set per resource)"));
         ObjectNode vars = props.putObject("variables").put("type", "object");
         vars.put("description", "{name: {default?, description?}}; set with --var name=value; used as ${var.name}");
         ObjectNode v = vars.putObject("additionalProperties").put("type", "object").put("additionalProperties", false);

@@ -95,24 +95,27 @@ public final class LiveState {
         return idByAwsId.get(awsId);
     }
 
-    /** The live properties with AWS ids of owned objects replaced by {@code ${id}}. */
+    /**
+     * The live properties with AWS ids of owned objects replaced by {@code ${id}}, the object's own
+     * id included: a security group rule may name its own group (issue 11).
+     */
     public ObjectNode logical(LiveResource r) {
-        return (ObjectNode) toLogical(r.properties().deepCopy(), r.awsId());
+        return (ObjectNode) toLogical(r.properties().deepCopy());
     }
 
-    private JsonNode toLogical(JsonNode n, String self) {
+    private JsonNode toLogical(JsonNode n) {
         if (n.isTextual()) {
             String id = idByAwsId.get(n.asText());
-            return id != null && !n.asText().equals(self) ? TextNode.valueOf(Reference.of(id)) : n;
+            return id != null ? TextNode.valueOf(Reference.of(id)) : n;
         }
         if (n.isObject()) {
             ObjectNode o = (ObjectNode) n;
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) o.set(k, toLogical(o.get(k), self));
+            for (String k : names) o.set(k, toLogical(o.get(k)));
         } else if (n.isArray()) {
             ArrayNode a = (ArrayNode) n;
-            for (int i = 0; i < a.size(); i++) a.set(i, toLogical(a.get(i), self));
+            for (int i = 0; i < a.size(); i++) a.set(i, toLogical(a.get(i)));
         }
         return n;
     }

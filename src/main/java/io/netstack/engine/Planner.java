@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ObservedSecrets;
+import io.netstack.spi.Ownership;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.ResourceView;
@@ -288,6 +289,9 @@ public final class Planner {
             stack.tags().forEach(tags::put);
             JsonNode own = props.get("tags");
             if (own != null && own.isObject()) own.fields().forEachRemaining(e -> tags.set(e.getKey(), e.getValue()));
+            // Name is the user's to set (consoles, runbooks and cost reports key on it); ownership
+            // lives in the netstack:* tags. Unset, it is <stack>/<id>, so a Name changed by hand is drift.
+            if (!tags.has(Ownership.NAME_TAG)) tags.put(Ownership.NAME_TAG, Ownership.defaultName(stack.name(), b.id()));
             props.set("tags", tags);
         }
         resolveValues(props, stack, live, lives, changes, attributes);

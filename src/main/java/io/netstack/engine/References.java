@@ -69,6 +69,20 @@ public final class References {
         return out;
     }
 
+    /**
+     * Whether a late-bound property of {@code r} references {@code r} itself (a security group rule
+     * allowing its own members, as every cluster design does): the object is created without those
+     * elements, and its follow-up update adds them once its own id exists.
+     */
+    public static boolean lateBoundToItself(ResourceView r, TypeRegistry types) {
+        Optional<ResourceType> t = types.find(r.type());
+        boolean[] self = {false};
+        forEach(r.properties(), "", (p, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && ref.target().equals(r.id()) && lateBound(t, p)) self[0] = true;
+        });
+        return self[0];
+    }
+
     static boolean lateBound(Optional<ResourceType> t, String pointer) {
         if (t.isEmpty() || pointer.length() < 2) return false;
         String top = pointer.substring(1).split("/")[0];

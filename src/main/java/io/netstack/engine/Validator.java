@@ -52,11 +52,13 @@ public final class Validator {
 
             @Override
             public void error(ResourceBlock block, String rel, String message) {
+                if (stack.unknown(block.properties().at(rel))) return; // checked at plan time, with the value
                 errors.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
             }
 
             @Override
             public void warning(ResourceBlock block, String rel, String message) {
+                if (stack.unknown(block.properties().at(rel))) return;
                 warnings.add(new StackError(stack.locate(block.pointer() + rel), block.id() + ": " + message));
             }
 
@@ -79,7 +81,10 @@ public final class Validator {
             public List<ResourceBlock> blocksOfType(String type) {
                 if (byType == null) {
                     byType = new HashMap<>();
-                    for (ResourceBlock r : stack.resources().values()) byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+                    for (ResourceBlock r : stack.resources().values()) {
+                        // a block with values known only at plan time takes no part in checks across blocks
+                        if (!stack.unknown(r.properties())) byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+                    }
                 }
                 return byType.getOrDefault(type, List.of());
             }
@@ -96,7 +101,15 @@ public final class Validator {
             }
             int before = errors.size();
             checkObject(stack, block, type.get().schema().properties(), block.properties(), "", errors, true);
-            if (errors.size() == before) type.get().validate(block, v);
+            if (errors.size() == before) {
+                try {
+                    type.get().validate(block, v);
+                } catch (IllegalArgumentException e) {
+                    // Only a value known at plan time (an unset variable) gets here unparsed: every
+                    // known value passed its schema check. The block's checks after it are skipped.
+                    if (stack.unsetVariables().isEmpty()) throw e;
+                }
+            }
         }
         for (Map.Entry<String, String> out : stack.outputs().entrySet()) {
             String ptr = "/outputs/" + out.getKey();
@@ -212,6 +225,8 @@ public final class Validator {
     }
 
     private void checkValue(StackFile stack, ResourceBlock block, Property p, JsonNode val, String rel, List<StackError> errors) {
+        // `validate` without --var values: a value known only at plan time is checked then
+        if (val.isTextual() && stack.unknown(val)) return;
         Location loc = stack.locate(block.pointer() + rel);
         String what = block.id() + ": " + rel.substring(1).replace('/', '.');
         boolean textual = p.kind() == Property.Kind.STRING || p.kind() == Property.Kind.CIDR || p.kind() == Property.Kind.JSON;
@@ -227,7 +242,7 @@ public final class Validator {
                 errors.add(new StackError(loc, what + ": a reference must be the whole value, like \"${id}\" (only ${var.…} can be embedded in text)"));
                 return;
             }
-            checkReference(stack, block, p, r.get(), loc, what, errors);
+            checkReference(stack, block, p, r.get(), rel, loc, what, errors);
             return;
         }
         switch (p.kind()) {
@@ -265,7 +280,7 @@ public final class Validator {
                     return;
                 }
                 if (r.isPresent()) {
-                    checkReference(stack, block, p, r.get(), loc, what, errors);
+                    checkReference(stack, block, p, r.get(), rel, loc, what, errors);
                 } else if (!p.idPrefixes().isEmpty() && p.idPrefixes().stream().noneMatch(val.asText()::startsWith)) {
                     errors.add(new StackError(loc, what + ": \"" + val.asText() + "\" is neither a reference ${id} nor an AWS id starting with " + String.join(" or ", p.idPrefixes())));
                 }
@@ -295,8 +310,8 @@ public final class Validator {
                     val.fields().forEachRemaining(e -> {
                         String k = e.getKey();
                         Location kl = stack.locateKey(block.pointer() + rel + "/" + k);
-                        if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:") || k.equals("Name"))
-                            errors.add(new StackError(kl, what + ": tag key \"" + k + "\" is reserved (netstack:*, aws:* and Name are set by netstack and AWS)"));
+                        if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:"))
+                            errors.add(new StackError(kl, what + ": tag key \"" + k + "\" is reserved (netstack:* and aws:* are set by netstack and AWS)"));
                         else if (k.length() > StackLoader.MAX_TAG_KEY)
                             errors.add(new StackError(kl, what + ": tag keys are at most " + StackLoader.MAX_TAG_KEY + " characters"));
                     });
@@ -311,7 +326,7 @@ public final class Validator {
         }
     }
 
-    private void checkReference(StackFile stack, ResourceBlock block, Property p, Reference r, Location loc, String what, List<StackError> errors) {
+    private void checkReference(StackFile stack, ResourceBlock block, Property p, Reference r, String rel, Location loc, String what, List<StackError> errors) {
         switch (r.kind()) {
             case ENV -> {
                 if (!p.writeOnly()) errors.add(new StackError(loc, what + ": ${env." + r.target() + "} is only allowed in write-only properties (secrets), so values stay out of plans"));
@@ -322,7 +337,10 @@ public final class Validator {
                     errors.add(new StackError(loc, what + ": expects the resource's id, not an attribute: use ${stack:" + r.stack() + "/" + r.target() + "}"));
             }
             case RESOURCE -> {
-                if (!checkResourceRef(stack, r, block.id(), loc, what, errors)) return;
+                // a late-bound property may name its own resource (a group's rule for its members)
+                String top = rel.substring(1).split("/")[0];
+                boolean selfAllowed = types.find(block.type()).map(t -> t.schema().property(top)).map(Property::lateBound).orElse(false);
+                if (!checkResourceRef(stack, r, selfAllowed ? null : block.id(), loc, what, errors)) return;
                 ResourceBlock target = stack.resources().get(r.target());
                 if (p.kind() == Property.Kind.REF) {
                     if (r.attribute() != null) {

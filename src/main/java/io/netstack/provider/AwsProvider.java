@@ -5,6 +5,7 @@ import io.netstack.provider.directconnect.dxgateway.DxGatewayType;
 import io.netstack.provider.directconnect.dxgatewayassociation.DxGatewayAssociationType;
 import io.netstack.provider.directconnect.dxvirtualinterface.DxVirtualInterfaceType;
 import io.netstack.provider.ec2.clientvpn.ClientVpnEndpointType;
+import io.netstack.provider.ec2.dhcpoptions.DhcpOptionsType;
 import io.netstack.provider.ec2.customergateway.CustomerGatewayType;
 import io.netstack.provider.ec2.egressonlyinternetgateway.EgressOnlyInternetGatewayType;
 import io.netstack.provider.ec2.endpointservice.EndpointServiceType;
@@ -42,6 +43,7 @@ public final class AwsProvider implements TypeRegistry {
         this.session = session;
         register(List.of(
                 new VpcType(session),
+                new DhcpOptionsType(session),
                 new SubnetType(session),
                 new SecurityGroupType(session),
                 new InternetGatewayType(session),

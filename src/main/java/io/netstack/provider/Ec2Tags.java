@@ -65,13 +65,13 @@ public final class Ec2Tags {
         return s && id;
     }
 
-    /** The user's tags: without netstack:*, aws:* and Name (which netstack sets). */
+    /** The user's tags: without netstack:* and aws:*; with Name (the user's, or netstack's default). */
     public static ObjectNode userTags(List<Tag> tags) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         if (tags == null) return o;
         new TreeMap<String, String>() {{
             for (Tag t : tags) {
-                if (t.key().startsWith("netstack:") || t.key().startsWith("aws:") || t.key().equals("Name")) continue;
+                if (t.key().startsWith("netstack:") || t.key().startsWith("aws:")) continue;
                 put(t.key(), t.value());
             }
         }}.forEach(o::put);

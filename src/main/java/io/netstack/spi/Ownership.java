@@ -7,6 +7,8 @@ import java.util.Map;
 public final class Ownership {
     public static final String STACK_TAG = "netstack:stack";
     public static final String ID_TAG = "netstack:id";
+    /** Not ownership: the user may set it; {@link #defaultName} when they do not. */
+    public static final String NAME_TAG = "Name";
 
     private Ownership() {}
 
@@ -14,7 +16,11 @@ public final class Ownership {
         Map<String, String> t = new LinkedHashMap<>();
         t.put(STACK_TAG, stack);
         t.put(ID_TAG, id);
-        t.put("Name", stack + "/" + id);
+        t.put(NAME_TAG, defaultName(stack, id));
         return t;
+    }
+
+    public static String defaultName(String stack, String id) {
+        return stack + "/" + id;
     }
 }

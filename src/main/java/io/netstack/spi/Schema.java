@@ -20,7 +20,7 @@ public final class Schema {
             Property p = b.build();
             properties.put(p.name(), p);
         }
-        if (taggable) properties.put("tags", Property.map("tags").describe("tags of this resource, added to the stack's").build());
+        if (taggable) properties.put("tags", Property.map("tags").describe("tags of this resource, added to the stack's; Name defaults to <stack>/<id>").build());
     }
 
     public Map<String, Property> properties() {

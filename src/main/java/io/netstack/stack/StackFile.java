@@ -2,10 +2,12 @@ package io.netstack.stack;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A loaded stack file. Resources keep their file order; {@code digest} covers the file's bytes and
  * the variable values used, so a saved plan can tell whether it still matches the file.
+ * {@code unsetVariables}: declared variables left without a value (only when loaded for {@code validate}).
  */
 public record StackFile(
         String file,
@@ -18,7 +20,20 @@ public record StackFile(
         Map<String, String> outputs,
         List<String> driftIgnore,
         LocatedJson source,
-        String digest) {
+        String digest,
+        Set<String> unsetVariables) {
+
+    /** Whether {@code value} depends on a variable that has no value ({@code validate} only). */
+    public boolean unknown(com.fasterxml.jackson.databind.JsonNode value) {
+        if (unsetVariables.isEmpty() || value == null) return false;
+        if (value.isTextual()) {
+            String s = value.asText();
+            for (String v : unsetVariables) if (s.contains("${var." + v + "}")) return true;
+            return false;
+        }
+        for (var child : value) if (unknown(child)) return true;
+        return false;
+    }
 
     public Location locate(String pointer) {
         return source.at(pointer);

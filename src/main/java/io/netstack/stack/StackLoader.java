@@ -46,7 +46,17 @@ public final class StackLoader {
     public static final long MAX_FILE_BYTES = 20L * 1024 * 1024;
 
     public static StackFile load(Path path, Map<String, String> vars) {
-        return parse(path.toString(), read(path), vars);
+        return load(path, vars, false);
+    }
+
+    /**
+     * @param unsetAllowed whether declared variables may stay without a value ({@code validate}:
+     *                     CI checks every file without secrets or environment values, as
+     *                     {@code terraform validate} does). Their {@code ${var.x}} stays in the text
+     *                     and the validator skips the checks that need the value.
+     */
+    public static StackFile load(Path path, Map<String, String> vars, boolean unsetAllowed) {
+        return parse(path.toString(), read(path), vars, unsetAllowed);
     }
 
     /** The file's text: UTF-8, at most {@link #MAX_FILE_BYTES}, a leading byte-order mark dropped. */
@@ -101,6 +111,10 @@ public final class StackLoader {
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars) {
+        return parse(file, text, vars, false);
+    }
+
+    public static StackFile parse(String file, String text, Map<String, String> vars, boolean unsetAllowed) {
         LocatedJson json = LocatedJson.parse(file, text);
         List<StackError> errors = new ArrayList<>();
         JsonNode root = json.root();
@@ -145,6 +159,8 @@ public final class StackLoader {
             if (vars.containsKey(v.name())) values.put(v.name(), vars.get(v.name()));
             else if (v.defaultValue() != null) values.put(v.name(), v.defaultValue());
         }
+        Set<String> unset = new java.util.TreeSet<>();
+        if (unsetAllowed) for (Variable v : variables.values()) if (!values.containsKey(v.name())) unset.add(v.name());
         for (String k : vars.keySet()) {
             if (!variables.containsKey(k)) errors.add(new StackError(json.at("/variables"), "--var " + k + " is not a variable of this stack"));
         }
@@ -152,7 +168,7 @@ public final class StackLoader {
         Map<String, String> tags = new LinkedHashMap<>();
         JsonNode tagsNode = root.get("tags");
         if (tagsNode != null) {
-            substitute(json, tagsNode, "/tags", values, errors);
+            substitute(json, tagsNode, "/tags", values, unset, errors);
             readTags(json, tagsNode, "/tags", tags, errors);
         }
 
@@ -177,7 +193,7 @@ public final class StackLoader {
                     errors.add(new StackError(json.at(ptr), "resource \"" + id + "\" needs a \"type\" string"));
                     return;
                 }
-                substitute(json, block, ptr, values, errors);
+                substitute(json, block, ptr, values, unset, errors);
                 ObjectNode props = ((ObjectNode) block).deepCopy();
                 props.remove("type");
                 resources.put(id, new ResourceBlock(id, type.asText(), props, ptr));
@@ -189,7 +205,7 @@ public final class StackLoader {
         if (out != null) {
             if (!out.isObject()) errors.add(new StackError(json.at("/outputs"), "\"outputs\" must be an object of name → reference"));
             else {
-                substitute(json, out, "/outputs", values, errors);
+                substitute(json, out, "/outputs", values, unset, errors);
                 out.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual()) errors.add(new StackError(json.at("/outputs/" + LocatedJson.escape(e.getKey())), "output \"" + e.getKey() + "\" must be a string"));
                     else outputs.put(e.getKey(), e.getValue().asText());
@@ -216,7 +232,7 @@ public final class StackLoader {
         }
 
         if (!errors.isEmpty()) throw new StackException(errors);
-        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values));
+        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values), unset);
     }
 
     static void readTags(LocatedJson json, JsonNode tagsNode, String ptr, Map<String, String> into, List<StackError> errors) {
@@ -230,7 +246,7 @@ public final class StackLoader {
             if (k.startsWith("netstack:") || k.toLowerCase().startsWith("aws:")) {
                 errors.add(new StackError(json.keyAt(kp), "tag key \"" + k + "\" is reserved (netstack:* and aws:* belong to netstack and AWS)"));
             } else if (k.equals("Name")) {
-                errors.add(new StackError(json.keyAt(kp), "tag \"Name\" is set by netstack to <stack>/<id>"));
+                errors.add(new StackError(json.keyAt(kp), "tag \"Name\" names one resource: set it in the resource's own \"tags\" (it defaults to <stack>/<id>)"));
             } else if (k.isEmpty() || k.length() > MAX_TAG_KEY) {
                 errors.add(new StackError(json.keyAt(kp), "tag keys are 1 to " + MAX_TAG_KEY + " characters"));
             }
@@ -241,7 +257,7 @@ public final class StackLoader {
     }
 
     /** Replaces {@code ${var.x}} in every string under {@code node}, in place. */
-    private static void substitute(LocatedJson json, JsonNode node, String ptr, Map<String, String> values, List<StackError> errors) {
+    private static void substitute(LocatedJson json, JsonNode node, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {
         if (node.isObject()) {
             ObjectNode o = (ObjectNode) node;
             List<String> names = new ArrayList<>();
@@ -250,10 +266,10 @@ public final class StackLoader {
                 JsonNode child = o.get(k);
                 String cp = ptr + "/" + LocatedJson.escape(k);
                 if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), cp, values, errors);
+                    String s = substituteText(json, child.asText(), cp, values, unset, errors);
                     if (s != null) o.set(k, TextNode.valueOf(s));
                 } else {
-                    substitute(json, child, cp, values, errors);
+                    substitute(json, child, cp, values, unset, errors);
                 }
             }
         } else if (node.isArray()) {
@@ -261,16 +277,16 @@ public final class StackLoader {
             for (int i = 0; i < a.size(); i++) {
                 JsonNode child = a.get(i);
                 if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), ptr + "/" + i, values, errors);
+                    String s = substituteText(json, child.asText(), ptr + "/" + i, values, unset, errors);
                     if (s != null) a.set(i, TextNode.valueOf(s));
                 } else {
-                    substitute(json, child, ptr + "/" + i, values, errors);
+                    substitute(json, child, ptr + "/" + i, values, unset, errors);
                 }
             }
         }
     }
 
-    private static String substituteText(LocatedJson json, String s, String ptr, Map<String, String> values, List<StackError> errors) {
+    private static String substituteText(LocatedJson json, String s, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {
         if (!s.contains("${var.")) return null;
         Matcher m = Reference.ANY.matcher(s);
         StringBuilder sb = new StringBuilder();
@@ -280,7 +296,9 @@ public final class StackLoader {
             if (body.startsWith("var.")) {
                 String name = body.substring(4);
                 String v = values.get(name);
-                if (v == null) {
+                if (v == null && unset.contains(name)) {
+                    // left as written: a value known only at plan time
+                } else if (v == null) {
                     errors.add(new StackError(json.at(ptr), "variable \"" + name + "\" has no value: declare it under \"variables\" with a default, or pass --var " + name + "=…"));
                 } else {
                     rep = v;

@@ -432,7 +432,7 @@ class StackLoaderTest {
                     "net.json:3:3: tag key \"netstack:stack\" is reserved (netstack:* and aws:* belong to netstack and AWS)",
                     "net.json:4:3: tag key \"aws:cloudformation\" is reserved (netstack:* and aws:* belong to netstack and AWS)",
                     "net.json:5:3: tag key \"AWS:Foo\" is reserved (netstack:* and aws:* belong to netstack and AWS)",
-                    "net.json:6:3: tag \"Name\" is set by netstack to <stack>/<id>"),
+                    "net.json:6:3: tag \"Name\" names one resource: set it in the resource's own \"tags\" (it defaults to <stack>/<id>)"),
                     e.stream().map(StackError::toString).toList());
         }
 

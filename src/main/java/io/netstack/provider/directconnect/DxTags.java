@@ -59,7 +59,7 @@ public final class DxTags {
     public static ObjectNode userTags(List<Tag> tags) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         toMap(tags).forEach((k, v) -> {
-            if (!k.startsWith("netstack:") && !k.startsWith("aws:") && !k.equals("Name")) o.put(k, v);
+            if (!k.startsWith("netstack:") && !k.startsWith("aws:")) o.put(k, v);
         });
         return o;
     }

@@ -651,7 +651,7 @@ public final class FakeProvider implements TypeRegistry {
         ObjectNode p = o.props.deepCopy();
         ObjectNode userTags = p.putObject("tags");
         new TreeMap<>(o.tags).forEach((k, v) -> {
-            if (!k.startsWith("netstack:") && !k.startsWith("aws:") && !k.equals("Name")) userTags.put(k, v);
+            if (!k.startsWith("netstack:") && !k.startsWith("aws:")) userTags.put(k, v); // Name is the user's (issue 11)
         });
         return new LiveResource(o.logicalId(), o.type, o.awsId, p, Map.copyOf(o.attributes));
     }

@@ -302,7 +302,7 @@ public final class DistributionType implements ResourceType {
         p.put("ipv6", Boolean.TRUE.equals(d.ipv6()));
         ObjectNode userTags = p.putObject("tags");
         tags.forEach((k, v) -> {
-            if (!k.startsWith("netstack:") && !k.startsWith("aws:") && !k.equals("Name")) userTags.put(k, v);
+            if (!k.startsWith("netstack:") && !k.startsWith("aws:")) userTags.put(k, v);
         });
         Map<String, String> attrs = new LinkedHashMap<>();
         if (d.domainName() != null) attrs.put("domainName", d.domainName());

@@ -58,11 +58,23 @@ public final class SubnetType extends Ec2Type {
 
     private static final Schema SCHEMA = new Schema(true, List.of("arn", "ipv6Cidr", "zoneId"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
-            Property.cidr("cidr").required().createOnly(),
+            Property.cidr("cidr").createOnly().describe("IPv4 block; required unless ipv6Native"),
             Property.string("zone").createOnly().describe("availability zone, e.g. eu-west-1a; AWS picks one if omitted"),
+            Property.string("zoneId").createOnly().describe("availability zone id, e.g. euw1-az1 (the same physical zone in every account); instead of zone"),
             Property.integer("ipv6Index").createOnly().range(0, 255).describe("the n-th /64 of the VPC's IPv6 /56"),
+            Property.bool("ipv6Native").createOnly().defaultValue(false).describe("IPv6-only subnet: no IPv4 block (needs ipv6Index)"),
             Property.bool("mapPublicIp").defaultValue(false),
-            Property.bool("assignIpv6OnCreation").defaultValue(false));
+            Property.bool("assignIpv6OnCreation").defaultValue(false),
+            Property.bool("dns64").defaultValue(false).describe("DNS64: the Route 53 Resolver synthesizes AAAA records for IPv4-only names (with NAT64)"),
+            Property.string("hostnameType").oneOf("ip-name", "resource-name").defaultValue("ip-name")
+                    .describe("hostnames of instances launched here: ip-name (ip-10-0-0-1) or resource-name (i-0123…)"),
+            Property.bool("resourceNameDnsA").defaultValue(false).describe("answer DNS A queries for resource-name hostnames"),
+            Property.bool("resourceNameDnsAaaa").defaultValue(false).describe("answer DNS AAAA queries for resource-name hostnames"));
+
+    /** Zone ids: use1-az1, euw1-az3, usw2-lax1-az1 (Local Zones). */
+    static final java.util.regex.Pattern ZONE_ID = java.util.regex.Pattern.compile("[a-z]{2,5}\\d(-[a-z]{2,5}\\d)?-az\\d+");
+    /** ModifySubnetAttribute takes one attribute per call (EC2 API reference). */
+    private static final List<String> ATTRIBUTES = List.of("mapPublicIp", "assignIpv6OnCreation", "dns64", "hostnameType", "resourceNameDnsA", "resourceNameDnsAaaa");
 
     public SubnetType(AwsSession aws) {
         super(aws);
@@ -80,6 +92,32 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public void validate(ResourceBlock b, Validation v) {
+        JsonNode p = b.properties();
+        String zoneText = p.path("zone").asText(null);
+        if (zoneText != null && ZONE_ID.matcher(zoneText).matches()) {
+            v.error(b, "/zone", "\"" + zoneText + "\" is an availability zone id: write \"zoneId\": \"" + zoneText + "\" (zone takes names like " + v.stack().region() + "a)");
+            return;
+        }
+        if (p.has("zone") && p.has("zoneId")) v.error(b, "/zoneId", "give zone or zoneId, not both");
+        String zoneId = p.path("zoneId").asText(null);
+        if (zoneId != null && !ZONE_ID.matcher(zoneId).matches()) v.error(b, "/zoneId", "\"" + zoneId + "\" is not an availability zone id (e.g. euw1-az1)");
+        if (p.path("ipv6Native").asBoolean(false)) {
+            // AWS: an IPv6-only subnet has no IPv4 block, gives every interface an IPv6 address, and names instances by resource
+            if (p.has("cidr")) v.error(b, "/cidr", "an IPv6-only subnet (ipv6Native) has no IPv4 cidr");
+            if (!p.has("ipv6Index")) v.error(b, "/ipv6Native", "an IPv6-only subnet needs an ipv6Index");
+            if (!p.path("assignIpv6OnCreation").asBoolean(false)) v.error(b, "/ipv6Native", "an IPv6-only subnet needs \"assignIpv6OnCreation\": true (AWS requires it)");
+            if (!"resource-name".equals(p.path("hostnameType").asText())) v.error(b, "/ipv6Native", "an IPv6-only subnet needs \"hostnameType\": \"resource-name\" (AWS requires it)");
+            if (p.path("mapPublicIp").asBoolean(false)) v.error(b, "/mapPublicIp", "an IPv6-only subnet has no IPv4 addresses to map");
+            if (p.path("resourceNameDnsA").asBoolean(false)) v.error(b, "/resourceNameDnsA", "an IPv6-only subnet has no A records");
+            Optional<ResourceBlock> vpc = v.target(p.get("vpc"));
+            if (vpc.isPresent() && !vpc.get().properties().path("ipv6").asBoolean(false)) v.error(b, "/ipv6Native", "an IPv6-only subnet needs \"ipv6\": true on " + vpc.get().id());
+            return;
+        }
+        if (!p.has("cidr")) {
+            v.error(b, "", "missing required property \"cidr\" (only an IPv6-only subnet, \"ipv6Native\": true, has none)");
+            return;
+        }
+        if (p.path("resourceNameDnsAaaa").asBoolean(false) && !p.has("ipv6Index")) v.error(b, "/resourceNameDnsAaaa", "AAAA records need an IPv6 block (ipv6Index)");
         Cidr cidr = Cidr.parse(b.properties().get("cidr").asText());
         if (cidr.ipv6()) {
             v.error(b, "/cidr", "a subnet's cidr is IPv4; use ipv6Index for its IPv6 /64");
@@ -126,8 +164,15 @@ public final class SubnetType extends Ec2Type {
     private LiveResource translate(String id, Subnet s) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("vpc", s.vpcId());
-        p.put("cidr", s.cidrBlock());
+        if (s.cidrBlock() != null) p.put("cidr", s.cidrBlock());
         p.put("zone", s.availabilityZone());
+        if (s.availabilityZoneId() != null) p.put("zoneId", s.availabilityZoneId());
+        p.put("ipv6Native", Boolean.TRUE.equals(s.ipv6Native()));
+        p.put("dns64", Boolean.TRUE.equals(s.enableDns64()));
+        var names = s.privateDnsNameOptionsOnLaunch();
+        p.put("hostnameType", names == null || names.hostnameTypeAsString() == null ? "ip-name" : names.hostnameTypeAsString());
+        p.put("resourceNameDnsA", names != null && Boolean.TRUE.equals(names.enableResourceNameDnsARecord()));
+        p.put("resourceNameDnsAaaa", names != null && Boolean.TRUE.equals(names.enableResourceNameDnsAAAARecord()));
         String v6 = ipv6Cidr(s);
         if (v6 != null) p.put("ipv6Index", ipv6Index(v6));
         p.put("mapPublicIp", Boolean.TRUE.equals(s.mapPublicIpOnLaunch()));
@@ -178,14 +223,17 @@ public final class SubnetType extends Ec2Type {
         }
         String v6 = ipv6Block;
         Subnet s = mutate(ctx, id, "CreateSubnet", () -> ec2().createSubnet(r -> {
-            r.vpcId(vpcId).cidrBlock(spec.text("cidr")).tagSpecifications(Ec2Tags.spec(ResourceType.SUBNET, spec.tags()));
+            r.vpcId(vpcId).tagSpecifications(Ec2Tags.spec(ResourceType.SUBNET, spec.tags()));
+            if (spec.text("cidr") != null) r.cidrBlock(spec.text("cidr"));
+            if (spec.bool("ipv6Native", false)) r.ipv6Native(true);
             if (spec.text("zone") != null) r.availabilityZone(spec.text("zone"));
+            if (spec.text("zoneId") != null) r.availabilityZoneId(spec.text("zoneId"));
             if (v6 != null) r.ipv6CidrBlock(v6);
         }).subnet());
         String subnetId = s.subnetId();
         await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId), STATE);
         LiveResource live = readBack(ctx, id, subnetId, () -> readOne(id, subnetId));
-        return update(ctx, live, spec, Set.of("mapPublicIp", "assignIpv6OnCreation"));
+        return update(ctx, live, spec, Set.copyOf(ATTRIBUTES));
     }
 
     private Optional<Subnet> findSubnet(String id, String subnetId) {
@@ -201,14 +249,20 @@ public final class SubnetType extends Ec2Type {
         String id = spec.id(), subnetId = live.awsId();
         ensureExists(id, subnetId, () -> findSubnet(id, subnetId));
         boolean touched = false;
-        for (String attr : List.of("mapPublicIp", "assignIpv6OnCreation")) {
-            boolean want = spec.bool(attr, false);
-            if (!changed.contains(attr) || want == live.properties().path(attr).asBoolean(false)) continue;
-            AttributeBooleanValue val = AttributeBooleanValue.builder().value(want).build();
+        for (String attr : ATTRIBUTES) {
+            JsonNode want = spec.properties().get(attr), have = live.properties().get(attr);
+            if (!changed.contains(attr) || want == null || want.equals(have)) continue;
+            AttributeBooleanValue val = AttributeBooleanValue.builder().value(want.asBoolean()).build();
             mutateRun(ctx, id, "ModifySubnetAttribute", () -> ec2().modifySubnetAttribute(r -> {
                 r.subnetId(subnetId);
-                if (attr.equals("mapPublicIp")) r.mapPublicIpOnLaunch(val);
-                else r.assignIpv6AddressOnCreation(val);
+                switch (attr) {
+                    case "mapPublicIp" -> r.mapPublicIpOnLaunch(val);
+                    case "assignIpv6OnCreation" -> r.assignIpv6AddressOnCreation(val);
+                    case "dns64" -> r.enableDns64(val);
+                    case "hostnameType" -> r.privateDnsHostnameTypeOnLaunch(want.asText());
+                    case "resourceNameDnsA" -> r.enableResourceNameDnsARecordOnLaunch(val);
+                    default -> r.enableResourceNameDnsAAAARecordOnLaunch(val);
+                }
             }));
             touched = true;
         }

@@ -76,7 +76,9 @@ public final class VpcType extends Ec2Type {
             Property.object("defaultSecurityGroup",
                     SecurityGroupRules.ruleSchema("ingress", "from").defaultEmptyList(),
                     SecurityGroupRules.ruleSchema("egress", "to").defaultEmptyList())
-                    .describe("manage the rules of the VPC's default security group; {} = no rules"));
+                    .describe("manage the rules of the VPC's default security group; {} = no rules"),
+            Property.ref("dhcpOptions", List.of("dhcp-options"), List.of("dopt-"))
+                    .describe("the DHCP options set the VPC uses; omitted: not managed (AWS's default set)"));
 
     public VpcType(AwsSession aws) {
         super(aws);
@@ -182,6 +184,7 @@ public final class VpcType extends Ec2Type {
                 rules.set("ingress", SecurityGroupRules.fromAws(dsg.ipPermissions(), "from"));
                 rules.set("egress", SecurityGroupRules.fromAws(dsg.ipPermissionsEgress(), "to"));
             }
+            if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
             p.set("tags", Ec2Tags.userTags(vpc.tags()));
             Map<String, String> attrs = new LinkedHashMap<>();
             if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
@@ -253,7 +256,7 @@ public final class VpcType extends Ec2Type {
         String vpcId = vpc.vpcId();
         await(ctx, id, vpcId, AVAILABLE, () -> findVpc(id, vpcId), STATE);
         LiveResource live = readBack(ctx, id, vpcId, () -> readOne(ctx, id, vpcId));
-        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup"));
+        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "dhcpOptions"));
     }
 
     @Override
@@ -295,11 +298,23 @@ public final class VpcType extends Ec2Type {
                 touched = true;
             }
         }
+        if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
             touched = true;
         }
         return updated(ctx, live, touched, () -> readOne(ctx, id, vpcId));
+    }
+
+    /**
+     * Associates the wanted DHCP options set; none wanted (only when the set this VPC used is being
+     * deleted: an omitted dhcpOptions is not managed) is AWS's "default": no options, so the set can go.
+     */
+    private boolean syncDhcpOptions(TypeContext ctx, String id, String vpcId, String want, String have) {
+        String target = want == null || want.isEmpty() ? "default" : want;
+        if (target.equals(have)) return false;
+        mutateRun(ctx, id, "AssociateDhcpOptions", () -> ec2().associateDhcpOptions(r -> r.vpcId(vpcId).dhcpOptionsId(target)));
+        return true;
     }
 
     private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {

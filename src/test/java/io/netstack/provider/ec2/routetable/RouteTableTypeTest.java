@@ -276,7 +276,7 @@ class RouteTableTypeTest {
                 "routes", List.of(
                         Map.of("destination", "2001:DB8:0::/32", "target", "eigw-1"),
                         Map.of("destination", "0.0.0.0/0", "target", "igw-1")),
-                "tags", Map.of("team", "net")));
+                "tags", Map.of("team", "net", "Name", "t/rt")));
         // … and as AWS returns it after the create: main association, local routes, AWS-side tags.
         RouteTable t = RouteTable.builder().routeTableId("rtb-1").vpcId("vpc-1").ownerId("123456789012")
                 .associations(

@@ -96,7 +96,10 @@ class TransitGatewayOrderingTest {
 
     static LiveResource live(String id, String type, String awsId, String json) {
         try {
-            return new LiveResource(id, type, awsId, (ObjectNode) Json.MAPPER.readTree(json), Map.of());
+            ObjectNode props = (ObjectNode) Json.MAPPER.readTree(json);
+            // as every type reads it back: the Name tag netstack set at creation (default <stack>/<id>)
+            if (!props.has("tags")) props.putObject("tags").put("Name", "order/" + id);
+            return new LiveResource(id, type, awsId, props, Map.of());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
