@@ -39,7 +39,7 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     StackFile loadAndValidate(Netstack ns, StackArgs args) {
-        StackFile stack = ns.load(args.file, args.vars);
+        StackFile stack = ns.load(args.file, args.values(), console.env());
         // Build the SDK clients on another core while this one validates (no call is made yet).
         if (callsAws()) ns.prewarm(stack.region());
         Validator.Result r = ns.validate(stack);

@@ -34,6 +34,11 @@ public final class LocatedJson {
         this.locations = locations;
     }
 
+    /** A tree built elsewhere (a template's expansion) with the locations of its nodes, keyed by JSON Pointer. */
+    public static LocatedJson of(String file, JsonNode root, Map<String, Location> locations) {
+        return new LocatedJson(file, root, locations);
+    }
+
     public static LocatedJson parse(String file, String text) {
         Map<String, Location> locs = new HashMap<>();
         try (JsonParser p = FACTORY.createParser(text)) {

@@ -39,6 +39,11 @@ public final class StackLoader {
     private StackLoader() {}
 
     public static StackFile load(Path path, Map<String, String> vars) {
+        return load(path, vars, Map.of());
+    }
+
+    /** {@code env}: the environment, where {@code NETSTACK_VAR_<name>} sets a variable that --var does not. */
+    public static StackFile load(Path path, Map<String, String> vars, Map<String, String> env) {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -47,11 +52,41 @@ public final class StackLoader {
         } catch (IOException e) {
             throw new StackException(Location.unknown(path.toString()), "cannot read: " + e.getMessage());
         }
-        return parse(path.toString(), text, vars);
+        return parse(path.toString(), text, vars, env);
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars) {
-        LocatedJson json = LocatedJson.parse(file, text);
+        return parse(file, text, vars, Map.of());
+    }
+
+    public static StackFile parse(String file, String text, Map<String, String> vars, Map<String, String> env) {
+        LocatedJson parsed = LocatedJson.parse(file, text);
+        if (Expander.isTemplate(parsed.root())) {
+            // A templated file (docs/stack-format.md, "Templates") is expanded to plain v1 first;
+            // the expansion keeps the template's locations, so everything below is unchanged.
+            Expander.Expansion x = Expander.expand(parsed, text, vars, env);
+            StackFile s = parse(x.json(), text, Map.of(), Map.of());
+            return new StackFile(s.file(), s.name(), s.region(), s.tags(), x.variables(), x.values(), s.resources(), s.outputs(),
+                    s.driftIgnore(), s.source(), digest(x.sourceText(), x.values()));
+        }
+        return parse(parsed, text, vars, env);
+    }
+
+    /** The fully expanded v1 tree of a stack file (templated or not): what {@code netstack render} prints. */
+    public static LocatedJson render(Path path, Map<String, String> vars, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new StackException(Location.unknown(path.toString()), "no such file");
+        } catch (IOException e) {
+            throw new StackException(Location.unknown(path.toString()), "cannot read: " + e.getMessage());
+        }
+        return Expander.expand(LocatedJson.parse(path.toString(), text), text, vars, env).json();
+    }
+
+    private static StackFile parse(LocatedJson json, String text, Map<String, String> vars, Map<String, String> env) {
+        String file = json.file();
         List<StackError> errors = new ArrayList<>();
         JsonNode root = json.root();
         if (!root.isObject()) throw new StackException(json.at(""), "a stack file must be a JSON object");
@@ -93,6 +128,7 @@ public final class StackLoader {
         Map<String, String> values = new TreeMap<>();
         for (Variable v : variables.values()) {
             if (vars.containsKey(v.name())) values.put(v.name(), vars.get(v.name()));
+            else if (env.containsKey(Expander.ENV_PREFIX + v.name())) values.put(v.name(), env.get(Expander.ENV_PREFIX + v.name()));
             else if (v.defaultValue() != null) values.put(v.name(), v.defaultValue());
         }
         for (String k : vars.keySet()) {
