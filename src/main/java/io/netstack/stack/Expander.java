@@ -448,7 +448,7 @@ public final class Expander {
 
                 @Override
                 public Object each(String field) {
-                    if (each == null) throw new EvalException("each." + field + " is only defined inside a resource with \"forEach\"");
+                    if (each == null || each.key() == null) throw new EvalException("each." + field + " is only defined inside a resource with \"forEach\"");
                     return switch (field) {
                         case "key" -> each.key();
                         case "value" -> each.value();
