@@ -44,7 +44,7 @@ public final class Expander {
     static final Set<String> MODULE_BLOCK_KEYS = Set.of("module", "inputs", "forEach", "if");
     static final Set<String> MODULE_TOP_LEVEL = Set.of("$schema", "description", "variables", "locals", "resources", "outputs");
     /** A string whose every ${…} is a v1 reference is plain v1 (loaded exactly as before). */
-    private static final Pattern V1_BODY = Pattern.compile("var\\.[A-Za-z0-9_-]+|env\\..+|stack:.+|[a-z][a-z0-9-]{0,62}(\\.[A-Za-z][A-Za-z0-9]*)?");
+    private static final Pattern V1_BODY = Pattern.compile("var\\.[A-Za-z0-9_-]+|env\\..+|stack:.+|(?!each\\.|local\\.)[a-z][a-z0-9-]{0,62}(\\.[A-Za-z][A-Za-z0-9]*)?");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Object ABSENT = new Object();

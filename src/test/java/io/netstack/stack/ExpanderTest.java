@@ -155,7 +155,9 @@ class ExpanderTest {
         };
         for (String[] c : cases) {
             String text = stack("", c[0]);
-            StackError e = onlyError(text, Map.of());
+            StackException ex = assertThrows(StackException.class, () -> load(text, Map.of()), c[0]);
+            assertEquals(1, ex.errors().size(), ex.getMessage());
+            StackError e = ex.errors().get(0);
             assertTrue(e.message().contains(c[1]), c[0] + " → " + e);
             String line = text.split("\n")[e.location().line() - 1];
             assertTrue(line.contains(c[0].substring(0, 20)), "error at line " + e.location().line() + " (" + line + ") for " + c[0]);
