@@ -122,8 +122,8 @@ class TemplateCliTest {
                         "\"${cidr_subnet(", "unknown function cidr_subnet()"},
                 {"\"s\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"${cidrsubnet('10.0.0.0/16', var.zones, 1)}\" }",
                         "\"${cidrsubnet(", "cidrsubnet(): argument 2 must be a whole number, got list of 2"},
-                {"\"s\": { \"type\": \"security-group\", \"forEach\": \"${var.zones}\", \"vpc\": \"${vpc}\", \"description\": \"${s[each.key].arn}\" }",
-                        "\"${s[each.key].arn}\"", "reference cycle: s-a → s-a"},
+                {"\"s\": { \"type\": \"security-group\", \"forEach\": \"${var.zones}\", \"vpc\": \"${vpc}\", \"description\": \"${s[each.key == 'a' ? 'b' : 'a'].arn}\" }",
+                        "{ \"type\"", "reference cycle: s-a → s-b → s-a (in s-a: forEach key \"a\")"},
         };
         for (String[] c : cases) {
             Path f = StackFiles.write(dir, "bad.json", HEAD + "    " + c[0] + "\n  }\n}\n");
