@@ -179,7 +179,7 @@ public final class Evaluator {
                 }
                 yield arith(l, r, "+");
             }
-            case "-" -> arith(l, r, "-");
+            case "-", "*", "/", "%" -> arith(l, r, b.op());
             default -> {
                 double x = num(l, "left of " + b.op()), y = num(r, "right of " + b.op());
                 yield switch (b.op()) {
@@ -192,10 +192,36 @@ public final class Evaluator {
         };
     }
 
+    /** Whole numbers stay whole ({@code /} truncates, as Java and Go do); division by zero is an error. */
     private static Object arith(Object l, Object r, String op) {
-        if (l instanceof Long a && r instanceof Long c) return op.equals("+") ? Math.addExact(a, c) : Math.subtractExact(a, c);
+        if ((op.equals("/") || op.equals("%")) && r instanceof Number n && n.doubleValue() == 0) throw new EvalException("division by zero");
+        if (l instanceof Long a && r instanceof Long c) {
+            try {
+                return wholeArith(a, c, op);
+            } catch (ArithmeticException e) {
+                throw new EvalException(a + " " + op + " " + c + " is out of range");
+            }
+        }
         double x = num(l, "left of " + op), y = num(r, "right of " + op);
-        return op.equals("+") ? x + y : x - y;
+        return switch (op) {
+            case "+" -> x + y;
+            case "-" -> x - y;
+            case "*" -> x * y;
+            case "/" -> x / y;
+            default -> x % y;
+        };
+    }
+
+    private static long wholeArith(long a, long c, String op) {
+        {
+            return switch (op) {
+                case "+" -> Math.addExact(a, c);
+                case "-" -> Math.subtractExact(a, c);
+                case "*" -> Math.multiplyExact(a, c);
+                case "/" -> a / c;
+                default -> a % c;
+            };
+        }
     }
 
     static boolean same(Object a, Object b) {

@@ -7,7 +7,7 @@ import java.util.List;
  * The expression language inside {@code ${…}} of a templated stack file (see docs/stack-format.md,
  * "Templates"): literals, {@code var.x}, {@code local.x}, {@code each.key}, resource and module
  * references ({@code vpc}, {@code public[each.key]}, {@code public[*]}, {@code net.vpcId}),
- * function calls, {@code ! && || == != < <= > >= + -} and {@code c ? a : b}.
+ * function calls, {@code ! && || == != < <= > >= + - * / %} and {@code c ? a : b}.
  * Identifiers may contain hyphens (resource ids do), so subtraction needs spaces: {@code a - 1}.
  * Parsing is separate from evaluation ({@link Evaluator}) so that each template string is parsed once.
  */
@@ -111,10 +111,20 @@ public final class Expr {
     }
 
     private Node add() {
+        Node l = mul();
+        while (true) {
+            if (eat("+")) l = new Binary("+", l, mul());
+            else if (eat("-")) l = new Binary("-", l, mul());
+            else return l;
+        }
+    }
+
+    private Node mul() {
         Node l = unary();
         while (true) {
-            if (eat("+")) l = new Binary("+", l, unary());
-            else if (eat("-")) l = new Binary("-", l, unary());
+            if (eat("*")) l = new Binary("*", l, unary());
+            else if (eat("/")) l = new Binary("/", l, unary());
+            else if (eat("%")) l = new Binary("%", l, unary());
             else return l;
         }
     }
