@@ -74,7 +74,8 @@ public final class Expander {
                 if (!v.isObject()) continue;
                 for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
                     String k = it.next();
-                    if (!k.equals("default") && !k.equals("description")) return true;
+                    // only the template keys: an unknown key stays a v1 error ("unknown key in variable")
+                    if (VAR_KEYS.contains(k) && !k.equals("default") && !k.equals("description")) return true;
                 }
                 if (v.has("default") && v.get("default").isContainerNode()) return true;
             }
