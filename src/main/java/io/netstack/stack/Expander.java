@@ -288,6 +288,11 @@ public final class Expander {
         return m;
     }
 
+    @SuppressWarnings("unchecked") // toValue of a JSON array is a List<Object>
+    private static List<Object> listValue(JsonNode array) {
+        return (List<Object>) toValue(array);
+    }
+
     public static JsonNode toJson(Object v) {
         if (v == null) return F.nullNode();
         if (v instanceof String s) return F.textNode(s);
@@ -400,7 +405,7 @@ public final class Expander {
                 JsonNode allowed = v.get("allowed");
                 if (allowed != null) {
                     if (!allowed.isArray() || allowed.isEmpty()) errors.add(new StackError(src.at(ptr + "/allowed"), "\"allowed\" must be a non-empty list of values"));
-                    else d.allowed = (List<Object>) toValue(allowed);
+                    else d.allowed = listValue(allowed);
                 }
                 for (String k : List.of("min", "max")) {
                     JsonNode n = v.get(k);

@@ -178,7 +178,7 @@ public final class Functions {
                     }
                 }
                 case "zone" -> {
-                    // Zone names are the region plus a letter. Assumption, documented in stack-format.md:
+                    // Zone names are the region plus a letter. Assumption, documented in docs/stack-format.md, "Functions":
                     // letters map to different physical zones per account (zone ids are the stable names),
                     // and not every region has every letter; AWS rejects an unknown zone at create.
                     if (a.size() == 2) yield zoneName(name, string(name, a, 0), a.get(1));
