@@ -218,7 +218,7 @@ public final class Expander {
             if (min != null || max != null) {
                 double size = v instanceof Number n ? n.doubleValue() : v instanceof String s ? s.length()
                         : v instanceof List<?> l ? l.size() : v instanceof Map<?, ?> m ? m.size() : 0;
-                String what = v instanceof Number ? "" : v instanceof String ? " characters" : " elements";
+                String what = v instanceof Number ? "" : (v instanceof String ? " character" : " element") + (size == 1 ? "" : "s");
                 if (min != null && size < min) throw new EvalException(source + ": " + fmt(size) + what + " is below the minimum " + fmt(min));
                 if (max != null && size > max) throw new EvalException(source + ": " + fmt(size) + what + " is above the maximum " + fmt(max));
             }
