@@ -44,6 +44,11 @@ public final class Expander {
     static final Set<String> MODULE_BLOCK_KEYS = Set.of("module", "inputs", "forEach", "if");
     static final Set<String> MODULE_TOP_LEVEL = Set.of("$schema", "description", "variables", "locals", "resources", "outputs");
     /** A string whose every ${…} is a v1 reference is plain v1 (loaded exactly as before). */
+    /**
+     * IAM policy variables ({@code ${aws:username}}, {@code ${s3:prefix}}, {@code ${*}}) in policy
+     * documents are not netstack's: they stay as written, in templates as in v1.
+     */
+    private static final Pattern IAM_POLICY_VARIABLE = Pattern.compile("(?!stack:)[A-Za-z][A-Za-z0-9-]*:[^}]*|[*?$]");
     private static final Pattern V1_BODY = Pattern.compile("var\\.[A-Za-z0-9_-]+|env\\..+|stack:.+|(?!each\\.|local\\.)[a-z][a-z0-9-]{0,62}(\\.[A-Za-z][A-Za-z0-9]*)?");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -95,7 +100,9 @@ public final class Expander {
             if (!s.contains("${")) return false;
             try {
                 List<String> seg = Expr.segments(s);
-                for (int i = 1; i < seg.size(); i += 2) if (!V1_BODY.matcher(seg.get(i)).matches()) return true;
+                for (int i = 1; i < seg.size(); i += 2) {
+                    if (!V1_BODY.matcher(seg.get(i)).matches() && !IAM_POLICY_VARIABLE.matcher(seg.get(i)).matches()) return true;
+                }
             } catch (Expr.ParseException e) {
                 return false;
             }
@@ -973,6 +980,7 @@ public final class Expander {
         String t = body.trim();
         // v1 references resolved at apply time or from another stack stay as they are
         if (t.startsWith("env.") || t.startsWith("stack:")) return new Ref(t, null);
+        if (IAM_POLICY_VARIABLE.matcher(body).matches()) return "${" + body + "}";
         Expr.Node node = parsed.get(body);
         if (node == null) {
             try {

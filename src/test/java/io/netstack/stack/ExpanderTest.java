@@ -210,6 +210,15 @@ class ExpanderTest {
     }
 
     @Test
+    void iamPolicyVariablesStayAsWritten() {
+        String res = "\"vpc\": {\"type\": \"vpc\", \"cidr\": \"10.0.0.0/16\"},\n"
+                + "\"e\": {\"type\": \"vpc-endpoint\", \"vpc\": \"${vpc}\", \"service\": \"s3\", \"policy\": {\"Resource\": \"arn:aws:s3:::b/${aws:username}/${*}\"}}";
+        assertFalse(Expander.isTemplate(LocatedJson.parse("t.json", stack("", res)).root()), "plain v1");
+        StackFile s = load(stack(ZONES, res + ",\n\"ip\": {\"type\": \"elastic-ip\", \"forEach\": \"${var.zones}\"}"), Map.of());
+        assertEquals("arn:aws:s3:::b/${aws:username}/${*}", s.resources().get("e").properties().at("/policy/Resource").asText());
+    }
+
+    @Test
     void renderingAV1FileSubstitutesVariablesAndKeepsReferences(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("t.json");
         Files.writeString(f, stack("\"env\": {\"default\": \"prod\"}", "\"vpc\": {\"type\": \"vpc\", \"cidr\": \"10.0.0.0/16\", \"tags\": {\"env\": \"${var.env}\", \"k\": \"${env.KEY}\"}}"));
