@@ -59,6 +59,16 @@ public final class Netstack implements AutoCloseable {
         return StackLoader.load(file, vars, true);
     }
 
+    /** {@link #loadForValidation(Path, Map)} with the environment's {@code NETSTACK_VAR_<name>} values. */
+    public StackFile loadForValidation(Path file, Map<String, String> vars, Map<String, String> env) {
+        return StackLoader.load(file, vars, env, true);
+    }
+
+    /** {@code env}: where {@code NETSTACK_VAR_<name>} sets variables not in {@code vars}. */
+    public StackFile load(Path file, Map<String, String> vars, Map<String, String> env) {
+        return StackLoader.load(file, vars, env);
+    }
+
     /** Validates against every type's schema and rules; throws StackException, returns warnings. */
     public Validator.Result validate(StackFile stack) {
         return new Validator(provider(stack.region())).validate(stack);

@@ -50,7 +50,7 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     StackFile loadAndValidate(Netstack ns, StackArgs args) {
-        StackFile stack = !allowsUnsetVariables() ? ns.load(args.file, args.vars) : ns.loadForValidation(args.file, args.vars);
+        StackFile stack = allowsUnsetVariables() ? ns.loadForValidation(args.file, args.values(), console.env()) : ns.load(args.file, args.values(), console.env());
         // Build the SDK clients on another core while this one validates (no call is made yet).
         if (callsAws()) ns.prewarm(stack.region());
         Validator.Result r = ns.validate(stack);

@@ -40,7 +40,7 @@ class PlanCommand extends BaseCommand {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
             else {
-                PlanRenderer.text(plan, console.out());
+                PlanRenderer.text(plan, console.out(), id -> origin(s, id));
                 console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");
             }
             if (out != null) {
@@ -68,5 +68,13 @@ class PlanCommand extends BaseCommand {
             // fall back to comparing paths
         }
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /** "module net, forEach key \"a\" at stacks/modules/vpc.json:12:5" for expanded resources; null for plain ones. */
+    static String origin(StackFile s, String id) {
+        io.netstack.stack.Location l = s.locateKey("/resources/" + io.netstack.stack.LocatedJson.escape(id));
+        if (l.instance() == null) return null;
+        int colon = l.instance().indexOf(": ");
+        return (colon < 0 ? l.instance() : l.instance().substring(colon + 2)) + " at " + l;
     }
 }

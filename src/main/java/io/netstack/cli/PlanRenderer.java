@@ -14,6 +14,11 @@ final class PlanRenderer {
     private PlanRenderer() {}
 
     static void text(Plan plan, PrintStream out) {
+        text(plan, out, id -> null);
+    }
+
+    /** {@code origin}: where a resource comes from (module, forEach key, template location), or null. */
+    static void text(Plan plan, PrintStream out, java.util.function.Function<String, String> origin) {
         String legacy = legacySecretTags(plan);
         if (!plan.hasChanges()) {
             out.println("No changes. Stack " + plan.stack() + " (" + plan.region() + ") matches its file: " + plan.changes().size() + " resources.");
@@ -28,6 +33,8 @@ final class PlanRenderer {
             if (c.awsId() != null) head.append(' ').append(c.awsId());
             head.append("  ").append(c.action().lower());
             if (!c.reasons().isEmpty()) head.append(": ").append(String.join("; ", c.reasons()));
+            String from = origin.apply(c.id());
+            if (from != null) head.append("  [").append(from).append(']');
             out.println(head);
             if (c.action() == Action.DELETE) continue;
             for (PropertyDiff d : c.diffs()) out.println("        " + line(d));

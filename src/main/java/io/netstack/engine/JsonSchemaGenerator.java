@@ -22,7 +22,7 @@ public final class JsonSchemaGenerator {
         ObjectNode root = Json.object();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.put("$id", "https://netstack.io/schema/netstack-stack.schema.json");
-        root.put("title", "netstack stack file (v1)");
+        root.put("title", "netstack stack file (v1, with templates)");
         root.put("type", "object");
         root.put("additionalProperties", false);
         ArrayNode req = root.putArray("required");
@@ -34,11 +34,18 @@ public final class JsonSchemaGenerator {
         props.putObject("region").put("type", "string").put("description", "AWS region of every resource in the stack");
         props.set("tags", tags("tags added to every taggable resource (netstack:* and aws:* are reserved; Name is set per resource)"));
         ObjectNode vars = props.putObject("variables").put("type", "object");
-        vars.put("description", "{name: {default?, description?}}; set with --var name=value; used as ${var.name}");
+        vars.put("description", "{name: {type?, default?, description?, allowed?, min?, max?, format?}}; set with --var name=value, --var-file FILE.json or NETSTACK_VAR_name; used as ${var.name}");
         ObjectNode v = vars.putObject("additionalProperties").put("type", "object").put("additionalProperties", false);
         ObjectNode vp = v.putObject("properties");
-        vp.putObject("default").putArray("type").add("string").add("number").add("boolean");
+        vp.putObject("type").put("description", "string (default when there is no default), number, bool, list or map")
+                .putArray("enum").add("string").add("number").add("bool").add("list").add("map");
+        vp.putObject("default").put("description", "a value of the variable's type; without one, the variable must be set wherever it is used");
         vp.putObject("description").put("type", "string");
+        vp.putObject("allowed").put("type", "array").put("minItems", 1).put("description", "the values allowed (for lists and maps: for each element)");
+        vp.putObject("min").put("type", "number").put("description", "smallest number, or shortest string, list or map");
+        vp.putObject("max").put("type", "number").put("description", "largest number, or longest string, list or map");
+        vp.putObject("format").put("description", "strings (or list/map elements) must be CIDR blocks").putArray("enum").add("cidr").add("ipv4-cidr").add("ipv6-cidr");
+        props.putObject("locals").put("type", "object").put("description", "name → value or ${expression}, used as ${local.name} (templates: see docs/stack-format.md)");
         ObjectNode outputs = props.putObject("outputs").put("type", "object").put("description", "name → ${id} or ${id.attribute}");
         outputs.putObject("additionalProperties").put("type", "string").put("pattern", REF_PATTERN);
         ObjectNode drift = props.putObject("driftIgnore").put("type", "array")
@@ -49,19 +56,33 @@ public final class JsonSchemaGenerator {
         resources.putObject("propertyNames").put("pattern", "^[a-z][a-z0-9-]{0,62}$");
         ObjectNode one = resources.putObject("additionalProperties");
         one.put("type", "object");
-        one.putArray("required").add("type");
-        ObjectNode typeEnum = one.putObject("properties").putObject("type");
+        ArrayNode oneOf = one.putArray("oneOf");
+        oneOf.addObject().putArray("required").add("type");
+        ObjectNode moduleBlock = oneOf.addObject();
+        moduleBlock.putArray("required").add("module");
+        moduleBlock.put("additionalProperties", false);
+        ObjectNode mp = moduleBlock.putObject("properties");
+        mp.putObject("module").put("type", "string").put("description", "path of a module file, relative to this file; its resources get ids <this id>-<their id>");
+        mp.putObject("inputs").put("type", "object").put("description", "module variable → value");
+        mp.set("forEach", forEach());
+        mp.set("if", condition());
+        ObjectNode oneProps = one.putObject("properties");
+        ObjectNode typeEnum = oneProps.putObject("type");
         ArrayNode names = typeEnum.putArray("enum");
         ArrayNode allOf = one.putArray("allOf");
         List<ResourceType> sorted = types.all().stream().sorted(Comparator.comparing(ResourceType::name)).toList();
         for (ResourceType t : sorted) {
             names.add(t.name());
             ObjectNode cond = allOf.addObject();
-            cond.putObject("if").putObject("properties").putObject("type").put("const", t.name());
+            ObjectNode ifType = cond.putObject("if");
+            ifType.putArray("required").add("type");
+            ifType.putObject("properties").putObject("type").put("const", t.name());
             ObjectNode then = cond.putObject("then");
             then.put("additionalProperties", false);
             ObjectNode tp = then.putObject("properties");
             tp.putObject("type").put("const", t.name());
+            tp.set("forEach", forEach());
+            tp.set("if", condition());
             ArrayNode required = Json.MAPPER.createArrayNode();
             for (Property p : t.schema().properties().values()) {
                 tp.set(p.name(), property(p));
@@ -70,6 +91,33 @@ public final class JsonSchemaGenerator {
             if (!required.isEmpty()) then.set("required", required);
         }
         return root;
+    }
+
+    /** Templates: one instance per element or key, with id {@code <id>-<key>}. */
+    private static ObjectNode forEach() {
+        ObjectNode o = Json.object().put("description", "a list (of strings or numbers) or map, or ${expression} of one: one instance per key, id <id>-<key>");
+        ArrayNode any = o.putArray("anyOf");
+        any.addObject().put("type", "array");
+        any.addObject().put("type", "object");
+        any.addObject().put("type", "string").put("pattern", REF_PATTERN);
+        return o;
+    }
+
+    /** Templates: the block, property or list element is there only when this holds. */
+    private static ObjectNode condition() {
+        ObjectNode o = Json.object().put("description", "included only when this boolean ${expression} of variables holds");
+        ArrayNode any = o.putArray("anyOf");
+        any.addObject().put("type", "boolean");
+        any.addObject().put("type", "string").put("pattern", REF_PATTERN);
+        return o;
+    }
+
+    /** A value of {@code type}, or a template expression that yields one. */
+    private static void orExpression(ObjectNode o, String type) {
+        o.remove("type");
+        ArrayNode any = o.putArray("anyOf");
+        any.addObject().put("type", type);
+        any.addObject().put("type", "string").put("pattern", REF_PATTERN);
     }
 
     private static ObjectNode tags(String description) {
@@ -96,9 +144,9 @@ public final class JsonSchemaGenerator {
                     any.addObject().put("pattern", REF_PATTERN);
                 }
             }
-            case BOOLEAN -> o.put("type", "boolean");
+            case BOOLEAN -> orExpression(o, "boolean");
             case INTEGER -> {
-                o.put("type", "integer");
+                orExpression(o, "integer");
                 if (p.min() != Long.MIN_VALUE) o.put("minimum", p.min());
                 if (p.max() != Long.MAX_VALUE) o.put("maximum", p.max());
             }
@@ -119,6 +167,7 @@ public final class JsonSchemaGenerator {
                 o.put("type", "object");
                 o.put("additionalProperties", false);
                 ObjectNode fp = o.putObject("properties");
+                fp.set("if", condition());
                 ArrayNode req = Json.MAPPER.createArrayNode();
                 for (Property f : p.fields()) {
                     fp.set(f.name(), property(f));

@@ -53,6 +53,11 @@ public final class LocatedJson {
         this.locations = locations;
     }
 
+    /** A tree built elsewhere (a template's expansion) with the locations of its nodes, keyed by JSON Pointer. */
+    public static LocatedJson of(String file, JsonNode root, Map<String, Location> locations) {
+        return new LocatedJson(file, root, locations);
+    }
+
     public static LocatedJson parse(String file, String text) {
         // Sized for the file up front (about one node and one key per 8 characters of stack JSON):
         // growing the table was a tenth of loading a 50,000-resource file.

@@ -4,7 +4,7 @@ package io.netstack.stack;
 public record StackError(Location location, String message) implements Comparable<StackError> {
     @Override
     public String toString() {
-        return location + ": " + message;
+        return location + ": " + message + (location.instance() == null ? "" : " (in " + location.instance() + ")");
     }
 
     @Override

@@ -46,17 +46,27 @@ public final class StackLoader {
     public static final long MAX_FILE_BYTES = 20L * 1024 * 1024;
 
     public static StackFile load(Path path, Map<String, String> vars) {
-        return load(path, vars, false);
+        return load(path, vars, Map.of(), false);
     }
 
     /**
      * @param unsetAllowed whether declared variables may stay without a value ({@code validate}:
      *                     CI checks every file without secrets or environment values, as
      *                     {@code terraform validate} does). Their {@code ${var.x}} stays in the text
-     *                     and the validator skips the checks that need the value.
+     *                     and the validator skips the checks that need the value. Templated files
+     *                     (forEach, if, modules) need their values: expansion cannot skip them.
      */
     public static StackFile load(Path path, Map<String, String> vars, boolean unsetAllowed) {
-        return parse(path.toString(), read(path), vars, unsetAllowed);
+        return load(path, vars, Map.of(), unsetAllowed);
+    }
+
+    /** {@code env}: the environment, where {@code NETSTACK_VAR_<name>} sets a variable that --var does not. */
+    public static StackFile load(Path path, Map<String, String> vars, Map<String, String> env) {
+        return load(path, vars, env, false);
+    }
+
+    public static StackFile load(Path path, Map<String, String> vars, Map<String, String> env, boolean unsetAllowed) {
+        return parse(path.toString(), read(path), vars, env, unsetAllowed);
     }
 
     /** The file's text: UTF-8, at most {@link #MAX_FILE_BYTES}, a leading byte-order mark dropped. */
@@ -111,11 +121,38 @@ public final class StackLoader {
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars) {
-        return parse(file, text, vars, false);
+        return parse(file, text, vars, Map.of(), false);
     }
 
     public static StackFile parse(String file, String text, Map<String, String> vars, boolean unsetAllowed) {
-        LocatedJson json = LocatedJson.parse(file, text);
+        return parse(file, text, vars, Map.of(), unsetAllowed);
+    }
+
+    public static StackFile parse(String file, String text, Map<String, String> vars, Map<String, String> env) {
+        return parse(file, text, vars, env, false);
+    }
+
+    public static StackFile parse(String file, String text, Map<String, String> vars, Map<String, String> env, boolean unsetAllowed) {
+        LocatedJson parsed = LocatedJson.parse(file, text);
+        if (Expander.isTemplate(parsed.root())) {
+            // A templated file (docs/stack-format.md, "Templates") is expanded to plain v1 first;
+            // the expansion keeps the template's locations, so everything below is unchanged.
+            Expander.Expansion x = Expander.expand(parsed, text, vars, env);
+            StackFile s = parse(x.json(), text, Map.of(), Map.of(), false);
+            return new StackFile(s.file(), s.name(), s.region(), s.tags(), x.variables(), x.values(), s.resources(), s.outputs(),
+                    s.driftIgnore(), s.source(), digest(x.sourceText(), x.values()), Set.of());
+        }
+        return parse(parsed, text, vars, env, unsetAllowed);
+    }
+
+    /** The fully expanded v1 tree of a stack file (templated or not): what {@code netstack render} prints. */
+    public static LocatedJson render(Path path, Map<String, String> vars, Map<String, String> env) {
+        String text = read(path);
+        return Expander.expand(LocatedJson.parse(path.toString(), text), text, vars, env).json();
+    }
+
+    private static StackFile parse(LocatedJson json, String text, Map<String, String> vars, Map<String, String> env, boolean unsetAllowed) {
+        String file = json.file();
         List<StackError> errors = new ArrayList<>();
         JsonNode root = json.root();
         if (!root.isObject()) throw new StackException(json.at(""), "a stack file must be a JSON object");
@@ -157,6 +194,7 @@ public final class StackLoader {
         Map<String, String> values = new TreeMap<>();
         for (Variable v : variables.values()) {
             if (vars.containsKey(v.name())) values.put(v.name(), vars.get(v.name()));
+            else if (env.containsKey(Expander.ENV_PREFIX + v.name())) values.put(v.name(), env.get(Expander.ENV_PREFIX + v.name()));
             else if (v.defaultValue() != null) values.put(v.name(), v.defaultValue());
         }
         Set<String> unset = new java.util.TreeSet<>();

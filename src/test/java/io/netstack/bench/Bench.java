@@ -37,6 +37,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  *   plan     --endpoint URL [--sizes 100,1000,3000] [--runs 5] [--jar target/netstack.jar]
  *   startup  --jar target/netstack.jar [--runs 5]
  *   apply    --endpoint URL [--runs 3] ...         (see ApplyBench)
+ *   expand   [--instances 1000] [--runs 5]         validate of a templated stack (see ExpandBench)
  * </pre>
  * Every subcommand prints its table and rewrites its own section of {@code --md BENCHMARKS.md}
  * (between {@code <!-- bench:NAME -->} markers), leaving the rest of the file alone. Raw results go
@@ -68,6 +69,7 @@ public final class Bench {
             case "plan" -> PlanBench.run(a);
             case "startup" -> StartupBench.run(a);
             case "apply" -> ApplyBench.run(a);
+            case "expand" -> ExpandBench.run(a);
             default -> {
                 System.err.println("unknown subcommand " + argv[0]);
                 System.exit(2);

@@ -401,10 +401,12 @@ class StackLoaderTest {
         }
 
         @Test
-        void nonScalarDefaultIsAnError() {
+        void listDefaultMakesATypedListVariable() {
+            // templates (docs/stack-format.md, "Templates"): a list default is a list variable, which
+            // the output "${var.env}" turns into a list, where a string is expected
             StackError e = single(stack("{ \"env\": { \"default\": [\"a\"] } }", "10.0.0.0/16", "{}"));
-            assertEquals(new Location(FILE, 4, 38), e.location());
-            assertEquals("a variable default must be a string, number or boolean", e.message());
+            assertEquals(new Location(FILE, 9, 23), e.location());
+            assertEquals("output \"env\" must be a string", e.message());
         }
 
         @Test

@@ -1,0 +1,34 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.stack.LocatedJson;
+import io.netstack.stack.StackLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Prints the stack fully expanded (repetition, conditions, functions, modules and variables
+ * resolved) as a plain v1 stack file, which validates and plans exactly like its source. The
+ * expansion is validated first, so a bad template fails here as it would in plan (exit 3).
+ */
+@Command(name = "render", description = "Print the fully expanded stack (plain v1 JSON; no AWS call).")
+class RenderCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Override
+    boolean callsAws() {
+        return false;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Netstack ns = netstack()) {
+            loadAndValidate(ns, stack);
+            LocatedJson expanded = StackLoader.render(stack.file, stack.values(), console.env());
+            console.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(expanded.root()));
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.netstack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.netstack.api.Netstack;
+import io.netstack.engine.Json;
+import io.netstack.stack.ResourceBlock;
+import io.netstack.stack.StackFile;
+import io.netstack.testing.Cli;
+import io.netstack.testing.StackFiles;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Templates through the CLI: {@code render} of stacks/modular-vpc.json equals the hand-written
+ * expansion and loads to the same resources; template errors (cycles, unknown functions, wrong
+ * argument types, CIDRs that do not fit) exit 3 at the template's file:line:col with no AWS call
+ * (the endpoint is a loopback server counting requests).
+ */
+class TemplateCliTest {
+    static HttpServer server;
+    static final AtomicInteger requests = new AtomicInteger();
+    static final Path EXPECTED = Path.of("src/test/resources/templates/modular-vpc-2az-single-nat-flowlogs.json");
+    static final String ROLE = "arn:aws:iam::123456789012:role/flow-logs";
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(500, -1);
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    static Map<String, String> env() {
+        return Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+    }
+
+    @Test
+    void renderOfTheModularVpcEqualsTheHandWrittenStack(@TempDir Path dir) throws Exception {
+        Path vars = StackFiles.write(dir, "vars.json", "{\"zones\": [\"a\", \"c\"], \"natPerZone\": false, \"flowLogRole\": \"" + ROLE + "\"}");
+        Map<String, String> e = new HashMap<>(env());
+        e.put("NETSTACK_VAR_flowLogs", "true");
+        int before = requests.get();
+        Cli.Result r = Cli.run(e, "render", "stacks/modular-vpc.json", "--var-file", vars.toString());
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode rendered = Json.MAPPER.readTree(r.out());
+        JsonNode expected = Json.MAPPER.readTree(EXPECTED.toFile());
+        assertEquals(expected, rendered, "render output differs from " + EXPECTED + ":\n" + r.out());
+        assertEquals(before, requests.get(), "render calls no AWS API");
+
+        // the rendered file validates, and loads to exactly the resources the planner gets from the template
+        Path out = StackFiles.write(dir, "rendered.json", r.out());
+        Cli.Result v = Cli.run(env(), "validate", out.toString());
+        assertEquals(0, v.exit(), v.toString());
+        try (Netstack ns = Netstack.forEndpoint(URI.create("http://127.0.0.1:9"))) {
+            StackFile template = ns.load(Path.of("stacks/modular-vpc.json"),
+                    Map.of("zones", "[\"a\",\"c\"]", "natPerZone", "false", "flowLogs", "true", "flowLogRole", ROLE));
+            StackFile hand = ns.load(EXPECTED, Map.of());
+            ns.validate(template);
+            ns.validate(hand);
+            assertEquals(blocks(hand), blocks(template));
+            assertEquals(hand.tags(), template.tags());
+            assertEquals(hand.outputs(), template.outputs());
+        }
+    }
+
+    static Map<String, String> blocks(StackFile s) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (ResourceBlock b : s.resources().values()) m.put(b.id(), b.type() + " " + b.properties());
+        return m;
+    }
+
+    @Test
+    void threeZonesWithANatGatewayPerZoneAndNoFlowLogs() throws Exception {
+        Cli.Result r = Cli.run(env(), "render", "stacks/modular-vpc.json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode res = Json.MAPPER.readTree(r.out()).get("resources");
+        for (String z : new String[] {"a", "b", "c"}) {
+            assertEquals("${net-nat-" + z + "}", res.at("/net-private-rt-" + z + "/routes/0/target").asText());
+            assertEquals("${net-public-" + z + "}", res.at("/net-nat-" + z + "/subnet").asText());
+        }
+        assertFalse(res.has("net-flow-log"));
+        assertEquals(20, res.size(), "18 from the module, web and app: " + r.out());
+    }
+
+    static final String HEAD = "{\n  \"stack\": \"bad\",\n  \"region\": \"eu-west-1\",\n"
+            + "  \"variables\": { \"zones\": { \"type\": \"list\", \"default\": [\"a\", \"b\"] } },\n  \"resources\": {\n"
+            + "    \"vpc\": { \"type\": \"vpc\", \"cidr\": \"10.0.0.0/16\" },\n";
+
+    /** The template line is line 7; {@code token} is where the error must point. */
+    @Test
+    void templateErrorsExit3AtTheTemplateLineWithNoAwsCall(@TempDir Path dir) {
+        String[][] cases = {
+                {"\"s\": { \"type\": \"subnet\", \"forEach\": \"${var.zones}\", \"vpc\": \"${vpc}\", \"cidr\": \"${cidrsubnet('10.0.0.0/16', 8, 256 + zoneindex(each.key))}\" }",
+                        "\"${cidrsubnet(", "does not fit in 8 new bits of 10.0.0.0/16 (0..255) (in s-a: forEach key \"a\")"},
+                {"\"s\": { \"type\": \"subnet\", \"forEach\": \"${var.zones}\", \"vpc\": \"${vpc}\", \"cidr\": \"${cidrsubnet('10.1.0.0/16', 8, zoneindex(each.key))}\" }",
+                        "\"${cidrsubnet(", "s-b: 10.1.1.0/24 is outside vpc's CIDR blocks (10.0.0.0/16) (in s-b: forEach key \"b\")"},
+                {"\"s\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"${cidr_subnet('10.0.0.0/16', 8, 1)}\" }",
+                        "\"${cidr_subnet(", "unknown function cidr_subnet()"},
+                {"\"s\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"${cidrsubnet('10.0.0.0/16', var.zones, 1)}\" }",
+                        "\"${cidrsubnet(", "cidrsubnet(): argument 2 must be a whole number, got list of 2"},
+                {"\"s\": { \"type\": \"security-group\", \"forEach\": \"${var.zones}\", \"vpc\": \"${vpc}\", \"description\": \"${s[each.key == 'a' ? 'b' : 'a'].arn}\" }",
+                        "{ \"type\"", "reference cycle: s-a → s-b → s-a (in s-a: forEach key \"a\")"},
+        };
+        for (String[] c : cases) {
+            Path f = StackFiles.write(dir, "bad.json", HEAD + "    " + c[0] + "\n  }\n}\n");
+            int col = 4 + c[0].indexOf(c[1]) + 1;
+            for (String cmd : new String[] {"validate", "plan", "render"}) {
+                int before = requests.get();
+                Cli.Result r = Cli.run(env(), cmd, f.toString());
+                assertEquals(3, r.exit(), cmd + " " + c[0] + ": " + r);
+                Pattern p = Pattern.compile("(?m)^" + Pattern.quote(f + ":7:" + col + ": ") + ".*" + Pattern.quote(c[2]));
+                assertTrue(p.matcher(r.err()).find(), cmd + ": expected " + f + ":7:" + col + ": …" + c[2] + " in\n" + r);
+                assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+                assertEquals(before, requests.get(), "no AWS call for " + cmd);
+            }
+        }
+    }
+
+    @Test
+    void localAndModuleCyclesExit3(@TempDir Path dir) throws Exception {
+        Path f = StackFiles.write(dir, "bad.json", HEAD.replace("  \"resources\"", "  \"locals\": { \"a\": \"${local.b}\", \"b\": \"${[local.a]}\" },\n  \"resources\"")
+                + "    \"s\": { \"type\": \"elastic-ip\", \"forEach\": \"${local.a}\" }\n  }\n}\n");
+        Cli.Result r = Cli.run(env(), "validate", f.toString());
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.err().contains(f + ":5:"), r.toString());
+        assertTrue(r.err().contains("cycle between locals: "), r.toString());
+
+        Files.writeString(dir.resolve("a.json"), "{\n  \"resources\": {\n    \"b\": { \"module\": \"./b.json\" }\n  }\n}\n");
+        Files.writeString(dir.resolve("b.json"), "{\n  \"resources\": {\n    \"a\": { \"module\": \"./a.json\" }\n  }\n}\n");
+        Path m = StackFiles.write(dir, "mods.json", HEAD + "    \"top\": { \"module\": \"./a.json\" }\n  }\n}\n");
+        int before = requests.get();
+        Cli.Result mr = Cli.run(env(), "plan", m.toString());
+        assertEquals(3, mr.exit(), mr.toString());
+        assertTrue(mr.err().contains("b.json:3:22: module cycle: "), mr.toString());
+        assertTrue(mr.err().contains("(in module top-b-a: module top, module top-b)"), mr.toString());
+        assertEquals(before, requests.get(), "no AWS call");
+    }
+}
