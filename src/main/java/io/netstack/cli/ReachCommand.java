@@ -4,8 +4,6 @@ import io.netstack.analysis.NetworkModel;
 import io.netstack.analysis.Reach;
 import io.netstack.engine.Json;
 import io.netstack.stack.Location;
-import io.netstack.stack.StackError;
-import io.netstack.stack.StackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +49,9 @@ class ReachCommand extends BaseCommand {
             try {
                 r = Reach.run(NetworkModel.of(files), from, to, Reach.Flow.parse(port), fromSg, toSg);
             } catch (IllegalArgumentException e) {
-                throw new StackException(java.util.List.of(new StackError(Location.unknown(files.get(0).file()), e.getMessage())));
+                // A bad --from/--to/--port, not a bad file: no file:line to point at.
+                console.err().println("error: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
             }
             if (global.json) console.out().println(json(r).toPrettyString());
             else console.out().print(text(r));
