@@ -151,13 +151,17 @@ public final class NetworkModel {
     }
 
     public List<Subnet> subnetsOf(Key vpc) {
-        return subnets.values().stream().filter(s -> s.vpc().equals(vpc)).toList();
+        return vpc == null ? List.of() : subnets.values().stream().filter(s -> vpc.equals(s.vpc())).toList();
     }
 
-    /** Whether the route goes to an internet gateway attached to the table's VPC. */
+    /**
+     * Whether the route goes to an internet gateway attached to the table's VPC; a literal
+     * {@code igw-…} id (a gateway the files do not manage) is taken at its word.
+     */
     public boolean isInternetGatewayRoute(RouteTable t, Route r) {
+        if (r.target() == null) return r.targetText() != null && r.targetText().startsWith("igw-");
         Gateway g = gateways.get(r.target());
-        return g != null && g.type().equals("internet-gateway") && t.vpc().equals(g.vpc());
+        return g != null && g.type().equals("internet-gateway") && t.vpc() != null && t.vpc().equals(g.vpc());
     }
 
     /** The routes of the subnet's table to an attached internet gateway (IPv4 or IPv6 defaults or narrower). */

@@ -100,7 +100,7 @@ public final class Reach {
             }
             if (dest.ipv6()) throw new IllegalArgumentException("--to " + to + ": IPv6 reachability is not modelled yet");
             final Cidr d = dest;
-            dst = m.subnets().stream().filter(s -> s.cidr() != null && s.cidr().contains(d)).findFirst().orElse(null);
+            dst = m.subnets().stream().filter(s -> s.vpc() != null && s.cidr() != null && s.cidr().contains(d)).findFirst().orElse(null);
         } else {
             dst = subnet(m, to, "--to");
             dest = dst.cidr();
@@ -118,7 +118,10 @@ public final class Reach {
 
     private static Subnet subnet(NetworkModel m, String id, String option) {
         List<Subnet> found = m.subnets().stream().filter(s -> s.key().id().equals(id) || s.key().qualified().equals(id)).toList();
-        if (found.size() == 1) return found.get(0);
+        if (found.size() == 1) {
+            if (found.get(0).vpc() == null || found.get(0).cidr() == null) throw new IllegalArgumentException(option + " " + id + " is in a VPC the given files do not declare");
+            return found.get(0);
+        }
         if (found.size() > 1) throw new IllegalArgumentException(option + " " + id + " is a subnet in several stacks: write it as <stack>/" + id);
         String type = m.types.entrySet().stream().filter(e -> e.getKey().id().equals(id) || e.getKey().qualified().equals(id))
                 .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
