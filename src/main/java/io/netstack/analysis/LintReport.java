@@ -9,7 +9,8 @@ import java.util.List;
 /** The three renderings of lint findings: text for people, JSON for scripts, SARIF 2.1.0 for code scanning. */
 public final class LintReport {
     static final String SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    static final String HELP = "https://github.com/netstack-io/netstack#lint-and-reachability";
+    /** netstack has no public web page yet: rules point at the README section instead of a URI. */
+    static final String HELP = "See README.md, \"Lint and reachability\", for every rule and how to silence one (lintIgnore).";
 
     private LintReport() {}
 
@@ -45,14 +46,14 @@ public final class LintReport {
         root.put("version", "2.1.0");
         ObjectNode run = root.putArray("runs").addObject();
         ObjectNode driver = run.putObject("tool").putObject("driver");
-        driver.put("name", "netstack").put("informationUri", HELP).put("version", version);
+        driver.put("name", "netstack").put("version", version);
         ArrayNode rules = driver.putArray("rules");
         for (Rules.Rule r : Rules.ALL) {
             ObjectNode o = rules.addObject().put("id", r.id()).put("name", r.name());
             o.putObject("shortDescription").put("text", r.name());
             o.putObject("fullDescription").put("text", r.description() + (r.alsoKnownAs().isEmpty() ? "" : " (" + r.alsoKnownAs() + ")"));
             o.putObject("defaultConfiguration").put("level", r.severity());
-            o.put("helpUri", HELP);
+            o.putObject("help").put("text", HELP);
         }
         ArrayNode results = run.putArray("results");
         for (Finding f : findings) {
