@@ -51,6 +51,14 @@ public final class JsonSchemaGenerator {
         ObjectNode drift = props.putObject("driftIgnore").put("type", "array")
                 .put("description", "property paths \"<id>.<property>[.<key>]\" that plans and drift detection leave alone, for values other tools own");
         drift.putObject("items").put("type", "string").put("pattern", "^[a-z][a-z0-9-]*\\..+$");
+        ObjectNode lint = props.putObject("lintIgnore").put("type", "array")
+                .put("description", "lint findings accepted on purpose: a rule (id or name), optionally one resource, and why");
+        ObjectNode li = lint.putObject("items").put("type", "object").put("additionalProperties", false);
+        li.putArray("required").add("rule").add("reason");
+        ObjectNode lip = li.putObject("properties");
+        lip.putObject("rule").put("type", "string").put("description", "rule id (NS101) or name (admin-port-exposed)");
+        lip.putObject("id").put("type", "string").put("pattern", "^[a-z][a-z0-9-]{0,62}$").put("description", "the resource; omitted = the whole file");
+        lip.putObject("reason").put("type", "string").put("minLength", 1);
 
         ObjectNode resources = props.putObject("resources").put("type", "object").put("description", "logical id → resource block");
         resources.putObject("propertyNames").put("pattern", "^[a-z][a-z0-9-]{0,62}$");

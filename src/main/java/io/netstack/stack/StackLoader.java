@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public final class StackLoader {
     public static final Pattern STACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     public static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "tags", "variables", "resources", "outputs", "driftIgnore");
+    private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "tags", "variables", "resources", "outputs", "driftIgnore", "lintIgnore");
     /** The form of a region name; whether AWS has it is the provider's check (TypeRegistry.knownRegions). eusc: European Sovereign Cloud. */
     private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-gov|-iso[a-z]?)?(-[a-z]+){1,2}-\\d{1,2}");
     /** AWS: tag keys ≤ 128 characters, values ≤ 256; "aws:" is reserved by AWS, "netstack:" by us. */
@@ -160,7 +160,7 @@ public final class StackLoader {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!TOP_LEVEL.contains(k)) {
-                errors.add(new StackError(json.keyAt("/" + LocatedJson.escape(k)), "unknown top-level key \"" + k + "\" (expected one of " + String.join(", ", new TreeMap<>(Map.of("stack", 1, "region", 1, "tags", 1, "variables", 1, "resources", 1, "outputs", 1, "driftIgnore", 1)).keySet()) + ")"));
+                errors.add(new StackError(json.keyAt("/" + LocatedJson.escape(k)), "unknown top-level key \"" + k + "\" (expected one of " + String.join(", ", new TreeMap<>(Map.of("stack", 1, "region", 1, "tags", 1, "variables", 1, "resources", 1, "outputs", 1, "driftIgnore", 1, "lintIgnore", 1)).keySet()) + ")"));
             }
         }
         String name = requiredString(json, root, "stack", errors);
@@ -269,8 +269,36 @@ public final class StackLoader {
             }
         }
 
+        lintIgnore(json, root.get("lintIgnore"), res, errors);
+
         if (!errors.isEmpty()) throw new StackException(errors);
         return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values), unset);
+    }
+
+    /** {@code lintIgnore}: [{"rule", "id"?, "reason"}]; the rule ids are the linter's (netstack lint warns about unknown ones). */
+    private static void lintIgnore(LocatedJson json, JsonNode li, JsonNode res, List<StackError> errors) {
+        if (li == null) return;
+        if (!li.isArray()) {
+            errors.add(new StackError(json.at("/lintIgnore"), "\"lintIgnore\" must be an array of {\"rule\", \"id\", \"reason\"}"));
+            return;
+        }
+        for (int i = 0; i < li.size(); i++) {
+            String ptr = "/lintIgnore/" + i;
+            JsonNode e = li.get(i);
+            if (!e.isObject()) {
+                errors.add(new StackError(json.at(ptr), "lintIgnore entries are {\"rule\": …, \"id\": …, \"reason\": …}"));
+                continue;
+            }
+            e.fieldNames().forEachRemaining(k -> {
+                if (!Set.of("rule", "id", "reason").contains(k)) errors.add(new StackError(json.keyAt(ptr + "/" + LocatedJson.escape(k)), "unknown key \"" + k + "\" in lintIgnore (expected rule, id, reason)"));
+            });
+            if (!e.path("rule").isTextual() || e.path("rule").asText().isBlank()) errors.add(new StackError(json.at(ptr), "lintIgnore entry needs a \"rule\" (e.g. \"NS101\")"));
+            if (!e.path("reason").isTextual() || e.path("reason").asText().isBlank()) errors.add(new StackError(json.at(ptr), "lintIgnore entry needs a \"reason\": say why the finding is accepted"));
+            JsonNode id = e.get("id");
+            if (id != null && (!id.isTextual() || (res != null && res.isObject() && !res.has(id.asText())))) {
+                errors.add(new StackError(json.at(ptr + "/id"), "lintIgnore names unknown resource " + id));
+            }
+        }
     }
 
     static void readTags(LocatedJson json, JsonNode tagsNode, String ptr, Map<String, String> into, List<StackError> errors) {
