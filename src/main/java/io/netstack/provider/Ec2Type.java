@@ -3,10 +3,13 @@ package io.netstack.provider;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.TypeContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
@@ -18,6 +21,15 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
 
     protected Ec2Client ec2() {
         return client();
+    }
+
+    /** The whole update of a type whose only updatable property is {@code tags}. */
+    protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
+                                                Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {
+        ensureExists(spec.id(), live.awsId(), find);
+        boolean tags = changed.contains("tags");
+        if (tags) Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
+        return updated(ctx, live, tags, read);
     }
 
     /**

@@ -2,8 +2,6 @@ package io.netstack.provider.directconnect;
 
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.AwsType;
-import io.netstack.provider.Deletion;
-import io.netstack.spi.TypeContext;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.directconnect.DirectConnectClient;
 
@@ -23,13 +21,5 @@ public abstract class DxType extends AwsType<DirectConnectClient> {
     @Override
     protected <T> T call(String id, String action, Supplier<T> call) {
         return DxCalls.call(id, action, call);
-    }
-
-    /**
-     * A delete of an object Direct Connect names in the request only: its NotFound (a
-     * DirectConnectClientException saying "does not exist") can only be about that object.
-     */
-    protected void delete(TypeContext ctx, String id, String action, Runnable call) {
-        deleteOnly(ctx, id, Deletion.of(action, PROPAGATION_TIMEOUT, DxCalls.CLIENT_EXCEPTION), call);
     }
 }

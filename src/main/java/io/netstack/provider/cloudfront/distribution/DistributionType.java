@@ -414,6 +414,9 @@ public final class DistributionType implements ResourceType {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), distId = live.awsId();
+        // A distribution deleted by hand fails at once, not after PROPAGATION_TIMEOUT of NotFound retries.
+        if (get(id, distId).isEmpty()) throw new AwsFailure(ErrorCategory.NOT_FOUND, id, null,
+                "CloudFront distribution " + distId + " not found (deleted outside netstack?); run plan again to recreate it");
         ObjectNode p = spec.properties();
         Set<String> config = new HashSet<>(changed);
         config.remove("tags");
@@ -514,7 +517,8 @@ public final class DistributionType implements ResourceType {
                 return null;
             });
         } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return;
+            // Only the distribution's own NotFound means it is gone (issue 11); any other is the real error.
+            if (f.category() == ErrorCategory.NOT_FOUND && "NoSuchDistribution".equals(f.code())) return;
             throw f;
         }
         ctx.waiter().until(id, "CloudFront distribution " + distId + " deleted", DEPLOY_TIMEOUT, Set.of(Waiter.GONE), Set.of(),

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.provider.directconnect.DxCalls;
 import io.netstack.provider.directconnect.DxTags;
 import io.netstack.provider.directconnect.DxType;
@@ -49,6 +52,11 @@ public final class DxGatewayType extends DxType {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform aws_dx_gateway: delete timeout 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
+    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Status<DirectConnectGateway> STATE = Status.of(DirectConnectGateway::directConnectGatewayStateAsString, DirectConnectGateway::stateChangeError);
+    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    /** Direct Connect has one client error code; DxCalls makes it NotFound only when the message says the object does not exist. */
+    static final Deletion DELETION = Deletion.of("DeleteDirectConnectGateway", DELETE_TIMEOUT, DxCalls.CLIENT_EXCEPTION);
     /** CreateDirectConnectGateway: "The default is 64512". */
     static final int DEFAULT_ASN = 64512;
     /** Conservative bound for a gateway name (the API reference states none; the console caps names at 100). */
@@ -107,8 +115,12 @@ public final class DxGatewayType extends DxType {
     }
 
     static boolean gone(DirectConnectGateway g) {
-        String s = g.directConnectGatewayStateAsString();
-        return "deleting".equals(s) || "deleted".equals(s);
+        return GONE_STATES.contains(g.directConnectGatewayStateAsString());
+    }
+
+    @Override
+    protected String noun() {
+        return "Direct Connect gateway";
     }
 
     private LiveResource translate(TypeContext ctx, String id, DirectConnectGateway g) {
@@ -124,12 +136,12 @@ public final class DxGatewayType extends DxType {
         return new LiveResource(id, name(), g.directConnectGatewayId(), p, attrs);
     }
 
-    private Optional<DirectConnectGateway> describe(String id, String gatewayId) {
-        return DxCalls.gateway(dx(), id, gatewayId);
+    private Optional<DirectConnectGateway> describe(String id, String gatewayId, Set<String> goneStates) {
+        return DxCalls.gateway(dx(), id, gatewayId).filter(g -> !goneStates.contains(g.directConnectGatewayStateAsString()));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String gatewayId) {
-        return readBack(ctx, id, gatewayId, () -> describe(id, gatewayId).filter(g -> !gone(g)).map(g -> translate(ctx, id, g)));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String gatewayId) {
+        return describe(id, gatewayId, GONE_STATES).map(g -> translate(ctx, id, g));
     }
 
     @Override
@@ -142,34 +154,29 @@ public final class DxGatewayType extends DxType {
         DirectConnectGateway created = DxCalls.call(id, "CreateDirectConnectGateway", () -> dx().createDirectConnectGateway(r -> r
                 .directConnectGatewayName(name).amazonSideAsn(asn).tags(DxTags.toTags(tags)))).directConnectGateway();
         String gatewayId = created.directConnectGatewayId();
-        ctx.waiter().until(id, "Direct Connect gateway " + gatewayId + " available", CREATE_TIMEOUT,
-                Set.of("available"), Set.of("deleting", "deleted"), () -> state(id, gatewayId, "not visible yet"));
-        DirectConnectGateway now = describe(id, gatewayId).orElseThrow(() -> gone(id, gatewayId));
+        await(ctx, id, gatewayId, AVAILABLE, () -> describe(id, gatewayId, Set.of()), STATE);
+        DirectConnectGateway now = ensureExists(id, gatewayId, () -> describe(id, gatewayId, Set.of()));
         if (!DxTags.hasOwnership(now.tags())) {
             // An endpoint that dropped the creation tags: write them, or fail rather than create an orphan on every run.
             String arn = DxTags.gatewayArn(ctx.region(), now.ownerAccount(), gatewayId);
             DxCalls.run(id, "TagResource", () -> dx().tagResource(r -> r.resourceArn(arn).tags(DxTags.toTags(tags))));
-            now = describe(id, gatewayId).orElseThrow(() -> gone(id, gatewayId));
+            now = ensureExists(id, gatewayId, () -> describe(id, gatewayId, Set.of()));
             if (!DxTags.hasOwnership(now.tags())) {
                 throw new AwsFailure(ErrorCategory.UNSUPPORTED, id, "TagResource", null, null, "this endpoint does not keep tags on Direct Connect gateway " + gatewayId
                         + ", so netstack could not find it again; delete it by hand", null);
             }
         }
-        return readOne(ctx, id, gatewayId);
-    }
-
-    private Waiter.Outcome state(String id, String gatewayId, String absent) {
-        return describe(id, gatewayId).map(g -> new Waiter.Outcome(g.directConnectGatewayStateAsString(), g.stateChangeError()))
-                .orElse(new Waiter.Outcome(absent, null));
+        return readBack(ctx, id, gatewayId, () -> readOne(ctx, id, gatewayId));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), gatewayId = live.awsId();
+        ensureExists(id, gatewayId, () -> describe(id, gatewayId, GONE_STATES));
         boolean touched = false;
         if (changed.contains("name") && spec.text("name") != null && !spec.text("name").equals(live.properties().path("name").asText(null))) {
-            find(id, "UpdateDirectConnectGateway", () -> dx().updateDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)
-                    .newDirectConnectGatewayName(spec.text("name")))).orElseThrow(() -> gone(id, gatewayId));
+            run(id, "UpdateDirectConnectGateway", () -> dx().updateDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)
+                    .newDirectConnectGatewayName(spec.text("name"))));
             touched = true;
         }
         if (changed.contains("tags")) {
@@ -177,15 +184,14 @@ public final class DxGatewayType extends DxType {
             DxTags.update(dx(), id, arn, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, gatewayId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, gatewayId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), gatewayId = live.awsId();
-        delete(ctx, id, "DeleteDirectConnectGateway", () -> dx().deleteDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)));
-        ctx.waiter().until(id, "Direct Connect gateway " + gatewayId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
-                () -> state(id, gatewayId, Waiter.GONE));
+        deleteAndWaitGone(ctx, id, gatewayId, DELETION, () -> dx().deleteDirectConnectGateway(r -> r.directConnectGatewayId(gatewayId)),
+                () -> describe(id, gatewayId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

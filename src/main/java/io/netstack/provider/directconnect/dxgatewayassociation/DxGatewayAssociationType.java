@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.provider.directconnect.DxCalls;
 import io.netstack.provider.directconnect.DxTags;
 import io.netstack.provider.directconnect.DxType;
@@ -58,6 +61,10 @@ public final class DxGatewayAssociationType extends DxType {
     static final Duration ASSOCIATE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration DISASSOCIATE_TIMEOUT = Duration.ofMinutes(30);
+    static final Set<String> GONE_STATES = Set.of("disassociating", "disassociated");
+    static final Status<DirectConnectGatewayAssociation> STATE = Status.of(DirectConnectGatewayAssociation::associationStateAsString,
+            DirectConnectGatewayAssociation::stateChangeError);
+    static final Deletion DELETION = Deletion.of("DeleteDirectConnectGatewayAssociation", DISASSOCIATE_TIMEOUT, DxCalls.CLIENT_EXCEPTION);
     /** Tag key prefix on the Direct Connect gateway; the associated gateway's id follows. */
     public static final String TAG_PREFIX = "netstack:association:";
 
@@ -71,6 +78,11 @@ public final class DxGatewayAssociationType extends DxType {
 
     public DxGatewayAssociationType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "Direct Connect gateway association";
     }
 
     @Override
@@ -136,8 +148,7 @@ public final class DxGatewayAssociationType extends DxType {
     }
 
     static boolean live(DirectConnectGatewayAssociation a) {
-        String s = a.associationStateAsString();
-        return !"disassociating".equals(s) && !"disassociated".equals(s);
+        return !GONE_STATES.contains(a.associationStateAsString());
     }
 
     /** The associated gateway's id (older responses name a VPN gateway only in virtualGatewayId). */
@@ -173,18 +184,14 @@ public final class DxGatewayAssociationType extends DxType {
         return cidrs.stream().map(c -> RouteFilterPrefix.builder().cidr(c).build()).toList();
     }
 
-    private Optional<DirectConnectGatewayAssociation> byId(String id, String associationId) {
-        try {
-            return DxCalls.call(id, "DescribeDirectConnectGatewayAssociations", () -> dx().describeDirectConnectGatewayAssociations(r -> r.associationId(associationId)))
-                    .directConnectGatewayAssociations().stream().filter(a -> associationId.equals(a.associationId())).findFirst();
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
+    private Optional<DirectConnectGatewayAssociation> byId(String id, String associationId, Set<String> goneStates) {
+        return findOne(id, "DescribeDirectConnectGatewayAssociations", associationId,
+                () -> dx().describeDirectConnectGatewayAssociations(r -> r.associationId(associationId)).directConnectGatewayAssociations(),
+                DirectConnectGatewayAssociation::associationId, DirectConnectGatewayAssociation::associationStateAsString, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String associationId) {
-        return readBack(ctx, id, associationId, () -> byId(id, associationId).filter(DxGatewayAssociationType::live).map(a -> translate(id, a)));
+    private Optional<LiveResource> readOne(String id, String associationId) {
+        return byId(id, associationId, GONE_STATES).map(a -> translate(id, a));
     }
 
     @Override
@@ -221,7 +228,7 @@ public final class DxGatewayAssociationType extends DxType {
             }
         }
         waitAssociated(ctx, id, associationId, ASSOCIATE_TIMEOUT, null);
-        LiveResource live = readOne(ctx, id, associationId);
+        LiveResource live = readBack(ctx, id, associationId, () -> readOne(id, associationId));
         if (spec.properties().has("allowedPrefixes") && !want.equals(prefixes(live.properties().get("allowedPrefixes")))) {
             return update(ctx, live, spec, Set.of("allowedPrefixes"));
         }
@@ -230,41 +237,39 @@ public final class DxGatewayAssociationType extends DxType {
 
     /** Waits for {@code associated} (and, after an update, for the allowed prefixes to read back as sent). */
     private void waitAssociated(TypeContext ctx, String id, String associationId, Duration timeout, Set<String> prefixes) {
-        ctx.waiter().until(id, "Direct Connect gateway association " + associationId + " associated", timeout, Set.of("associated"),
-                Set.of("disassociating", "disassociated"), () -> byId(id, associationId).map(a -> {
-                    String s = a.associationStateAsString();
-                    if ("associated".equals(s) && prefixes != null && !prefixes.equals(prefixes(a))) s = "updating";
-                    return new Waiter.Outcome(s, a.stateChangeError());
-                }).orElse(new Waiter.Outcome("not visible yet", null)));
+        Wait associated = prefixes == null ? Wait.created("associated", timeout, "associated") : Wait.until("associated", timeout, "associated");
+        await(ctx, id, associationId, associated.failingOn("disassociating", "disassociated"), () -> byId(id, associationId, Set.of()), a -> {
+            String s = a.associationStateAsString();
+            if ("associated".equals(s) && prefixes != null && !prefixes.equals(prefixes(a))) s = "updating";
+            return new Waiter.Outcome(s, a.stateChangeError());
+        });
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), associationId = live.awsId();
+        ensureExists(id, associationId, () -> byId(id, associationId, GONE_STATES));
         if (!changed.contains("allowedPrefixes") || !spec.properties().has("allowedPrefixes")) return live;
         Set<String> want = prefixes(spec.properties().get("allowedPrefixes")), have = prefixes(live.properties().get("allowedPrefixes"));
         Set<String> add = new TreeSet<>(want), remove = new TreeSet<>(have);
         add.removeAll(have);
         remove.removeAll(want);
         if (add.isEmpty() && remove.isEmpty()) return live;
-        find(id, "UpdateDirectConnectGatewayAssociation", () -> dx().updateDirectConnectGatewayAssociation(r -> {
+        run(id, "UpdateDirectConnectGatewayAssociation", () -> dx().updateDirectConnectGatewayAssociation(r -> {
             r.associationId(associationId);
             if (!add.isEmpty()) r.addAllowedPrefixesToDirectConnectGateway(filters(add));
             if (!remove.isEmpty()) r.removeAllowedPrefixesToDirectConnectGateway(filters(remove));
-        })).orElseThrow(() -> gone(id, associationId));
+        }));
         waitAssociated(ctx, id, associationId, UPDATE_TIMEOUT, want);
-        return readOne(ctx, id, associationId);
+        return updated(ctx, live, true, () -> readOne(id, associationId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), associationId = live.awsId();
         String dxgwId = live.properties().path("dxGateway").asText(), gwId = live.properties().path("gateway").asText();
-        delete(ctx, id, "DeleteDirectConnectGatewayAssociation", () -> dx().deleteDirectConnectGatewayAssociation(r -> r.associationId(associationId)));
-        ctx.waiter().until(id, "Direct Connect gateway association " + associationId + " disassociated", DISASSOCIATE_TIMEOUT,
-                Set.of("disassociated", Waiter.GONE), Set.of(), () -> byId(id, associationId)
-                        .map(a -> new Waiter.Outcome(a.associationStateAsString(), a.stateChangeError()))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, associationId, DELETION, () -> dx().deleteDirectConnectGatewayAssociation(r -> r.associationId(associationId)),
+                () -> byId(id, associationId, Set.of("disassociated")), STATE);
         DxCalls.gateway(dx(), id, dxgwId).ifPresent(g -> {
             String key = TAG_PREFIX + gwId;
             if (mark(ctx.region(), ctx.stack(), id).equals(DxTags.toMap(g.tags()).get(key))) {

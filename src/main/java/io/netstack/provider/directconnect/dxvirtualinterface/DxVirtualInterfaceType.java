@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.provider.directconnect.DxCalls;
 import io.netstack.provider.directconnect.DxTags;
 import io.netstack.provider.directconnect.DxType;
@@ -68,6 +71,8 @@ public final class DxVirtualInterfaceType extends DxType {
     public static final String NO_SECRETS = "none";
     static final Set<String> CREATED = Set.of("available", "down");
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted", "rejected");
+    static final Status<VirtualInterface> STATE = Status.of(VirtualInterface::virtualInterfaceStateAsString);
+    static final Deletion DELETION = Deletion.of("DeleteVirtualInterface", DELETE_TIMEOUT, DxCalls.CLIENT_EXCEPTION);
     static final Pattern CONNECTION = Pattern.compile("dx(con|lag)-[0-9a-z]+");
     /**
      * Direct Connect API reference (NewPrivateVirtualInterface.authKey): 6–80 characters. The
@@ -96,6 +101,11 @@ public final class DxVirtualInterfaceType extends DxType {
 
     public DxVirtualInterfaceType(AwsSession aws) {
         super(aws);
+    }
+
+    @Override
+    protected String noun() {
+        return "virtual interface";
     }
 
     @Override
@@ -221,18 +231,13 @@ public final class DxVirtualInterfaceType extends DxType {
         return new LiveResource(id, name(), vif.virtualInterfaceId(), p, attrs);
     }
 
-    private Optional<VirtualInterface> describe(String id, String vifId) {
-        return find(id, "DescribeVirtualInterfaces", () -> dx().describeVirtualInterfaces(r -> r.virtualInterfaceId(vifId)).virtualInterfaces())
-                .flatMap(l -> l.stream().filter(v -> vifId.equals(v.virtualInterfaceId())).findFirst());
+    private Optional<VirtualInterface> describe(String id, String vifId, Set<String> goneStates) {
+        return findOne(id, "DescribeVirtualInterfaces", vifId, () -> dx().describeVirtualInterfaces(r -> r.virtualInterfaceId(vifId)).virtualInterfaces(),
+                VirtualInterface::virtualInterfaceId, VirtualInterface::virtualInterfaceStateAsString, goneStates);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String vifId) {
-        return readBack(ctx, id, vifId, () -> describe(id, vifId).filter(v -> !GONE_STATES.contains(v.virtualInterfaceStateAsString()))
-                .map(v -> translate(ctx, id, v, tags(ctx, id, v))));
-    }
-
-    private Waiter.Outcome state(String id, String vifId, String absent) {
-        return describe(id, vifId).map(v -> new Waiter.Outcome(v.virtualInterfaceStateAsString(), null)).orElse(new Waiter.Outcome(absent, null));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String vifId) {
+        return describe(id, vifId, GONE_STATES).map(v -> translate(ctx, id, v, tags(ctx, id, v)));
     }
 
     @Override
@@ -268,9 +273,8 @@ public final class DxVirtualInterfaceType extends DxType {
                     .amazonAddress(amazon).customerAddress(customer).tags(tags)
                     .routeFilterPrefixes(prefixes(spec.properties().get("prefixes"))))).virtualInterfaceId();
         });
-        ctx.waiter().until(id, "virtual interface " + vifId + " available or down", CREATE_TIMEOUT, CREATED, GONE_STATES,
-                () -> state(id, vifId, "not visible yet"));
-        return readOne(ctx, id, vifId);
+        await(ctx, id, vifId, new Wait("available or down", CREATE_TIMEOUT, CREATED, GONE_STATES, Wait.NOT_VISIBLE_YET), () -> describe(id, vifId, Set.of()), STATE);
+        return readBack(ctx, id, vifId, () -> readOne(ctx, id, vifId));
     }
 
     static List<RouteFilterPrefix> prefixes(JsonNode n) {
@@ -289,32 +293,31 @@ public final class DxVirtualInterfaceType extends DxType {
         String id = spec.id(), vifId = live.awsId();
         boolean mtu = changed.contains("mtu") && spec.properties().has("mtu") && spec.properties().get("mtu").asInt() != live.properties().path("mtu").asInt();
         boolean rename = changed.contains("name") && spec.text("name") != null && !spec.text("name").equals(live.properties().path("name").asText(null));
+        ensureExists(id, vifId, () -> describe(id, vifId, GONE_STATES));
         boolean touched = false;
         if (mtu || rename) {
-            find(id, "UpdateVirtualInterfaceAttributes", () -> dx().updateVirtualInterfaceAttributes(r -> {
+            run(id, "UpdateVirtualInterfaceAttributes", () -> dx().updateVirtualInterfaceAttributes(r -> {
                 r.virtualInterfaceId(vifId);
                 if (mtu) r.mtu(spec.properties().get("mtu").asInt());
                 if (rename) r.virtualInterfaceName(spec.text("name"));
-            })).orElseThrow(() -> gone(id, vifId));
+            }));
             int want = spec.properties().path("mtu").asInt(live.properties().path("mtu").asInt());
-            ctx.waiter().until(id, "virtual interface " + vifId + " updated", UPDATE_TIMEOUT, CREATED, GONE_STATES, () -> describe(id, vifId)
-                    .map(v -> new Waiter.Outcome(mtu && v.mtu() != null && v.mtu() != want ? "updating" : v.virtualInterfaceStateAsString(), null))
-                    .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+            await(ctx, id, vifId, new Wait("updated", UPDATE_TIMEOUT, CREATED, GONE_STATES, null), () -> describe(id, vifId, Set.of()),
+                    v -> new Waiter.Outcome(mtu && v.mtu() != null && v.mtu() != want ? "updating" : v.virtualInterfaceStateAsString(), null));
             touched = true;
         }
         if (changed.contains("tags")) {
             DxTags.update(dx(), id, live.attributes().get("arn"), live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        return touched ? readOne(ctx, id, vifId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, vifId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vifId = live.awsId();
-        delete(ctx, id, "DeleteVirtualInterface", () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)));
-        ctx.waiter().until(id, "virtual interface " + vifId + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(),
-                () -> state(id, vifId, Waiter.GONE));
+        deleteAndWaitGone(ctx, id, vifId, DELETION, () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)),
+                () -> describe(id, vifId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -87,6 +89,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(5);
     /** Terraform ClientVPNEndpointDeletedTimeout: 5 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    static final Deletion DELETION = Deletion.of("DeleteClientVpnEndpoint", DELETE_TIMEOUT, "InvalidClientVpnEndpointId.NotFound");
     /** Terraform ClientVPNNetworkAssociationCreatedTimeout/DeletedTimeout: 30 m (raised from 10 m; aws-facts.md). */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(30);
     /** Terraform ClientVPNAuthorizationRuleCreatedTimeout/DeletedTimeout: 10 m. */
@@ -655,10 +658,9 @@ public final class ClientVpnEndpointType extends Ec2Type {
         Set<String> associated = new TreeSet<>();
         for (TargetNetwork t : targetNetworks(id, eid)) if (live(t)) associated.add(t.targetNetworkId());
         if (!associated.isEmpty()) disassociate(ctx, id, eid, associated);
-        delete(ctx, id, "DeleteClientVpnEndpoint", DELETE_TIMEOUT, () -> ec2().deleteClientVpnEndpoint(b -> b.clientVpnEndpointId(eid)));
-        ctx.waiter().until(id, "Client VPN endpoint " + eid + " deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(), () -> describe(id, eid)
-                .map(x -> new Waiter.Outcome(x.status() == null ? "unknown" : x.status().codeAsString(), null))
-                .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, eid, DELETION, () -> ec2().deleteClientVpnEndpoint(b -> b.clientVpnEndpointId(eid)), () -> describe(id, eid),
+                x -> new Waiter.Outcome(x.status() == null ? "unknown" : x.status().codeAsString(), null),
+                new Wait("deleted", DELETE_TIMEOUT, Set.of("deleted", Waiter.GONE), Set.of(), Waiter.GONE));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -164,9 +164,7 @@ public final class CustomerGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), cgwId = live.awsId();
-        ensureExists(id, cgwId, () -> describe(id, cgwId, GONE_STATES));
-        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, cgwId, live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, cgwId));
+        return updateTags(ctx, live, spec, changed, () -> describe(id, cgwId, GONE_STATES), () -> readOne(id, cgwId));
     }
 
     @Override

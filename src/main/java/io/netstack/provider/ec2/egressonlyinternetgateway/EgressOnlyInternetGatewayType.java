@@ -148,9 +148,7 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), gatewayId = live.awsId();
-        ensureExists(id, gatewayId, () -> describe(id, gatewayId));
-        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, gatewayId, live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, gatewayId));
+        return updateTags(ctx, live, spec, changed, () -> describe(id, gatewayId), () -> readOne(id, gatewayId));
     }
 
     @Override

@@ -167,9 +167,7 @@ public final class ElasticIpType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), allocationId = live.awsId();
-        ensureExists(id, allocationId, () -> describe(id, allocationId));
-        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, allocationId, live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, allocationId));
+        return updateTags(ctx, live, spec, changed, () -> describe(id, allocationId), () -> readOne(id, allocationId));
     }
 
     @Override

@@ -249,9 +249,7 @@ public final class FlowLogType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), flowLogId = live.awsId();
-        ensureExists(id, flowLogId, () -> describe(id, flowLogId));
-        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, flowLogId, live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, flowLogId));
+        return updateTags(ctx, live, spec, changed, () -> describe(id, flowLogId), () -> readOne(id, flowLogId));
     }
 
     @Override

@@ -382,9 +382,7 @@ public final class NatGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), natId = live.awsId();
-        ensureExists(id, natId, () -> describe(id, natId));
-        if (changed.contains("tags")) Ec2Tags.update(ec2(), id, natId, live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, changed.contains("tags"), () -> readOne(id, natId));
+        return updateTags(ctx, live, spec, changed, () -> describe(id, natId), () -> readOne(id, natId));
     }
 
     @Override
