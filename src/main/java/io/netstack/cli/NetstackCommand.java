@@ -16,7 +16,7 @@ public class NetstackCommand implements Runnable {
     /** Name → class of every subcommand, in the order help lists them. */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ValidateCommand.class, PlanCommand.class, ApplyCommand.class,
             DestroyCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, SchemaCommand.class,
-            CostCommand.class);
+            CostCommand.class, DiagramCommand.class);
 
     private static Map<String, Class<?>> subcommands(Class<?>... classes) {
         Map<String, Class<?>> m = new LinkedHashMap<>();
