@@ -130,7 +130,11 @@ public record NetworkModel(List<Node> nodes, List<Edge> edges) {
                     String service = text(b, "service");
                     if (service.contains("${")) service = service.replaceAll("\\$\\{([^}.]*)[^}]*}", "$1");
                     else if (service.contains(".")) service = service.substring(service.lastIndexOf('.') + 1);
-                    add(new Node(k, Kind.GATEWAY, List.of(b.id(), kind + " endpoint: " + service), vpcOf(s, text(b, "vpc")), b.type()));
+                    List<String> lines = new ArrayList<>(List.of(b.id(), kind + " endpoint: " + service));
+                    List<String> rts = new ArrayList<>();
+                    for (JsonNode rt : b.properties().path("routeTables")) rts.add(Reference.whole(rt.asText()).map(Reference::target).orElse(rt.asText()));
+                    if (!rts.isEmpty()) lines.add("routes in " + String.join(", ", rts));
+                    add(new Node(k, Kind.GATEWAY, lines, vpcOf(s, text(b, "vpc")), b.type()));
                 }
                 case "client-vpn-endpoint" -> add(new Node(k, Kind.GATEWAY, List.of(b.id(), label, "clients " + text(b, "clientCidr")),
                         b.properties().hasNonNull("vpc") ? vpcOf(s, text(b, "vpc")) : region(s), b.type()));
@@ -167,13 +171,9 @@ public record NetworkModel(List<Node> nodes, List<Edge> edges) {
                     }
                 }
                 case "vpc-endpoint" -> {
-                    // Gateway endpoints are route targets through their route tables' prefix-list routes.
-                    for (JsonNode rt : p.path("routeTables")) {
-                        ResourceBlock t = block(s, rt.asText());
-                        if (t == null) continue;
-                        for (JsonNode sub : t.properties().path("subnets")) resolve(s, sub.asText()).filter(nodes::containsKey)
-                                .ifPresent(from -> edge(from, k, "service prefix list", Style.ROUTE, "route table " + t.id()));
-                    }
+                    // A gateway endpoint is a route target of whole route tables (a prefix-list
+                    // route in each): named on its box, not drawn from every subnet (a fan of
+                    // identical edges that would bury the diagram at 30 subnets).
                     for (JsonNode sub : p.path("subnets")) resolve(s, sub.asText()).filter(nodes::containsKey)
                             .ifPresent(to -> edge(k, to, "ENI", Style.ASSOCIATION, null));
                 }

@@ -56,6 +56,8 @@ public final class SvgWriter {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 40.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_EDGE_BETWEEN_LAYERS, 8.0);
+        // Keep zones and subnets in file order (zone a above zone b) where crossings allow.
+        root.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, org.eclipse.elk.alg.layered.options.OrderingStrategy.NODES_AND_EDGES);
 
         Map<String, ElkNode> elk = new HashMap<>();
         Map<ElkNode, NetworkModel.Node> back = new HashMap<>();
@@ -75,10 +77,13 @@ public final class SvgWriter {
             elk.put(n.key(), e);
             back.put(e, n);
         }
-        Map<ElkEdge, NetworkModel.Edge> edges = new HashMap<>();
+        Map<ElkEdge, NetworkModel.Edge> edges = new java.util.LinkedHashMap<>();
+        java.util.Set<String> labelled = new java.util.HashSet<>();
         for (NetworkModel.Edge e : m.edges()) {
             ElkEdge ee = ElkGraphUtil.createSimpleEdge(elk.get(e.from()), elk.get(e.to()));
-            if (e.label() != null && !e.label().isEmpty()) {
+            // Many subnets routing the same destinations to one target (every private subnet of a
+            // zone to its NAT gateway): one label says it; the others keep it in their tooltip.
+            if (e.label() != null && !e.label().isEmpty() && labelled.add(e.to() + "\u0000" + e.label())) {
                 ElkLabel l = ElkGraphUtil.createLabel(e.label(), ee);
                 l.setDimensions(e.label().length() * EDGE_CHAR_W + 4, EDGE_FONT + 4);
                 l.setProperty(CoreOptions.EDGE_LABELS_PLACEMENT, EdgeLabelPlacement.CENTER);
