@@ -161,8 +161,18 @@ public record NetworkModel(List<Node> nodes, List<Edge> edges) {
                     for (JsonNode r : p.path("routes")) {
                         String t = r.path("target").asText(null);
                         if (t == null) continue;
-                        String target = resolve(s, t).filter(nodes::containsKey).orElseGet(() -> external(s, t, "route target", null));
-                        byTarget.computeIfAbsent(target, x -> new TreeSet<>()).add(r.path("destination").asText());
+                        String dest = r.path("destination").asText();
+                        ResourceBlock tb = block(s, t);
+                        String target;
+                        if (tb != null && tb.type().equals("vpc-peering")) {
+                            // A peering connection is a link, not a box: the route goes to the VPC across it.
+                            String mine = vpcOf(s, text(b, "vpc")), a = vpcOf(s, text(tb, "vpc"));
+                            target = mine.equals(a) ? vpcOf(s, text(tb, "peerVpc")) : a;
+                            dest = dest + " via " + tb.id();
+                        } else {
+                            target = resolve(s, t).filter(nodes::containsKey).orElseGet(() -> external(s, t, "route target", null));
+                        }
+                        byTarget.computeIfAbsent(target, x -> new TreeSet<>()).add(dest);
                     }
                     for (JsonNode sub : p.path("subnets")) {
                         String from = resolve(s, sub.asText()).orElse(null);

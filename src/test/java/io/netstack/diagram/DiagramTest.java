@@ -160,6 +160,14 @@ class DiagramTest {
         return m.edges().stream().filter(e -> e.from().equals(from) && e.to().equals(to)).map(NetworkModel.Edge::label).toList();
     }
 
+    @Test
+    void aRouteOverAPeeringGoesToThePeerVpc() {
+        NetworkModel m = NetworkModel.of(List.of(example("peering.json")));
+        assertEquals(List.of("10.40.0.0/16 via app-to-data"), labels(m, "peering/app-a", "peering/data"));
+        assertEquals(List.of("10.30.0.0/16 via app-to-data"), labels(m, "peering/data-b", "peering/app"));
+        assertTrue(m.nodes().stream().noneMatch(n -> n.key().equals("ext:app-to-data")), "the peering is no box");
+    }
+
     /** 3 zones × 10 tiers: the size the issue asks to stay readable. */
     static String bigStack(int tiers) {
         StringBuilder r = new StringBuilder("{\"stack\":\"big\",\"region\":\"us-east-1\",\"resources\":{"
