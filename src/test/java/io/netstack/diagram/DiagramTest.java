@@ -161,6 +161,13 @@ class DiagramTest {
     }
 
     @Test
+    void readmeDiagramIsCurrent() throws Exception {
+        String svg = SvgWriter.write(NetworkModel.of(List.of(example("three-tier.json"))), "netstack diagram: three-tier (eu-west-1)");
+        assertEquals(svg, Files.readString(Path.of("docs/diagrams/three-tier.svg")),
+                "docs/diagrams/three-tier.svg is stale: regenerate it with `scripts/netstack diagram stacks/three-tier.json -o docs/diagrams/three-tier.svg`");
+    }
+
+    @Test
     void aRouteOverAPeeringGoesToThePeerVpc() {
         NetworkModel m = NetworkModel.of(List.of(example("peering.json")));
         assertEquals(List.of("10.40.0.0/16 via app-to-data"), labels(m, "peering/app-a", "peering/data"));
