@@ -144,6 +144,22 @@ class CostEstimatorTest {
     }
 
     @Test
+    void aBadPriceFileStopsPlanBeforeAwsAndAnUnpricedRegionStopsCost(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("prices.json");
+        Files.writeString(bad, "{\"date\":\"2030-01-01\"}");
+        // no endpoint is reachable: exit 3 proves the plan stopped before any AWS call
+        Cli.Result plan = Cli.run(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9"), "plan", "stacks/three-tier.json", "--prices", bad.toString());
+        assertEquals(3, plan.exit(), plan.all());
+        assertTrue(plan.err().contains(bad + ": \"source\" is required"), plan.all());
+
+        Path other = dir.resolve("ap.json");
+        Files.writeString(other, Files.readString(Path.of("stacks/three-tier.json")).replace("eu-west-1", "ap-south-1"));
+        Cli.Result cost = Cli.run(Map.of(), "cost", other.toString());
+        assertEquals(3, cost.exit(), cost.all());
+        assertTrue(cost.err().contains("no prices for region ap-south-1") && cost.err().contains("--prices FILE"), cost.all());
+    }
+
+    @Test
     void costCommandJsonHasTheDocumentedShape() throws Exception {
         Cli.Result r = Cli.run(Map.of(), "cost", "stacks/three-tier.json", "--json");
         assertEquals(0, r.exit(), r.all());
