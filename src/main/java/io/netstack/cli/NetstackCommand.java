@@ -16,7 +16,8 @@ public class NetstackCommand implements Runnable {
     /** Name → class of every subcommand, in the order help lists them. */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ValidateCommand.class, PlanCommand.class, ApplyCommand.class,
             DestroyCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, RenderCommand.class, SchemaCommand.class,
-            PolicyCommand.class, LintCommand.class, ReachCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class);
+            PolicyCommand.class, LintCommand.class, ReachCommand.class, CostCommand.class, DiagramCommand.class, CompletionCommand.class,
+            picocli.CommandLine.HelpCommand.class);
 
     private static Map<String, Class<?>> subcommands(Class<?>... classes) {
         Map<String, Class<?>> m = new LinkedHashMap<>();

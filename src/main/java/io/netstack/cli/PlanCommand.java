@@ -25,11 +25,21 @@ class PlanCommand extends BaseCommand {
     @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes, 0 when there are none.")
     boolean detailed;
 
+    @Option(names = "--prices", paramLabel = "FILE", description = "Price table for the monthly cost change (JSON, the shipped table's format).")
+    Path prices;
+
     @Override
     public Integer call() throws Exception {
         if (out != null && clobbers(out, stack.file)) {
             console.err().println("error: " + out + " is " + (sameFile(out, stack.file) ? "the stack file itself" : "not a saved plan")
                     + "; refusing to overwrite it with a plan. Choose another -o file.");
+            return ExitCodes.INVALID_INPUT;
+        }
+        io.netstack.cost.PriceTable table;
+        try {
+            table = CostRenderer.prices(prices); // a bad --prices file stops the plan before AWS is called
+        } catch (IllegalArgumentException e) {
+            console.err().println("error: " + e.getMessage());
             return ExitCodes.INVALID_INPUT;
         }
         try (Netstack ns = netstack()) {
@@ -38,9 +48,14 @@ class PlanCommand extends BaseCommand {
             long t0 = System.nanoTime();
             Plan plan = ns.plan(s, destroy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-            else {
+            io.netstack.cost.Estimate cost = costChange(table, plan);
+            if (global.json) {
+                var json = PlanJson.render(plan);
+                if (cost != null) json.set("cost", CostRenderer.json(cost, "monthlyChange"));
+                console.out().println(Json.MAPPER.writeValueAsString(json));
+            } else {
                 PlanRenderer.text(plan, console.out(), id -> origin(s, id));
+                if (cost != null && plan.hasChanges()) CostRenderer.planChange(cost, console.out());
                 console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");
             }
             if (out != null) {
@@ -48,6 +63,16 @@ class PlanCommand extends BaseCommand {
                 human().println("Saved the plan to " + out + "; apply it with: netstack apply " + out);
             }
             return detailed && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+
+    /** The plan's monthly cost change; a region the table lacks is a note, not a failed plan. */
+    private io.netstack.cost.Estimate costChange(io.netstack.cost.PriceTable table, Plan plan) {
+        try {
+            return new io.netstack.cost.CostEstimator(table).change(plan);
+        } catch (IllegalArgumentException e) {
+            console.err().println("note: no cost estimate: " + e.getMessage());
+            return null;
         }
     }
 

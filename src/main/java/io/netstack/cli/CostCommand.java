@@ -1,0 +1,41 @@
+package io.netstack.cli;
+
+import io.netstack.api.Netstack;
+import io.netstack.cost.CostEstimator;
+import io.netstack.cost.Estimate;
+import io.netstack.stack.StackFile;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "cost", description = "Estimate the monthly cost of the stack's hourly-billed network objects from a price table (no AWS call).")
+class CostCommand extends BaseCommand {
+    @Mixin
+    StackArgs stack = new StackArgs();
+
+    @Option(names = "--prices", paramLabel = "FILE", description = "Price table (JSON, the shipped table's format) instead of the shipped one.")
+    Path prices;
+
+    @Override
+    boolean callsAws() {
+        return false;
+    }
+
+    @Override
+    public Integer call() {
+        try (Netstack ns = netstack()) {
+            StackFile s = loadAndValidate(ns, stack);
+            Estimate e;
+            try {
+                e = new CostEstimator(CostRenderer.prices(prices)).stack(s);
+            } catch (IllegalArgumentException ex) {
+                console.err().println("error: " + ex.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (global.json) console.out().println(CostRenderer.json(e, "monthly"));
+            else CostRenderer.text(s.name(), e, console.out());
+            return ExitCodes.OK;
+        }
+    }
+}
