@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Drift = the plan computed without acting (DESIGN.md), classified:
+ * Drift = the plan computed without acting (docs/DESIGN.md), classified:
  * <ul>
  *   <li>{@code deleted}: an owned resource of the file is gone (the plan would create it);</li>
  *   <li>{@code modified}: a property differs, or an element of a set (a route, a rule) the file
@@ -101,8 +101,9 @@ public final class DriftDetector {
             Set<String> refFields = fieldsReferencing(a.after(), deleted);
             if (refFields.isEmpty()) continue;
             if (a.modifiedElement()) {
-                // a keyed element (one diff for removed + added) that differs only in what now names the deleted object
-                if (sameExcept(a.after(), a.before(), refFields)) drop.add(a);
+                // a keyed element (one diff for the live one and the file's) whose file side names the
+                // deleted object: what AWS did to it (a TGW route to a deleted attachment turns blackhole)
+                drop.add(a);
                 continue;
             }
             for (PropertyDiff r : diffs) {

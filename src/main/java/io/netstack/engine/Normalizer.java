@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Puts desired and live properties into one canonical form (DESIGN.md principle 3): defaults
+ * Puts desired and live properties into one canonical form (docs/DESIGN.md principle 3): defaults
  * filled, CIDRs in AWS's text form, unordered lists sorted, then the type's own canonicalisation.
  * A stack that was just applied must diff to nothing; every perpetual diff is a bug here.
  */

@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Everything that can be known wrong before any AWS call (DESIGN.md principle 6): each block
+ * Everything that can be known wrong before any AWS call (docs/DESIGN.md principle 6): each block
  * against its type's schema, references (existence, target type, attributes, where env refs may
  * go), the type's own checks (CIDR containment, overlaps, route targets), and cycles.
  * All errors are collected and thrown at once as a {@link StackException}.

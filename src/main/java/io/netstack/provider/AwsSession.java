@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  *
  * <p><b>Retries: the SDK's STANDARD strategy with {@link AwsSettings#DEFAULT_MAX_ATTEMPTS} attempts,
  * set here explicitly</b> so that neither {@code AWS_RETRY_MODE} nor a profile's {@code retry_mode}
- * changes how netstack behaves (aws-facts.md, "SDK for Java v2 retries"). Why this one:
+ * changes how netstack behaves (docs/aws-facts.md, "SDK for Java v2 retries"). Why this one:
  * <ul>
  *   <li>STANDARD is the mode every AWS SDK and the AWS CLI share (LEGACY, the Java SDK's default, is
  *       Java-specific and backs throttling off from 500 ms); it treats {@code RequestLimitExceeded}

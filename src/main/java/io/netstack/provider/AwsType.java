@@ -35,12 +35,12 @@ import java.util.function.Supplier;
  */
 public abstract class AwsType<C> implements ResourceType {
     /**
-     * Eventual consistency: "poll with exponential backoff … up to about 5 minutes" (aws-facts.md,
+     * Eventual consistency: "poll with exponential backoff … up to about 5 minutes" (docs/aws-facts.md,
      * EC2 developer guide); Terraform's ec2PropagationTimeout is 2–5 min. Direct Connect and
      * CloudFront get the same bound.
      */
     public static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
-    /** The state most finders count as gone: EC2 lists deleted objects for a while (aws-facts.md). */
+    /** The state most finders count as gone: EC2 lists deleted objects for a while (docs/aws-facts.md). */
     public static final Set<String> DELETED = Set.of("deleted");
 
     protected final AwsSession aws;

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * Ownership through tags. Tags go on at creation, in exactly one {@code TagSpecification} (moto
  * uses only the first, and two specs break CreateNatGateway there), so that creation and
  * ownership are one step. Reads filter by {@code tag:netstack:stack} and then re-check the tags
- * client-side, because some backends ignore the filter (moto-notes.md).
+ * client-side, because some backends ignore the filter (docs/moto-notes.md).
  */
 public final class Ec2Tags {
     private Ec2Tags() {}

@@ -64,7 +64,8 @@ public final class OwnedTypes {
             Map.entry("customer-gateway", List.of("customer-gateway")),
             Map.entry("vpn-gateway", List.of("vpn-gateway")),
             Map.entry("vpn-connection", List.of("vpn-connection")),
-            Map.entry("client-vpn-endpoint", List.of("client-vpn-endpoint")));
+            Map.entry("client-vpn-endpoint", List.of("client-vpn-endpoint")),
+            Map.entry("dhcp-options", List.of("dhcp-options")));
 
     /** Id prefix → types, longest prefixes first (tgw-attach- before tgw-). */
     static final List<Map.Entry<String, List<String>>> EC2_ID_PREFIXES = List.of(
@@ -87,6 +88,7 @@ public final class OwnedTypes {
             Map.entry("cgw-", List.of("customer-gateway")),
             Map.entry("vgw-", List.of("vpn-gateway")),
             Map.entry("vpn-", List.of("vpn-connection")),
+            Map.entry("dopt-", List.of("dhcp-options")),
             Map.entry("vpc-", List.of("vpc")));
 
     /** The global types: found through the tagging API, a hint. */

@@ -3,7 +3,7 @@ package io.netstack.spi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The tags that make a resource netstack's (DESIGN.md principle 1), set at creation. */
+/** The tags that make a resource netstack's (docs/DESIGN.md principle 1), set at creation. */
 public final class Ownership {
     public static final String STACK_TAG = "netstack:stack";
     public static final String ID_TAG = "netstack:id";

@@ -24,7 +24,7 @@ import java.util.List;
  *   <li>{@code lateBound}: references inside do not order creation; elements naming resources
  *       that do not exist yet are left out of the create and added by a follow-up update once
  *       they exist. This is how mutually referencing security groups are created empty and get
- *       their rules after (DESIGN.md principle 5).</li>
+ *       their rules after (docs/DESIGN.md principle 5).</li>
  * </ul>
  */
 public record Property(

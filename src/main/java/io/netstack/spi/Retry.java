@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * netstack's own retries, for what the SDK does not retry: eventual consistency
  * ({@code Invalid*ID.NotFound} right after a create) and {@code DependencyViolation} on delete
- * (aws-facts.md, "SDK for Java v2 retries"). Throttling and 5xx are retried by the SDK's standard
+ * (docs/aws-facts.md, "SDK for Java v2 retries"). Throttling and 5xx are retried by the SDK's standard
  * strategy first; if they still surface here they are retried too, under the same named timeout.
  * Which categories a call retries and for how long is the caller's: {@code Ec2Type.mutate/readBack}
  * retry NOT_FOUND for {@code Ec2Type.PROPAGATION_TIMEOUT} (5 min, AWS's advice for eventual

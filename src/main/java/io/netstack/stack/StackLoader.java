@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a stack file: JSON with locations, the top-level contract of stack-format.md, and
+ * Reads a stack file: JSON with locations, the top-level contract of docs/stack-format.md, and
  * {@code ${var.name}} substitution. Resource properties are checked later against each type's
  * schema ({@code engine.Validation}); everything found here is reported at once.
  */

@@ -36,7 +36,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * VPCs' default security groups, main route tables and default NACLs (one filtered call each, for
  * all VPCs at once), the owned-type look-up makes one DescribeTags and two GetResources (issue 12:
  * types the stack neither declares nor owns are not read at all), and DescribeVpcAttribute twice per VPC (EC2 returns the DNS attributes
- * nowhere else: aws-facts.md).
+ * nowhere else: docs/aws-facts.md).
  */
 @ExtendWith(AwsApiExtension.class)
 class PlanCallCountIT {

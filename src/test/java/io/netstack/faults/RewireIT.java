@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
  * adds 300–400 ms to every call of the CLI and keeps new NAT gateways {@code pending} for 3 s
  * (AWS: minutes), which opens the window a disassociate-first apply leaves wide enough for the
  * watcher (which talks to moto directly, without the proxy) to see. moto also lets a subnet be
- * associated with two route tables at once (moto-notes.md), so the final state alone proves
+ * associated with two route tables at once (docs/moto-notes.md), so the final state alone proves
  * nothing about the order: watching does.
  */
 @ExtendWith(AwsApiExtension.class)

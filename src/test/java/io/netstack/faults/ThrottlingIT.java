@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Issue 6, Done-when 1: netstack rides out a flaky, rate-limited EC2 API. moto never throttles,
- * never fails and is never eventually consistent (moto-notes.md), so the {@link FaultProxy} sits
+ * never fails and is never eventually consistent (docs/moto-notes.md), so the {@link FaultProxy} sits
  * between the CLI and moto and makes it so. Everything is judged straight against moto (not
  * through the proxy and not through netstack) by {@link Inventory}.
  */

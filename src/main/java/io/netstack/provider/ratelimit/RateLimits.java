@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The EC2 token buckets netstack paces itself to: AWS's documented defaults (aws-facts.md, "EC2
+ * The EC2 token buckets netstack paces itself to: AWS's documented defaults (docs/aws-facts.md, "EC2
  * API throttling", from the EC2 developer guide "Request throttling for the Amazon EC2 API").
  * Buckets are per account, region and API action and shared with every other client of the
  * account, so these are the most netstack may use; {@link RateLimiter} lowers an action's rate

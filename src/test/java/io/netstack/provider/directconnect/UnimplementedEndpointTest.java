@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * moto answers every Direct Connect gateway/interface and Client VPN action with an HTML 500
- * (moto-notes.md). Client VPN reads still recognise that in one attempt and report no objects. The
+ * (docs/moto-notes.md). Client VPN reads still recognise that in one attempt and report no objects. The
  * Direct Connect reads no longer guess: a plan reads them only for stacks that have Direct Connect
  * (issue 12), so a 500 of any kind is an error, retried by the SDK first, and moto's gap is
  * covered in test code (the Direct Connect fake).

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * An in-process EC2 endpoint for the behaviour moto does not have (moto-notes.md): transitional
+ * An in-process EC2 endpoint for the behaviour moto does not have (docs/moto-notes.md): transitional
  * and failed states, and the errors AWS gives while a NAT gateway's address is being unmapped.
  * It speaks the EC2 query protocol: each request's form parameters go to {@code script}, whose
  * {@link Reply} is sent back (XML body and HTTP status). Every request is recorded in {@link #calls}.

@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A loopback AWS endpoint for what moto lacks (moto-notes.md): it answers Direct Connect
+ * A loopback AWS endpoint for what moto lacks (docs/moto-notes.md): it answers Direct Connect
  * ({@link FakeDirectConnect}, JSON 1.1, {@code X-Amz-Target: OvertureService.*}) and EC2's Client
  * VPN actions ({@link FakeClientVpn}, EC2 query protocol, XML), and forwards every other request
  * unchanged to an upstream API (moto), so a whole stack — VPC and subnets in moto, a Client VPN

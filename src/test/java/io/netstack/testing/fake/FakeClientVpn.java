@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
 /**
  * An in-memory AWS Client VPN behind EC2's query protocol (form-encoded requests, XML answers):
  * endpoints, target-network associations, authorization rules, routes, and tags on endpoints.
- * moto implements none of Client VPN (moto-notes.md); this covers that gap. Transitional states
+ * moto implements none of Client VPN (docs/moto-notes.md); this covers that gap. Transitional states
  * ({@code associating}, {@code authorizing}, {@code creating}, {@code disassociating},
  * {@code revoking}, {@code deleting}) last {@link #pendingReads} reads each.
  *

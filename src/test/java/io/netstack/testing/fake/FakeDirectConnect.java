@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.directconnect.model.VirtualInterface;
  * {@code deleting}, …) lasting {@link #pendingReads} reads each, AWS's pagination
  * ({@code nextToken}, small pages so paginators are exercised), and AWS's error shape
  * ({@code {"__type": "DirectConnectClientException", "message": …}}, missing objects spelled
- * "… does not exist"). It covers a gap of moto, which implements none of these (moto-notes.md).
+ * "… does not exist"). It covers a gap of moto, which implements none of these (docs/moto-notes.md).
  *
  * <p>What it checks like AWS: the connection exists, a VLAN is used once per connection, a gateway
  * with associations or interfaces cannot be deleted, a pair is associated once, a transit gateway

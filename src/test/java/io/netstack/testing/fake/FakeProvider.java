@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * An in-memory "AWS" for engine tests (DESIGN.md, Tests: "the planner and executor are tested with
+ * An in-memory "AWS" for engine tests (docs/DESIGN.md, Tests: "the planner and executor are tested with
  * an in-memory provider (latency and faults injectable)"). It behaves the way the engine must
  * expect AWS to behave, so engine bugs show up as failures rather than being papered over:
  *

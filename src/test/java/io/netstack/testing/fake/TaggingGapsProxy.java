@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Covers two gaps of moto's Resource Groups Tagging API for CloudFront (moto-notes.md, read in
+ * Covers two gaps of moto's Resource Groups Tagging API for CloudFront (docs/moto-notes.md, read in
  * moto 5.2.1's source): {@code GetResources} matches the resource type filter
  * {@code cloudfront:distributions} (AWS: {@code cloudfront:distribution}), and answers distribution
  * ARNs without the empty region field ({@code arn:aws:cloudfront:123…:distribution/E…}; AWS:

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Which token bucket an EC2 API action draws from, and its size. Defaults are AWS's documented
- * ones (aws-facts.md, "EC2 API throttling", from the EC2 developer guide "Request throttling for
+ * ones (docs/aws-facts.md, "EC2 API throttling", from the EC2 developer guide "Request throttling for
  * the Amazon EC2 API"). Every action has a bucket of its own (AWS: "a token bucket per API action");
  * the category only decides its size:
  * <ul>

@@ -47,7 +47,7 @@ import org.w3c.dom.NodeList;
 
 /**
  * A loopback HTTP proxy between the AWS SDK and the test AWS API (moto) that makes the API behave
- * the way AWS does where moto does not (moto-notes.md: no throttling, no transitional states, no
+ * the way AWS does where moto does not (docs/moto-notes.md: no throttling, no transitional states, no
  * eventual consistency) and injects faults. Point a client at {@link #endpoint()} (for the CLI:
  * {@code AWS_ENDPOINT_URL}); every request is forwarded to the upstream API unless a fault answers it.
  *

@@ -3,7 +3,7 @@ package io.netstack.testing.faults;
 import java.util.function.LongSupplier;
 
 /**
- * One EC2 throttling bucket (aws-facts.md, "EC2 API throttling"): starts full with {@code capacity}
+ * One EC2 throttling bucket (docs/aws-facts.md, "EC2 API throttling"): starts full with {@code capacity}
  * tokens, refills continuously at {@code refillPerSecond} up to {@code capacity}; a request takes one
  * token or is throttled. Time comes from an injectable nanosecond clock so tests can step it.
  * Thread-safe.

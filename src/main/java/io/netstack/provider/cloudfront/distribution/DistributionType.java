@@ -90,7 +90,7 @@ import software.amazon.awssdk.services.cloudfront.model.ViewerCertificate;
  */
 public final class DistributionType implements ResourceType {
     /**
-     * Terraform waits for Deployed up to 90 min, polling every 15 s (aws-facts.md); deployments
+     * Terraform waits for Deployed up to 90 min, polling every 15 s (docs/aws-facts.md); deployments
      * normally take 3–20 min.
      */
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(90);

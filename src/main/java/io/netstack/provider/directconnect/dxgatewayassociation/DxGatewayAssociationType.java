@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.directconnect.model.RouteFilterPrefix;
  * association tag of this stack (the API needs a gateway, association or virtual gateway id).
  */
 public final class DxGatewayAssociationType extends DxType {
-    /** Terraform aws_dx_gateway_association: 30 m create/update/delete; often > 15 min (aws-facts.md). */
+    /** Terraform aws_dx_gateway_association: 30 m create/update/delete; often > 15 min (docs/aws-facts.md). */
     static final Duration ASSOCIATE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration DISASSOCIATE_TIMEOUT = Duration.ofMinutes(30);

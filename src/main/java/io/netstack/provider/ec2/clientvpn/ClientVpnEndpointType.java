@@ -65,7 +65,7 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
  *   <li>{@code securityGroups}: ApplySecurityGroupsToClientVpnTargetNetwork; omitted = AWS's
  *       choice (the VPC's default group), not managed.</li>
  *   <li>{@code subnets}: Associate/DisassociateClientVpnTargetNetwork, waited for under a 30-minute
- *       timeout (Terraform raised it from 10 after repeated timeouts; aws-facts.md).</li>
+ *       timeout (Terraform raised it from 10 after repeated timeouts; docs/aws-facts.md).</li>
  *   <li>{@code authorizationRules} {@code {cidr, group?, description?}} (no group = all groups):
  *       Authorize/RevokeClientVpnIngress. {@code routes} {@code {destination, subnet, description?}}:
  *       Create/DeleteClientVpnRoute; the routes AWS adds for each association (origin
@@ -90,7 +90,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
     /** Terraform ClientVPNEndpointDeletedTimeout: 5 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     static final Deletion DELETION = Deletion.of("DeleteClientVpnEndpoint", DELETE_TIMEOUT, "InvalidClientVpnEndpointId.NotFound");
-    /** Terraform ClientVPNNetworkAssociationCreatedTimeout/DeletedTimeout: 30 m (raised from 10 m; aws-facts.md). */
+    /** Terraform ClientVPNNetworkAssociationCreatedTimeout/DeletedTimeout: 30 m (raised from 10 m; docs/aws-facts.md). */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(30);
     /** Terraform ClientVPNAuthorizationRuleCreatedTimeout/DeletedTimeout: 10 m. */
     static final Duration RULE_TIMEOUT = Duration.ofMinutes(10);
@@ -227,7 +227,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
 
     /**
      * A list read: one attempt first, so that an endpoint that does not implement Client VPN at all
-     * (moto answers an HTML 500 for every Client VPN action; moto-notes.md) is recognised at once and
+     * (moto answers an HTML 500 for every Client VPN action; docs/moto-notes.md) is recognised at once and
      * read as "no endpoints" instead of failing every plan after the SDK's whole retry budget.
      */
     private static <T> Optional<T> listRead(Function<AwsRequestOverrideConfiguration, T> read) {

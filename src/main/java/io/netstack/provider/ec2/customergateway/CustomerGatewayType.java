@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * (EC2 has no ModifyCustomerGateway): {@code ip}, {@code bgpAsn}, {@code deviceName}.
  *
  * <p>Reads: one DescribeCustomerGateways filtered by {@code tag:netstack:stack} (the call takes no
- * pagination, aws-facts.md). moto ignores tag filters here and keeps deleted gateways visible in
- * state {@code deleted} (moto-notes.md): ownership is re-checked client-side and deleted/deleting
+ * pagination, docs/aws-facts.md). moto ignores tag filters here and keeps deleted gateways visible in
+ * state {@code deleted} (docs/moto-notes.md): ownership is re-checked client-side and deleted/deleting
  * gateways are dropped.
  */
 public final class CustomerGatewayType extends Ec2Type {

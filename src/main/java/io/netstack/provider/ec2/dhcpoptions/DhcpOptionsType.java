@@ -201,4 +201,15 @@ public final class DhcpOptionsType extends Ec2Type {
                         .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome("exists", null))
                         .orElse(new Waiter.Outcome(Waiter.GONE, null)));
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                java.util.List.of("ec2:DescribeDhcpOptions"),
+                java.util.List.of("ec2:CreateDhcpOptions", "ec2:CreateTags", "ec2:DescribeDhcpOptions"),
+                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                java.util.List.of("ec2:DeleteDhcpOptions", "ec2:DescribeDhcpOptions"),
+                java.util.List.of());
+    }
 }

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * {@code egress-only-internet-gateway}: IPv6 outbound-only gateway, bound to its VPC for life
  * ({@code vpc} is create-only; there is no attach/detach API). Tags are its only updatable part.
  *
- * <p>moto ignores the tag filter of DescribeEgressOnlyInternetGateways (moto-notes.md), so the
+ * <p>moto ignores the tag filter of DescribeEgressOnlyInternetGateways (docs/moto-notes.md), so the
  * filter is sent for AWS and ownership is decided client-side from the tags; exactly one
  * TagSpecification goes with the create (moto breaks on two).
  */

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * <p>Ordering: an EIP that a public NAT gateway of the stack uses comes after the internet
  * gateway of that NAT's VPC, so that on destroy the address is released <em>before</em> the IGW is
  * detached — AWS refuses the detach while the VPC "has some mapped public address(es)"
- * (aws-facts.md, "Hidden ordering rules").
+ * (docs/aws-facts.md, "Hidden ordering rules").
  *
  * <p>Release: an address that a NAT gateway held stays associated for a while after the NAT is
  * {@code deleted}; ReleaseAddress fails meanwhile. That is retried (see {@link #RELEASE_TIMEOUT})
@@ -53,7 +53,7 @@ public final class ElasticIpType extends Ec2Type {
      * that held it is already {@code deleted} by then (the NAT's delete waits for that and runs
      * first); what remains is AWS unmapping the address from the NAT's ENI, seen to take seconds
      * to about a minute (eformat/sno-for-100#5, #9). Terraform's aws_eip retried every release
-     * error for its 3 m delete timeout; 5 m is EC2's eventual-consistency budget (aws-facts.md).
+     * error for its 3 m delete timeout; 5 m is EC2's eventual-consistency budget (docs/aws-facts.md).
      */
     static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(5);
     /** Amazon VPC quotas: 5 Elastic IPs per region (adjustable, so a warning). */
@@ -125,7 +125,7 @@ public final class ElasticIpType extends Ec2Type {
         return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
     }
 
-    /** DescribeAddresses takes no pagination (aws-facts.md): one filtered call returns them all. */
+    /** DescribeAddresses takes no pagination (docs/aws-facts.md): one filtered call returns them all. */
     private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
         List<LiveResource> out = new ArrayList<>();
         List<Address> all = AwsCalls.call(resource, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(filters)).addresses());
@@ -157,7 +157,7 @@ public final class ElasticIpType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         // AllocateAddress takes no ClientToken; the tags at creation let a re-run find an address
-        // whose allocate response was lost (aws-facts.md, "Idempotency").
+        // whose allocate response was lost (docs/aws-facts.md, "Idempotency").
         String allocationId = AwsCalls.call(id, "AllocateAddress", () -> ec2().allocateAddress(r -> r
                 .domain(DomainType.VPC)
                 .tagSpecifications(Ec2Tags.spec(ResourceType.ELASTIC_IP, spec.tags())))).allocationId();

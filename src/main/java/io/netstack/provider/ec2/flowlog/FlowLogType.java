@@ -62,7 +62,7 @@ public final class FlowLogType extends Ec2Type {
             + "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
     /**
      * Deleting a flow log is synchronous in AWS; the wait only covers a Describe that still
-     * returns it for a moment (eventual consistency, aws-facts.md: up to about 5 minutes).
+     * returns it for a moment (eventual consistency, docs/aws-facts.md: up to about 5 minutes).
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     static final Deletion DELETION = Deletion.of("DeleteFlowLogs", DELETE_TIMEOUT, "InvalidFlowLogId.NotFound");

@@ -173,7 +173,7 @@ public final class InternetGatewayType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         // CreateInternetGateway takes no ClientToken: the tags given here are what lets a re-run
-        // find a gateway whose create response was lost (aws-facts.md, "Idempotency").
+        // find a gateway whose create response was lost (docs/aws-facts.md, "Idempotency").
         String igwId = AwsCalls.call(id, "CreateInternetGateway", () -> ec2().createInternetGateway(r -> r
                 .tagSpecifications(Ec2Tags.spec(ResourceType.INTERNET_GATEWAY, spec.tags())))).internetGateway().internetGatewayId();
         String vpcId = attachedVpc(spec.properties());

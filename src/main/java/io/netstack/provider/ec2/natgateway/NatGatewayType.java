@@ -59,9 +59,9 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 public final class NatGatewayType extends Ec2Type {
     public static final String TYPE = "nat-gateway";
 
-    /** Terraform aws_nat_gateway create timeout: 10 m; AWS takes up to 5–10 min to {@code available} (aws-facts.md). */
+    /** Terraform aws_nat_gateway create timeout: 10 m; AWS takes up to 5–10 min to {@code available} (docs/aws-facts.md). */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
-    /** Terraform aws_nat_gateway delete timeout: 30 m (aws-facts.md). */
+    /** Terraform aws_nat_gateway delete timeout: 30 m (docs/aws-facts.md). */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
     /**
      * How long a create waits for its Elastic IP to be let go by a NAT gateway that is deleted or
@@ -69,7 +69,7 @@ public final class NatGatewayType extends Ec2Type {
      * address asynchronously, seconds to about a minute after {@code deleted}
      * (eformat/sno-for-100#5, #9); a NAT created while the address is still mapped fails with
      * Resource.AlreadyAssociated (hashicorp/terraform-provider-aws#709). 5 m = EC2's
-     * eventual-consistency budget (aws-facts.md), as for the EIP's own release.
+     * eventual-consistency budget (docs/aws-facts.md), as for the EIP's own release.
      */
     static final Duration ADDRESS_FREED_TIMEOUT = Duration.ofMinutes(5);
     /** Amazon VPC quotas: 5 NAT gateways per Availability Zone (adjustable, so a warning). */
@@ -321,7 +321,7 @@ public final class NatGatewayType extends Ec2Type {
      * Addresses held by anything alive are left to CreateNatGateway to report (AWS's words). Once
      * the holder is {@code deleted}, its association is stale and is dropped with DisassociateAddress
      * (once, outside the wait's status function, which only reads), best effort: AWS drops it by
-     * itself shortly (and may refuse the call meanwhile), moto never does (moto-notes.md: deleted
+     * itself shortly (and may refuse the call meanwhile), moto never does (docs/moto-notes.md: deleted
      * NAT gateways stay visible, here with their address mapped).
      */
     private void awaitAddressFreed(TypeContext ctx, String id, String allocationId) {

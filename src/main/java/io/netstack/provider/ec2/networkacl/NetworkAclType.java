@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * {@code network-acl}: the VPC is create-only; subnet associations and the ingress/egress entries
- * are children of the NACL (DESIGN.md principle 4) and change in place.
+ * are children of the NACL (docs/DESIGN.md principle 4) and change in place.
  *
  * <ul>
  *   <li>Reads: one paginated, tag-filtered DescribeNetworkAcls; entries and associations come
@@ -63,13 +63,13 @@ public final class NetworkAclType extends Ec2Type {
     /**
      * Terraform's aws_network_acl retries DependencyViolation on DeleteNetworkAcl for its
      * ec2PropagationTimeout: associations moved back to the default NACL a moment ago may still
-     * count. EC2 eventual consistency is bounded at about 5 min (aws-facts.md).
+     * count. EC2 eventual consistency is bounded at about 5 min (docs/aws-facts.md).
      */
     static final Duration DELETE_TIMEOUT = PROPAGATION_TIMEOUT;
     /**
      * Entries and associations written must be readable before the NACL counts as updated:
      * Terraform waits networkACLEntryPropagationTimeout = 5 min for a new entry, the same as the
-     * EC2 eventual-consistency bound (aws-facts.md).
+     * EC2 eventual-consistency bound (docs/aws-facts.md).
      */
     static final Duration VISIBLE_TIMEOUT = PROPAGATION_TIMEOUT;
 

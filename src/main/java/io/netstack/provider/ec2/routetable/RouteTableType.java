@@ -39,11 +39,11 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 
 /**
  * {@code route-table}: the VPC is create-only; subnet associations, routes and VGW route
- * propagation are children of the table (DESIGN.md principle 4) and change in place.
+ * propagation are children of the table (docs/DESIGN.md principle 4) and change in place.
  *
  * <ul>
  *   <li>Reads: one paginated, tag-filtered DescribeRouteTables. Routes and associations come
- *       inside it (aws-facts.md); {@code routes} holds only routes made by CreateRoute (see
+ *       inside it (docs/aws-facts.md); {@code routes} holds only routes made by CreateRoute (see
  *       {@link RouteTableRoutes}), {@code subnets} only explicit subnet associations (never the
  *       VPC's implicit {@code main} association), {@code propagateFrom} the PropagatingVgws.</li>
  *   <li>Routes are keyed by destination: a new destination is CreateRoute, a new target for a
@@ -72,7 +72,7 @@ public final class RouteTableType extends Ec2Type {
     /**
      * Terraform waits for every route it writes to be readable (WaitRouteReady) within the
      * resource's create/update timeout; EC2 eventual consistency is bounded at about 5 min
-     * (aws-facts.md), which is {@link Ec2Type#PROPAGATION_TIMEOUT}.
+     * (docs/aws-facts.md), which is {@link Ec2Type#PROPAGATION_TIMEOUT}.
      */
     static final Duration VISIBLE_TIMEOUT = PROPAGATION_TIMEOUT;
 
@@ -188,7 +188,7 @@ public final class RouteTableType extends Ec2Type {
 
     /**
      * A route to a transit gateway needs this VPC's attachment to that gateway to be available
-     * (DESIGN.md principle 5; AWS answers InvalidTransitGatewayID.NotFound before): the table
+     * (docs/DESIGN.md principle 5; AWS answers InvalidTransitGatewayID.NotFound before): the table
      * comes after every transit-gateway-attachment in the stack that joins the same gateway and VPC.
      */
     @Override

@@ -185,7 +185,7 @@ public final class SubnetType extends Ec2Type {
         return new LiveResource(id, name(), s.subnetId(), p, attrs);
     }
 
-    /** moto's association state does not parse in the Java SDK (moto-notes.md): skip only explicit disassociations. */
+    /** moto's association state does not parse in the Java SDK (docs/moto-notes.md): skip only explicit disassociations. */
     static String ipv6Cidr(Subnet s) {
         for (SubnetIpv6CidrBlockAssociation a : s.ipv6CidrBlockAssociationSet()) {
             String st = a.ipv6CidrBlockState() == null ? null : a.ipv6CidrBlockState().stateAsString();

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
  * and deleting gateways are dropped (AWS keeps them visible as {@code deleted} for a while).
  */
 public final class TransitGatewayType extends Ec2Type {
-    /** terraform-provider-aws aws_ec2_transit_gateway: create 10 m (aws-facts.md: TGW + VPC + attachment ≈ 5 min). */
+    /** terraform-provider-aws aws_ec2_transit_gateway: create 10 m (docs/aws-facts.md: TGW + VPC + attachment ≈ 5 min). */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform's update timeout is 10 m: ModifyTransitGateway puts the gateway in {@code modifying}. */
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
@@ -216,7 +216,7 @@ public final class TransitGatewayType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         ObjectNode w = spec.properties();
-        // CreateTransitGateway takes no ClientToken (aws-facts.md): the tags set here are what lets a
+        // CreateTransitGateway takes no ClientToken (docs/aws-facts.md): the tags set here are what lets a
         // re-run find a gateway whose create response was lost.
         TransitGateway t = AwsCalls.call(id, "CreateTransitGateway", () -> ec2().createTransitGateway(r -> {
             r.options(o -> o.amazonSideAsn(w.path("amazonAsn").asLong(DEFAULT_ASN))
@@ -295,7 +295,7 @@ public final class TransitGatewayType extends Ec2Type {
         // AWS (and moto) keep a deleted gateway visible in state 'deleted' for a while: that is gone.
         Supplier<Optional<TransitGateway>> find = () -> describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()));
         Optional<TransitGateway> now = find.get();
-        // Asking first also spares moto's HTTP 500 on DeleteTransitGateway of an unknown id (moto-notes.md).
+        // Asking first also spares moto's HTTP 500 on DeleteTransitGateway of an unknown id (docs/moto-notes.md).
         if (now.isEmpty()) return;
         Status<TransitGateway> state = Status.of(TransitGateway::stateAsString);
         if ("deleting".equals(now.get().stateAsString())) await(ctx, id, tgwId, Wait.deleted(DELETE_TIMEOUT), find, state);

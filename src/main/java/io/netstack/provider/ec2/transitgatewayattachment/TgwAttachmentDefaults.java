@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
  * gateway-wide defaults off) reads as "not associated, not propagating".
  */
 final class TgwAttachmentDefaults {
-    /** Terraform's association/propagation timeouts: associations can take minutes (aws-facts.md). */
+    /** Terraform's association/propagation timeouts: associations can take minutes (docs/aws-facts.md). */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
     static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
 

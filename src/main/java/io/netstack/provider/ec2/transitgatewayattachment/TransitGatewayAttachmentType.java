@@ -45,19 +45,19 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachmentOpti
  *
  * <p>Create waits until the attachment is {@code available}: routes, route-table associations and
  * propagations that name it come after it in the dependency graph, so they never see a
- * {@code pending} attachment (DESIGN.md principle 5). An attachment to a gateway shared from
+ * {@code pending} attachment (docs/DESIGN.md principle 5). An attachment to a gateway shared from
  * another account whose {@code autoAcceptSharedAttachments} is off stops in
  * {@code pendingAcceptance}: that fails the create with what to do, rather than waiting for a
  * human for ten minutes. Per-attachment membership of the gateway's default route table
  * ({@code defaultRouteTableAssociation}/{@code Propagation}) is {@link TgwAttachmentDefaults}'s.
  *
  * <p>Reads: one paginated DescribeTransitGatewayVpcAttachments. moto ignores its tag filter, answers
- * it with peering attachments too, and drops the tags given at creation (moto-notes.md): ownership
+ * it with peering attachments too, and drops the tags given at creation (docs/moto-notes.md): ownership
  * and kind are re-checked client-side, and the tags are written after creation when the created
  * object comes back without them.
  */
 public final class TransitGatewayAttachmentType extends Ec2Type {
-    /** terraform-provider-aws transitGatewayVPCAttachmentCreatedTimeout: 10 m (aws-facts.md). */
+    /** terraform-provider-aws transitGatewayVPCAttachmentCreatedTimeout: 10 m (docs/aws-facts.md). */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayVPCAttachmentUpdatedTimeout: 10 m (modifying → available). */
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
@@ -252,7 +252,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                         .securityGroupReferencingSupport(flag(w.path("securityGroupReferencing").asBoolean(true))))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.TRANSIT_GATEWAY_ATTACHMENT, spec.tags()))).transitGatewayVpcAttachment());
         String attachmentId = a.transitGatewayAttachmentId();
-        // moto drops the TagSpecification of this call (moto-notes.md); AWS applies it atomically.
+        // moto drops the TagSpecification of this call (docs/moto-notes.md); AWS applies it atomically.
         mutateRun(ctx, id, "CreateTags", () -> Ec2Tags.ensure(ec2(), id, attachmentId, a.tags(), spec.tags()));
         waitAvailable(ctx, id, attachmentId, CREATE_TIMEOUT);
         applyDefaults(ctx, id, spec.text("transitGateway"), attachmentId, w, Set.of("defaultRouteTableAssociation", "defaultRouteTablePropagation"));

@@ -38,7 +38,7 @@ final class TgwDefaultRouteTable {
 
     /**
      * The default table is the gateway's: only one of this stack may be taken over (ownership,
-     * DESIGN.md principle 1), it must exist (AWS makes it only when a gateway-wide default option
+     * docs/DESIGN.md principle 1), it must exist (AWS makes it only when a gateway-wide default option
      * is on at creation), and the attachments' per-attachment booleans must not say otherwise.
      */
     static void validate(String type, ResourceBlock b, Validation v, JsonNode tgw) {

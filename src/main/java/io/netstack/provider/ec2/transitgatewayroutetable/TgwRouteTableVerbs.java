@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 final class TgwRouteTableVerbs {
     /**
      * Associations: Terraform raised its create timeout to 5 m (delete 10 m) after timeouts;
-     * associations have been seen to take up to ~10 min (aws-facts.md), so 10 m both ways.
+     * associations have been seen to take up to ~10 min (docs/aws-facts.md), so 10 m both ways.
      */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayRouteTablePropagationCreated/DeletedTimeout: 5 m. */

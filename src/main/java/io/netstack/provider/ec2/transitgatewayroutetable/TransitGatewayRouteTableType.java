@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 
 /**
  * {@code transit-gateway-route-table}: a route table of a transit gateway with its children
- * inline (DESIGN.md principle 4) — {@code associations} (the attachments whose traffic the table
+ * inline (docs/DESIGN.md principle 4) — {@code associations} (the attachments whose traffic the table
  * routes), {@code propagations} (the attachments whose routes it learns) and static
  * {@code routes} (to an attachment, or {@code blackhole: true}) — all compared as sets and
  * changed in place, so an association, propagation or route added by hand shows up as drift.
@@ -59,7 +59,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
  * SearchTransitGatewayRoutes ({@code type=static}). AWS offers no batched read of a table's
  * children (DescribeTransitGatewayRouteTables returns none of them). With the default quota of 20
  * tables per gateway that is at most 60 Get/Search calls per plan, inside the 100-token
- * non-mutating bucket (aws-facts.md). SearchTransitGatewayRoutes returns at most 1,000 routes and
+ * non-mutating bucket (docs/aws-facts.md). SearchTransitGatewayRoutes returns at most 1,000 routes and
  * has no pagination: a table with more static routes fails the read rather than plan from a
  * partial view. Propagated routes are AWS's, not the table's, and are not read.
  *

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation;
  *
  * <p>Reads: one paginated DescribeVpcs for the stack, one DescribeSecurityGroups for all default
  * groups, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
- * returns enableDnsSupport/enableDnsHostnames nowhere else (aws-facts.md).
+ * returns enableDnsSupport/enableDnsHostnames nowhere else (docs/aws-facts.md).
  */
 public final class VpcType extends Ec2Type {
     /** Terraform: aws_vpc create 20 m is for IPAM; plain VPCs are available within seconds. */
@@ -199,7 +199,7 @@ public final class VpcType extends Ec2Type {
 
     /**
      * The VPC's Amazon IPv6 block. moto returns a malformed association state to the Java SDK
-     * (moto-notes.md), so any association that is not explicitly disassociat(ing|ed) counts.
+     * (docs/moto-notes.md), so any association that is not explicitly disassociat(ing|ed) counts.
      */
     public static String ipv6Cidr(Vpc vpc) {
         for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
@@ -213,7 +213,7 @@ public final class VpcType extends Ec2Type {
     /**
      * What in the VPC blocks its deletion and is not netstack's: untagged subnets, security groups,
      * internet gateways, and network interfaces with their owner (Lambda, ELB, GuardDuty and
-     * endpoint ENIs are the usual suspects: aws-facts.md, "Hidden ordering rules").
+     * endpoint ENIs are the usual suspects: docs/aws-facts.md, "Hidden ordering rules").
      */
     private List<String> foreignContents(String vpcId) {
         List<String> out = new ArrayList<>();
@@ -388,8 +388,8 @@ public final class VpcType extends Ec2Type {
     public io.netstack.spi.Permissions permissions() {
         return new io.netstack.spi.Permissions(
                 java.util.List.of("ec2:DescribeInternetGateways", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs"),
-                java.util.List.of("ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:CreateVpc", "ec2:ModifyVpcAttribute"),
-                java.util.List.of("ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute"),
+                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:CreateVpc", "ec2:ModifyVpcAttribute"),
+                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute"),
                 java.util.List.of("ec2:DeleteVpc", "ec2:DisassociateVpcCidrBlock"),
                 java.util.List.of());
     }

@@ -84,7 +84,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * timeouts) until {@code available} — or {@code pendingAcceptance} when the service requires
  * acceptance: the service owner accepts, not the consumer. Route tables, subnets, security groups,
  * private DNS and policy change in place in one ModifyVpcEndpoint call (its throttling bucket is
- * 4 requests, refilled at 0.3/s: aws-facts.md), then the update waits for {@code available} again.
+ * 4 requests, refilled at 0.3/s: docs/aws-facts.md), then the update waits for {@code available} again.
  * Delete waits until {@code deleted}. Reads: one paginated, tag-filtered DescribeVpcEndpoints;
  * {@code deleted}/{@code deleting} endpoints are dropped (moto keeps them visible). Failed, rejected
  * and expired endpoints are kept: they still exist and must be deleted (destroy removes them).

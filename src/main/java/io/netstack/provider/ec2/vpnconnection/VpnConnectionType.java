@@ -70,13 +70,13 @@ import software.amazon.awssdk.services.ec2.model.VpnTunnelOptionsSpecification;
  * made without one also plans a replacement).
  *
  * <p>Reads: one DescribeVpnConnections filtered by {@code tag:netstack:stack} (no pagination on this
- * call, aws-facts.md), ownership re-checked client-side, deleted/deleting connections dropped
+ * call, docs/aws-facts.md), ownership re-checked client-side, deleted/deleting connections dropped
  * (moto keeps them visible as {@code deleted}); plus, only when some owned connection ends on a
  * transit gateway, one paginated DescribeTransitGatewayAttachments for their attachment ids.
  */
 public final class VpnConnectionType extends Ec2Type {
     /**
-     * Terraform vpnConnectionCreatedTimeout = 40 m (internal/service/ec2/wait.go); aws-facts.md:
+     * Terraform vpnConnectionCreatedTimeout = 40 m (internal/service/ec2/wait.go); docs/aws-facts.md:
      * about 30 min to {@code available} on AWS. The waiter prints "still waiting" lines meanwhile.
      */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(40);
@@ -233,7 +233,7 @@ public final class VpnConnectionType extends Ec2Type {
         AwsCalls.run(resource, "DescribeTransitGatewayAttachments", () -> ec2().describeTransitGatewayAttachmentsPaginator(r -> r.filters(
                         Ec2Tags.filter("resource-type", "vpn"), Ec2Tags.filter("resource-id", onTgw)))
                 .transitGatewayAttachments().forEach(a -> {
-                    // moto ignores these filters (moto-notes.md): match client-side.
+                    // moto ignores these filters (docs/moto-notes.md): match client-side.
                     String s = a.stateAsString();
                     if (onTgw.contains(a.resourceId()) && !"deleted".equals(s) && !"deleting".equals(s)) out.put(a.resourceId(), a.transitGatewayAttachmentId());
                 }));

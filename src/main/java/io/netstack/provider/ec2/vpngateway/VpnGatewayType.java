@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.ec2.model.VpnGateway;
  * (AWS's default, 64512, when omitted), so the value read back is the value the file means.
  *
  * <p>Reads: one DescribeVpnGateways filtered by {@code tag:netstack:stack} (no pagination on this
- * call, aws-facts.md); ownership re-checked client-side; deleted/deleting gateways dropped (moto
+ * call, docs/aws-facts.md); ownership re-checked client-side; deleted/deleting gateways dropped (moto
  * keeps them visible as {@code deleted}). Only {@code attaching}/{@code attached} attachments
  * count: AWS and moto keep {@code detached} ones in the list.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Detaching while the VPC still has mapped public addresses, which moto cannot show (moto
- * detaches regardless, moto-notes.md): AWS answers DependencyViolation until the addresses of
+ * detaches regardless, docs/moto-notes.md): AWS answers DependencyViolation until the addresses of
  * deleted NAT gateways and released EIPs are unmapped; the detach is retried, then the delete.
  */
 class InternetGatewayFakeAwsTest {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * NAT gateway behaviour that moto cannot show (moto-notes.md: NAT gateways are {@code available}
+ * NAT gateway behaviour that moto cannot show (docs/moto-notes.md: NAT gateways are {@code available}
  * at once and never fail): the create wait through {@code pending}, failing with AWS's own
  * failure message, and a ClientToken that replays an earlier failed attempt.
  */

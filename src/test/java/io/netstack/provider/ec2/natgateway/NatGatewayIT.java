@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.NatGateway;
  * NAT: create → attributes as outputs → no changes → tag change in place → destroy in AWS's
  * order (NAT deleted, then its EIP released, then the IGW detached) → nothing of the stack left.
  *
- * <p>moto gaps this test lives with (moto-notes.md): NAT gateways are {@code available} at once
+ * <p>moto gaps this test lives with (docs/moto-notes.md): NAT gateways are {@code available} at once
  * (the create/delete waits are not exercised), deleted ones stay visible as {@code deleted}, the
  * tag filter of DescribeNatGateways is ignored, and moto lets an IGW be detached while public
  * addresses are mapped — so the destroy order is checked from the CLI's progress lines, and the

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hidden ordering rules of NAT gateways and their Elastic IPs (DESIGN.md principle 5) and the
+ * The hidden ordering rules of NAT gateways and their Elastic IPs (docs/DESIGN.md principle 5) and the
  * NAT gateway's offline validation. No AWS: dependency rules run on ResourceView/StackView, the
  * destroy order on a hand-made live state through the real planner and step graph.
  */

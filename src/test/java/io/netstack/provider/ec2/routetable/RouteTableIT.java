@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
  * <p>Route targets are internet gateways made with the SDK and named by literal id (the
  * internet-gateway type is not written yet; moto does not check that the gateway is attached to
  * the VPC, AWS does). Propagated routes cannot be exercised here: moto lacks
- * Enable/DisableVgwRoutePropagation (moto-notes.md).
+ * Enable/DisableVgwRoutePropagation (docs/moto-notes.md).
  */
 @ExtendWith(AwsApiExtension.class)
 class RouteTableIT {

@@ -39,7 +39,7 @@ import org.w3c.dom.NodeList;
 
 /**
  * A loopback HTTP fake in front of moto that adds the site-to-site VPN behaviour moto lacks
- * (moto-notes.md), so that VPN connections can be tested through the real SDK request and response
+ * (docs/moto-notes.md), so that VPN connections can be tested through the real SDK request and response
  * path — in-process (point {@code AwsSettings.endpoint} or {@code AWS_ENDPOINT_URL} at
  * {@link #endpoint()}) and for the real {@code netstack.jar} in a child process, which an SDK
  * {@code ExecutionInterceptor} could not reach. Gaps covered:
