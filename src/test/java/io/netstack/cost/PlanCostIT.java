@@ -37,8 +37,7 @@ class PlanCostIT {
         assertTrue(plan.out().contains("Monthly cost change: +$77.38 USD (eu-west-1 list prices of "), plan.out());
         assertTrue(plan.out().contains("nat-a (nat-gateway)") && plan.out().contains("+$35.04"), plan.out());
         assertTrue(plan.out().contains("nat-gateway: NAT gateway data processing per GB"), "per-GB charges named: " + plan.out());
-        assertEquals(0, ec2.describeNatGateways(r -> r.filter(Filter.builder().name("tag:netstack:stack").values(name).build())).natGateways().size(),
-                "plan created nothing");
+        assertEquals(0, natGateways(ec2, name), "plan created nothing");
 
         JsonNode json = Json.MAPPER.readTree(Cli.run(api, REGION, "plan", f.toString(), "--json").out());
         assertEquals(0, new BigDecimal("77.38").compareTo(json.path("cost").path("monthlyChange").decimalValue()), json.path("cost").toString());
@@ -46,8 +45,7 @@ class PlanCostIT {
 
         Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
         assertEquals(0, apply.exit(), apply.toString());
-        assertEquals(2, ec2.describeNatGateways(r -> r.filter(Filter.builder().name("tag:netstack:stack").values(name).build(),
-                Filter.builder().name("state").values("available", "pending").build())).natGateways().size());
+        assertEquals(2, natGateways(ec2, name));
 
         JsonNode again = Json.MAPPER.readTree(Cli.run(api, REGION, "plan", f.toString(), "--json").out());
         assertEquals(0, BigDecimal.ZERO.compareTo(again.path("cost").path("monthlyChange").decimalValue()), again.toString());
@@ -56,5 +54,13 @@ class PlanCostIT {
         assertEquals(0, new BigDecimal("-77.38").compareTo(destroy.path("cost").path("monthlyChange").decimalValue()), destroy.path("cost").toString());
 
         assertEquals(0, Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve").exit());
+    }
+
+    /** The stack's live NAT gateways, ownership re-checked client-side: moto ignores the tag filter here (docs/moto-notes.md). */
+    static long natGateways(Ec2Client ec2, String stack) {
+        return ec2.describeNatGateways(r -> r.filter(Filter.builder().name("tag:netstack:stack").values(stack).build())).natGateways().stream()
+                .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:stack") && t.value().equals(stack)))
+                .filter(n -> n.stateAsString().equals("available") || n.stateAsString().equals("pending"))
+                .count();
     }
 }

@@ -13,6 +13,7 @@ import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
 import io.netstack.testing.fake.FakeAwsServer;
+import io.netstack.testing.MotoTgwProxy;
 import io.netstack.testing.faults.AccessDenyProxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
  *
  * <p>Chain: netstack → AccessDenyProxy (IAM) → {@link FakeAwsServer} (Direct Connect and Client
  * VPN, which moto lacks) → {@link VpnGapsProxy} (VPN connection routes and VGW route propagation,
- * which moto lacks) → moto.
+ * which moto lacks) → {@link MotoTgwProxy} (transit gateway default route table gaps) → moto.
  */
 @ExtendWith(AwsApiExtension.class)
 class LeastPrivilegeIT {
@@ -52,6 +53,7 @@ class LeastPrivilegeIT {
     static final String ACCOUNT = "123456789012"; // moto's
 
     AwsApi api;
+    MotoTgwProxy tgw;
     VpnGapsProxy gaps;
     FakeAwsServer fake;
     AccessDenyProxy iam;
@@ -59,9 +61,11 @@ class LeastPrivilegeIT {
     boolean jar;
 
     @BeforeEach
-    void chain(AwsApi api) {
+    void chain(AwsApi api) throws java.io.IOException {
         this.api = api;
-        gaps = VpnGapsProxy.start(api.endpoint());
+        // moto's transit gateway gaps (per-attachment default association of hub-spoke-tgw.json)
+        tgw = new MotoTgwProxy(api.endpoint());
+        gaps = VpnGapsProxy.start(tgw.endpoint());
         fake = FakeAwsServer.start(gaps.endpoint());
         iam = AccessDenyProxy.start(fake.endpoint());
         env.putAll(api.cliEnv(REGION));
@@ -73,6 +77,7 @@ class LeastPrivilegeIT {
         iam.close();
         fake.close();
         gaps.close();
+        tgw.close();
     }
 
     @Test
