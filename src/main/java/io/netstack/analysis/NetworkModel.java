@@ -381,7 +381,8 @@ public final class NetworkModel {
             for (JsonNode r : liveRoutes) found |= dest != null && dest.equals(r.path("destination").asText(null));
             if (!found) missing.add(dest + " → " + d.path("target").asText());
         }
-        if (!missing.isEmpty()) tableNotes.put(k, "live: the file's route " + String.join(", ", missing) + " is not in AWS");
+        if (!missing.isEmpty()) tableNotes.put(k, "live: the file's route" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                + (missing.size() == 1 ? " is" : " are") + " not in AWS");
     }
 
     private List<SgRule> sgRules(StackFile s, ResourceBlock b, String prop, String peerKey) {
