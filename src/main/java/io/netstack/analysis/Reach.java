@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Offline reachability over a {@link NetworkModel}, IPv4: the hop-by-hop path of one flow
+ * Reachability over a {@link NetworkModel} (of the files, or of live state for {@code --live}), IPv4: the hop-by-hop path of one flow
  * (subnet → route table → gateway → …), with the rule that admits it at each NACL and security
  * group in both directions (NACLs are stateless: the reply is checked on ephemeral ports;
  * security groups are stateful: only the first packet is), or the first component that blocks

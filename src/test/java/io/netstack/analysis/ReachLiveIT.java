@@ -36,9 +36,13 @@ class ReachLiveIT {
         Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
         assertEquals(0, apply.exit(), apply.toString());
         try {
-            Cli.Result before = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443", "--live", "--json");
+            Cli.Result before = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443",
+                    "--from-sg", "app", "--live", "--json");
             assertEquals(0, before.exit(), before.toString());
             JsonNode path = Json.MAPPER.readTree(before.out()).path("path");
+            // Live state read back from AWS has the file's shape: no hop (route, SG rule, NACL) is noted as differing.
+            path.forEach(h -> assertTrue(!h.path("detail").asText().contains("live:"), h.toString()));
+            assertTrue(path.toString().contains("\"security-group\""), "the app group's egress rule is a hop: " + path);
             List<String> hops = new java.util.ArrayList<>();
             path.forEach(h -> hops.add(h.path("type").asText() + " " + h.path("id").asText()));
             assertTrue(hops.containsAll(List.of("subnet app-a", "route-table app-rt-a", "nat-gateway nat-a", "internet-gateway igw")), hops.toString());
