@@ -1,6 +1,9 @@
 package io.netstack.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.engine.LiveState;
+import io.netstack.spi.LiveResource;
 import io.netstack.stack.Cidr;
 import io.netstack.stack.Location;
 import io.netstack.stack.Reference;
@@ -18,6 +21,7 @@ import java.util.Optional;
  * ({@code ${id}}, {@code ${stack:other/id}}) become {@link Key}s; literal AWS ids of resources
  * netstack does not manage stay unresolved ({@code null} key) and the rules treat them as unknown.
  * Resource types that carry no traffic rules (CloudFront, Direct Connect, …) are not modelled.
+ * {@link #live} builds the same model from what AWS has now (issue 15).
  */
 public final class NetworkModel {
     /** A resource across stacks: its stack's name and its logical id. */
@@ -35,7 +39,8 @@ public final class NetworkModel {
     /** Where a modelled thing is written: its file and JSON Pointer, for {@code file:line:col}. */
     public record Src(StackFile stack, String pointer) {
         public Location location() {
-            return stack.locate(pointer);
+            // A live-only object (no block in the file) has no place to point at.
+            return pointer == null ? null : stack.locate(pointer);
         }
     }
 
@@ -84,8 +89,68 @@ public final class NetworkModel {
     final Map<Key, String> types = new LinkedHashMap<>();
     final Map<Key, Src> sources = new LinkedHashMap<>();
     final List<StackFile> stacks = new ArrayList<>();
+    /** Live model only: how a route, rule or NACL entry (by identity) or a resource differs from its file. */
+    final Map<Object, String> liveNotes = new java.util.IdentityHashMap<>();
+    final Map<Key, String> tableNotes = new LinkedHashMap<>();
+    private boolean live;
 
     private NetworkModel() {}
+
+    /**
+     * Builds the model from what AWS has now: each stack's owned objects in their block shape
+     * ({@link LiveState#logical}), AWS ids of objects owned by another of the given stacks turned
+     * into {@code ${stack:other/id}}. Locations point at the object's block (or the matching
+     * route / rule / entry) in the file when it has one; what differs from the file is noted.
+     */
+    public static NetworkModel live(List<StackFile> stacks, Map<String, LiveState> state) {
+        NetworkModel m = new NetworkModel();
+        m.live = true;
+        Map<String, String> crossStack = new java.util.HashMap<>();
+        for (StackFile s : stacks) {
+            LiveState ls = state.get(s.name());
+            if (ls != null) for (LiveResource r : ls.byId().values()) crossStack.putIfAbsent(r.awsId(), "${stack:" + s.name() + "/" + r.id() + "}");
+        }
+        for (StackFile s : stacks) {
+            m.stacks.add(s);
+            LiveState ls = state.get(s.name());
+            if (ls == null) continue;
+            for (LiveResource r : ls.byId().values()) {
+                ResourceBlock file = s.resources().get(r.id());
+                ObjectNode p = (ObjectNode) crossStack(ls.logical(r), crossStack);
+                m.add(s, new ResourceBlock(r.id(), r.type(), p, file != null && file.type().equals(r.type()) ? file.pointer() : null));
+            }
+        }
+        m.fixNatVpcs();
+        return m;
+    }
+
+    private static JsonNode crossStack(JsonNode n, Map<String, String> ids) {
+        if (n.isTextual()) return ids.containsKey(n.asText()) ? com.fasterxml.jackson.databind.node.TextNode.valueOf(ids.get(n.asText())) : n;
+        if (n.isObject()) {
+            ObjectNode o = (ObjectNode) n;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) o.set(k, crossStack(o.get(k), ids));
+        } else if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = (com.fasterxml.jackson.databind.node.ArrayNode) n;
+            for (int i = 0; i < a.size(); i++) a.set(i, crossStack(a.get(i), ids));
+        }
+        return n;
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+
+    /** Live model: how the route, rule or entry differs from the file (e.g. "not in the file"), else null. */
+    public String liveNote(Object routeRuleOrEntry) {
+        return liveNotes.get(routeRuleOrEntry);
+    }
+
+    /** Live model: the file's routes of the table that AWS does not have, else null. */
+    public String tableNote(Key table) {
+        return table == null ? null : tableNotes.get(table);
+    }
 
     /** Builds the model of validated stacks (no AWS call). */
     public static NetworkModel of(List<StackFile> stacks) {
@@ -94,10 +159,35 @@ public final class NetworkModel {
             m.stacks.add(s);
             for (ResourceBlock b : s.resources().values()) m.add(s, b);
         }
-        // A NAT gateway may be declared before its subnet: its VPC is known once all is read.
-        m.gateways.replaceAll((k, g) -> g.type().equals("nat-gateway") && g.vpc() == null && m.subnets.containsKey(g.subnet())
-                ? new Gateway(k, g.type(), m.subnets.get(g.subnet()).vpc(), g.subnet(), g.publicNat(), g.src()) : g);
+        m.fixNatVpcs();
         return m;
+    }
+
+    private void fixNatVpcs() {
+        // A NAT gateway may be declared before its subnet: its VPC is known once all is read.
+        gateways.replaceAll((k, g) -> g.type().equals("nat-gateway") && g.vpc() == null && subnets.containsKey(g.subnet())
+                ? new Gateway(k, g.type(), subnets.get(g.subnet()).vpc(), g.subnet(), g.publicNat(), g.src()) : g);
+    }
+
+    /**
+     * Where item {@code i} of the block's list {@code prop} is written. Offline: that item. Live:
+     * the file's item with the same {@code match} field (whole-item equality when null), else the
+     * block; {@code note} receives how the live item differs from the file's, or null.
+     */
+    private Src itemSrc(StackFile s, ResourceBlock b, String prop, int i, JsonNode item, String match, String[] note) {
+        note[0] = null;
+        if (!live) return new Src(s, b.pointer(prop) + "/" + i);
+        ResourceBlock file = b.pointer() == null ? null : s.resources().get(b.id());
+        JsonNode declared = file == null ? null : file.properties().get(prop);
+        if (declared != null) for (int j = 0; j < declared.size(); j++) {
+            JsonNode d = declared.get(j);
+            boolean same = match == null ? d.equals(item) : d.path(match).equals(item.path(match));
+            if (!same) continue;
+            if (!d.equals(item)) note[0] = "live: " + d + " in the file is " + item + " in AWS";
+            return new Src(s, file.pointer(prop) + "/" + j);
+        }
+        note[0] = "live: not in the file";
+        return new Src(s, file == null ? null : file.pointer());
     }
 
     public List<StackFile> stacks() {
@@ -236,8 +326,15 @@ public final class NetworkModel {
                     JsonNode r = rs.get(i);
                     String dest = r.path("destination").asText(null);
                     String target = r.path("target").asText(null);
-                    routes.add(new Route(dest, cidr(dest), key(s, target), target, new Src(s, b.pointer("routes") + "/" + i)));
+                    String[] note = new String[1];
+                    Src at = itemSrc(s, b, "routes", i, r, "destination", note);
+                    Route route = new Route(dest, cidr(dest), key(s, target), target, at);
+                    if (note[0] != null) liveNotes.put(route, note[0].equals("live: not in the file")
+                            ? "live: route " + dest + " → " + target + " (not in the file)"
+                            : "live: route " + dest + " → " + target + " (the file says → " + declaredTarget(s, b, dest) + ")");
+                    routes.add(route);
                 }
+                if (live) missingRoutes(s, k, b, rs);
                 routeTables.put(k, new RouteTable(k, key(s, p.path("vpc").asText(null)), keys(s, p.get("subnets")), routes, src));
             }
             case "internet-gateway", "egress-only-internet-gateway", "vpn-gateway" ->
@@ -252,10 +349,10 @@ public final class NetworkModel {
             case "vpc-peering" -> peerings.put(k, new Peering(k, key(s, p.path("vpc").asText(null)), key(s, p.path("peerVpc").asText(null)),
                     p.path("dnsResolution").asBoolean(false), src));
             case "security-group" -> securityGroups.put(k, new SecurityGroup(k, key(s, p.path("vpc").asText(null)),
-                    sgRules(s, p.get("ingress"), b.pointer("ingress"), "from"),
-                    p.has("egress") ? sgRules(s, p.get("egress"), b.pointer("egress"), "to") : null, src));
+                    sgRules(s, b, "ingress", "from"),
+                    p.has("egress") ? sgRules(s, b, "egress", "to") : null, src));
             case "network-acl" -> nacls.put(k, new Nacl(k, key(s, p.path("vpc").asText(null)), keys(s, p.get("subnets")),
-                    naclEntries(s, p.get("ingress"), b.pointer("ingress")), naclEntries(s, p.get("egress"), b.pointer("egress")), src));
+                    naclEntries(s, b, "ingress"), naclEntries(s, b, "egress"), src));
             case "flow-log" -> flowLogs.put(k, new FlowLog(k, key(s, p.path("resource").asText(null)), src));
             case "transit-gateway-attachment" -> tgwAttachments.put(k, new TgwAttachment(k, key(s, p.path("transitGateway").asText(null)),
                     key(s, p.path("vpc").asText(null)), src));
@@ -265,26 +362,57 @@ public final class NetworkModel {
         }
     }
 
-    private List<SgRule> sgRules(StackFile s, JsonNode arr, String ptr, String peerKey) {
+    private static String declaredTarget(StackFile s, ResourceBlock b, String dest) {
+        ResourceBlock f = s.resources().get(b.id());
+        if (f != null) for (JsonNode r : f.properties().path("routes")) {
+            if (dest != null && dest.equals(r.path("destination").asText(null))) return r.path("target").asText();
+        }
+        return "?";
+    }
+
+    /** Live: the routes the file declares for the table that AWS does not have (deleted by hand, say). */
+    private void missingRoutes(StackFile s, Key k, ResourceBlock b, JsonNode liveRoutes) {
+        ResourceBlock f = b.pointer() == null ? null : s.resources().get(b.id());
+        if (f == null) return;
+        List<String> missing = new ArrayList<>();
+        for (JsonNode d : f.properties().path("routes")) {
+            String dest = d.path("destination").asText(null);
+            boolean found = false;
+            for (JsonNode r : liveRoutes) found |= dest != null && dest.equals(r.path("destination").asText(null));
+            if (!found) missing.add(dest + " → " + d.path("target").asText());
+        }
+        if (!missing.isEmpty()) tableNotes.put(k, "live: the file's route" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                + (missing.size() == 1 ? " is" : " are") + " not in AWS");
+    }
+
+    private List<SgRule> sgRules(StackFile s, ResourceBlock b, String prop, String peerKey) {
+        JsonNode arr = b.properties().get(prop);
         List<SgRule> out = new ArrayList<>();
         if (arr != null) for (int i = 0; i < arr.size(); i++) {
             JsonNode r = arr.get(i);
             String proto = Protocols.canonical(r.path("protocol").asText("all"));
             String peer = r.path(peerKey).asText(null);
             Ports ports = Protocols.hasPorts(proto) ? Ports.parse(r.path("ports").asText("all")) : Ports.ALL;
-            out.add(new SgRule(proto, ports, cidr(peer), key(s, peer), peer, new Src(s, ptr + "/" + i)));
+            String[] note = new String[1];
+            SgRule rule = new SgRule(proto, ports, cidr(peer), key(s, peer), peer, itemSrc(s, b, prop, i, r, null, note));
+            if (note[0] != null) liveNotes.put(rule, note[0]);
+            out.add(rule);
         }
         return out;
     }
 
-    private List<NaclEntry> naclEntries(StackFile s, JsonNode arr, String ptr) {
+    private List<NaclEntry> naclEntries(StackFile s, ResourceBlock b, String prop) {
+        JsonNode arr = b.properties().get(prop);
         List<NaclEntry> out = new ArrayList<>();
         if (arr != null) for (int i = 0; i < arr.size(); i++) {
             JsonNode r = arr.get(i);
             String proto = Protocols.canonical(r.path("protocol").asText("all"));
             Ports ports = Protocols.hasPorts(proto) ? Ports.parse(r.path("ports").asText("all")) : Ports.ALL;
-            out.add(new NaclEntry(r.path("rule").asInt(), proto, ports, cidr(r.path("cidr").asText(null)),
-                    r.path("action").asText("allow").equals("allow"), new Src(s, ptr + "/" + i)));
+            String[] note = new String[1];
+            NaclEntry e = new NaclEntry(r.path("rule").asInt(), proto, ports, cidr(r.path("cidr").asText(null)),
+                    r.path("action").asText("allow").equals("allow"), itemSrc(s, b, prop, i, r, "rule", note));
+            if (note[0] != null) liveNotes.put(e, note[0]);
+            out.add(e);
         }
         out.sort(java.util.Comparator.comparingInt(NaclEntry::rule));
         return out;

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Offline reachability over a {@link NetworkModel}, IPv4: the hop-by-hop path of one flow
+ * Reachability over a {@link NetworkModel} (of the files, or of live state for {@code --live}), IPv4: the hop-by-hop path of one flow
  * (subnet → route table → gateway → …), with the rule that admits it at each NACL and security
  * group in both directions (NACLs are stateless: the reply is checked on ephemeral ports;
  * security groups are stateful: only the first packet is), or the first component that blocks
@@ -139,6 +139,17 @@ public final class Reach {
         path.add(new Hop(k.id(), type, detail, m.source(k).map(Src::location).orElse(null)));
     }
 
+    /** The detail with how the live route, rule or entry differs from the file, if it does ({@code --live}). */
+    private String noted(String detail, Object item) {
+        String note = item == null ? null : m.liveNote(item);
+        return note == null ? detail : detail + " [" + note + "]";
+    }
+
+    private String tableNoted(String reason, Key table) {
+        String note = m.tableNote(table);
+        return note == null ? reason : reason + " [" + note + "]";
+    }
+
     private boolean block(Key k, String type, String reason, Location at) {
         blocks.add(new Block(k == null ? "internet" : k.id(), type, reason, at));
         return false;
@@ -161,7 +172,7 @@ public final class Reach {
         if (!routed) {
             if (table == null) block(src.key(), "subnet", "no route to " + dest + ": subnet " + src.key()
                     + " uses its VPC's main route table (local routes only; no table in the files lists it)");
-            else block(table.key(), "route-table", "no route to " + dest + " in route table " + table.key());
+            else block(table.key(), "route-table", tableNoted("no route to " + dest + " in route table " + table.key(), table.key()));
         }
         boolean naclOut = naclCheck(src, false, flow.ports(), dest, "");
         if (!routed || !naclOut) return;
@@ -176,7 +187,7 @@ public final class Reach {
             return;
         }
         Route r = route.get();
-        hop(table.key(), "route-table", r.destination() + " → " + r.targetText());
+        hop(table.key(), "route-table", noted(r.destination() + " → " + r.targetText(), r));
         String type = m.type(r.target()).orElse("unmanaged target");
         Gateway g = m.gateway(r.target()).orElse(null);
         switch (type) {
@@ -223,10 +234,10 @@ public final class Reach {
         Optional<Route> r = NetworkModel.lookup(t, dest).filter(x -> m.isInternetGatewayRoute(t, x));
         if (r.isEmpty()) {
             if (t == null) block(home.key(), "subnet", "NAT gateway subnet " + home.key() + " uses the main route table: no route to an internet gateway");
-            else block(t.key(), "route-table", "route table " + t.key() + " of the NAT gateway's subnet has no route to " + dest + " through an internet gateway");
+            else block(t.key(), "route-table", tableNoted("route table " + t.key() + " of the NAT gateway's subnet has no route to " + dest + " through an internet gateway", t.key()));
             return;
         }
-        hop(t.key(), "route-table", r.get().destination() + " → " + r.get().targetText());
+        hop(t.key(), "route-table", noted(r.get().destination() + " → " + r.get().targetText(), r.get()));
         if (!naclCheck(home, false, flow.ports(), dest, "")) return;
         Gateway igw = m.gateways.get(r.get().target());
         hop(igw.key(), "internet-gateway", "the NAT gateway's elastic IP");
@@ -297,13 +308,13 @@ public final class Reach {
         Optional<Route> back = NetworkModel.lookup(t, from).filter(r -> m.isInternetGatewayRoute(t, r));
         if (back.isEmpty()) {
             if (t == null) block(dst.key(), "subnet", "subnet " + dst.key() + " uses its VPC's main route table: replies have no route to the internet gateway");
-            else block(t.key(), "route-table", "route table " + t.key() + " has no route to " + from + " through the internet gateway for the replies");
+            else block(t.key(), "route-table", tableNoted("route table " + t.key() + " has no route to " + from + " through the internet gateway for the replies", t.key()));
         }
         if (!blocks.isEmpty()) return;
         hop(dst.key(), "subnet", dst.cidr() + (dst.zone() == null ? "" : " in " + dst.zone()));
         if (!naclCheck(dst, true, flow.ports(), from, "")) return;
         if (!sgIngress(from, null)) return;
-        hop(t.key(), "route-table", "replies: " + back.get().destination() + " → " + back.get().targetText());
+        hop(t.key(), "route-table", noted("replies: " + back.get().destination() + " → " + back.get().targetText(), back.get()));
         naclCheck(dst, false, Ports.EPHEMERAL, from, "reply ");
     }
 
@@ -323,9 +334,9 @@ public final class Reach {
         Nacls.Verdict v = Nacls.evaluate(inbound ? n.ingress() : n.egress(), proto, Protocols.hasPorts(proto) ? ports : Ports.ALL, peer);
         if (!v.allowed()) {
             Location at = v.deniedBy() != null ? v.deniedBy().src().location() : n.src().location();
-            return block(n.key(), "network-acl", "network ACL " + n.key() + " " + dir + " " + v.describe() + ": " + desc, at);
+            return block(n.key(), "network-acl", noted("network ACL " + n.key() + " " + dir + " " + v.describe() + ": " + desc, v.deniedBy()), at);
         }
-        path.add(new Hop(n.key().id(), "network-acl", dir + " rule " + v.decidedBy().rule() + " allows " + desc, v.decidedBy().src().location()));
+        path.add(new Hop(n.key().id(), "network-acl", noted(dir + " rule " + v.decidedBy().rule() + " allows " + desc, v.decidedBy()), v.decidedBy().src().location()));
         return true;
     }
 
@@ -337,7 +348,7 @@ public final class Reach {
         }
         for (SgRule r : fromSg.egress()) {
             if (admits(r, dest, toSg)) {
-                path.add(new Hop(fromSg.key().id(), "security-group", "egress rule " + describe(r) + " allows " + flow + " to " + dest, r.src().location()));
+                path.add(new Hop(fromSg.key().id(), "security-group", noted("egress rule " + describe(r) + " allows " + flow + " to " + dest, r), r.src().location()));
                 return true;
             }
         }
@@ -348,8 +359,8 @@ public final class Reach {
         if (toSg == null) return true;
         for (SgRule r : toSg.ingress()) {
             if (admits(r, from, peer)) {
-                path.add(new Hop(toSg.key().id(), "security-group", "ingress rule " + describe(r) + " allows " + flow + " from " + from
-                        + " (stateful: replies pass)", r.src().location()));
+                path.add(new Hop(toSg.key().id(), "security-group", noted("ingress rule " + describe(r) + " allows " + flow + " from " + from
+                        + " (stateful: replies pass)", r), r.src().location()));
                 return true;
             }
         }

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "reach", description = "Whether a flow can get from one place to another in the declared network (no AWS call): "
-        + "the hop-by-hop path, or what blocks it. Exit 0 reachable, 2 not, 3 invalid.")
+@Command(name = "reach", description = "Whether a flow can get from one place to another in the declared network (no AWS call), "
+        + "or with --live in what AWS has now: the hop-by-hop path, or what blocks it. Exit 0 reachable, 2 not, 3 invalid.")
 class ReachCommand extends BaseCommand {
     @Mixin
     StacksArgs stacks = new StacksArgs();
@@ -29,34 +29,48 @@ class ReachCommand extends BaseCommand {
     @Option(names = "--to-sg", paramLabel = "ID", description = "Security group of the receiving interface (checked for ingress).")
     String toSg;
 
-    @Option(names = "--live", description = "Check the deployed network instead (not implemented yet).")
+    @Option(names = "--live", description = "Check what the stacks own in AWS now (read-only: the same reads as plan and drift), noting where it differs from the files.")
     boolean live;
 
     @Override
     boolean callsAws() {
-        return false;
+        return live;
     }
 
     @Override
     public Integer call() {
-        if (live) {
-            console.err().println("error: reach --live is not implemented yet; without --live, reach analyses the stack files offline");
-            return ExitCodes.INVALID_INPUT;
-        }
         try (var ns = netstack()) {
             var files = Analysis.load(this, ns, stacks);
+            Reach.Flow flow;
+            try {
+                flow = Reach.Flow.parse(port);
+            } catch (IllegalArgumentException e) {
+                console.err().println("error: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+            NetworkModel model = live ? liveModel(ns, files) : NetworkModel.of(files);
             Reach.Result r;
             try {
-                r = Reach.run(NetworkModel.of(files), from, to, Reach.Flow.parse(port), fromSg, toSg);
+                r = Reach.run(model, from, to, flow, fromSg, toSg);
             } catch (IllegalArgumentException e) {
                 // A bad --from/--to/--port, not a bad file: no file:line to point at.
-                console.err().println("error: " + e.getMessage());
+                console.err().println("error: " + e.getMessage() + (live ? " (--live: among what the stacks own in AWS now; are they applied?)" : ""));
                 return ExitCodes.INVALID_INPUT;
             }
             if (global.json) console.out().println(json(r).toPrettyString());
             else console.out().print(text(r));
             return r.reachable() ? ExitCodes.OK : ExitCodes.CHANGES;
         }
+    }
+
+    /** Every stack's owned objects, read like plan and drift do (only the types the stack declares or is found to own). */
+    private static NetworkModel liveModel(io.netstack.api.Netstack ns, java.util.List<io.netstack.stack.StackFile> files) {
+        java.util.Map<String, io.netstack.engine.LiveState> state = new java.util.LinkedHashMap<>();
+        for (var f : files) {
+            ns.prewarm(f.region());
+            state.put(f.name(), ns.read(f));
+        }
+        return NetworkModel.live(files, state);
     }
 
     private String text(Reach.Result r) {
