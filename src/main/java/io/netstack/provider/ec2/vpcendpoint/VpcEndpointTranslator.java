@@ -55,7 +55,13 @@ final class VpcEndpointTranslator {
             ArrayNode sgs = p.putArray("securityGroups");
             e.groups().stream().map(SecurityGroupIdentifier::groupId).forEach(sgs::add);
             p.put("privateDns", Boolean.TRUE.equals(e.privateDnsEnabled()));
+            if (e.dnsOptions() != null && e.dnsOptions().dnsRecordIpTypeAsString() != null) {
+                ObjectNode dns = p.putObject("dnsOptions");
+                dns.put("recordIpType", e.dnsOptions().dnsRecordIpTypeAsString());
+                dns.put("privateDnsOnlyForInboundResolverEndpoint", Boolean.TRUE.equals(e.dnsOptions().privateDnsOnlyForInboundResolverEndpoint()));
+            }
         }
+        if (e.ipAddressTypeAsString() != null) p.put("ipAddressType", e.ipAddressTypeAsString());
         if (e.policyDocument() != null && !e.policyDocument().isBlank()) p.set("policy", VpcEndpointPolicy.canonicalPolicy(TextNode.valueOf(e.policyDocument())));
         p.set("tags", Ec2Tags.userTags(e.tags()));
         Map<String, String> attrs = new LinkedHashMap<>();

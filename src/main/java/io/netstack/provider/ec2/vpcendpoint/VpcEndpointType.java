@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ec2.model.DnsOptionsSpecification;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ModifyVpcEndpointRequest;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -110,7 +111,15 @@ public final class VpcEndpointType extends Ec2Type {
             Property.list("securityGroups", Property.ref("securityGroup", List.of("security-group"), List.of("sg-")))
                     .describe("interface endpoints; omitted: not managed (AWS attaches the VPC's default group)"),
             Property.bool("privateDns").defaultValue(false).describe("interface endpoints: resolve the service's own DNS name to the endpoint"),
-            Property.json("policy").describe("endpoint policy (JSON object); omitted: not managed (AWS's default allows everything)"));
+            Property.json("policy").describe("endpoint policy (JSON object); omitted: not managed (AWS's default allows everything)"),
+            Property.string("ipAddressType").oneOf("ipv4", "dualstack", "ipv6")
+                    .describe("IP addresses of the endpoint's network interfaces; omitted: not managed (AWS's default ipv4)"),
+            Property.object("dnsOptions",
+                    Property.string("recordIpType").required().oneOf("ipv4", "dualstack", "ipv6", "service-defined")
+                            .describe("the DNS records AWS creates for the endpoint"),
+                    Property.bool("privateDnsOnlyForInboundResolverEndpoint").defaultValue(false)
+                            .describe("S3/DynamoDB interface endpoints with privateDns: private DNS only for on-premises (inbound Resolver) clients"))
+                    .describe("interface endpoints; omitted: not managed"));
 
     public VpcEndpointType(AwsSession aws) {
         super(aws);
@@ -227,6 +236,9 @@ public final class VpcEndpointType extends Ec2Type {
                 if (sgs != null && !sgs.isNull()) r.securityGroupIds(strings(sgs));
             }
             if (policy != null && !policy.isNull()) r.policyDocument(policyText(policy));
+            if (spec.properties().hasNonNull("ipAddressType")) r.ipAddressType(spec.text("ipAddressType"));
+            JsonNode dns = spec.properties().get("dnsOptions");
+            if (dns != null && dns.isObject()) r.dnsOptions(dnsOptions(dns, null));
         }).vpcEndpoint());
         String endpointId = created.vpcEndpointId();
         waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available", CREATE_TIMEOUT);
@@ -265,6 +277,14 @@ public final class VpcEndpointType extends Ec2Type {
             m.policyDocument(policyText(want.get("policy")));
             modify = true;
         }
+        if (changed.contains("ipAddressType") && want.hasNonNull("ipAddressType")) {
+            m.ipAddressType(want.get("ipAddressType").asText());
+            modify = true;
+        }
+        if (changed.contains("dnsOptions") && want.path("dnsOptions").isObject()) {
+            m.dnsOptions(dnsOptions(want.get("dnsOptions"), have.get("dnsOptions")));
+            modify = true;
+        }
         boolean touched = modify;
         if (modify) {
             ModifyVpcEndpointRequest req = m.build();
@@ -276,6 +296,18 @@ public final class VpcEndpointType extends Ec2Type {
             touched = true;
         }
         return touched ? readOne(ctx, id, endpointId) : live;
+    }
+
+    /**
+     * PrivateDnsOnlyForInboundResolverEndpoint is sent only when on or being turned off: AWS accepts
+     * it only for services with both gateway and interface endpoints (DnsOptionsSpecification).
+     */
+    static DnsOptionsSpecification dnsOptions(JsonNode want, JsonNode have) {
+        DnsOptionsSpecification.Builder b = DnsOptionsSpecification.builder().dnsRecordIpType(want.path("recordIpType").asText());
+        boolean on = want.path("privateDnsOnlyForInboundResolverEndpoint").asBoolean(false);
+        boolean was = have != null && have.path("privateDnsOnlyForInboundResolverEndpoint").asBoolean(false);
+        if (on || was) b.privateDnsOnlyForInboundResolverEndpoint(on);
+        return b.build();
     }
 
     /** Puts the ids to add and to remove into the request; true when there is any. */

@@ -45,7 +45,6 @@ final class VpcEndpointValidation {
             }
             case "interface" -> {
                 if (hasTables) v.error(b, "/routeTables", "route tables apply to gateway endpoints only; an interface endpoint takes subnets");
-                if (!hasSubnets) v.error(b, "/subnets", "an interface endpoint needs subnets (one per availability zone) for its network interfaces");
                 if (p.has("securityGroups") && p.get("securityGroups").isEmpty()) {
                     v.error(b, "/securityGroups", "an interface endpoint always has a security group; omit securityGroups to get the VPC's default group");
                 }
@@ -58,6 +57,17 @@ final class VpcEndpointValidation {
                 if (p.has("policy")) v.error(b, "/policy", "gateway-load-balancer endpoints take no policy");
             }
             default -> { }
+        }
+        JsonNode dns = p.get("dnsOptions");
+        if (dns != null && !kind.equals("interface")) v.error(b, "/dnsOptions", "DNS options apply to interface endpoints only (\"kind\": \"interface\")");
+        if (dns != null && dns.path("privateDnsOnlyForInboundResolverEndpoint").asBoolean(false)) {
+            String shortName = canonicalService(service, v.stack().region());
+            if (!p.path("privateDns").asBoolean(false)) {
+                v.error(b, "/dnsOptions/privateDnsOnlyForInboundResolverEndpoint", "private DNS only for inbound Resolver endpoints needs \"privateDns\": true");
+            }
+            if (!Reference.containsReference(service) && !GATEWAY_SERVICES.contains(shortName)) {
+                v.error(b, "/dnsOptions/privateDnsOnlyForInboundResolverEndpoint", "only services with both gateway and interface endpoints (s3, dynamodb) take this option, not \"" + service + "\"");
+            }
         }
         JsonNode policy = p.get("policy");
         if (policy != null && !policy.isNull()) {
