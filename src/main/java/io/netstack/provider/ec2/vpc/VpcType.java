@@ -49,10 +49,13 @@ import software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation;
 
 /**
  * {@code vpc}: CIDR (create-only), secondary CIDRs, Amazon-provided IPv6 /56, DNS attributes,
- * tenancy, and optionally the rules of the VPC's default security group.
+ * tenancy, and optionally the rules of the VPC's default security group, the routes of its main
+ * route table and the entries of its default NACL (objects AWS makes with the VPC: changed in
+ * place, never tagged or deleted; the route and entry verbs are route-table's and network-acl's).
  *
  * <p>Reads: one paginated DescribeVpcs for the stack, one DescribeSecurityGroups for all default
- * groups, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
+ * groups, one DescribeRouteTables for all main tables, one DescribeNetworkAcls for all default
+ * NACLs, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
  * returns enableDnsSupport/enableDnsHostnames nowhere else (aws-facts.md).
  */
 public final class VpcType extends Ec2Type {
