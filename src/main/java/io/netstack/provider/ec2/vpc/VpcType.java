@@ -391,7 +391,8 @@ public final class VpcType extends Ec2Type {
         }
         for (Integer rule : h.keySet()) {
             if (w.containsKey(rule)) continue;
-            AwsCalls.run(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
+            // an entry already gone is what this wanted (find: NotFound is empty)
+            find(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
             touched = true;
         }
         return touched;
