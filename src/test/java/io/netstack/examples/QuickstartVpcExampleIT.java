@@ -50,6 +50,13 @@ class QuickstartVpcExampleIT {
                 assertEquals(n.startsWith("private-"), s.enableDns64(), n + " DNS64");
             }
             assertEquals(6, ec2.describeSubnets(r -> r.filters(stack(name))).subnets().size());
+            // the default NACL is managed: AWS's allow-all entries for IPv4 (100) and IPv6 (101) in both directions
+            var acl = ec2.describeNetworkAcls(r -> r.filters(Filter.builder().name("vpc-id").values(vpc.vpcId()).build(),
+                    Filter.builder().name("default").values("true").build())).networkAcls().get(0);
+            assertEquals(java.util.Set.of("in 100 0.0.0.0/0", "in 101 ::/0", "out 100 0.0.0.0/0", "out 101 ::/0"), acl.entries().stream()
+                    .filter(e -> e.ruleNumber() < 32767)
+                    .map(e -> (Boolean.TRUE.equals(e.egress()) ? "out " : "in ") + e.ruleNumber() + " " + (e.cidrBlock() != null ? e.cidrBlock() : e.ipv6CidrBlock()))
+                    .collect(java.util.stream.Collectors.toSet()), acl.entries().toString());
             SecurityGroup cluster = ec2.describeSecurityGroups(r -> r.filters(stack(name), Filter.builder().name("tag:Name").values("cluster").build()))
                     .securityGroups().get(0);
             assertTrue(cluster.ipPermissions().stream().flatMap(p -> p.userIdGroupPairs().stream()).anyMatch(p -> p.groupId().equals(cluster.groupId())),

@@ -51,7 +51,7 @@ public final class NetworkAclEntries {
 
     private NetworkAclEntries() {}
 
-    static Property.Builder schema(String name) {
+    public static Property.Builder schema(String name) {
         return Property.list(name, Property.object("entry",
                 Property.integer("rule").required().range(MIN_RULE, MAX_RULE).describe("rule number: lower numbers are evaluated first"),
                 Property.string("protocol").required().describe("tcp, udp, icmp, icmpv6, all, or an IP protocol number"),
@@ -102,7 +102,7 @@ public final class NetworkAclEntries {
         return o;
     }
 
-    static void normalize(ObjectNode props, String list) {
+    public static void normalize(ObjectNode props, String list) {
         JsonNode entries = props.get(list);
         if (entries == null || !entries.isArray()) return;
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -111,7 +111,7 @@ public final class NetworkAclEntries {
     }
 
     /** Entries of one direction from AWS, AWS's default {@code *} entries left out. */
-    static ArrayNode fromAws(List<NetworkAclEntry> entries, boolean egress) {
+    public static ArrayNode fromAws(List<NetworkAclEntry> entries, boolean egress) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (NetworkAclEntry e : entries) {
             if (Boolean.TRUE.equals(e.egress()) != egress) continue;
@@ -145,7 +145,7 @@ public final class NetworkAclEntries {
     }
 
     /** Entries of a list keyed by rule number (rule numbers are unique per direction). */
-    static Map<Integer, ObjectNode> byRule(JsonNode entries) {
+    public static Map<Integer, ObjectNode> byRule(JsonNode entries) {
         Map<Integer, ObjectNode> m = new TreeMap<>();
         if (entries != null) for (JsonNode e : entries) {
             ObjectNode c = canonical(e);
@@ -162,7 +162,7 @@ public final class NetworkAclEntries {
         return new int[] {a, b};
     }
 
-    static CreateNetworkAclEntryRequest createRequest(String aclId, boolean egress, JsonNode entry) {
+    public static CreateNetworkAclEntryRequest createRequest(String aclId, boolean egress, JsonNode entry) {
         ObjectNode c = canonical(entry);
         CreateNetworkAclEntryRequest.Builder b = CreateNetworkAclEntryRequest.builder()
                 .networkAclId(aclId).egress(egress).ruleNumber(c.get("rule").asInt())
@@ -179,7 +179,7 @@ public final class NetworkAclEntries {
         return b.build();
     }
 
-    static ReplaceNetworkAclEntryRequest replaceRequest(String aclId, boolean egress, JsonNode entry) {
+    public static ReplaceNetworkAclEntryRequest replaceRequest(String aclId, boolean egress, JsonNode entry) {
         CreateNetworkAclEntryRequest c = createRequest(aclId, egress, entry);
         return ReplaceNetworkAclEntryRequest.builder()
                 .networkAclId(aclId).egress(egress).ruleNumber(c.ruleNumber()).ruleAction(c.ruleAction())
@@ -200,7 +200,7 @@ public final class NetworkAclEntries {
     }
 
     /** Checks of one direction's entries beyond the schema: protocol, ports, CIDR family, duplicate rule numbers, quota. */
-    static void validate(ResourceBlock block, Validation v, String list, JsonNode entries) {
+    public static void validate(ResourceBlock block, Validation v, String list, JsonNode entries) {
         if (entries == null || !entries.isArray()) return;
         Map<Integer, Integer> seen = new HashMap<>();
         int v4 = 0, v6 = 0;

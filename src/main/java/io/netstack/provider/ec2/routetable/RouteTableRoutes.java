@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.Property;
 import io.netstack.spi.Validation;
 import io.netstack.stack.Cidr;
 import io.netstack.stack.Reference;
@@ -73,6 +74,14 @@ public final class RouteTableRoutes {
 
     private RouteTableRoutes() {}
 
+    /** The schema of a {@code routes} list (route-table, and vpc's mainRouteTable). */
+    public static Property.Builder routesSchema() {
+        return Property.list("routes", Property.object("route",
+                Property.string("destination").required().describe("IPv4 or IPv6 CIDR, or a prefix list id pl-…"),
+                Property.ref("target", List.copyOf(TARGET_TYPES.keySet()), TARGET_PREFIXES).required()
+                        .describe("internet, egress-only internet, NAT, transit or VPN gateway, VPC peering, Gateway Load Balancer endpoint, or network interface (eni-…)")));
+    }
+
     /** The stack type an AWS id belongs to ("network-interface" for eni-), or null if unknown. */
     static String kindOfId(String id) {
         if (id == null) return null;
@@ -86,7 +95,7 @@ public final class RouteTableRoutes {
         return d != null && Cidr.isCidr(d) ? Cidr.canonical(d) : d;
     }
 
-    static ObjectNode canonical(JsonNode route) {
+    public static ObjectNode canonical(JsonNode route) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("destination", destination(route.path("destination").asText()));
         o.put("target", route.path("target").asText());
@@ -109,7 +118,7 @@ public final class RouteTableRoutes {
         return Optional.of(o);
     }
 
-    static ArrayNode fromAws(List<Route> routes) {
+    public static ArrayNode fromAws(List<Route> routes) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Route r : routes) fromAws(r).ifPresent(out::add);
         return out;
@@ -145,12 +154,17 @@ public final class RouteTableRoutes {
 
     /** Route checks that need no AWS call: destinations, duplicates, target kinds per family, gateways of another VPC, the quota. */
     static void validate(ResourceBlock b, Validation v, JsonNode routes, JsonNode vpc) {
+        validate(b, v, "/routes", routes, vpc);
+    }
+
+    /** {@link #validate(ResourceBlock, Validation, JsonNode, JsonNode)} of a routes list at {@code pointer} (vpc's mainRouteTable/routes). */
+    public static void validate(ResourceBlock b, Validation v, String pointer, JsonNode routes, JsonNode vpc) {
         if (routes == null || !routes.isArray()) return;
         Map<String, Integer> seen = new HashMap<>();
         int v4 = 0, v6 = 0;
         for (int i = 0; i < routes.size(); i++) {
             JsonNode r = routes.get(i);
-            String at = "/routes/" + i;
+            String at = pointer + "/" + i;
             String dest = r.path("destination").asText();
             Cidr cidr = null;
             if (!Reference.containsReference(dest) && !dest.startsWith("pl-")) {
@@ -196,7 +210,7 @@ public final class RouteTableRoutes {
             }
         }
         if (v4 > MAX_ROUTES_PER_FAMILY || v6 > MAX_ROUTES_PER_FAMILY) {
-            v.warning(b, "/routes", "more than " + MAX_ROUTES_PER_FAMILY + " " + (v6 > MAX_ROUTES_PER_FAMILY ? "IPv6" : "IPv4")
+            v.warning(b, pointer, "more than " + MAX_ROUTES_PER_FAMILY + " " + (v6 > MAX_ROUTES_PER_FAMILY ? "IPv6" : "IPv4")
                     + " routes exceeds the default quota of " + MAX_ROUTES_PER_FAMILY + " routes per route table (adjustable)");
         }
     }

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * alone ({@link TypeContext#handedOver}). Only a subnet that no table claims any more is
  * disassociated — to the main table, as the stack file says.
  */
-final class RouteTableSync {
+public final class RouteTableSync {
     /**
      * Moving a subnet between two tables of one apply can race (both tables' updates run in
      * parallel): each lost race (association id gone, or subnet already associated) re-reads
@@ -44,7 +44,7 @@ final class RouteTableSync {
 
     private final AwsSession aws;
 
-    RouteTableSync(AwsSession aws) {
+    public RouteTableSync(AwsSession aws) {
         this.aws = aws;
     }
 
@@ -53,7 +53,7 @@ final class RouteTableSync {
     }
 
     /** Replace changed targets, create new destinations, then delete dropped ones. */
-    boolean routes(TypeContext ctx, String id, String tableId, JsonNode want, JsonNode have) {
+    public boolean routes(TypeContext ctx, String id, String tableId, JsonNode want, JsonNode have) {
         Map<String, String> w = RouteTableRoutes.byDestination(want), h = RouteTableRoutes.byDestination(have);
         boolean touched = false;
         for (Map.Entry<String, String> e : w.entrySet()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
@@ -11,6 +12,9 @@ import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
+import io.netstack.provider.ec2.networkacl.NetworkAclEntries;
+import io.netstack.provider.ec2.routetable.RouteTableRoutes;
+import io.netstack.provider.ec2.routetable.RouteTableSync;
 import io.netstack.provider.ec2.securitygroup.SecurityGroupRules;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -33,7 +37,9 @@ import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Tenancy;
 import software.amazon.awssdk.services.ec2.model.Vpc;
@@ -43,10 +49,13 @@ import software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation;
 
 /**
  * {@code vpc}: CIDR (create-only), secondary CIDRs, Amazon-provided IPv6 /56, DNS attributes,
- * tenancy, and optionally the rules of the VPC's default security group.
+ * tenancy, and optionally the rules of the VPC's default security group, the routes of its main
+ * route table and the entries of its default NACL (objects AWS makes with the VPC: changed in
+ * place, never tagged or deleted; the route and entry verbs are route-table's and network-acl's).
  *
  * <p>Reads: one paginated DescribeVpcs for the stack, one DescribeSecurityGroups for all default
- * groups, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
+ * groups, one DescribeRouteTables for all main tables, one DescribeNetworkAcls for all default
+ * NACLs, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
  * returns enableDnsSupport/enableDnsHostnames nowhere else (docs/aws-facts.md).
  */
 public final class VpcType extends Ec2Type {
@@ -77,11 +86,20 @@ public final class VpcType extends Ec2Type {
                     SecurityGroupRules.ruleSchema("ingress", "from").defaultEmptyList(),
                     SecurityGroupRules.ruleSchema("egress", "to").defaultEmptyList())
                     .describe("manage the rules of the VPC's default security group; {} = no rules"),
+            Property.object("mainRouteTable", RouteTableRoutes.routesSchema().defaultEmptyList())
+                    .describe("manage the routes of the VPC's main route table; {} = only AWS's local routes"),
+            Property.object("defaultNetworkAcl",
+                    NetworkAclEntries.schema("ingress").defaultEmptyList(),
+                    NetworkAclEntries.schema("egress").defaultEmptyList())
+                    .describe("manage the entries of the VPC's default network ACL; {} = no entries: all traffic denied"),
             Property.ref("dhcpOptions", List.of("dhcp-options"), List.of("dopt-"))
                     .describe("the DHCP options set the VPC uses; omitted: not managed (AWS's default set)"));
 
+    private final RouteTableSync routes;
+
     public VpcType(AwsSession aws) {
         super(aws);
+        routes = new RouteTableSync(aws);
     }
 
     @Override
@@ -105,6 +123,17 @@ public final class VpcType extends Ec2Type {
         if (dsg != null && dsg.isObject()) {
             SecurityGroupRules.normalize((ObjectNode) dsg, "ingress", "from");
             SecurityGroupRules.normalize((ObjectNode) dsg, "egress", "to");
+        }
+        JsonNode main = p.get("mainRouteTable");
+        if (main != null && main.isObject() && main.path("routes").isArray()) {
+            ArrayNode routes = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode r : main.get("routes")) routes.add(r.isObject() ? RouteTableRoutes.canonical(r) : r);
+            ((ObjectNode) main).set("routes", routes);
+        }
+        JsonNode acl = p.get("defaultNetworkAcl");
+        if (acl != null && acl.isObject()) {
+            NetworkAclEntries.normalize((ObjectNode) acl, "ingress");
+            NetworkAclEntries.normalize((ObjectNode) acl, "egress");
         }
         return p;
     }
@@ -131,6 +160,13 @@ public final class VpcType extends Ec2Type {
             SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/ingress", dsg.get("ingress"), "from");
             SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/egress", dsg.get("egress"), "to");
         }
+        JsonNode main = b.properties().get("mainRouteTable");
+        if (main != null) RouteTableRoutes.validate(b, v, "/mainRouteTable/routes", main.get("routes"), TextNode.valueOf("${" + b.id() + "}"));
+        JsonNode acl = b.properties().get("defaultNetworkAcl");
+        if (acl != null) {
+            NetworkAclEntries.validate(b, v, "defaultNetworkAcl/ingress", acl.get("ingress"));
+            NetworkAclEntries.validate(b, v, "defaultNetworkAcl/egress", acl.get("egress"));
+        }
         if (b.properties().path("dnsHostnames").asBoolean(false) && !b.properties().path("dnsSupport").asBoolean(true)) {
             v.error(b, "/dnsHostnames", "DNS hostnames need dnsSupport (AWS refuses enableDnsHostnames without enableDnsSupport)");
         }
@@ -155,14 +191,14 @@ public final class VpcType extends Ec2Type {
         AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("group-name", "default")))
                 .securityGroups().forEach(g -> defaults.put(g.vpcId(), g)));
-        Map<String, String> mainTables = new HashMap<>();
+        Map<String, RouteTable> mainTables = new HashMap<>();
         AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("association.main", "true")))
-                .routeTables().forEach(t -> mainTables.put(t.vpcId(), t.routeTableId())));
-        Map<String, String> defaultAcls = new HashMap<>();
+                .routeTables().forEach(t -> mainTables.put(t.vpcId(), t)));
+        Map<String, NetworkAcl> defaultAcls = new HashMap<>();
         AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("default", "true")))
-                .networkAcls().forEach(a -> defaultAcls.put(a.vpcId(), a.networkAclId())));
+                .networkAcls().forEach(a -> defaultAcls.put(a.vpcId(), a)));
         List<LiveResource> out = new ArrayList<>();
         for (Vpc vpc : vpcs) {
             String id = ids.get(vpc.vpcId());
@@ -184,12 +220,20 @@ public final class VpcType extends Ec2Type {
                 rules.set("ingress", SecurityGroupRules.fromAws(dsg.ipPermissions(), "from"));
                 rules.set("egress", SecurityGroupRules.fromAws(dsg.ipPermissionsEgress(), "to"));
             }
+            RouteTable main = mainTables.get(vpc.vpcId());
+            if (main != null) p.putObject("mainRouteTable").set("routes", RouteTableRoutes.fromAws(main.routes()));
+            NetworkAcl acl = defaultAcls.get(vpc.vpcId());
+            if (acl != null) {
+                ObjectNode entries = p.putObject("defaultNetworkAcl");
+                entries.set("ingress", NetworkAclEntries.fromAws(acl.entries(), false));
+                entries.set("egress", NetworkAclEntries.fromAws(acl.entries(), true));
+            }
             if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
             p.set("tags", Ec2Tags.userTags(vpc.tags()));
             Map<String, String> attrs = new LinkedHashMap<>();
             if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
-            if (mainTables.containsKey(vpc.vpcId())) attrs.put("defaultRouteTableId", mainTables.get(vpc.vpcId()));
-            if (defaultAcls.containsKey(vpc.vpcId())) attrs.put("defaultNetworkAclId", defaultAcls.get(vpc.vpcId()));
+            if (main != null) attrs.put("defaultRouteTableId", main.routeTableId());
+            if (acl != null) attrs.put("defaultNetworkAclId", acl.networkAclId());
             if (ipv6 != null) attrs.put("ipv6Cidr", ipv6);
             attrs.put("arn", arn(ctx, vpc.ownerId(), "vpc", vpc.vpcId()));
             out.add(new LiveResource(id, name(), vpc.vpcId(), p, attrs));
@@ -256,7 +300,7 @@ public final class VpcType extends Ec2Type {
         String vpcId = vpc.vpcId();
         await(ctx, id, vpcId, AVAILABLE, () -> findVpc(id, vpcId), STATE);
         LiveResource live = readBack(ctx, id, vpcId, () -> readOne(ctx, id, vpcId));
-        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "dhcpOptions"));
+        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "mainRouteTable", "defaultNetworkAcl", "dhcpOptions"));
     }
 
     @Override
@@ -298,6 +342,17 @@ public final class VpcType extends Ec2Type {
                 touched = true;
             }
         }
+        JsonNode main = want.get("mainRouteTable");
+        String tableId = live.attributes().get("defaultRouteTableId");
+        if (changed.contains("mainRouteTable") && main != null && main.isObject() && tableId != null) {
+            touched |= routes.routes(ctx, id, tableId, main.get("routes"), have.path("mainRouteTable").get("routes"));
+        }
+        JsonNode acl = want.get("defaultNetworkAcl");
+        String aclId = live.attributes().get("defaultNetworkAclId");
+        if (changed.contains("defaultNetworkAcl") && acl != null && acl.isObject() && aclId != null) {
+            touched |= syncEntries(ctx, id, aclId, false, acl.get("ingress"), have.path("defaultNetworkAcl").get("ingress"));
+            touched |= syncEntries(ctx, id, aclId, true, acl.get("egress"), have.path("defaultNetworkAcl").get("egress"));
+        }
         if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
@@ -315,6 +370,32 @@ public final class VpcType extends Ec2Type {
         if (target.equals(have)) return false;
         mutateRun(ctx, id, "AssociateDhcpOptions", () -> ec2().associateDhcpOptions(r -> r.vpcId(vpcId).dhcpOptionsId(target)));
         return true;
+    }
+
+    /**
+     * Brings one direction of the default NACL to {@code want}: replace changed rules, create new
+     * ones, then delete dropped ones (AWS's fixed {@code *} rule stays; {@code {}} denies all).
+     */
+    private boolean syncEntries(TypeContext ctx, String id, String aclId, boolean egress, JsonNode want, JsonNode have) {
+        Map<Integer, ObjectNode> w = NetworkAclEntries.byRule(want), h = NetworkAclEntries.byRule(have);
+        boolean touched = false;
+        for (Map.Entry<Integer, ObjectNode> e : w.entrySet()) {
+            ObjectNode entry = e.getValue();
+            if (entry.equals(h.get(e.getKey()))) continue;
+            if (h.containsKey(e.getKey())) {
+                mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
+            } else {
+                mutateRun(ctx, id, "CreateNetworkAclEntry", () -> ec2().createNetworkAclEntry(NetworkAclEntries.createRequest(aclId, egress, entry)));
+            }
+            touched = true;
+        }
+        for (Integer rule : h.keySet()) {
+            if (w.containsKey(rule)) continue;
+            // an entry already gone is what this wanted (find: NotFound is empty)
+            find(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
+            touched = true;
+        }
+        return touched;
     }
 
     private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {
@@ -388,8 +469,8 @@ public final class VpcType extends Ec2Type {
     public io.netstack.spi.Permissions permissions() {
         return new io.netstack.spi.Permissions(
                 java.util.List.of("ec2:DescribeInternetGateways", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs"),
-                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:CreateVpc", "ec2:ModifyVpcAttribute"),
-                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute"),
+                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateNetworkAclEntry", "ec2:CreateRoute", "ec2:CreateTags", "ec2:CreateVpc", "ec2:DeleteNetworkAclEntry", "ec2:DeleteRoute", "ec2:ModifyVpcAttribute", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceRoute", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
+                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateNetworkAclEntry", "ec2:CreateRoute", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteRoute", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceRoute", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
                 java.util.List.of("ec2:DeleteVpc", "ec2:DisassociateVpcCidrBlock"),
                 java.util.List.of());
     }

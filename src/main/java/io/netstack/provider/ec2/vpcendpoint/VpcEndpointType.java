@@ -1,17 +1,19 @@
 package io.netstack.provider.ec2.vpcendpoint;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.netstack.provider.ec2.vpcendpoint.VpcEndpointPolicy.canonicalPolicy;
+import static io.netstack.provider.ec2.vpcendpoint.VpcEndpointPolicy.policyText;
+import static io.netstack.provider.ec2.vpcendpoint.VpcEndpointTranslator.awsKind;
+import static io.netstack.provider.ec2.vpcendpoint.VpcEndpointTranslator.kind;
+import static io.netstack.provider.ec2.vpcendpoint.VpcEndpointTranslator.state;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -26,25 +28,16 @@ import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.ec2.model.DnsEntry;
+import software.amazon.awssdk.services.ec2.model.DnsOptionsSpecification;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ModifyVpcEndpointRequest;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupIdentifier;
-import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -98,12 +91,12 @@ public final class VpcEndpointType extends Ec2Type {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
     /** Amazon VPC quotas: 50 interface endpoints per VPC (adjustable). */
     static final int MAX_INTERFACE_ENDPOINTS_PER_VPC = 50;
+    static final Deletion DELETION = Deletion.of("DeleteVpcEndpoints", DELETE_TIMEOUT, "InvalidVpcEndpointId.NotFound");
 
     static final Set<String> GATEWAY_SERVICES = Set.of("s3", "dynamodb");
     private static final Set<String> DROPPED = Set.of("deleted", "deleting");
     private static final Set<String> FAILED = Set.of("failed", "rejected", "expired", "deleted");
-    private static final Pattern ENDPOINT_SERVICE_NAME = Pattern.compile("com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.(vpce-svc-[0-9a-zA-Z]+)");
-    private static final ObjectMapper SORTED = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    static final Pattern ENDPOINT_SERVICE_NAME = Pattern.compile("com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.(vpce-svc-[0-9a-zA-Z]+)");
 
     private static final Schema SCHEMA = new Schema(true, List.of("dnsName", "serviceName"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
@@ -118,7 +111,15 @@ public final class VpcEndpointType extends Ec2Type {
             Property.list("securityGroups", Property.ref("securityGroup", List.of("security-group"), List.of("sg-")))
                     .describe("interface endpoints; omitted: not managed (AWS attaches the VPC's default group)"),
             Property.bool("privateDns").defaultValue(false).describe("interface endpoints: resolve the service's own DNS name to the endpoint"),
-            Property.json("policy").describe("endpoint policy (JSON object); omitted: not managed (AWS's default allows everything)"));
+            Property.json("policy").describe("endpoint policy (JSON object); omitted: not managed (AWS's default allows everything)"),
+            Property.string("ipAddressType").oneOf("ipv4", "dualstack", "ipv6")
+                    .describe("IP addresses of the endpoint's network interfaces; omitted: not managed (AWS's default ipv4)"),
+            Property.object("dnsOptions",
+                    Property.string("recordIpType").required().oneOf("ipv4", "dualstack", "ipv6", "service-defined")
+                            .describe("the DNS records AWS creates for the endpoint"),
+                    Property.bool("privateDnsOnlyForInboundResolverEndpoint").defaultValue(false)
+                            .describe("S3/DynamoDB interface endpoints with privateDns: private DNS only for on-premises (inbound Resolver) clients"))
+                    .describe("interface endpoints; omitted: not managed"));
 
     public VpcEndpointType(AwsSession aws) {
         super(aws);
@@ -158,168 +159,9 @@ public final class VpcEndpointType extends Ec2Type {
         return s.startsWith("com.amazonaws.") || s.startsWith("aws.");
     }
 
-    /**
-     * Policy documents compared by meaning, not spelling (after terraform-provider-aws's policy
-     * equivalence): a JSON string is parsed; a single statement becomes a list; Action, NotAction,
-     * Resource, NotResource, principal values and condition values become sorted lists of unique
-     * strings; statements are sorted; an empty Sid is dropped.
-     */
-    static JsonNode canonicalPolicy(JsonNode policy) {
-        JsonNode doc = policy;
-        if (policy.isTextual()) {
-            try {
-                doc = SORTED.readTree(policy.asText());
-            } catch (JsonProcessingException e) {
-                return policy; // not JSON: compared as text, and AWS reports what is wrong with it
-            }
-        }
-        if (!doc.isObject()) return doc;
-        ObjectNode out = doc.deepCopy();
-        JsonNode st = out.get("Statement");
-        if (st == null) return out;
-        List<JsonNode> statements = new ArrayList<>();
-        if (st.isArray()) st.forEach(statements::add);
-        else statements.add(st);
-        List<JsonNode> canon = new ArrayList<>();
-        for (JsonNode s : statements) {
-            if (!s.isObject()) {
-                canon.add(s);
-                continue;
-            }
-            ObjectNode c = s.deepCopy();
-            if (c.path("Sid").isTextual() && c.path("Sid").asText().isEmpty()) c.remove("Sid");
-            for (String k : List.of("Action", "NotAction", "Resource", "NotResource")) {
-                if (c.has(k)) c.set(k, stringSet(c.get(k)));
-            }
-            for (String k : List.of("Principal", "NotPrincipal")) {
-                JsonNode pr = c.get(k);
-                if (pr != null && pr.isObject()) {
-                    ObjectNode po = (ObjectNode) pr;
-                    List<String> keys = new ArrayList<>();
-                    po.fieldNames().forEachRemaining(keys::add);
-                    for (String pk : keys) po.set(pk, stringSet(po.get(pk)));
-                }
-            }
-            JsonNode cond = c.get("Condition");
-            if (cond != null && cond.isObject()) {
-                for (Iterator<JsonNode> ops = cond.elements(); ops.hasNext(); ) {
-                    JsonNode op = ops.next();
-                    if (!op.isObject()) continue;
-                    ObjectNode oo = (ObjectNode) op;
-                    List<String> keys = new ArrayList<>();
-                    oo.fieldNames().forEachRemaining(keys::add);
-                    for (String ck : keys) oo.set(ck, stringSet(oo.get(ck)));
-                }
-            }
-            canon.add(c);
-        }
-        canon.sort(Comparator.comparing(VpcEndpointType::text));
-        ArrayNode a = out.putArray("Statement");
-        canon.forEach(a::add);
-        return out;
-    }
-
-    private static JsonNode stringSet(JsonNode v) {
-        if (v == null || !(v.isTextual() || v.isArray())) return v;
-        TreeSet<String> set = new TreeSet<>();
-        if (v.isTextual()) set.add(v.asText());
-        else for (JsonNode e : v) {
-            if (!e.isValueNode()) return v;
-            set.add(e.asText());
-        }
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        set.forEach(a::add);
-        return a;
-    }
-
-    private static String text(JsonNode n) {
-        try {
-            return SORTED.writeValueAsString(SORTED.treeToValue(n, Object.class));
-        } catch (JsonProcessingException e) {
-            return n.toString();
-        }
-    }
-
     @Override
     public void validate(ResourceBlock b, Validation v) {
-        JsonNode p = b.properties();
-        String kind = p.path("kind").asText("gateway");
-        String service = p.path("service").asText("");
-        Optional<ResourceBlock> serviceBlock = v.target(p.get("service"));
-        if (service.isBlank()) v.error(b, "/service", "service must name an AWS service (\"s3\"), a full service name, or ${id} of an endpoint-service");
-        if (serviceBlock.isPresent() && !serviceBlock.get().type().equals("endpoint-service")) {
-            v.error(b, "/service", "${" + serviceBlock.get().id() + "} is a " + serviceBlock.get().type() + ", expected an endpoint-service");
-        }
-        boolean hasSubnets = p.path("subnets").size() > 0, hasTables = p.path("routeTables").size() > 0;
-        switch (kind) {
-            case "gateway" -> {
-                if (hasSubnets) v.error(b, "/subnets", "a gateway endpoint takes routeTables, not subnets; for an interface endpoint set \"kind\": \"interface\"");
-                if (p.has("securityGroups")) v.error(b, "/securityGroups", "security groups apply to interface endpoints only (\"kind\": \"interface\")");
-                if (p.has("privateDns")) v.error(b, "/privateDns", "private DNS applies to interface endpoints only (\"kind\": \"interface\")");
-                if (serviceBlock.isPresent() || service.startsWith("vpce-svc-") || ENDPOINT_SERVICE_NAME.matcher(service).matches()) {
-                    v.error(b, "/kind", "an endpoint service is consumed by an interface (or gateway-load-balancer) endpoint: set \"kind\": \"interface\"");
-                } else if (!service.isBlank() && !Reference.containsReference(service)) {
-                    String shortName = canonicalService(service, v.stack().region());
-                    if (!isFullName(shortName) && !GATEWAY_SERVICES.contains(shortName)) {
-                        v.error(b, "/service", "only s3 and dynamodb have gateway endpoints; \"" + service + "\" needs \"kind\": \"interface\"");
-                    }
-                }
-            }
-            case "interface" -> {
-                if (hasTables) v.error(b, "/routeTables", "route tables apply to gateway endpoints only; an interface endpoint takes subnets");
-                if (!hasSubnets) v.error(b, "/subnets", "an interface endpoint needs subnets (one per availability zone) for its network interfaces");
-                if (p.has("securityGroups") && p.get("securityGroups").isEmpty()) {
-                    v.error(b, "/securityGroups", "an interface endpoint always has a security group; omit securityGroups to get the VPC's default group");
-                }
-            }
-            case "gateway-load-balancer" -> {
-                if (hasTables) v.error(b, "/routeTables", "a gateway-load-balancer endpoint is a route target; it takes one subnet, not route tables");
-                if (p.path("subnets").size() != 1) v.error(b, "/subnets", "a gateway-load-balancer endpoint takes exactly one subnet");
-                if (p.has("securityGroups")) v.error(b, "/securityGroups", "gateway-load-balancer endpoints have no security groups");
-                if (p.has("privateDns")) v.error(b, "/privateDns", "private DNS applies to interface endpoints only");
-                if (p.has("policy")) v.error(b, "/policy", "gateway-load-balancer endpoints take no policy");
-            }
-            default -> { }
-        }
-        JsonNode policy = p.get("policy");
-        if (policy != null && !policy.isNull()) {
-            JsonNode doc = canonicalPolicy(policy);
-            if (!doc.isObject()) v.error(b, "/policy", "the policy must be a JSON object (a policy document with \"Statement\")");
-            else if (!doc.has("Statement")) v.error(b, "/policy", "a policy document needs a \"Statement\"");
-        }
-        checkSameVpc(b, v, "subnets", p.get("vpc"));
-        checkSameVpc(b, v, "routeTables", p.get("vpc"));
-        checkSameVpc(b, v, "securityGroups", p.get("vpc"));
-        if (kind.equals("interface")) {
-            Map<String, String> zones = new HashMap<>();
-            JsonNode subnets = p.path("subnets");
-            for (int i = 0; i < subnets.size(); i++) {
-                Optional<ResourceBlock> s = v.target(subnets.get(i));
-                String zone = s.map(x -> x.properties().path("zone").asText(null)).orElse(null);
-                if (zone == null) continue;
-                String other = zones.put(zone, s.get().id());
-                if (other != null) v.error(b, "/subnets/" + i, "an interface endpoint takes one subnet per availability zone: " + s.get().id() + " and " + other + " are both in " + zone);
-            }
-            long count = v.blocksOfType(name()).stream().filter(r -> r.type().equals(name())
-                    && "interface".equals(r.properties().path("kind").asText()) && r.properties().path("vpc").equals(p.get("vpc"))).count();
-            if (count > MAX_INTERFACE_ENDPOINTS_PER_VPC) {
-                v.warning(b, "", "more than " + MAX_INTERFACE_ENDPOINTS_PER_VPC + " interface endpoints in one VPC exceeds the default quota");
-            }
-        }
-    }
-
-    /** Subnets, route tables and security groups of the stack must be in the endpoint's VPC. */
-    private static void checkSameVpc(ResourceBlock b, Validation v, String property, JsonNode vpc) {
-        JsonNode list = b.properties().path(property);
-        if (vpc == null || !list.isArray()) return;
-        for (int i = 0; i < list.size(); i++) {
-            Optional<ResourceBlock> t = v.target(list.get(i));
-            if (t.isEmpty()) continue;
-            JsonNode theirs = t.get().properties().get("vpc");
-            if (theirs != null && vpc.isTextual() && theirs.isTextual() && !theirs.equals(vpc)) {
-                v.error(b, "/" + property + "/" + i, t.get().id() + " is in " + theirs.asText() + ", not in the endpoint's VPC " + vpc.asText());
-            }
-        }
+        VpcEndpointValidation.validate(name(), b, v);
     }
 
     @Override
@@ -331,7 +173,7 @@ public final class VpcEndpointType extends Ec2Type {
         List<LiveResource> out = new ArrayList<>();
         AwsCalls.run(resource, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpointsPaginator(r -> r.filters(filters)).vpcEndpoints().forEach(e ->
                 Ec2Tags.ownedId(e.tags(), ctx.stack()).ifPresent(id -> {
-                    if (!DROPPED.contains(state(e))) out.add(translate(ctx, id, e));
+                    if (!DROPPED.contains(state(e))) out.add(VpcEndpointTranslator.translate(name(), ctx.region(), id, e));
                 })));
         return out;
     }
@@ -351,44 +193,6 @@ public final class VpcEndpointType extends Ec2Type {
         return out;
     }
 
-    static String state(VpcEndpoint e) {
-        return e.stateAsString() == null ? "unknown" : e.stateAsString().toLowerCase(Locale.ROOT);
-    }
-
-    static String kind(VpcEndpoint e) {
-        String t = e.vpcEndpointTypeAsString();
-        if (t == null) return "gateway";
-        return switch (t) {
-            case "Gateway" -> "gateway";
-            case "Interface" -> "interface";
-            case "GatewayLoadBalancer" -> "gateway-load-balancer";
-            default -> t.toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private LiveResource translate(TypeContext ctx, String id, VpcEndpoint e) {
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        String kind = kind(e);
-        p.put("vpc", e.vpcId());
-        p.put("service", canonicalService(e.serviceName(), ctx.region()));
-        p.put("kind", kind);
-        ArrayNode rts = p.putArray("routeTables");
-        e.routeTableIds().forEach(rts::add);
-        ArrayNode subnets = p.putArray("subnets");
-        e.subnetIds().forEach(subnets::add);
-        if (kind.equals("interface")) {
-            ArrayNode sgs = p.putArray("securityGroups");
-            e.groups().stream().map(SecurityGroupIdentifier::groupId).forEach(sgs::add);
-            p.put("privateDns", Boolean.TRUE.equals(e.privateDnsEnabled()));
-        }
-        if (e.policyDocument() != null && !e.policyDocument().isBlank()) p.set("policy", canonicalPolicy(TextNode.valueOf(e.policyDocument())));
-        p.set("tags", Ec2Tags.userTags(e.tags()));
-        Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("serviceName", e.serviceName());
-        e.dnsEntries().stream().map(DnsEntry::dnsName).filter(n -> n != null && !n.isBlank()).findFirst().ifPresent(n -> attrs.put("dnsName", n));
-        return new LiveResource(id, name(), e.vpcEndpointId(), p, attrs);
-    }
-
     private Optional<VpcEndpoint> describe(String id, String endpointId) {
         return find(id, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints())
                 .flatMap(l -> l.stream().filter(e -> endpointId.equals(e.vpcEndpointId())).findFirst());
@@ -396,7 +200,7 @@ public final class VpcEndpointType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String endpointId) {
         return readBack(ctx, id, endpointId, () -> describe(id, endpointId)
-                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> translate(ctx, id, e))).stream().toList());
+                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e))).stream().toList());
     }
 
     /** The name AWS wants for {@code service} (see the class comment). */
@@ -432,6 +236,9 @@ public final class VpcEndpointType extends Ec2Type {
                 if (sgs != null && !sgs.isNull()) r.securityGroupIds(strings(sgs));
             }
             if (policy != null && !policy.isNull()) r.policyDocument(policyText(policy));
+            if (spec.properties().hasNonNull("ipAddressType")) r.ipAddressType(spec.text("ipAddressType"));
+            JsonNode dns = spec.properties().get("dnsOptions");
+            if (dns != null && dns.isObject()) r.dnsOptions(dnsOptions(dns, null));
         }).vpcEndpoint());
         String endpointId = created.vpcEndpointId();
         waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available", CREATE_TIMEOUT);
@@ -443,18 +250,6 @@ public final class VpcEndpointType extends Ec2Type {
                 .map(e -> new Waiter.Outcome(state(e), e.lastError() == null ? null
                         : (e.lastError().code() == null ? "" : e.lastError().code() + ": ") + e.lastError().message()))
                 .orElse(new Waiter.Outcome("not visible yet", null)));
-    }
-
-    static String awsKind(String kind) {
-        return switch (kind) {
-            case "interface" -> "Interface";
-            case "gateway-load-balancer" -> "GatewayLoadBalancer";
-            default -> "Gateway";
-        };
-    }
-
-    static String policyText(JsonNode policy) {
-        return policy.isTextual() ? policy.asText() : text(policy);
     }
 
     private static List<String> strings(JsonNode n) {
@@ -482,6 +277,14 @@ public final class VpcEndpointType extends Ec2Type {
             m.policyDocument(policyText(want.get("policy")));
             modify = true;
         }
+        if (changed.contains("ipAddressType") && want.hasNonNull("ipAddressType")) {
+            m.ipAddressType(want.get("ipAddressType").asText());
+            modify = true;
+        }
+        if (changed.contains("dnsOptions") && want.path("dnsOptions").isObject()) {
+            m.dnsOptions(dnsOptions(want.get("dnsOptions"), have.get("dnsOptions")));
+            modify = true;
+        }
         boolean touched = modify;
         if (modify) {
             ModifyVpcEndpointRequest req = m.build();
@@ -495,6 +298,18 @@ public final class VpcEndpointType extends Ec2Type {
         return touched ? readOne(ctx, id, endpointId) : live;
     }
 
+    /**
+     * PrivateDnsOnlyForInboundResolverEndpoint is sent only when on or being turned off: AWS accepts
+     * it only for services with both gateway and interface endpoints (DnsOptionsSpecification).
+     */
+    static DnsOptionsSpecification dnsOptions(JsonNode want, JsonNode have) {
+        DnsOptionsSpecification.Builder b = DnsOptionsSpecification.builder().dnsRecordIpType(want.path("recordIpType").asText());
+        boolean on = want.path("privateDnsOnlyForInboundResolverEndpoint").asBoolean(false);
+        boolean was = have != null && have.path("privateDnsOnlyForInboundResolverEndpoint").asBoolean(false);
+        if (on || was) b.privateDnsOnlyForInboundResolverEndpoint(on);
+        return b.build();
+    }
+
     /** Puts the ids to add and to remove into the request; true when there is any. */
     private static boolean delta(JsonNode want, JsonNode have, java.util.function.Consumer<List<String>> add, java.util.function.Consumer<List<String>> remove) {
         Set<String> w = new LinkedHashSet<>(strings(want)), h = new LinkedHashSet<>(strings(have));
@@ -505,23 +320,18 @@ public final class VpcEndpointType extends Ec2Type {
         return !plus.isEmpty() || !minus.isEmpty();
     }
 
+    /**
+     * Only the endpoint's own NotFound means "already gone": DeleteVpcEndpoints can fail NotFound
+     * about another object (InvalidRoute.NotFound, issue 11). It is a batch call: it answers 200 and
+     * lists what failed under Unsuccessful.
+     */
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), endpointId = live.awsId();
-        delete(ctx, id, "DeleteVpcEndpoints", DELETE_TIMEOUT, () -> {
-            List<UnsuccessfulItem> failed = ec2().deleteVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).unsuccessful();
-            for (UnsuccessfulItem u : failed) throw unsuccessful(id, "DeleteVpcEndpoints", u);
-        });
-        ctx.waiter().until(id, "VPC endpoint " + endpointId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of("failed"), () ->
-                describe(id, endpointId).map(e -> new Waiter.Outcome(state(e).equals("deleted") ? Waiter.GONE : state(e), null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    /** An {@code Unsuccessful} entry of a batch call, as the failure it is. */
-    static AwsFailure unsuccessful(String id, String action, UnsuccessfulItem u) {
-        String code = u.error() == null ? null : u.error().code();
-        String msg = u.error() == null ? "failed" : u.error().message();
-        return new AwsFailure(AwsCalls.category(code, 400, msg), id, action, code, null, msg, null);
+        deleteAndWaitGone(ctx, id, endpointId, DELETION,
+                () -> failOnUnsuccessful(id, DELETION.action(), ec2().deleteVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).unsuccessful(), Set.of()),
+                () -> describe(id, endpointId), e -> new Waiter.Outcome(state(e).equals("deleted") ? Waiter.GONE : state(e), null),
+                Wait.deleted(DELETE_TIMEOUT).failingOn("failed"));
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -139,15 +139,20 @@ class VpcEndpointIT {
                 "gw":  { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "ssm", "subnets": ["${a}"] },
                 "if":  { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "ssm", "kind": "interface",
                          "subnets": ["${a}", "${a2}"], "securityGroups": [] },
-                "noSubnets": { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "logs", "kind": "interface" }
+                "dnsgw": { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "s3", "dnsOptions": { "recordIpType": "ipv4" } },
+                "inbound": { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "ssm", "kind": "interface",
+                             "dnsOptions": { "recordIpType": "ipv4", "privateDnsOnlyForInboundResolverEndpoint": true } },
+                "nosubnets": { "type": "vpc-endpoint", "vpc": "${vpc}", "service": "logs", "kind": "interface" }
               } }
-            """.formatted(api.uniqueStack("endpoint-bad")).replace("noSubnets", "nosubnets"));
+            """.formatted(api.uniqueStack("endpoint-bad")));
         Cli.Result r = Cli.run(api, REGION, "validate", f.toString());
         assertEquals(3, r.exit(), r.toString());
         for (String m : List.of("a gateway endpoint takes routeTables, not subnets", "only s3 and dynamodb have gateway endpoints",
-                "one subnet per availability zone", "omit securityGroups", "an interface endpoint needs subnets")) {
+                "one subnet per availability zone", "omit securityGroups", "DNS options apply to interface endpoints only",
+                "needs \"privateDns\": true", "(s3, dynamodb) take this option")) {
             assertTrue(r.all().contains(m), m + "\n" + r);
         }
+        assertFalse(r.all().contains("nosubnets:"), "AWS creates an interface endpoint without subnets: " + r);
     }
 
     /** Live (not deleted) endpoints of the stack by logical id. */

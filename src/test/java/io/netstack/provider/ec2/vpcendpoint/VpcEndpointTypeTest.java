@@ -36,8 +36,8 @@ class VpcEndpointTypeTest {
         String awsSide = "{\"Statement\":[{\"Resource\":[\"arn:aws:s3:::a/*\",\"arn:aws:s3:::b/*\"],\"Action\":[\"s3:GetObject\"],"
                 + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::123456789012:root\"]},"
                 + "\"Condition\":{\"StringEquals\":{\"aws:PrincipalOrgID\":[\"o-1\"]}}}],\"Version\":\"2012-10-17\"}";
-        assertEquals(Json.canonical(VpcEndpointType.canonicalPolicy(stackSide)),
-                Json.canonical(VpcEndpointType.canonicalPolicy(Json.MAPPER.getNodeFactory().textNode(awsSide))));
+        assertEquals(Json.canonical(VpcEndpointPolicy.canonicalPolicy(stackSide)),
+                Json.canonical(VpcEndpointPolicy.canonicalPolicy(Json.MAPPER.getNodeFactory().textNode(awsSide))));
     }
 
     @Test
@@ -45,7 +45,7 @@ class VpcEndpointTypeTest {
         JsonNode a = json("{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"a\"},{\"Effect\":\"Deny\",\"Action\":\"b\"}]}");
         JsonNode b = json("{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"b\"]},{\"Effect\":\"Allow\",\"Action\":\"a\"}]}");
         JsonNode c = json("{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"b\"]},{\"Effect\":\"Allow\",\"Action\":\"c\"}]}");
-        assertEquals(Json.canonical(VpcEndpointType.canonicalPolicy(a)), Json.canonical(VpcEndpointType.canonicalPolicy(b)));
-        assertNotEquals(Json.canonical(VpcEndpointType.canonicalPolicy(a)), Json.canonical(VpcEndpointType.canonicalPolicy(c)));
+        assertEquals(Json.canonical(VpcEndpointPolicy.canonicalPolicy(a)), Json.canonical(VpcEndpointPolicy.canonicalPolicy(b)));
+        assertNotEquals(Json.canonical(VpcEndpointPolicy.canonicalPolicy(a)), Json.canonical(VpcEndpointPolicy.canonicalPolicy(c)));
     }
 }
