@@ -237,7 +237,9 @@ public final class SubnetType extends Ec2Type {
     }
 
     private Optional<Subnet> findSubnet(String id, String subnetId) {
-        return findOne(id, "DescribeSubnets", subnetId, () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets(), Subnet::subnetId, Subnet::stateAsString);
+        // The subnet-id filter, not SubnetIds: one missing id would fail the whole batched call.
+        return findBatched(id, "DescribeSubnets", subnetId, ids -> ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("subnet-id", ids))).subnets(),
+                Subnet::subnetId, Subnet::stateAsString);
     }
 
     private Optional<LiveResource> readOne(String id, String subnetId) {

@@ -238,7 +238,9 @@ public final class VpcType extends Ec2Type {
     }
 
     private Optional<Vpc> findVpc(String id, String vpcId) {
-        return findOne(id, "DescribeVpcs", vpcId, () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs(), Vpc::vpcId, Vpc::stateAsString);
+        // The vpc-id filter, not VpcIds: one missing id would fail the whole batched call.
+        return findBatched(id, "DescribeVpcs", vpcId, ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(),
+                Vpc::vpcId, Vpc::stateAsString);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String vpcId) {
