@@ -231,9 +231,13 @@ public final class SubnetType extends Ec2Type {
             if (v6 != null) r.ipv6CidrBlock(v6);
         }).subnet());
         String subnetId = s.subnetId();
-        await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId), STATE);
-        LiveResource live = readBack(ctx, id, subnetId, () -> readOne(id, subnetId));
-        return update(ctx, live, spec, Set.copyOf(ATTRIBUTES));
+        // The wait's last answer is the subnet as AWS has it now: no read-back, no ensureExists (issue 12).
+        var seen = new java.util.concurrent.atomic.AtomicReference<>(s);
+        await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId).map(o -> {
+            seen.set(o);
+            return o;
+        }), STATE);
+        return modify(ctx, translate(id, seen.get()), spec, Set.copyOf(ATTRIBUTES));
     }
 
     private Optional<Subnet> findSubnet(String id, String subnetId) {
@@ -248,8 +252,13 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        ensureExists(spec.id(), live.awsId(), () -> findSubnet(spec.id(), live.awsId()));
+        return modify(ctx, live, spec, changed);
+    }
+
+    /** {@link #update} of a subnet known to exist. */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), subnetId = live.awsId();
-        ensureExists(id, subnetId, () -> findSubnet(id, subnetId));
         boolean touched = false;
         for (String attr : ATTRIBUTES) {
             JsonNode want = spec.properties().get(attr), have = live.properties().get(attr);
