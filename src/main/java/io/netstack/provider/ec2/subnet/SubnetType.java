@@ -216,7 +216,9 @@ public final class SubnetType extends Ec2Type {
         String vpcId = spec.text("vpc");
         String ipv6Block = null;
         if (spec.properties().has("ipv6Index")) {
-            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().stream().findFirst().orElseThrow(() -> gone(id, vpcId)));
+            // Batched: the subnets of one VPC are created together and each needs the VPC's IPv6 block (issue 12).
+            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> findBatched(id, "DescribeVpcs", vpcId,
+                    ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(), Vpc::vpcId, null).orElseThrow(() -> gone(id, vpcId)));
             String v6 = VpcType.ipv6Cidr(vpc);
             if (v6 == null) throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "CreateSubnet", "VPC " + vpcId + " has no IPv6 block to take ipv6Index from");
             ipv6Block = Cidr.parse(v6).subnet(64, spec.properties().get("ipv6Index").asInt()).toString();
