@@ -130,9 +130,7 @@ public final class SecurityGroupType extends Ec2Type {
     }
 
     private Optional<SecurityGroup> findGroup(String id, String groupId) {
-        // Batched (issue 12): the group-id filter, not GroupIds, which fails the whole call on one missing id.
-        return findBatched(id, "DescribeSecurityGroups", groupId, ids -> ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("group-id", ids))).securityGroups(),
-                SecurityGroup::groupId, null);
+        return findOne(id, "DescribeSecurityGroups", groupId, () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups(), SecurityGroup::groupId, null);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String groupId) {
