@@ -147,6 +147,16 @@ public final class AwsSession implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The Resource Groups Tagging API in {@code region} (owned-type look-ups: {@link OwnedTypes}). */
+    private record ClientAction(Object client, String action) {}
+
+    private final java.util.Map<ClientAction, DescribeBatch<?>> batches = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The session's shared {@link DescribeBatch} of {@code action} on {@code client} (SDK clients compare by identity). */
+    @SuppressWarnings("unchecked")
+    <T> DescribeBatch<T> batch(Object client, String action) {
+        return (DescribeBatch<T>) batches.computeIfAbsent(new ClientAction(client, action), k -> new DescribeBatch<>(System::nanoTime));
+    }
+
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {
         return tagging.computeIfAbsent(region, r -> configure(
                 software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient.builder(), r).httpClient(http()).build());

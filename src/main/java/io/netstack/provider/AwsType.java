@@ -8,6 +8,7 @@ import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -131,6 +132,27 @@ public abstract class AwsType<C> implements ResourceType {
                 .findFirst());
     }
 
+    /**
+     * {@link #findOne} through the session's {@link DescribeBatch} of {@code action}: callers looking
+     * up objects of this action at the same time share one Describe (issue 12).
+     *
+     * @param describeIds one Describe of the given ids that returns what exists of them and does not
+     *                    fail for an id that does not (EC2: the {@code *-id} filter, not {@code …Ids},
+     *                    which fails the whole call with InvalidXxxID.NotFound)
+     */
+    protected final <T> Optional<T> findBatched(String id, String action, String awsId, Function<List<String>, ? extends Collection<T>> describeIds,
+                                                Function<T, String> idOf, Function<T, String> stateOf, Set<String> goneStates) {
+        DescribeBatch<T> batch = aws.batch(client(), action);
+        return find(id, action, () -> batch.get(awsId, ids -> List.copyOf(call(id, action, () -> describeIds.apply(ids))), idOf).orElse(null))
+                .filter(o -> stateOf == null || !goneStates.contains(stateOf.apply(o)));
+    }
+
+    /** {@link #findBatched} with {@link #DELETED} as the gone state. */
+    protected final <T> Optional<T> findBatched(String id, String action, String awsId, Function<List<String>, ? extends Collection<T>> describeIds,
+                                                Function<T, String> idOf, Function<T, String> stateOf) {
+        return findBatched(id, action, awsId, describeIds, idOf, stateOf, DELETED);
+    }
+
     /** {@link #findOne} with {@link #DELETED} as the gone state. */
     protected final <T> Optional<T> findOne(String id, String action, String awsId, Supplier<? extends Collection<T>> describe,
                                             Function<T, String> idOf, Function<T, String> stateOf) {
@@ -149,7 +171,7 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> Waiter.Outcome awaitOn(TypeContext ctx, String id, String object, String awsId, Wait wait,
                                                Supplier<Optional<T>> find, Status<T> status) {
         return ctx.waiter().until(id, wait.what(object), wait.timeout(), wait.targets(), wait.failures(), () -> {
-            Optional<T> o = find.get();
+            Optional<T> o = DescribeBatch.polling(find);
             if (o.isPresent()) return status.of(o.get());
             if (wait.whenMissing() == null) throw notFound(id, awsId);
             return new Waiter.Outcome(wait.whenMissing(), null);

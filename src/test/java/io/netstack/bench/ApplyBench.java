@@ -218,6 +218,7 @@ final class ApplyBench {
             double wall = (System.nanoTime() - t0) / 1e9;
             FaultProxy.Stats st = proxy.stats();
             BucketBound bound = bucketBound(st, config.buckets());
+            System.err.println("apply " + label + " " + c.label() + ": calls by action " + new java.util.TreeMap<>(st.calls()));
             return new Row(label, s.resources().size(), c, wall, st.totalCalls(), FaultProxy.Stats.total(st.throttled()), path, bound, r.success(),
                     r.success() ? null : errors(r));
         } finally {

@@ -261,7 +261,8 @@ public final class NatGatewayType extends Ec2Type {
 
     /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
     private Optional<NatGateway> describe(String id, String natId, Set<String> goneStates) {
-        return findOne(id, "DescribeNatGateways", natId, () -> ec2().describeNatGateways(r -> r.natGatewayIds(natId)).natGateways(),
+        // The nat-gateway-id filter, not NatGatewayIds: one missing id would fail the whole batched call.
+        return findBatched(id, "DescribeNatGateways", natId, ids -> ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("nat-gateway-id", ids))).natGateways(),
                 NatGateway::natGatewayId, NatGateway::stateAsString, goneStates);
     }
 
@@ -312,8 +313,13 @@ public final class NatGatewayType extends Ec2Type {
             token = replayToken(token, nat.natGatewayId());
         }
         String natId = nat.natGatewayId();
-        await(ctx, id, natId, AVAILABLE, () -> describe(id, natId, Set.of()), STATE);
-        return readBack(ctx, id, natId, () -> readOne(id, natId));
+        // The wait's last answer is the available gateway: no read-back (issue 12).
+        var seen = new java.util.concurrent.atomic.AtomicReference<>(nat);
+        await(ctx, id, natId, AVAILABLE, () -> describe(id, natId, Set.of()).map(o -> {
+            seen.set(o);
+            return o;
+        }), STATE);
+        return translate(id, seen.get());
     }
 
     /**

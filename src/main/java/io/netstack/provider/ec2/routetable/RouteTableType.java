@@ -286,7 +286,8 @@ public final class RouteTableType extends Ec2Type {
                 .vpcId(vpcId)
                 .clientToken(spec.clientToken())
                 .tagSpecifications(Ec2Tags.spec(ResourceType.ROUTE_TABLE, spec.tags())))).routeTable();
-        LiveResource live = readOne(ctx, id, t.routeTableId());
+        // A new table is what the create answered (its local route, no associations, its tags): no read-back (issue 12).
+        LiveResource live = translate(ctx, id, t);
         return update(ctx, live, spec, Set.of("propagateFrom", "routes", "subnets"));
     }
 
@@ -312,15 +313,22 @@ public final class RouteTableType extends Ec2Type {
             touched = true;
         }
         if (!touched) return live;
-        awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
-        return readOne(ctx, id, tableId);
+        // The wait's last answer is the table as written: no read-back after it (issue 12).
+        RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        return last != null ? translate(ctx, id, last) : readOne(ctx, id, tableId);
     }
 
-    /** Waits until the routes (unless null) and subnets (unless null; handed-over ones aside) read back as written. */
-    private void awaitVisible(TypeContext ctx, String id, String tableId, Map<String, String> routes, Set<String> subnets, Set<String> handedOver) {
+    /**
+     * Waits until the routes (unless null) and subnets (unless null; handed-over ones aside) read back as written.
+     *
+     * @return the table as the wait last read it
+     */
+    private RouteTable awaitVisible(TypeContext ctx, String id, String tableId, Map<String, String> routes, Set<String> subnets, Set<String> handedOver) {
+        var last = new java.util.concurrent.atomic.AtomicReference<RouteTable>();
         ctx.waiter().until(id, "routes and associations of " + tableId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
             Optional<RouteTable> now = describe(id, tableId);
             if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
+            last.set(now.get());
             ObjectNode p = translate(ctx, id, now.get()).properties();
             Set<String> seen = texts(p.get("subnets"));
             seen.removeAll(handedOver);
@@ -328,6 +336,7 @@ public final class RouteTableType extends Ec2Type {
             boolean subnetsOk = subnets == null || seen.equals(subnets);
             return new Waiter.Outcome(routesOk && subnetsOk ? "visible" : "propagating", null);
         });
+        return last.get();
     }
 
     // ---------------------------------------------------------------- delete

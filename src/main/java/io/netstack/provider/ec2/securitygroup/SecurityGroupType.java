@@ -157,13 +157,19 @@ public final class SecurityGroupType extends Ec2Type {
                 .vpcId(spec.text("vpc")).groupName(name).description(spec.text("description"))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags())))).groupId();
         LiveResource live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
-        return update(ctx, live, spec, Set.of("ingress", "egress"));
+        // The read-back just saw the group: no ensureExists (issue 12).
+        return modify(ctx, live, spec, Set.of("ingress", "egress"));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        ensureExists(spec.id(), live.awsId(), () -> findGroup(spec.id(), live.awsId()));
+        return modify(ctx, live, spec, changed);
+    }
+
+    /** {@link #update} of a group known to exist. */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), groupId = live.awsId();
-        ensureExists(id, groupId, () -> findGroup(id, groupId));
         boolean touched = false;
         for (String dir : List.of("ingress", "egress")) {
             if (!changed.contains(dir)) continue;

@@ -216,7 +216,9 @@ public final class SubnetType extends Ec2Type {
         String vpcId = spec.text("vpc");
         String ipv6Block = null;
         if (spec.properties().has("ipv6Index")) {
-            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs().stream().findFirst().orElseThrow(() -> gone(id, vpcId)));
+            // Batched: the subnets of one VPC are created together and each needs the VPC's IPv6 block (issue 12).
+            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> findBatched(id, "DescribeVpcs", vpcId,
+                    ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(), Vpc::vpcId, null).orElseThrow(() -> gone(id, vpcId)));
             String v6 = VpcType.ipv6Cidr(vpc);
             if (v6 == null) throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "CreateSubnet", "VPC " + vpcId + " has no IPv6 block to take ipv6Index from");
             ipv6Block = Cidr.parse(v6).subnet(64, spec.properties().get("ipv6Index").asInt()).toString();
@@ -231,13 +233,19 @@ public final class SubnetType extends Ec2Type {
             if (v6 != null) r.ipv6CidrBlock(v6);
         }).subnet());
         String subnetId = s.subnetId();
-        await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId), STATE);
-        LiveResource live = readBack(ctx, id, subnetId, () -> readOne(id, subnetId));
-        return update(ctx, live, spec, Set.copyOf(ATTRIBUTES));
+        // The wait's last answer is the subnet as AWS has it now: no read-back, no ensureExists (issue 12).
+        var seen = new java.util.concurrent.atomic.AtomicReference<>(s);
+        await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId).map(o -> {
+            seen.set(o);
+            return o;
+        }), STATE);
+        return modify(ctx, translate(id, seen.get()), spec, Set.copyOf(ATTRIBUTES));
     }
 
     private Optional<Subnet> findSubnet(String id, String subnetId) {
-        return findOne(id, "DescribeSubnets", subnetId, () -> ec2().describeSubnets(r -> r.subnetIds(subnetId)).subnets(), Subnet::subnetId, Subnet::stateAsString);
+        // The subnet-id filter, not SubnetIds: one missing id would fail the whole batched call.
+        return findBatched(id, "DescribeSubnets", subnetId, ids -> ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("subnet-id", ids))).subnets(),
+                Subnet::subnetId, Subnet::stateAsString);
     }
 
     private Optional<LiveResource> readOne(String id, String subnetId) {
@@ -246,8 +254,13 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        ensureExists(spec.id(), live.awsId(), () -> findSubnet(spec.id(), live.awsId()));
+        return modify(ctx, live, spec, changed);
+    }
+
+    /** {@link #update} of a subnet known to exist. */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), subnetId = live.awsId();
-        ensureExists(id, subnetId, () -> findSubnet(id, subnetId));
         boolean touched = false;
         for (String attr : ATTRIBUTES) {
             JsonNode want = spec.properties().get(attr), have = live.properties().get(attr);

@@ -282,7 +282,9 @@ public final class VpcType extends Ec2Type {
     }
 
     private Optional<Vpc> findVpc(String id, String vpcId) {
-        return findOne(id, "DescribeVpcs", vpcId, () -> ec2().describeVpcs(r -> r.vpcIds(vpcId)).vpcs(), Vpc::vpcId, Vpc::stateAsString);
+        // The vpc-id filter, not VpcIds: one missing id would fail the whole batched call.
+        return findBatched(id, "DescribeVpcs", vpcId, ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(),
+                Vpc::vpcId, Vpc::stateAsString);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String vpcId) {
@@ -298,18 +300,28 @@ public final class VpcType extends Ec2Type {
                 .amazonProvidedIpv6CidrBlock(spec.bool("ipv6", false))
                 .tagSpecifications(Ec2Tags.spec(ResourceType.VPC, spec.tags())))).vpc();
         String vpcId = vpc.vpcId();
-        await(ctx, id, vpcId, AVAILABLE, () -> findVpc(id, vpcId), STATE);
+        var seen = new java.util.concurrent.atomic.AtomicReference<>(vpc);
+        await(ctx, id, vpcId, AVAILABLE, () -> findVpc(id, vpcId).map(o -> {
+            seen.set(o);
+            return o;
+        }), STATE);
         LiveResource live = readBack(ctx, id, vpcId, () -> readOne(ctx, id, vpcId));
-        return update(ctx, live, spec, Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "mainRouteTable", "defaultNetworkAcl", "dhcpOptions"));
+        // The wait just saw the VPC: no ensureExists (issue 12).
+        return modify(ctx, live, spec, seen.get(), Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "mainRouteTable", "defaultNetworkAcl", "dhcpOptions"));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        Vpc now = ensureExists(spec.id(), live.awsId(), () -> findVpc(spec.id(), live.awsId()));
+        return modify(ctx, live, spec, now, changed);
+    }
+
+    /** {@link #update} of a VPC known to exist ({@code now}: as last read). */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Vpc now, Set<String> changed) {
         String id = spec.id();
         String vpcId = live.awsId();
         ObjectNode have = live.properties();
         ObjectNode want = spec.properties();
-        Vpc now = ensureExists(id, vpcId, () -> findVpc(id, vpcId));
         boolean touched = false;
         // enableDnsHostnames needs enableDnsSupport: turn support on first and off last.
         boolean supportOn = want.path("dnsSupport").asBoolean(true), hostnamesOn = want.path("dnsHostnames").asBoolean(false);

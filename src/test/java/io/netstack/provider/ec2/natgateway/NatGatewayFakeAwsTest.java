@@ -139,7 +139,7 @@ class NatGatewayFakeAwsTest {
                 oldState[0] = "deleted";
                 yield ok("DeleteNatGateway", "<natGatewayId>" + p.get("NatGatewayId") + "</natGatewayId>");
             }
-            case "DescribeNatGateways" -> p.get("NatGatewayId.1").equals("nat-old")
+            case "DescribeNatGateways" -> "nat-old".equals(p.get("Filter.1.Value.1"))
                     ? described(nat("nat-old", oldState[0], null, null))
                     : described(nat("nat-new", "available", null, null));
             default -> error(400, "InvalidAction", p.get("Action"));
@@ -164,7 +164,7 @@ class NatGatewayFakeAwsTest {
         String old = nat("nat-old", "deleted", null, null).replace("eni-1", "eni-old");
         aws.script(p -> switch (p.get("Action")) {
             case "DescribeAddresses" -> address(aws.calls("DisassociateAddress").isEmpty() && addressReads.incrementAndGet() < 10);
-            case "DescribeNatGateways" -> p.containsKey("Filter.1.Name")
+            case "DescribeNatGateways" -> "state".equals(p.get("Filter.1.Name"))
                     ? ok("DescribeNatGateways", "<natGatewaySet><item>" + old + "</item></natGatewaySet>")
                     : described(nat("nat-new", "available", null, null));
             case "DisassociateAddress" -> ok("DisassociateAddress", "<return>true</return>");

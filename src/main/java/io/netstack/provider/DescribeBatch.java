@@ -1,0 +1,185 @@
+package io.netstack.provider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * One Describe action of one client, shared by every caller that looks up objects by id at the same
+ * time (issue 12): callers register their ids; one of them sends a single Describe with all the ids
+ * gathered while the previous one was in flight, and each caller gets its own object (absent = not
+ * found for that id). Without it, 100 subnets waiting to become {@code available} cost 100 calls per
+ * polling round, and EC2's per-action token bucket (DescribeSubnets: 100 burst, 20/s) becomes the
+ * apply's bound.
+ *
+ * <p>Two ways a caller shares:
+ * <ul>
+ *   <li><b>Any lookup</b> ({@link AwsType#findOne} through {@link AwsType#findBatched}) joins the round
+ *       that has not been sent yet, so what it gets was read after it asked: a read after a write
+ *       still sees the write.</li>
+ *   <li><b>A wait's poll</b> ({@link AwsType#await}) may also take an answer about its id that another
+ *       caller's round brought back since this id was last asked about and not longer than
+ *       {@link #FRESH} ago: polling only needs a recent state, not one of its own. Every round asks
+ *       about the ids polled in the last {@link #RECENT} too, so waiters on the same action end up
+ *       sharing one call per round.</li>
+ * </ul>
+ *
+ * @param <T> the SDK's object (Subnet, Vpc…)
+ */
+final class DescribeBatch<T> {
+    /** How old another caller's answer may be for a wait's poll to use it (waits poll every 1–10 s). */
+    static final Duration FRESH = Duration.ofMillis(1500);
+    /** Ids polled this recently ride along in every round: their waiter will very likely poll again. */
+    static final Duration RECENT = Duration.ofSeconds(5);
+    /**
+     * EC2 takes at most 200 values in one filter (EC2 API reference, "Filter": "up to 200 values");
+     * a round with more ids sends one call per 200.
+     */
+    static final int MAX_IDS = 200;
+
+    private static final ThreadLocal<Boolean> POLLING = ThreadLocal.withInitial(() -> false);
+
+    private record Answer<T>(Optional<T> object, long at) {}
+
+    private final class Round {
+        final Set<String> ids = new LinkedHashSet<>();
+        final CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
+        boolean led;
+        long at;
+    }
+
+    private final Object lock = new Object();
+    private final LongSupplier clock;
+    private final Map<String, Answer<T>> answers = new HashMap<>();
+    private final Map<String, Long> asked = new HashMap<>();
+    /** Per id, when the answer its last caller got was read: a poll only takes a newer one. */
+    private final Map<String, Long> seen = new HashMap<>();
+    private Round open;
+    private boolean inFlight;
+    private long calls;
+
+    DescribeBatch(LongSupplier nanoClock) {
+        this.clock = nanoClock;
+    }
+
+    /** Runs {@code poll} as a wait's poll: lookups in it may use another caller's fresh answer. */
+    static <R> R polling(java.util.function.Supplier<R> poll) {
+        boolean was = POLLING.get();
+        POLLING.set(true);
+        try {
+            return poll.get();
+        } finally {
+            POLLING.set(was);
+        }
+    }
+
+    /** Describe calls sent (for tests). */
+    long calls() {
+        synchronized (lock) {
+            return calls;
+        }
+    }
+
+    /**
+     * The object with id {@code awsId}, or empty if the Describe did not return it.
+     *
+     * @param describe one Describe of the given ids (at most {@link #MAX_IDS}) returning what exists of
+     *                 them; it must not fail because one id does not exist (use EC2's {@code *-id}
+     *                 filter, not the {@code …Ids} parameter); its failure is every caller's failure
+     * @param idOf     an object's id
+     */
+    Optional<T> get(String awsId, Function<List<String>, Collection<T>> describe, Function<T, String> idOf) {
+        Round round;
+        boolean lead = false;
+        synchronized (lock) {
+            long now = clock.getAsLong();
+            asked.put(awsId, now);
+            Answer<T> a = answers.get(awsId);
+            Long last = seen.get(awsId);
+            if (POLLING.get() && a != null && (last == null || a.at() > last) && now - a.at() <= FRESH.toNanos()) {
+                seen.put(awsId, a.at());
+                return a.object();
+            }
+            if (open == null) open = new Round();
+            round = open;
+            round.ids.add(awsId);
+            if (!round.led) {
+                round.led = true;
+                lead = true;
+            }
+        }
+        if (lead) send(round, describe, idOf);
+        try {
+            Map<String, T> found = round.result.join();
+            synchronized (lock) {
+                seen.put(awsId, round.at);
+            }
+            return Optional.ofNullable(found.get(awsId));
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    private void send(Round round, Function<List<String>, Collection<T>> describe, Function<T, String> idOf) {
+        List<String> ids;
+        synchronized (lock) {
+            // One call of this action at a time: who asks meanwhile joins this round, which goes next.
+            while (inFlight) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (open == round) open = null;
+                    round.result.completeExceptionally(new IllegalStateException("interrupted", e));
+                    return;
+                }
+            }
+            inFlight = true;
+            open = open == round ? null : open;
+            long now = clock.getAsLong();
+            asked.values().removeIf(t -> now - t > RECENT.toNanos());
+            Set<String> all = new LinkedHashSet<>(round.ids);
+            all.addAll(asked.keySet());
+            ids = new ArrayList<>(all);
+        }
+        Map<String, T> found = new HashMap<>();
+        try {
+            for (int i = 0; i < ids.size(); i += MAX_IDS) {
+                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + MAX_IDS));
+                synchronized (lock) {
+                    calls++;
+                }
+                for (T o : describe.apply(chunk)) {
+                    String id = idOf.apply(o);
+                    if (id != null && chunk.contains(id)) found.put(id, o);
+                }
+            }
+            synchronized (lock) {
+                long at = clock.getAsLong();
+                for (String id : ids) answers.put(id, new Answer<>(Optional.ofNullable(found.get(id)), at));
+                answers.keySet().retainAll(asked.keySet());
+                seen.keySet().retainAll(asked.keySet());
+                round.at = at;
+            }
+            round.result.complete(found);
+        } catch (RuntimeException e) {
+            round.result.completeExceptionally(e);
+        } finally {
+            synchronized (lock) {
+                inFlight = false;
+                lock.notifyAll();
+            }
+        }
+    }
+}
