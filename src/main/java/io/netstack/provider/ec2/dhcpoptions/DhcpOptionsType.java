@@ -209,4 +209,14 @@ public final class DhcpOptionsType extends Ec2Type {
         // DependencyViolation while a VPC still uses the set: the VPC's own change moves it off first.
         deleteAndWaitGone(ctx, id, optionsId, DELETION, () -> ec2().deleteDhcpOptions(r -> r.dhcpOptionsId(optionsId)), () -> findOptions(id, optionsId), STATE);
     }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                List.of("ec2:DescribeDhcpOptions"),
+                List.of("ec2:CreateDhcpOptions", "ec2:CreateTags"),
+                List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                List.of("ec2:DeleteDhcpOptions"));
+    }
 }
