@@ -125,6 +125,50 @@ class VanishedObjectIT {
                 .anyMatch(v -> v.vpcId().equals(vpcId)), "the VPC is not recreated by an update");
     }
 
+    /** A route table and a network ACL (issue 10's migration of both): their finders see the object gone. */
+    static String tables(String name, String team) {
+        return """
+            { "stack": "%s", "region": "eu-west-1", "tags": { "team": "%s" },
+              "resources": {
+                "vpc": { "type": "vpc", "cidr": "10.78.0.0/16" },
+                "rt":  { "type": "route-table", "vpc": "${vpc}" },
+                "acl": { "type": "network-acl", "vpc": "${vpc}" }
+              } }
+            """.formatted(name, team);
+    }
+
+    @Test
+    void updatesOfARouteTableAndANetworkAclDeletedByHandFailAtOnceNamingThem(AwsApi api, @TempDir Path dir) throws Exception {
+        Ec2Client ec2 = api.ec2(REGION);
+        this.api = api;
+        stackName = api.uniqueStack("vanish");
+        Path f = StackFiles.write(dir, "s.json", tables(stackName, "a"));
+        stackFile = f.toString();
+        Cli.Result apply = Cli.run(api, REGION, "apply", stackFile, "--auto-approve");
+        assertEquals(0, apply.exit(), apply.toString());
+        String tableId = owned(ec2, "rt");
+        String aclId = owned(ec2, "acl");
+
+        StackFiles.write(dir, "s.json", tables(stackName, "b"));
+        try (Netstack ns = netstack(api)) {
+            StackFile s = ns.load(f, Map.of());
+            ns.validate(s);
+            Plan plan = ns.plan(s, false);
+            ec2.deleteRouteTable(r -> r.routeTableId(tableId));
+            ec2.deleteNetworkAcl(r -> r.networkAclId(aclId));
+
+            long start = System.nanoTime();
+            ApplyResult r = ns.apply(s, plan, 4, ExecutionListener.NONE, new AtomicBoolean());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertTrue(took.compareTo(PROMPTLY) < 0, "failed after " + took);
+            Map<String, AwsFailure> failed = failures(r);
+            assertEquals(List.of("acl", "rt"), failed.keySet().stream().sorted().toList(), r.toString());
+            assertNamesAndNotFound(failed.get("rt"), "rt", tableId);
+            assertNamesAndNotFound(failed.get("acl"), "acl", aclId);
+        }
+    }
+
     private String stackName;
 
     static Netstack netstack(AwsApi api) {
@@ -150,6 +194,8 @@ class VanishedObjectIT {
         return switch (id) {
             case "vpc" -> ec2.describeVpcs(r -> r.filters(tags)).vpcs().get(0).vpcId();
             case "subnet" -> ec2.describeSubnets(r -> r.filters(tags)).subnets().get(0).subnetId();
+            case "rt" -> ec2.describeRouteTables(r -> r.filters(tags)).routeTables().get(0).routeTableId();
+            case "acl" -> ec2.describeNetworkAcls(r -> r.filters(tags)).networkAcls().get(0).networkAclId();
             default -> ec2.describeSecurityGroups(r -> r.filters(tags)).securityGroups().get(0).groupId();
         };
     }

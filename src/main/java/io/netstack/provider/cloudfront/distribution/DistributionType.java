@@ -1,29 +1,29 @@
 package io.netstack.provider.cloudfront.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.AwsType;
+import io.netstack.provider.Deletion;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Ownership;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
-import io.netstack.spi.ResourceType;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
-import io.netstack.spi.Waiter;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,27 +32,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
-import software.amazon.awssdk.services.cloudfront.model.Aliases;
-import software.amazon.awssdk.services.cloudfront.model.AllowedMethods;
-import software.amazon.awssdk.services.cloudfront.model.CachedMethods;
 import software.amazon.awssdk.services.cloudfront.model.CustomOriginConfig;
-import software.amazon.awssdk.services.cloudfront.model.DefaultCacheBehavior;
 import software.amazon.awssdk.services.cloudfront.model.Distribution;
 import software.amazon.awssdk.services.cloudfront.model.DistributionConfig;
 import software.amazon.awssdk.services.cloudfront.model.DistributionList;
 import software.amazon.awssdk.services.cloudfront.model.DistributionSummary;
 import software.amazon.awssdk.services.cloudfront.model.GetDistributionConfigResponse;
-import software.amazon.awssdk.services.cloudfront.model.Method;
-import software.amazon.awssdk.services.cloudfront.model.MinimumProtocolVersion;
 import software.amazon.awssdk.services.cloudfront.model.Origin;
-import software.amazon.awssdk.services.cloudfront.model.OriginSslProtocols;
 import software.amazon.awssdk.services.cloudfront.model.Origins;
 import software.amazon.awssdk.services.cloudfront.model.S3OriginConfig;
-import software.amazon.awssdk.services.cloudfront.model.SSLSupportMethod;
-import software.amazon.awssdk.services.cloudfront.model.SslProtocol;
 import software.amazon.awssdk.services.cloudfront.model.Tag;
 import software.amazon.awssdk.services.cloudfront.model.Tags;
-import software.amazon.awssdk.services.cloudfront.model.ViewerCertificate;
 
 /**
  * {@code cloudfront-distribution}: a CloudFront web distribution with custom origins, a default
@@ -88,7 +78,7 @@ import software.amazon.awssdk.services.cloudfront.model.ViewerCertificate;
  * {@code wait_for_deployment}): apply waits until the change is {@code Deployed} (3–20 min). It is
  * never sent to AWS nor read back; it is declared write-only so that the engine never compares it.
  */
-public final class DistributionType implements ResourceType {
+public final class DistributionType extends AwsType<CloudFrontClient> {
     /**
      * Terraform waits for Deployed up to 90 min, polling every 15 s (docs/aws-facts.md); deployments
      * normally take 3–20 min.
@@ -96,8 +86,6 @@ public final class DistributionType implements ResourceType {
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(90);
     /** DeleteDistribution right after the disable may still see it enabled (DistributionNotDisabled): retried for this long. */
     static final Duration DELETE_RETRY_TIMEOUT = Duration.ofMinutes(10);
-    /** A just-created distribution may not answer yet (eventual consistency, as for EC2). */
-    static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
     /** How often a Get → Update cycle is repeated when someone else changed the distribution in between. */
     static final int PRECONDITION_ATTEMPTS = 3;
     /** AWS managed cache policy "Managed-CachingOptimized". */
@@ -138,19 +126,31 @@ public final class DistributionType implements ResourceType {
             Property.bool("waitForDeployment").writeOnly()
                     .describe("netstack only (default true): apply waits until CloudFront reports Deployed; never sent to AWS nor compared"));
 
-    private final AwsSession aws;
+    static final Status<Distribution> STATUS = Status.of(Distribution::status);
+    static final Wait DEPLOYED = Wait.until("deployed", DEPLOY_TIMEOUT, "Deployed");
+    /**
+     * Only NoSuchDistribution means it is gone (issue 11). Right after the disable DeleteDistribution
+     * may still see it enabled, or a stale ETag, or an attached resource: retried.
+     */
+    static final Deletion DELETION = Deletion.of("DeleteDistribution", DELETE_RETRY_TIMEOUT, "NoSuchDistribution")
+            .busyOn("DistributionNotDisabled", "PreconditionFailed", "ResourceInUse");
 
     public DistributionType(AwsSession aws) {
-        this.aws = aws;
+        super(aws, AwsSession::cloudFront);
     }
 
     private CloudFrontClient cf() {
-        return aws.cloudFront();
+        return client();
     }
 
     @Override
     public String name() {
         return "cloudfront-distribution";
+    }
+
+    @Override
+    protected String noun() {
+        return "CloudFront distribution";
     }
 
     @Override
@@ -217,15 +217,15 @@ public final class DistributionType implements ResourceType {
                     if (tags == null) continue; // deleted between the list and the tag read
                     Optional<String> owner = owner(tags, ctx);
                     if (owner.isEmpty()) continue;
-                    View view = View.of(d);
+                    DistributionShape.View view = DistributionShape.View.of(d);
                     if (d.origins() == null || !d.origins().hasItems()) {
                         // A summary without origins cannot come from AWS (a distribution has at least
                         // one); moto's summaries carry no configuration at all: read this one in full.
                         Optional<Distribution> full = get(owner.get(), d.id());
                         if (full.isEmpty()) continue;
-                        view = View.of(full.get());
+                        view = DistributionShape.View.of(full.get());
                     }
-                    out.add(translate(owner.get(), view, tags));
+                    out.add(DistributionShape.translate(name(), owner.get(), view, tags));
                 }
             }
             String next = page.nextMarker();
@@ -255,85 +255,12 @@ public final class DistributionType implements ResourceType {
         }
     }
 
-    /** The fields of a distribution that netstack manages, from a list summary or a full Get. */
-    record View(String id, String arn, String domainName, String status, Boolean enabled, String comment, Aliases aliases, Origins origins,
-                DefaultCacheBehavior behavior, String priceClass, ViewerCertificate certificate, Boolean ipv6) {
-        static View of(DistributionSummary d) {
-            return new View(d.id(), d.arn(), d.domainName(), d.status(), d.enabled(), d.comment(), d.aliases(), d.origins(),
-                    d.defaultCacheBehavior(), d.priceClassAsString(), d.viewerCertificate(), d.isIPV6Enabled());
-        }
-
-        static View of(Distribution d) {
-            DistributionConfig c = d.distributionConfig();
-            return new View(d.id(), d.arn(), d.domainName(), d.status(), c.enabled(), c.comment(), c.aliases(), c.origins(),
-                    c.defaultCacheBehavior(), c.priceClassAsString(), c.viewerCertificate(), c.isIPV6Enabled());
-        }
-    }
-
-    private LiveResource translate(String id, View d, Map<String, String> tags) {
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("enabled", Boolean.TRUE.equals(d.enabled()));
-        p.put("comment", d.comment() == null ? "" : d.comment());
-        ArrayNode aliases = p.putArray("aliases");
-        if (d.aliases() != null && d.aliases().hasItems()) d.aliases().items().forEach(aliases::add);
-        ArrayNode origins = p.putArray("origins");
-        if (d.origins() != null && d.origins().hasItems()) {
-            for (Origin o : d.origins().items()) {
-                ObjectNode on = origins.addObject();
-                on.put("id", o.id());
-                on.put("domain", o.domainName());
-                on.put("path", o.originPath() == null ? "" : o.originPath());
-                if (o.customOriginConfig() != null && o.customOriginConfig().originProtocolPolicy() != null) {
-                    on.put("protocolPolicy", o.customOriginConfig().originProtocolPolicyAsString());
-                }
-            }
-        }
-        DefaultCacheBehavior b = d.behavior();
-        if (b != null) {
-            ObjectNode bn = p.putObject("defaultBehavior");
-            bn.put("origin", b.targetOriginId());
-            if (b.viewerProtocolPolicy() != null) bn.put("viewerProtocolPolicy", b.viewerProtocolPolicyAsString());
-            ArrayNode m = bn.putArray("allowedMethods");
-            if (b.allowedMethods() != null && b.allowedMethods().hasItems()) b.allowedMethods().itemsAsStrings().forEach(m::add);
-            bn.put("cachePolicy", b.cachePolicyId() == null ? "" : b.cachePolicyId());
-        }
-        if (d.priceClass() != null) p.put("priceClass", d.priceClass());
-        p.put("certificate", certificate(d.certificate()));
-        p.put("ipv6", Boolean.TRUE.equals(d.ipv6()));
-        ObjectNode userTags = p.putObject("tags");
-        tags.forEach((k, v) -> {
-            if (!k.startsWith("netstack:") && !k.startsWith("aws:")) userTags.put(k, v);
-        });
-        Map<String, String> attrs = new LinkedHashMap<>();
-        if (d.domainName() != null) attrs.put("domainName", d.domainName());
-        if (d.arn() != null) attrs.put("arn", d.arn());
-        attrs.put("hostedZoneId", HOSTED_ZONE_ID);
-        return new LiveResource(id, name(), d.id(), p, attrs);
-    }
-
-    /** The ACM ARN, "" for the default certificate, or "iam:&lt;id&gt;" for an IAM certificate (never set by netstack). */
-    static String certificate(ViewerCertificate c) {
-        if (c == null) return "";
-        if (c.acmCertificateArn() != null && !c.acmCertificateArn().isEmpty()) return c.acmCertificateArn();
-        if (c.iamCertificateId() != null && !c.iamCertificateId().isEmpty()) return "iam:" + c.iamCertificateId();
-        return "";
-    }
-
     private Optional<Distribution> get(String resource, String distId) {
-        try {
-            return Optional.ofNullable(AwsCalls.call(resource, "GetDistribution", () -> cf().getDistribution(r -> r.id(distId)).distribution()));
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
+        return find(resource, "GetDistribution", () -> cf().getDistribution(r -> r.id(distId)).distribution());
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String distId) {
-        return ctx.retrying(id, "read " + distId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-            Distribution d = get(id, distId).orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, distId + " is not visible yet"));
-            Map<String, String> tags = tags(id, d.arn()).orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, distId + " is not visible yet"));
-            return translate(id, View.of(d), tags);
-        });
+    private Optional<LiveResource> readOne(String id, String distId) {
+        return get(id, distId).flatMap(d -> tags(id, d.arn()).map(tags -> DistributionShape.translate(name(), id, DistributionShape.View.of(d), tags)));
     }
 
     // ---------------------------------------------------------------- create / update
@@ -346,11 +273,11 @@ public final class DistributionType implements ResourceType {
                 .callerReference(spec.clientToken())
                 .comment(p.path("comment").asText(""))
                 .enabled(p.path("enabled").asBoolean(true))
-                .aliases(aliases(p))
-                .origins(origins(p, Map.of()))
-                .defaultCacheBehavior(behavior(p.path("defaultBehavior"), null))
+                .aliases(DistributionShape.aliases(p))
+                .origins(DistributionShape.origins(p, Map.of()))
+                .defaultCacheBehavior(DistributionShape.behavior(p.path("defaultBehavior"), null))
                 .priceClass(p.path("priceClass").asText("PriceClass_All"))
-                .viewerCertificate(viewerCertificate(p.path("certificate").asText("")))
+                .viewerCertificate(DistributionShape.viewerCertificate(p.path("certificate").asText("")))
                 .isIPV6Enabled(p.path("ipv6").asBoolean(false));
         List<Tag> tags = new ArrayList<>();
         Map<String, String> all = new TreeMap<>(spec.tags());
@@ -361,62 +288,17 @@ public final class DistributionType implements ResourceType {
                 .distributionConfig(c.build())
                 .tags(t -> t.items(tags)))).distribution());
         if (waitForDeployment(spec)) waitDeployed(ctx, id, d.id());
-        return readOne(ctx, id, d.id());
+        return readBack(ctx, id, d.id(), () -> readOne(id, d.id()));
     }
 
     static boolean waitForDeployment(ResourceSpec spec) {
         return spec.bool("waitForDeployment", true);
     }
 
-    private static Aliases aliases(JsonNode p) {
-        List<String> items = new ArrayList<>();
-        p.path("aliases").forEach(a -> items.add(a.asText()));
-        return Aliases.builder().quantity(items.size()).items(items).build();
-    }
-
-    /** Desired origins; an existing origin with the same id keeps its unmanaged settings (timeouts, headers, shield). */
-    private static Origins origins(JsonNode p, Map<String, Origin> existing) {
-        List<Origin> items = new ArrayList<>();
-        for (JsonNode o : p.path("origins")) {
-            String oid = o.path("id").asText();
-            Origin old = existing.get(oid);
-            Origin.Builder b = old == null ? Origin.builder().id(oid) : old.toBuilder();
-            CustomOriginConfig.Builder cc = old == null || old.customOriginConfig() == null
-                    ? CustomOriginConfig.builder().httpPort(80).httpsPort(443)
-                        .originSslProtocols(OriginSslProtocols.builder().quantity(1).items(SslProtocol.TLS_V1_2).build())
-                    : old.customOriginConfig().toBuilder();
-            cc.originProtocolPolicy(o.path("protocolPolicy").asText("https-only"));
-            b.domainName(o.path("domain").asText()).originPath(o.path("path").asText("")).customOriginConfig(cc.build()).s3OriginConfig((S3OriginConfig) null);
-            items.add(b.build());
-        }
-        return Origins.builder().quantity(items.size()).items(items).build();
-    }
-
-    private static DefaultCacheBehavior behavior(JsonNode b, DefaultCacheBehavior old) {
-        List<String> methods = new ArrayList<>();
-        b.path("allowedMethods").forEach(m -> methods.add(m.asText()));
-        if (methods.isEmpty()) methods.addAll(List.of("GET", "HEAD"));
-        DefaultCacheBehavior.Builder x = old == null ? DefaultCacheBehavior.builder() : old.toBuilder();
-        return x.targetOriginId(b.path("origin").asText())
-                .viewerProtocolPolicy(b.path("viewerProtocolPolicy").asText("redirect-to-https"))
-                .allowedMethods(AllowedMethods.builder().quantity(methods.size()).itemsWithStrings(methods)
-                        .cachedMethods(CachedMethods.builder().quantity(2).items(Method.GET, Method.HEAD).build()).build())
-                .cachePolicyId(b.path("cachePolicy").asText(CACHING_OPTIMIZED))
-                .build();
-    }
-
-    private static ViewerCertificate viewerCertificate(String acmArn) {
-        if (acmArn == null || acmArn.isEmpty()) return ViewerCertificate.builder().cloudFrontDefaultCertificate(true).build();
-        return ViewerCertificate.builder().acmCertificateArn(acmArn).sslSupportMethod(SSLSupportMethod.SNI_ONLY)
-                .minimumProtocolVersion(MinimumProtocolVersion.TLS_V1_2_2021).build();
-    }
-
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), distId = live.awsId();
-        // A distribution deleted by hand fails at once, not after PROPAGATION_TIMEOUT of NotFound retries.
-        if (get(id, distId).isEmpty()) throw new AwsFailure(ErrorCategory.NOT_FOUND, id, null,
-                "CloudFront distribution " + distId + " not found (deleted outside netstack?); run plan again to recreate it");
+        ensureExists(id, distId, () -> get(id, distId));
         ObjectNode p = spec.properties();
         Set<String> config = new HashSet<>(changed);
         config.remove("tags");
@@ -427,15 +309,15 @@ public final class DistributionType implements ResourceType {
                 DistributionConfig.Builder b = current.toBuilder();
                 if (config.contains("enabled")) b.enabled(p.path("enabled").asBoolean(true));
                 if (config.contains("comment")) b.comment(p.path("comment").asText(""));
-                if (config.contains("aliases")) b.aliases(aliases(p));
+                if (config.contains("aliases")) b.aliases(DistributionShape.aliases(p));
                 if (config.contains("origins")) {
                     Map<String, Origin> byId = new HashMap<>();
                     if (current.origins() != null && current.origins().hasItems()) current.origins().items().forEach(o -> byId.put(o.id(), o));
-                    b.origins(origins(p, byId));
+                    b.origins(DistributionShape.origins(p, byId));
                 }
-                if (config.contains("defaultBehavior")) b.defaultCacheBehavior(behavior(p.path("defaultBehavior"), current.defaultCacheBehavior()));
+                if (config.contains("defaultBehavior")) b.defaultCacheBehavior(DistributionShape.behavior(p.path("defaultBehavior"), current.defaultCacheBehavior()));
                 if (config.contains("priceClass")) b.priceClass(p.path("priceClass").asText("PriceClass_All"));
-                if (config.contains("certificate")) b.viewerCertificate(viewerCertificate(p.path("certificate").asText("")));
+                if (config.contains("certificate")) b.viewerCertificate(DistributionShape.viewerCertificate(p.path("certificate").asText("")));
                 if (config.contains("ipv6")) b.isIPV6Enabled(p.path("ipv6").asBoolean(false));
                 return b.build();
             });
@@ -446,7 +328,7 @@ public final class DistributionType implements ResourceType {
             touched = true;
         }
         if (touched && !config.isEmpty() && waitForDeployment(spec)) waitDeployed(ctx, id, distId);
-        return touched ? readOne(ctx, id, distId) : live;
+        return updated(ctx, live, touched, () -> readOne(id, distId));
     }
 
     /**
@@ -470,7 +352,7 @@ public final class DistributionType implements ResourceType {
     }
 
     private void updateTags(String id, String arn, JsonNode before, JsonNode after) {
-        Map<String, String> b = toMap(before), a = toMap(after);
+        Map<String, String> b = DistributionShape.toMap(before), a = DistributionShape.toMap(after);
         List<String> remove = b.keySet().stream().filter(k -> !a.containsKey(k)).toList();
         List<Tag> put = new ArrayList<>();
         a.forEach((k, v) -> {
@@ -480,15 +362,8 @@ public final class DistributionType implements ResourceType {
         if (!put.isEmpty()) AwsCalls.run(id, "TagResource", () -> cf().tagResource(r -> r.resource(arn).tags(t -> t.items(put))));
     }
 
-    private static Map<String, String> toMap(JsonNode n) {
-        Map<String, String> m = new TreeMap<>();
-        if (n != null && n.isObject()) n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
-        return m;
-    }
-
     private void waitDeployed(TypeContext ctx, String id, String distId) {
-        ctx.waiter().until(id, "CloudFront distribution " + distId + " deployed", DEPLOY_TIMEOUT, Set.of("Deployed"), Set.of(Waiter.GONE),
-                () -> get(id, distId).map(d -> new Waiter.Outcome(d.status(), null)).orElse(new Waiter.Outcome(Waiter.GONE, distId + " disappeared")));
+        await(ctx, id, distId, DEPLOYED, () -> get(id, distId), STATUS);
     }
 
     // ---------------------------------------------------------------- delete
@@ -503,26 +378,17 @@ public final class DistributionType implements ResourceType {
                 updateConfig(ctx, id, distId, c -> c.toBuilder().enabled(false).build());
             }
             waitDeployed(ctx, id, distId);
-            ctx.retrying(id, "DeleteDistribution", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), DELETE_RETRY_TIMEOUT, () -> {
-                // The ETag of the latest state: the disable above changed it.
-                String etag = AwsCalls.call(id, "GetDistribution", () -> cf().getDistribution(r -> r.id(distId)).eTag());
-                try {
-                    AwsCalls.run(id, "DeleteDistribution", () -> cf().deleteDistribution(r -> r.id(distId).ifMatch(etag)));
-                } catch (AwsFailure f) {
-                    if ("DistributionNotDisabled".equals(f.code()) || "PreconditionFailed".equals(f.code()) || "ResourceInUse".equals(f.code())) {
-                        throw new AwsFailure(ErrorCategory.DEPENDENCY_VIOLATION, f.resource(), f.action(), f.code(), f.requestId(), f.getMessage(), f);
-                    }
-                    throw f;
-                }
-                return null;
-            });
         } catch (AwsFailure f) {
             // Only the distribution's own NotFound means it is gone (issue 11); any other is the real error.
-            if (f.category() == ErrorCategory.NOT_FOUND && "NoSuchDistribution".equals(f.code())) return;
+            if (f.category() == ErrorCategory.NOT_FOUND && DELETION.notFoundCodes().contains(f.code())) return;
             throw f;
         }
-        ctx.waiter().until(id, "CloudFront distribution " + distId + " deleted", DEPLOY_TIMEOUT, Set.of(Waiter.GONE), Set.of(),
-                () -> get(id, distId).map(x -> new Waiter.Outcome(x.status(), null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        // The ETag of the latest state: the disable above changed it.
+        if (!deleteOnly(ctx, id, DELETION, () -> {
+            String etag = call(id, "GetDistribution", () -> cf().getDistribution(r -> r.id(distId)).eTag());
+            cf().deleteDistribution(r -> r.id(distId).ifMatch(etag));
+        })) return;
+        await(ctx, id, distId, Wait.deleted(DEPLOY_TIMEOUT), () -> get(id, distId), STATUS);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

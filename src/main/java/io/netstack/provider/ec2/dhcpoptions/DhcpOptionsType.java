@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.Wait;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
-import io.netstack.spi.Waiter;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.DhcpConfiguration;
@@ -47,6 +50,10 @@ public final class DhcpOptionsType extends Ec2Type {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     /** EC2 API reference, NewDhcpConfiguration: up to four servers per server option. */
     static final int MAX_SERVERS = 4;
+    /** A DHCP options set has no state: existing is all there is to know. */
+    static final Status<DhcpOptions> STATE = Status.exists();
+    static final Wait VISIBLE = Wait.created("visible", READ_TIMEOUT, "exists");
+    static final Deletion DELETION = Deletion.of("DeleteDhcpOptions", DELETE_TIMEOUT, "InvalidDhcpOptionID.NotFound");
     /** AWS's own resolver as a domain-name-servers value (Amazon VPC user guide, "DHCP option sets"). */
     static final String AMAZON_DNS = "AmazonProvidedDNS";
 
@@ -81,6 +88,11 @@ public final class DhcpOptionsType extends Ec2Type {
     @Override
     public String name() {
         return "dhcp-options";
+    }
+
+    @Override
+    protected String noun() {
+        return "DHCP options";
     }
 
     @Override
@@ -152,9 +164,13 @@ public final class DhcpOptionsType extends Ec2Type {
                 "arn", "arn:aws:ec2:" + ctx.region() + ":" + d.ownerId() + ":dhcp-options/" + d.dhcpOptionsId()));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String optionsId) {
-        return readBack(ctx, id, optionsId, () -> find(id, "DescribeDhcpOptions", () -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions())
-                .orElse(List.of()).stream().map(d -> translate(ctx, id, d)).toList());
+    private Optional<DhcpOptions> findOptions(String id, String optionsId) {
+        return findOne(id, "DescribeDhcpOptions", optionsId, () -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions(),
+                DhcpOptions::dhcpOptionsId, null);
+    }
+
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String optionsId) {
+        return findOptions(id, optionsId).map(d -> translate(ctx, id, d));
     }
 
     @Override
@@ -173,11 +189,8 @@ public final class DhcpOptionsType extends Ec2Type {
                 .tagSpecifications(Ec2Tags.spec(ResourceType.DHCP_OPTIONS, spec.tags()))).dhcpOptions());
         String optionsId = d.dhcpOptionsId();
         Ec2Tags.ensure(ec2(), id, optionsId, d.tags(), spec.tags());
-        ctx.waiter().until(id, "DHCP options " + optionsId + " visible", READ_TIMEOUT, Set.of("visible"), Set.of(), () ->
-                find(id, "DescribeDhcpOptions", () -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome("visible", null))
-                        .orElse(new Waiter.Outcome("not visible yet", null)));
-        return readOne(ctx, id, optionsId);
+        await(ctx, id, optionsId, VISIBLE, () -> findOptions(id, optionsId), STATE);
+        return readBack(ctx, id, optionsId, () -> readOne(ctx, id, optionsId));
     }
 
     private static NewDhcpConfiguration option(String key, List<String> values) {
@@ -186,20 +199,25 @@ public final class DhcpOptionsType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (!changed.contains("tags")) return live;
-        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
-        return readOne(ctx, spec.id(), live.awsId());
+        String id = spec.id(), optionsId = live.awsId();
+        return updateTags(ctx, live, spec, changed, () -> findOptions(id, optionsId), () -> readOne(ctx, id, optionsId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), optionsId = live.awsId();
         // DependencyViolation while a VPC still uses the set: the VPC's own change moves it off first.
-        delete(ctx, id, "DeleteDhcpOptions", DELETE_TIMEOUT, () -> ec2().deleteDhcpOptions(r -> r.dhcpOptionsId(optionsId)));
-        ctx.waiter().until(id, "DHCP options " + optionsId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                find(id, "DescribeDhcpOptions", () -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions())
-                        .filter(l -> !l.isEmpty()).map(l -> new Waiter.Outcome("exists", null))
-                        .orElse(new Waiter.Outcome(Waiter.GONE, null)));
+        deleteAndWaitGone(ctx, id, optionsId, DELETION, () -> ec2().deleteDhcpOptions(r -> r.dhcpOptionsId(optionsId)), () -> findOptions(id, optionsId), STATE);
+    }
+
+    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
+    @Override
+    public io.netstack.spi.Permissions permissions() {
+        return new io.netstack.spi.Permissions(
+                List.of("ec2:DescribeDhcpOptions"),
+                List.of("ec2:CreateDhcpOptions", "ec2:CreateTags"),
+                List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                List.of("ec2:DeleteDhcpOptions"));
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.SubnetClaims;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
-import io.netstack.spi.Ownership;
 import io.netstack.spi.Property;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceView;
@@ -35,7 +37,6 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * {@code network-acl}: the VPC is create-only; subnet associations and the ingress/egress entries
@@ -73,6 +74,10 @@ public final class NetworkAclType extends Ec2Type {
      */
     static final Duration VISIBLE_TIMEOUT = PROPAGATION_TIMEOUT;
 
+    /** A network ACL has no state: existing is all there is to know. */
+    static final Status<NetworkAcl> STATE = Status.exists();
+    static final Deletion DELETION = Deletion.of("DeleteNetworkAcl", DELETE_TIMEOUT, "InvalidNetworkAclID.NotFound");
+
     private static final Schema SCHEMA = new Schema(true, List.of("arn"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
             Property.list("subnets", Property.ref("subnet", List.of("subnet"), List.of("subnet-"))).defaultEmptyList()
@@ -80,13 +85,21 @@ public final class NetworkAclType extends Ec2Type {
             NetworkAclEntries.schema("ingress").defaultEmptyList(),
             NetworkAclEntries.schema("egress").defaultEmptyList());
 
+    private final NetworkAclAssociations associations;
+
     public NetworkAclType(AwsSession aws) {
         super(aws);
+        associations = new NetworkAclAssociations(aws);
     }
 
     @Override
     public String name() {
         return "network-acl";
+    }
+
+    @Override
+    protected String noun() {
+        return "network ACL";
     }
 
     @Override
@@ -107,45 +120,7 @@ public final class NetworkAclType extends Ec2Type {
     public void validate(ResourceBlock b, Validation v) {
         NetworkAclEntries.validate(b, v, "ingress", b.properties().get("ingress"));
         NetworkAclEntries.validate(b, v, "egress", b.properties().get("egress"));
-        JsonNode subnets = b.properties().get("subnets");
-        JsonNode vpc = b.properties().get("vpc");
-        if (subnets == null || !subnets.isArray()) return;
-        Map<String, Integer> mine = new HashMap<>();
-        for (int i = 0; i < subnets.size(); i++) {
-            JsonNode s = subnets.get(i);
-            String at = "/subnets/" + i;
-            String text = s.asText();
-            Integer prev = mine.putIfAbsent(text, i);
-            if (prev != null) {
-                v.error(b, at, text + " is listed twice (subnets[" + prev + "])");
-                continue;
-            }
-            Optional<ResourceBlock> sb = v.target(s);
-            if (sb.isPresent()) {
-                JsonNode subnetVpc = sb.get().properties().get("vpc");
-                if (comparable(subnetVpc, vpc) && !subnetVpc.asText().equals(vpc.asText())) {
-                    v.error(b, at, "subnet " + sb.get().id() + " is in " + subnetVpc.asText() + ", not in this network ACL's VPC " + vpc.asText());
-                }
-            }
-            // A subnet has exactly one NACL: report the second claim, on the later NACL.
-            for (ResourceBlock other : v.blocksOfType(name())) {
-                if (other.id().equals(b.id())) break;
-                if (!other.type().equals(name())) continue;
-                for (JsonNode os : other.properties().path("subnets")) {
-                    if (os.asText().equals(text)) {
-                        v.error(b, at, text + " is already associated with network ACL " + other.id() + " (a subnet has exactly one network ACL)");
-                    }
-                }
-            }
-        }
-    }
-
-    /** Two VPC values name the same thing comparably: both {@code ${id}} references, or both literal ids. */
-    static boolean comparable(JsonNode a, JsonNode b) {
-        if (a == null || b == null || !a.isTextual() || !b.isTextual()) return false;
-        boolean ra = ResourceView.refOf(a).isPresent(), rb = ResourceView.refOf(b).isPresent();
-        boolean la = !Reference.containsReference(a.asText()), lb = !Reference.containsReference(b.asText());
-        return ra && rb || la && lb;
+        SubnetClaims.validate(b, v, "network ACL", "this network ACL's");
     }
 
     /** A subnet has exactly one NACL: moving it between NACLs is a hand-over (one Replace, never via the default NACL). */
@@ -195,13 +170,13 @@ public final class NetworkAclType extends Ec2Type {
         return out;
     }
 
-    private Optional<NetworkAcl> describe(String id, String aclId) {
-        return find(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.networkAclIds(aclId)).networkAcls())
-                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    private Optional<NetworkAcl> findAcl(String id, String aclId) {
+        return findOne(id, "DescribeNetworkAcls", aclId, () -> ec2().describeNetworkAcls(r -> r.networkAclIds(aclId)).networkAcls(),
+                NetworkAcl::networkAclId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String aclId) {
-        return readBack(ctx, id, aclId, () -> describe(id, aclId).map(a -> List.of(translate(ctx, id, a))).orElse(List.of()));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String aclId) {
+        return findAcl(id, aclId).map(a -> translate(ctx, id, a));
     }
 
     // ---------------------------------------------------------------- create / update
@@ -214,17 +189,19 @@ public final class NetworkAclType extends Ec2Type {
                 .vpcId(vpcId)
                 .clientToken(spec.clientToken())
                 .tagSpecifications(Ec2Tags.spec(ResourceType.NETWORK_ACL, spec.tags())))).networkAcl();
-        LiveResource live = readOne(ctx, id, a.networkAclId());
+        String aclId = a.networkAclId();
+        LiveResource live = readBack(ctx, id, aclId, () -> readOne(ctx, id, aclId));
         return update(ctx, live, spec, Set.of("ingress", "egress", "subnets"));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), aclId = live.awsId();
+        ensureExists(id, aclId, () -> findAcl(id, aclId));
         // Subnets that another NACL of this apply takes over stay here until it takes them with one
         // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
         Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = texts(spec.properties().get("subnets")), haveSubnets = texts(live.properties().get("subnets"));
+        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
         haveSubnets.removeAll(handedOver);
         Map<String, Map<Integer, ObjectNode>> wantEntries = Map.of(
                 "ingress", NetworkAclEntries.byRule(spec.properties().get("ingress")),
@@ -237,29 +214,30 @@ public final class NetworkAclType extends Ec2Type {
         boolean touched = !entriesChanged.isEmpty();
         if (changed.contains("subnets")) {
             if (touched && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
-            touched |= syncSubnets(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
+            touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
         }
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
-        if (!touched) return live;
-        Set<String> dirs = new TreeSet<>(changed);
-        dirs.retainAll(Set.of("ingress", "egress"));
-        awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
-        return readOne(ctx, id, aclId);
+        if (touched) {
+            Set<String> dirs = new TreeSet<>(changed);
+            dirs.retainAll(Set.of("ingress", "egress"));
+            awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        }
+        return updated(ctx, live, touched, () -> readOne(ctx, id, aclId));
     }
 
     /** Waits until the entries of {@code dirs} and the subnets (unless null; handed-over ones aside) read back as written. */
     private void awaitVisible(TypeContext ctx, String id, String aclId, Set<String> dirs, Map<String, Map<Integer, ObjectNode>> wantEntries,
                               Set<String> wantSubnets, Set<String> handedOver) {
         ctx.waiter().until(id, "entries and associations of " + aclId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
-            Optional<NetworkAcl> now = describe(id, aclId);
+            Optional<NetworkAcl> now = findAcl(id, aclId);
             if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
             ObjectNode p = translate(ctx, id, now.get()).properties();
             boolean ok = true;
             for (String dir : dirs) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
-            Set<String> seen = texts(p.get("subnets"));
+            Set<String> seen = SubnetClaims.texts(p.get("subnets"));
             seen.removeAll(handedOver);
             if (wantSubnets != null) ok &= seen.equals(wantSubnets);
             return new Waiter.Outcome(ok ? "visible" : "propagating", null);
@@ -294,88 +272,12 @@ public final class NetworkAclType extends Ec2Type {
         return touched;
     }
 
-    private boolean syncSubnets(TypeContext ctx, String id, String aclId, String vpcId, Set<String> want, Set<String> have) {
-        Set<String> add = new TreeSet<>(want), remove = new TreeSet<>(have);
-        add.removeAll(have);
-        remove.removeAll(want);
-        if (add.isEmpty() && remove.isEmpty()) return false;
-        for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId);
-        if (!remove.isEmpty()) {
-            String defaultAcl = defaultAcl(id, vpcId);
-            for (String subnetId : remove) release(ctx, id, aclId, defaultAcl, subnetId);
-        }
-        return true;
-    }
-
-    /** Where a subnet's one NACL association is. */
-    private record Held(String aclId, String associationId, String vpcId, boolean isDefault, List<Tag> aclTags) {}
-
-    private Optional<Held> association(String id, String subnetId) {
-        List<NetworkAcl> acls = new ArrayList<>();
-        AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetId)))
-                .networkAcls().forEach(acls::add));
-        for (NetworkAcl a : acls) {
-            for (NetworkAclAssociation as : a.associations()) {
-                if (subnetId.equals(as.subnetId())) {
-                    return Optional.of(new Held(a.networkAclId(), as.networkAclAssociationId(), a.vpcId(), Boolean.TRUE.equals(a.isDefault()), a.tags()));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private String defaultAcl(String id, String vpcId) {
-        List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
-                Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
-        return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
-                .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
-    }
-
-    /**
-     * Moves a subnet onto this NACL. A new subnet's association may not be visible yet, and a
-     * subnet moved by another NACL of this apply changes association id: both are retried (as
-     * NotFound) by re-reading where the subnet is.
-     */
-    private void join(TypeContext ctx, String id, String aclId, String vpcId, String subnetId) {
-        ctx.retrying(id, "ReplaceNetworkAclAssociation", Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-            Held h = association(id, subnetId).orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls",
-                    subnetId + " has no network ACL association (yet)"));
-            if (h.aclId().equals(aclId)) return null;
-            if (vpcId != null && !vpcId.equals(h.vpcId())) {
-                throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "ReplaceNetworkAclAssociation", null, null,
-                        subnetId + " is in " + h.vpcId() + ", not in this network ACL's VPC " + vpcId, null);
-            }
-            if (!h.isDefault() && Ec2Tags.ownedId(h.aclTags(), ctx.stack()).isEmpty()) {
-                throw new AwsFailure(ErrorCategory.CONFLICT, id, "ReplaceNetworkAclAssociation", null, null,
-                        subnetId + " uses network ACL " + h.aclId() + ", which " + owner(h.aclTags())
-                                + "; netstack takes a subnet only from its VPC's default network ACL or from this stack's: move it there first", null);
-            }
-            AwsCalls.run(id, "ReplaceNetworkAclAssociation", () -> ec2().replaceNetworkAclAssociation(r -> r.associationId(h.associationId()).networkAclId(aclId)));
-            return null;
-        });
-    }
-
-    /** Moves a subnet that is still on this NACL back to the VPC's default NACL; one already elsewhere is left alone. */
-    private void release(TypeContext ctx, String id, String aclId, String defaultAcl, String subnetId) {
-        ctx.retrying(id, "ReplaceNetworkAclAssociation", Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-            Optional<Held> h = association(id, subnetId);
-            if (h.isEmpty() || !h.get().aclId().equals(aclId)) return null;
-            AwsCalls.run(id, "ReplaceNetworkAclAssociation", () -> ec2().replaceNetworkAclAssociation(r -> r.associationId(h.get().associationId()).networkAclId(defaultAcl)));
-            return null;
-        });
-    }
-
-    static String owner(List<Tag> tags) {
-        for (Tag t : tags) if (Ownership.STACK_TAG.equals(t.key())) return "belongs to netstack stack " + t.value();
-        return "netstack does not manage";
-    }
-
     // ---------------------------------------------------------------- delete
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), aclId = live.awsId();
-        Optional<NetworkAcl> a = describe(id, aclId);
+        Optional<NetworkAcl> a = findAcl(id, aclId);
         if (a.isEmpty()) return;
         if (Boolean.TRUE.equals(a.get().isDefault())) {
             throw new AwsFailure(ErrorCategory.CONFLICT, id, "DeleteNetworkAcl", null, null,
@@ -383,18 +285,9 @@ public final class NetworkAclType extends Ec2Type {
         }
         List<String> subnets = a.get().associations().stream().map(NetworkAclAssociation::subnetId).filter(s -> s != null).toList();
         if (!subnets.isEmpty()) {
-            String defaultAcl = defaultAcl(id, a.get().vpcId());
-            for (String subnetId : subnets) release(ctx, id, aclId, defaultAcl, subnetId);
+            associations.releaseAll(ctx, id, aclId, a.get().vpcId(), subnets);
         }
-        delete(ctx, id, "DeleteNetworkAcl", DELETE_TIMEOUT, () -> ec2().deleteNetworkAcl(r -> r.networkAclId(aclId)));
-        ctx.waiter().until(id, "network ACL " + aclId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, aclId).map(x -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    static Set<String> texts(JsonNode list) {
-        Set<String> out = new LinkedHashSet<>();
-        if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());
-        return out;
+        deleteAndWaitGone(ctx, id, aclId, DELETION, () -> ec2().deleteNetworkAcl(r -> r.networkAclId(aclId)), () -> findAcl(id, aclId), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

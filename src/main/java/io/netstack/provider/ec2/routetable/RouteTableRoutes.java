@@ -203,7 +203,7 @@ public final class RouteTableRoutes {
             }
             if (tb.isPresent() && Set.of("internet-gateway", "egress-only-internet-gateway", "vpn-gateway").contains(kind)) {
                 JsonNode gwVpc = tb.get().properties().get("vpc");
-                if (RouteTableType.comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
+                if (io.netstack.provider.SubnetClaims.comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
                     v.error(b, at + "/target", what + " is attached to " + gwVpc.asText() + ", not to this table's VPC " + vpc.asText()
                             + " (AWS: the route table and network gateway belong to different networks)");
                 }

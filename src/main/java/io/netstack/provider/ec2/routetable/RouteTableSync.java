@@ -5,9 +5,9 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.SubnetClaims;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
-import io.netstack.spi.Ownership;
 import io.netstack.spi.TypeContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +161,7 @@ public final class RouteTableSync {
                 if (h.tableId().equals(tableId)) return;
                 if (Ec2Tags.ownedId(h.tableTags(), ctx.stack()).isEmpty()) {
                     throw new AwsFailure(ErrorCategory.CONFLICT, id, "ReplaceRouteTableAssociation", null, null,
-                            subnetId + " is associated with route table " + h.tableId() + ", which " + owner(h.tableTags())
+                            subnetId + " is associated with route table " + h.tableId() + ", which " + SubnetClaims.owner(h.tableTags())
                                     + "; netstack does not take a subnet from a table it does not own: remove the association there first", null);
                 }
                 AwsCalls.run(id, "ReplaceRouteTableAssociation", () -> ec2().replaceRouteTableAssociation(r -> r.associationId(h.associationId()).routeTableId(tableId)));
@@ -172,11 +172,6 @@ public final class RouteTableSync {
                 if (!raced || attempt >= ASSOCIATE_ATTEMPTS) throw f;
             }
         }
-    }
-
-    static String owner(List<Tag> tags) {
-        for (Tag t : tags) if (Ownership.STACK_TAG.equals(t.key())) return "belongs to netstack stack " + t.value();
-        return "netstack does not manage";
     }
 
     /** A mutating call that may name objects created a moment ago: NotFound is retried (as {@code Ec2Type.mutate}). */

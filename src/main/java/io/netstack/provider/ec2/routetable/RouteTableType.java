@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Status;
+import io.netstack.provider.SubnetClaims;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -76,6 +79,10 @@ public final class RouteTableType extends Ec2Type {
      */
     static final Duration VISIBLE_TIMEOUT = PROPAGATION_TIMEOUT;
 
+    /** A route table has no state: existing is all there is to know. */
+    static final Status<RouteTable> STATE = Status.exists();
+    static final Deletion DELETION = Deletion.of("DeleteRouteTable", DELETE_TIMEOUT, "InvalidRouteTableID.NotFound");
+
     private static final Schema SCHEMA = new Schema(true, List.of("arn"),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly(),
             Property.list("subnets", Property.ref("subnet", List.of("subnet"), List.of("subnet-"))).defaultEmptyList()
@@ -101,6 +108,11 @@ public final class RouteTableType extends Ec2Type {
     }
 
     @Override
+    protected String noun() {
+        return "route table";
+    }
+
+    @Override
     public Schema schema() {
         return SCHEMA;
     }
@@ -122,40 +134,8 @@ public final class RouteTableType extends Ec2Type {
     public void validate(ResourceBlock b, Validation v) {
         JsonNode vpc = b.properties().get("vpc");
         RouteTableRoutes.validate(b, v, b.properties().get("routes"), vpc);
-        validateSubnets(b, v, b.properties().get("subnets"), vpc);
+        SubnetClaims.validate(b, v, "route table", "this table's");
         validatePropagation(b, v, b.properties().get("propagateFrom"), vpc);
-    }
-
-    private void validateSubnets(ResourceBlock b, Validation v, JsonNode subnets, JsonNode vpc) {
-        if (subnets == null || !subnets.isArray()) return;
-        Map<String, Integer> mine = new HashMap<>();
-        for (int i = 0; i < subnets.size(); i++) {
-            JsonNode s = subnets.get(i);
-            String at = "/subnets/" + i;
-            String text = s.asText();
-            Integer prev = mine.putIfAbsent(text, i);
-            if (prev != null) {
-                v.error(b, at, text + " is listed twice (subnets[" + prev + "])");
-                continue;
-            }
-            Optional<ResourceBlock> sb = v.target(s);
-            if (sb.isPresent()) {
-                JsonNode subnetVpc = sb.get().properties().get("vpc");
-                if (comparable(subnetVpc, vpc) && !subnetVpc.asText().equals(vpc.asText())) {
-                    v.error(b, at, "subnet " + sb.get().id() + " is in " + subnetVpc.asText() + ", not in this table's VPC " + vpc.asText());
-                }
-            }
-            // A subnet has one route table: report the second claim, on the later table.
-            for (ResourceBlock other : v.blocksOfType(name())) {
-                if (other.id().equals(b.id())) break;
-                if (!other.type().equals(name())) continue;
-                for (JsonNode os : other.properties().path("subnets")) {
-                    if (os.asText().equals(text)) {
-                        v.error(b, at, text + " is already associated with route table " + other.id() + " (a subnet has exactly one route table)");
-                    }
-                }
-            }
-        }
     }
 
     private void validatePropagation(ResourceBlock b, Validation v, JsonNode vgws, JsonNode vpc) {
@@ -170,18 +150,10 @@ public final class RouteTableType extends Ec2Type {
             JsonNode gwVpc = gb.get().properties().get("vpc");
             if (gwVpc == null || gwVpc.isNull()) {
                 v.error(b, "/propagateFrom/" + i, gb.get().id() + " has no vpc: a VPN gateway propagates routes only into tables of the VPC it is attached to");
-            } else if (comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
+            } else if (SubnetClaims.comparable(gwVpc, vpc) && !gwVpc.asText().equals(vpc.asText())) {
                 v.error(b, "/propagateFrom/" + i, gb.get().id() + " is attached to " + gwVpc.asText() + ", not to this table's VPC " + vpc.asText());
             }
         }
-    }
-
-    /** Two VPC values name the same thing comparably: both {@code ${id}} references, or both literal ids. */
-    static boolean comparable(JsonNode a, JsonNode b) {
-        if (a == null || b == null || !a.isTextual() || !b.isTextual()) return false;
-        boolean ra = ResourceView.refOf(a).isPresent(), rb = ResourceView.refOf(b).isPresent();
-        boolean la = !Reference.containsReference(a.asText()), lb = !Reference.containsReference(b.asText());
-        return ra && rb || la && lb;
     }
 
     // ---------------------------------------------------------------- ordering
@@ -267,13 +239,13 @@ public final class RouteTableType extends Ec2Type {
         return s.equals("associated") || s.equals("associating");
     }
 
-    private Optional<RouteTable> describe(String id, String tableId) {
-        return find(id, "DescribeRouteTables", () -> ec2().describeRouteTables(r -> r.routeTableIds(tableId)).routeTables())
-                .filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    private Optional<RouteTable> findTable(String id, String tableId) {
+        return findOne(id, "DescribeRouteTables", tableId, () -> ec2().describeRouteTables(r -> r.routeTableIds(tableId)).routeTables(),
+                RouteTable::routeTableId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String tableId) {
-        return readBack(ctx, id, tableId, () -> describe(id, tableId).map(t -> List.of(translate(ctx, id, t))).orElse(List.of()));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String tableId) {
+        return findTable(id, tableId).map(t -> translate(ctx, id, t));
     }
 
     // ---------------------------------------------------------------- create / update
@@ -294,20 +266,21 @@ public final class RouteTableType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), tableId = live.awsId();
+        ensureExists(id, tableId, () -> findTable(id, tableId));
         // Subnets that another table of this apply takes over stay here until it takes them with
         // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
         Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = texts(spec.properties().get("subnets")), haveSubnets = texts(live.properties().get("subnets"));
+        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
         haveSubnets.removeAll(handedOver);
         Map<String, String> wantRoutes = RouteTableRoutes.byDestination(spec.properties().get("routes"));
         boolean touched = false;
-        if (changed.contains("propagateFrom")) touched |= sync.propagation(ctx, id, tableId, texts(spec.properties().get("propagateFrom")), texts(live.properties().get("propagateFrom")));
+        if (changed.contains("propagateFrom")) touched |= sync.propagation(ctx, id, tableId, SubnetClaims.texts(spec.properties().get("propagateFrom")), SubnetClaims.texts(live.properties().get("propagateFrom")));
         if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
             touched = true;
             // A subnet joins only once every route of its new table is in place (readable).
             if (changed.contains("subnets") && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
         }
-        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> describe(id, tableId));
+        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> findTable(id, tableId));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, tableId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
@@ -315,7 +288,7 @@ public final class RouteTableType extends Ec2Type {
         if (!touched) return live;
         // The wait's last answer is the table as written: no read-back after it (issue 12).
         RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
-        return last != null ? translate(ctx, id, last) : readOne(ctx, id, tableId);
+        return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
     }
 
     /**
@@ -326,11 +299,11 @@ public final class RouteTableType extends Ec2Type {
     private RouteTable awaitVisible(TypeContext ctx, String id, String tableId, Map<String, String> routes, Set<String> subnets, Set<String> handedOver) {
         var last = new java.util.concurrent.atomic.AtomicReference<RouteTable>();
         ctx.waiter().until(id, "routes and associations of " + tableId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
-            Optional<RouteTable> now = describe(id, tableId);
+            Optional<RouteTable> now = findTable(id, tableId);
             if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
             last.set(now.get());
             ObjectNode p = translate(ctx, id, now.get()).properties();
-            Set<String> seen = texts(p.get("subnets"));
+            Set<String> seen = SubnetClaims.texts(p.get("subnets"));
             seen.removeAll(handedOver);
             boolean routesOk = routes == null || RouteTableRoutes.byDestination(p.get("routes")).equals(routes);
             boolean subnetsOk = subnets == null || seen.equals(subnets);
@@ -344,7 +317,7 @@ public final class RouteTableType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), tableId = live.awsId();
-        Optional<RouteTable> t = describe(id, tableId);
+        Optional<RouteTable> t = findTable(id, tableId);
         if (t.isEmpty()) return;
         for (RouteTableAssociation a : t.get().associations()) {
             if (Boolean.TRUE.equals(a.main())) {
@@ -355,15 +328,7 @@ public final class RouteTableType extends Ec2Type {
         for (RouteTableAssociation a : t.get().associations()) {
             find(id, "DisassociateRouteTable", () -> ec2().disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId())));
         }
-        delete(ctx, id, "DeleteRouteTable", DELETE_TIMEOUT, () -> ec2().deleteRouteTable(r -> r.routeTableId(tableId)));
-        ctx.waiter().until(id, "route table " + tableId + " deleted", DELETE_TIMEOUT, Set.of(Waiter.GONE), Set.of(), () ->
-                describe(id, tableId).map(x -> new Waiter.Outcome("exists", null)).orElse(new Waiter.Outcome(Waiter.GONE, null)));
-    }
-
-    static Set<String> texts(JsonNode list) {
-        Set<String> out = new LinkedHashSet<>();
-        if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());
-        return out;
+        deleteAndWaitGone(ctx, id, tableId, DELETION, () -> ec2().deleteRouteTable(r -> r.routeTableId(tableId)), () -> findTable(id, tableId), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
