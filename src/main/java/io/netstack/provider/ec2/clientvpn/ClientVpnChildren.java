@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
 final class ClientVpnChildren {
     /**
      * A list read: one attempt first, so that an endpoint that does not implement Client VPN at all
-     * (moto answers an HTML 500 for every Client VPN action; moto-notes.md) is recognised at once and
+     * (moto answers an HTML 500 for every Client VPN action; docs/moto-notes.md) is recognised at once and
      * read as "no endpoints" instead of failing every plan after the SDK's whole retry budget.
      */
     static <T> Optional<T> listRead(Function<AwsRequestOverrideConfiguration, T> read) {

@@ -214,16 +214,6 @@ public final class DhcpOptionsType extends Ec2Type {
     @Override
     public io.netstack.spi.Permissions permissions() {
         return new io.netstack.spi.Permissions(
-                List.of("ec2:DescribeDhcpOptions"),
-                List.of("ec2:CreateDhcpOptions", "ec2:CreateTags"),
-                List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                List.of("ec2:DeleteDhcpOptions"));
-    }
-
-    /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
-    @Override
-    public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
                 java.util.List.of("ec2:DescribeDhcpOptions"),
                 java.util.List.of("ec2:CreateDhcpOptions", "ec2:CreateTags", "ec2:DescribeDhcpOptions"),
                 java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
