@@ -38,6 +38,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  *   startup  --jar target/netstack.jar [--runs 5]
  *   apply    --endpoint URL [--runs 3] ...         (see ApplyBench)
  *   expand   [--instances 1000] [--runs 5]         validate of a templated stack (see ExpandBench)
+ *   validate [--runs 3]                             validate of 20,000 overlapping subnets and 50,000 resources (see ValidateBench)
  * </pre>
  * Every subcommand prints its table and rewrites its own section of {@code --md BENCHMARKS.md}
  * (between {@code <!-- bench:NAME -->} markers), leaving the rest of the file alone. Raw results go
@@ -70,6 +71,7 @@ public final class Bench {
             case "startup" -> StartupBench.run(a);
             case "apply" -> ApplyBench.run(a);
             case "expand" -> ExpandBench.run(a);
+            case "validate" -> ValidateBench.run(a);
             default -> {
                 System.err.println("unknown subcommand " + argv[0]);
                 System.exit(2);
