@@ -1,8 +1,6 @@
 package io.netstack.provider.ec2.natgateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
@@ -29,9 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +35,6 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.ConnectivityType;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
-import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /**
@@ -123,61 +118,7 @@ public final class NatGatewayType extends Ec2Type {
 
     @Override
     public void validate(ResourceBlock b, Validation v) {
-        JsonNode p = b.properties();
-        boolean hasEip = p.hasNonNull("eip");
-        if (isPublic(p) && !hasEip) {
-            v.error(b, "", "public NAT gateway needs an eip (an elastic-ip reference or eipalloc- id), or set \"connectivity\": \"private\"");
-        }
-        if (!isPublic(p) && hasEip) {
-            v.error(b, "/eip", "a private NAT gateway has no Elastic IP: remove eip, or set \"connectivity\": \"public\"");
-        }
-        Optional<ResourceBlock> subnet = target(v, p.get("subnet"));
-        String zone = zoneOf(subnet);
-        int inZone = 1;
-        for (ResourceBlock other : v.blocksOfType(TYPE)) {
-            if (other.id().equals(b.id())) break;
-            if (!other.type().equals(TYPE)) continue;
-            // An address is the primary address of one NAT gateway only; reported on the later one.
-            if (hasEip && p.get("eip").equals(other.properties().get("eip"))) {
-                v.error(b, "/eip", p.get("eip").asText() + " is already the address of nat-gateway " + other.id());
-            }
-            if (zone != null && zone.equals(zoneOf(target(v, other.properties().get("subnet"))))) inZone++;
-        }
-        if (zone != null && inZone == MAX_PER_ZONE + 1) {
-            v.warning(b, "", "more than " + MAX_PER_ZONE + " NAT gateways in " + zone + " exceeds the default quota of " + MAX_PER_ZONE + " per Availability Zone");
-        }
-        // A public NAT gateway in a VPC without an internet gateway lands in `failed`. The IGW may
-        // come from elsewhere (another stack, attached by hand), so this is a warning, not an error.
-        JsonNode vpc = subnet.map(s -> s.properties().get("vpc")).orElse(null);
-        if (isPublic(p) && isStackRef(vpc)) {
-            boolean igw = v.blocksOfType("internet-gateway").stream()
-                    .anyMatch(o -> o.type().equals("internet-gateway") && vpc.equals(o.properties().get("vpc")));
-            if (!igw) {
-                v.warning(b, "/subnet", "no internet-gateway of this stack is attached to " + vpc.asText()
-                        + ", the VPC of " + subnet.get().id() + ": AWS fails a public NAT gateway in a VPC without one");
-            }
-        }
-    }
-
-    private static String zoneOf(Optional<ResourceBlock> subnet) {
-        return subnet.map(s -> s.properties().path("zone").asText(null)).orElse(null);
-    }
-
-    /** The block a value references; other blocks may hold malformed references (reported there). */
-    private static Optional<ResourceBlock> target(Validation v, JsonNode value) {
-        try {
-            return v.target(value);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean isStackRef(JsonNode v) {
-        try {
-            return ResourceView.refOf(v).isPresent();
-        } catch (IllegalArgumentException e) {
-            return false; // malformed: reported on its own block
-        }
+        NatGatewayValidation.validate(b, v);
     }
 
     /** A public NAT gateway comes after the internet gateway of its subnet's VPC. */
@@ -207,7 +148,7 @@ public final class NatGatewayType extends Ec2Type {
         AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack())))
                 .natGateways().forEach(n -> {
                     if (!live(n)) return;
-                    Ec2Tags.ownedId(n.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, n)));
+                    Ec2Tags.ownedId(n.tags(), ctx.stack()).ifPresent(id -> out.add(NatGatewayTranslator.translate(name(), id, n)));
                 }));
         return out;
     }
@@ -231,34 +172,6 @@ public final class NatGatewayType extends Ec2Type {
         return !GONE_STATES.contains(n.stateAsString()) && !"failed".equals(n.stateAsString());
     }
 
-    private LiveResource translate(String id, NatGateway n) {
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("subnet", n.subnetId());
-        String connectivity = n.connectivityTypeAsString() == null ? "public" : n.connectivityTypeAsString();
-        p.put("connectivity", connectivity);
-        Optional<NatGatewayAddress> primary = primary(n);
-        if (connectivity.equals("public")) primary.map(NatGatewayAddress::allocationId).filter(s -> !s.isEmpty()).ifPresent(a -> p.put("eip", a));
-        p.set("tags", Ec2Tags.userTags(n.tags()));
-        Map<String, String> attrs = new LinkedHashMap<>();
-        primary.ifPresent(a -> {
-            putIfSet(attrs, "publicIp", a.publicIp());
-            putIfSet(attrs, "privateIp", a.privateIp());
-            putIfSet(attrs, "networkInterfaceId", a.networkInterfaceId());
-        });
-        return new LiveResource(id, name(), n.natGatewayId(), p, attrs);
-    }
-
-    /** The primary address (the only one unless secondary addresses were added outside netstack). */
-    private static Optional<NatGatewayAddress> primary(NatGateway n) {
-        List<NatGatewayAddress> all = n.natGatewayAddresses();
-        for (NatGatewayAddress a : all) if (Boolean.TRUE.equals(a.isPrimary())) return Optional.of(a);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-    }
-
-    private static void putIfSet(Map<String, String> m, String k, String v) {
-        if (v != null && !v.isEmpty()) m.put(k, v);
-    }
-
     /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
     private Optional<NatGateway> describe(String id, String natId, Set<String> goneStates) {
         // The nat-gateway-id filter, not NatGatewayIds: one missing id would fail the whole batched call.
@@ -272,7 +185,7 @@ public final class NatGatewayType extends Ec2Type {
     }
 
     private Optional<LiveResource> readOne(String id, String natId) {
-        return describe(id, natId).map(n -> translate(id, n));
+        return describe(id, natId).map(n -> NatGatewayTranslator.translate(name(), id, n));
     }
 
     /**
@@ -319,7 +232,7 @@ public final class NatGatewayType extends Ec2Type {
             seen.set(o);
             return o;
         }), STATE);
-        return translate(id, seen.get());
+        return NatGatewayTranslator.translate(name(), id, seen.get());
     }
 
     /**

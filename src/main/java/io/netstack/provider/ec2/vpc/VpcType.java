@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
@@ -119,57 +118,12 @@ public final class VpcType extends Ec2Type {
 
     @Override
     public ObjectNode normalize(ObjectNode p) {
-        JsonNode dsg = p.get("defaultSecurityGroup");
-        if (dsg != null && dsg.isObject()) {
-            SecurityGroupRules.normalize((ObjectNode) dsg, "ingress", "from");
-            SecurityGroupRules.normalize((ObjectNode) dsg, "egress", "to");
-        }
-        JsonNode main = p.get("mainRouteTable");
-        if (main != null && main.isObject() && main.path("routes").isArray()) {
-            ArrayNode routes = JsonNodeFactory.instance.arrayNode();
-            for (JsonNode r : main.get("routes")) routes.add(r.isObject() ? RouteTableRoutes.canonical(r) : r);
-            ((ObjectNode) main).set("routes", routes);
-        }
-        JsonNode acl = p.get("defaultNetworkAcl");
-        if (acl != null && acl.isObject()) {
-            NetworkAclEntries.normalize((ObjectNode) acl, "ingress");
-            NetworkAclEntries.normalize((ObjectNode) acl, "egress");
-        }
-        return p;
+        return VpcValidation.normalize(p);
     }
 
     @Override
     public void validate(ResourceBlock b, Validation v) {
-        Cidr primary = Cidr.parse(b.properties().get("cidr").asText());
-        if (primary.ipv6()) v.error(b, "/cidr", "the primary VPC block must be IPv4");
-        else if (primary.prefix() < 16 || primary.prefix() > 28) v.error(b, "/cidr", "a VPC block must be between /16 and /28, got /" + primary.prefix());
-        JsonNode sec = b.properties().get("secondaryCidrs");
-        if (sec != null) {
-            List<Cidr> all = new ArrayList<>(List.of(primary));
-            for (int i = 0; i < sec.size(); i++) {
-                Cidr c = Cidr.parse(sec.get(i).asText());
-                if (c.ipv6()) v.error(b, "/secondaryCidrs/" + i, "secondary blocks are IPv4 (use \"ipv6\": true for IPv6)");
-                else if (c.prefix() < 16 || c.prefix() > 28) v.error(b, "/secondaryCidrs/" + i, "a VPC block must be between /16 and /28");
-                for (Cidr o : all) if (o.overlaps(c)) v.error(b, "/secondaryCidrs/" + i, c + " overlaps " + o + " of the same VPC");
-                all.add(c);
-            }
-            if (sec.size() > MAX_SECONDARY_CIDRS) v.warning(b, "/secondaryCidrs", "more than " + MAX_SECONDARY_CIDRS + " secondary CIDRs exceeds the default quota of 5 IPv4 blocks per VPC");
-        }
-        JsonNode dsg = b.properties().get("defaultSecurityGroup");
-        if (dsg != null) {
-            SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/ingress", dsg.get("ingress"), "from");
-            SecurityGroupRules.validate(b, v, "/defaultSecurityGroup/egress", dsg.get("egress"), "to");
-        }
-        JsonNode main = b.properties().get("mainRouteTable");
-        if (main != null) RouteTableRoutes.validate(b, v, "/mainRouteTable/routes", main.get("routes"), TextNode.valueOf("${" + b.id() + "}"));
-        JsonNode acl = b.properties().get("defaultNetworkAcl");
-        if (acl != null) {
-            NetworkAclEntries.validate(b, v, "defaultNetworkAcl/ingress", acl.get("ingress"));
-            NetworkAclEntries.validate(b, v, "defaultNetworkAcl/egress", acl.get("egress"));
-        }
-        if (b.properties().path("dnsHostnames").asBoolean(false) && !b.properties().path("dnsSupport").asBoolean(true)) {
-            v.error(b, "/dnsHostnames", "DNS hostnames need dnsSupport (AWS refuses enableDnsHostnames without enableDnsSupport)");
-        }
+        VpcValidation.validate(b, v);
     }
 
     @Override
@@ -215,19 +169,9 @@ public final class VpcType extends Ec2Type {
             p.put("dnsHostnames", attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES));
             p.put("tenancy", vpc.instanceTenancyAsString());
             SecurityGroup dsg = defaults.get(vpc.vpcId());
-            if (dsg != null) {
-                ObjectNode rules = p.putObject("defaultSecurityGroup");
-                rules.set("ingress", SecurityGroupRules.fromAws(dsg.ipPermissions(), "from"));
-                rules.set("egress", SecurityGroupRules.fromAws(dsg.ipPermissionsEgress(), "to"));
-            }
             RouteTable main = mainTables.get(vpc.vpcId());
-            if (main != null) p.putObject("mainRouteTable").set("routes", RouteTableRoutes.fromAws(main.routes()));
             NetworkAcl acl = defaultAcls.get(vpc.vpcId());
-            if (acl != null) {
-                ObjectNode entries = p.putObject("defaultNetworkAcl");
-                entries.set("ingress", NetworkAclEntries.fromAws(acl.entries(), false));
-                entries.set("egress", NetworkAclEntries.fromAws(acl.entries(), true));
-            }
+            VpcDefaults.read(p, dsg, main, acl);
             if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
             p.set("tags", Ec2Tags.userTags(vpc.tags()));
             Map<String, String> attrs = new LinkedHashMap<>();
@@ -252,27 +196,6 @@ public final class VpcType extends Ec2Type {
             if (a.ipv6CidrBlock() != null && !a.ipv6CidrBlock().isEmpty()) return Cidr.canonical(a.ipv6CidrBlock());
         }
         return null;
-    }
-
-    /**
-     * What in the VPC blocks its deletion and is not netstack's: untagged subnets, security groups,
-     * internet gateways, and network interfaces with their owner (Lambda, ELB, GuardDuty and
-     * endpoint ENIs are the usual suspects: docs/aws-facts.md, "Hidden ordering rules").
-     */
-    private List<String> foreignContents(String vpcId) {
-        List<String> out = new ArrayList<>();
-        ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).subnets().stream()
-                .filter(s -> !Ec2Tags.hasOwnership(s.tags())).forEach(s -> out.add("subnet " + s.subnetId() + " (" + s.cidrBlock() + ")"));
-        ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).securityGroups().stream()
-                .filter(g -> !g.groupName().equals("default") && !Ec2Tags.hasOwnership(g.tags()))
-                .forEach(g -> out.add("security group " + g.groupId() + " (" + g.groupName() + ")"));
-        ec2().describeInternetGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcId))).internetGateways().stream()
-                .filter(g -> !Ec2Tags.hasOwnership(g.tags())).forEach(g -> out.add("internet gateway " + g.internetGatewayId()));
-        ec2().describeNetworkInterfaces(r -> r.filters(Ec2Tags.filter("vpc-id", vpcId))).networkInterfaces().stream()
-                .filter(n -> !Ec2Tags.hasOwnership(n.tagSet()) && !"nat_gateway".equals(n.interfaceTypeAsString()) && !"vpc_endpoint".equals(n.interfaceTypeAsString()))
-                .forEach(n -> out.add("network interface " + n.networkInterfaceId() + " (" + n.interfaceTypeAsString() + ", "
-                        + (n.requesterId() != null ? "requester " + n.requesterId() + ", " : "") + "\"" + n.description() + "\")"));
-        return out;
     }
 
     private boolean attribute(String id, String vpcId, VpcAttributeName name) {
@@ -344,15 +267,7 @@ public final class VpcType extends Ec2Type {
         }
         JsonNode dsg = want.get("defaultSecurityGroup");
         if (changed.contains("defaultSecurityGroup") && dsg != null && !dsg.isNull()) {
-            String groupId = live.attributes().get("defaultSecurityGroupId");
-            JsonNode haveRules = have.path("defaultSecurityGroup");
-            var in = SecurityGroupRules.delta(dsg.get("ingress"), haveRules.get("ingress"), "from");
-            var out = SecurityGroupRules.delta(dsg.get("egress"), haveRules.get("egress"), "to");
-            if (groupId != null && !(in.isEmpty() && out.isEmpty())) {
-                SecurityGroupRules.apply(ec2(), id, groupId, true, in, "from");
-                SecurityGroupRules.apply(ec2(), id, groupId, false, out, "to");
-                touched = true;
-            }
+            touched |= VpcDefaults.syncSecurityGroup(ec2(), id, live.attributes().get("defaultSecurityGroupId"), dsg, have.path("defaultSecurityGroup"));
         }
         JsonNode main = want.get("mainRouteTable");
         String tableId = live.attributes().get("defaultRouteTableId");
@@ -464,7 +379,7 @@ public final class VpcType extends Ec2Type {
                 ec2().deleteVpc(r -> r.vpcId(vpcId));
             } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
                 if (e.awsErrorDetails() != null && "DependencyViolation".equals(e.awsErrorDetails().errorCode())) {
-                    List<String> foreign = foreignContents(vpcId);
+                    List<String> foreign = VpcDefaults.foreignContents(ec2(), vpcId);
                     if (!foreign.isEmpty()) {
                         // Waiting would not help: netstack never deletes what it does not own.
                         throw new io.netstack.spi.AwsFailure(io.netstack.spi.ErrorCategory.CONFLICT, id, "DeleteVpc", "DependencyViolation", e.requestId(),

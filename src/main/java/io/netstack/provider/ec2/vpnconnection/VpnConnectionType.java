@@ -1,8 +1,6 @@
 package io.netstack.provider.ec2.vpnconnection;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
@@ -22,26 +20,19 @@ import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.Cidr;
-import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.GatewayType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TunnelOption;
 import software.amazon.awssdk.services.ec2.model.VpnConnection;
-import software.amazon.awssdk.services.ec2.model.VpnConnectionOptions;
 import software.amazon.awssdk.services.ec2.model.VpnStaticRoute;
 import software.amazon.awssdk.services.ec2.model.VpnTunnelOptionsSpecification;
 
@@ -137,69 +128,12 @@ public final class VpnConnectionType extends Ec2Type {
     /** Tunnels are identified by inside CIDR (see the class comment): sort both sides by it. */
     @Override
     public ObjectNode normalize(ObjectNode p) {
-        JsonNode t = p.get("tunnels");
-        if (t != null && t.isArray()) {
-            List<JsonNode> items = new ArrayList<>();
-            t.forEach(items::add);
-            items.sort(Comparator.comparing(VpnConnectionType::insideKey));
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            items.forEach(a::add);
-            p.set("tunnels", a);
-        }
-        return p;
-    }
-
-    private static String insideKey(JsonNode tunnel) {
-        String c = tunnel.path("insideCidr").asText("");
-        try {
-            return String.format("%040d", Cidr.parse(c).network());
-        } catch (IllegalArgumentException e) {
-            return c;
-        }
+        return VpnConnectionTranslator.normalize(p);
     }
 
     @Override
     public void validate(ResourceBlock b, Validation v) {
-        JsonNode p = b.properties();
-        boolean vgw = p.hasNonNull("vpnGateway"), tgw = p.hasNonNull("transitGateway");
-        if (vgw == tgw) v.error(b, "", "give exactly one of vpnGateway and transitGateway (the AWS end of the VPN)");
-        JsonNode routes = p.get("routes");
-        if (routes != null && !routes.isEmpty()) {
-            if (!p.path("staticRoutesOnly").asBoolean(false)) {
-                v.error(b, "/routes", "static routes need \"staticRoutesOnly\": true (with BGP, routes are learned from the customer gateway)");
-            }
-            if (tgw) v.error(b, "/routes", "a transit gateway VPN has no static routes of its own: add them to a transit-gateway-route-table instead");
-            for (int i = 0; i < routes.size(); i++) {
-                String r = routes.get(i).asText();
-                if (!Reference.containsReference(r) && Cidr.isCidr(r) && Cidr.parse(r).ipv6()) v.error(b, "/routes/" + i, "VPN static routes are IPv4 CIDRs");
-            }
-        }
-        JsonNode tunnels = p.get("tunnels");
-        if (tunnels == null) return;
-        if (tunnels.size() != TUNNELS) {
-            v.error(b, "/tunnels", "AWS always creates " + TUNNELS + " tunnels: give both (each with its insideCidr), or leave tunnels out to let AWS choose; got " + tunnels.size());
-        }
-        Set<String> seen = new TreeSet<>();
-        for (int i = 0; i < tunnels.size(); i++) {
-            JsonNode t = tunnels.get(i);
-            String inside = t.path("insideCidr").asText();
-            if (!Reference.containsReference(inside)) {
-                Cidr c = Cidr.parse(inside);
-                if (c.ipv6() || c.prefix() != 30 || !LINK_LOCAL.contains(c)) {
-                    v.error(b, "/tunnels/" + i + "/insideCidr", "insideCidr must be a /30 inside 169.254.0.0/16, got " + inside);
-                } else if (RESERVED_INSIDE_CIDRS.contains(c.toString())) {
-                    v.error(b, "/tunnels/" + i + "/insideCidr", c + " is reserved by AWS (reserved: " + String.join(", ", new TreeSet<>(RESERVED_INSIDE_CIDRS)) + ")");
-                } else if (!seen.add(c.toString())) {
-                    v.error(b, "/tunnels/" + i + "/insideCidr", "the two tunnels need different inside CIDRs; " + c + " is used twice");
-                }
-            }
-            JsonNode psk = t.get("preSharedKey");
-            if (psk != null && psk.isTextual() && !Reference.containsReference(psk.asText())) {
-                // Never echo the key: the message names the rule, not the value.
-                if (!PSK.matcher(psk.asText()).matches()) v.error(b, "/tunnels/" + i + "/preSharedKey", "not a valid pre-shared key: " + PSK_RULE);
-                else v.warning(b, "/tunnels/" + i + "/preSharedKey", "the pre-shared key is written in the stack file; prefer \"${env.NAME}\" so it stays out of files and version control");
-            }
-        }
+        VpnConnectionValidation.validate(b, v);
     }
 
     @Override
@@ -221,13 +155,13 @@ public final class VpnConnectionType extends Ec2Type {
         }
         Map<String, String> attachments = tgwAttachments(resource, owned);
         List<LiveResource> out = new ArrayList<>();
-        for (VpnConnection c : owned) out.add(translate(ids.get(c.vpnConnectionId()), c, attachments.get(c.vpnConnectionId())));
+        for (VpnConnection c : owned) out.add(VpnConnectionTranslator.translate(name(), ids.get(c.vpnConnectionId()), c, attachments.get(c.vpnConnectionId())));
         return out;
     }
 
     /** VPN connection id → its transit gateway attachment id, for connections that end on a TGW (one call, only if there are any). */
     private Map<String, String> tgwAttachments(String resource, List<VpnConnection> owned) {
-        List<String> onTgw = owned.stream().filter(c -> present(c.transitGatewayId())).map(VpnConnection::vpnConnectionId).toList();
+        List<String> onTgw = owned.stream().filter(c -> VpnConnectionTranslator.present(c.transitGatewayId())).map(VpnConnection::vpnConnectionId).toList();
         Map<String, String> out = new HashMap<>();
         if (onTgw.isEmpty()) return out;
         AwsCalls.run(resource, "DescribeTransitGatewayAttachments", () -> ec2().describeTransitGatewayAttachmentsPaginator(r -> r.filters(
@@ -249,49 +183,6 @@ public final class VpnConnectionType extends Ec2Type {
         return "VPN connection";
     }
 
-    private static boolean present(String s) {
-        return s != null && !s.isBlank();
-    }
-
-    private LiveResource translate(String id, VpnConnection c, String tgwAttachment) {
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("customerGateway", c.customerGatewayId());
-        if (present(c.vpnGatewayId())) p.put("vpnGateway", c.vpnGatewayId());
-        if (present(c.transitGatewayId())) p.put("transitGateway", c.transitGatewayId());
-        VpnConnectionOptions o = c.options();
-        p.put("staticRoutesOnly", o != null && Boolean.TRUE.equals(o.staticRoutesOnly()));
-        ArrayNode routes = p.putArray("routes");
-        for (VpnStaticRoute r : c.routes()) {
-            if (!gone(r.stateAsString()) && r.destinationCidrBlock() != null) routes.add(Cidr.canonical(r.destinationCidrBlock()));
-        }
-        Map<String, String> attrs = new LinkedHashMap<>();
-        if (o != null && o.hasTunnelOptions() && !o.tunnelOptions().isEmpty()) {
-            // Inside CIDRs and outside addresses are read; a pre-shared key AWS returns is turned
-            // into an in-memory MAC at once (ObservedSecrets) so the plan sees a key changed in
-            // the file or in the console, and the key itself goes no further.
-            List<TunnelOption> ts = new ArrayList<>(o.tunnelOptions());
-            Map<String, String> keys = new LinkedHashMap<>();
-            ts.sort(Comparator.comparing(t -> insideKey(JsonNodeFactory.instance.objectNode().put("insideCidr", String.valueOf(t.tunnelInsideCidr())))));
-            ArrayNode tunnels = p.putArray("tunnels");
-            for (int i = 0; i < ts.size(); i++) {
-                TunnelOption t = ts.get(i);
-                ObjectNode tn = tunnels.addObject();
-                if (t.tunnelInsideCidr() != null) tn.put("insideCidr", Cidr.canonical(t.tunnelInsideCidr()));
-                if (present(t.outsideIpAddress())) attrs.put("tunnel" + (i + 1) + "Address", t.outsideIpAddress());
-                if (present(t.preSharedKey())) keys.put("/tunnels/" + i + "/preSharedKey", t.preSharedKey());
-            }
-            if (!keys.isEmpty()) attrs.put(ObservedSecrets.ATTRIBUTE, ObservedSecrets.encode(keys));
-        }
-        p.set("tags", Ec2Tags.userTags(c.tags()));
-        if (tgwAttachment != null) attrs.put("transitGatewayAttachmentId", tgwAttachment);
-        attrs.put(ResourceSpec.SECRETS_TAG, tag(c.tags(), ResourceSpec.SECRETS_TAG).orElse(""));
-        return new LiveResource(id, name(), c.vpnConnectionId(), p, attrs);
-    }
-
-    private static Optional<String> tag(List<Tag> tags, String key) {
-        if (tags == null) return Optional.empty();
-        return tags.stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
-    }
 
     private Optional<VpnConnection> describe(String id, String vpnId, Set<String> goneStates) {
         return findOne(id, "DescribeVpnConnections", vpnId, () -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections(),
@@ -303,7 +194,7 @@ public final class VpnConnectionType extends Ec2Type {
     }
 
     private Optional<LiveResource> readOne(String id, String vpnId) {
-        return describe(id, vpnId).map(c -> translate(id, c, tgwAttachments(id, List.of(c)).get(vpnId)));
+        return describe(id, vpnId).map(c -> VpnConnectionTranslator.translate(name(), id, c, tgwAttachments(id, List.of(c)).get(vpnId)));
     }
 
     @Override
@@ -339,8 +230,8 @@ public final class VpnConnectionType extends Ec2Type {
                         if (!tunnels.isEmpty()) o.tunnelOptions(tunnels);
                     })
                     .tagSpecifications(Ec2Tags.spec(ResourceType.VPN_CONNECTION, spec.tags()));
-            if (present(vgw)) r.vpnGatewayId(vgw);
-            if (present(tgw)) r.transitGatewayId(tgw);
+            if (VpnConnectionTranslator.present(vgw)) r.vpnGatewayId(vgw);
+            if (VpnConnectionTranslator.present(tgw)) r.transitGatewayId(tgw);
         }).vpnConnection()));
         String vpnId = c.vpnConnectionId();
         await(ctx, id, vpnId, AVAILABLE, () -> describe(id, vpnId, Set.of()), STATE);
