@@ -84,6 +84,14 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * Delete waits until {@code deleted}. Reads: one paginated, tag-filtered DescribeVpcEndpoints;
  * {@code deleted}/{@code deleting} endpoints are dropped (moto keeps them visible). Failed, rejected
  * and expired endpoints are kept: they still exist and must be deleted (destroy removes them).
+ *
+ * <h2>Fixed IPs</h2>
+ * {@code subnetConfigurations} goes to CreateVpcEndpoint's SubnetConfigurations and is create-only:
+ * ModifyVpcEndpoint does take SubnetConfigurations, but for an existing subnet AWS then replaces the
+ * endpoint's network interface, disconnecting that subnet for a while (API_SubnetConfiguration), so
+ * netstack replaces the endpoint in the plan's open instead. DescribeVpcEndpoints does not return the
+ * addresses: they are read from the endpoint's network interfaces, one DescribeNetworkInterfaces
+ * (network-interface-id filter) for all endpoints read together.
  */
 public final class VpcEndpointType extends Ec2Type {
     /** Terraform aws_vpc_endpoint: create 10 m (interface endpoints provision ENIs per subnet). */
