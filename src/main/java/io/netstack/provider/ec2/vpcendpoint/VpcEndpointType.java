@@ -89,7 +89,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * {@code subnetConfigurations} goes to CreateVpcEndpoint's SubnetConfigurations and is create-only:
  * ModifyVpcEndpoint does take SubnetConfigurations, but for an existing subnet AWS then replaces the
  * endpoint's network interface, disconnecting that subnet for a while (API_SubnetConfiguration), so
- * netstack replaces the endpoint in the plan's open instead. DescribeVpcEndpoints does not return the
+ * a change is planned as a replacement instead. DescribeVpcEndpoints does not return the
  * addresses: they are read from the endpoint's network interfaces, one DescribeNetworkInterfaces
  * (network-interface-id filter) for all endpoints read together.
  */
