@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.DnsEntry;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.NetworkInterfaceIpv6Address;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -41,7 +43,12 @@ final class VpcEndpointTranslator {
         };
     }
 
-    static LiveResource translate(String typeName, String region, String id, VpcEndpoint e) {
+    /**
+     * {@code enis}: network interfaces by id. subnetConfigurations lists, per interface of the
+     * endpoint that AWS returned, its subnet and primary addresses (AWS requires the address of
+     * each family the endpoint supports, so a correct stack entry names the same ones).
+     */
+    static LiveResource translate(String typeName, String region, String id, VpcEndpoint e, Map<String, NetworkInterface> enis) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         String kind = kind(e);
         p.put("vpc", e.vpcId());
@@ -55,6 +62,13 @@ final class VpcEndpointTranslator {
             ArrayNode sgs = p.putArray("securityGroups");
             e.groups().stream().map(SecurityGroupIdentifier::groupId).forEach(sgs::add);
             p.put("privateDns", Boolean.TRUE.equals(e.privateDnsEnabled()));
+            ArrayNode fixed = p.putArray("subnetConfigurations");
+            e.networkInterfaceIds().stream().map(enis::get).filter(n -> n != null).forEach(n -> {
+                ObjectNode c = fixed.addObject();
+                c.put("subnet", n.subnetId());
+                if (n.privateIpAddress() != null) c.put("ipv4", n.privateIpAddress());
+                n.ipv6Addresses().stream().map(NetworkInterfaceIpv6Address::ipv6Address).filter(a -> a != null).findFirst().ifPresent(a -> c.put("ipv6", a));
+            });
             if (e.dnsOptions() != null && e.dnsOptions().dnsRecordIpTypeAsString() != null) {
                 ObjectNode dns = p.putObject("dnsOptions");
                 dns.put("recordIpType", e.dnsOptions().dnsRecordIpTypeAsString());

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -37,7 +38,9 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.DnsOptionsSpecification;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ModifyVpcEndpointRequest;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SubnetConfiguration;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -81,6 +84,14 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * Delete waits until {@code deleted}. Reads: one paginated, tag-filtered DescribeVpcEndpoints;
  * {@code deleted}/{@code deleting} endpoints are dropped (moto keeps them visible). Failed, rejected
  * and expired endpoints are kept: they still exist and must be deleted (destroy removes them).
+ *
+ * <h2>Fixed IPs</h2>
+ * {@code subnetConfigurations} goes to CreateVpcEndpoint's SubnetConfigurations and is create-only:
+ * ModifyVpcEndpoint does take SubnetConfigurations, but for an existing subnet AWS then replaces the
+ * endpoint's network interface, disconnecting that subnet for a while (API_SubnetConfiguration), so
+ * a change is planned as a replacement instead. DescribeVpcEndpoints does not return the
+ * addresses: they are read from the endpoint's network interfaces, one DescribeNetworkInterfaces
+ * (network-interface-id filter) for all endpoints read together.
  */
 public final class VpcEndpointType extends Ec2Type {
     /** Terraform aws_vpc_endpoint: create 10 m (interface endpoints provision ENIs per subnet). */
@@ -119,7 +130,13 @@ public final class VpcEndpointType extends Ec2Type {
                             .describe("the DNS records AWS creates for the endpoint"),
                     Property.bool("privateDnsOnlyForInboundResolverEndpoint").defaultValue(false)
                             .describe("S3/DynamoDB interface endpoints with privateDns: private DNS only for on-premises (inbound Resolver) clients"))
-                    .describe("interface endpoints; omitted: not managed"));
+                    .describe("interface endpoints; omitted: not managed"),
+            Property.list("subnetConfigurations", Property.object("subnetConfiguration",
+                    Property.ref("subnet", List.of("subnet"), List.of("subnet-")).required().describe("one of the endpoint's subnets"),
+                    Property.string("ipv4").describe("the IPv4 address of the endpoint's network interface in that subnet"),
+                    Property.string("ipv6").describe("the IPv6 address of the endpoint's network interface in that subnet")))
+                    .createOnly()
+                    .describe("interface endpoints: fixed IPs, one entry per subnet; omitted: not managed (AWS picks the addresses)"));
 
     public VpcEndpointType(AwsSession aws) {
         super(aws);
@@ -170,11 +187,28 @@ public final class VpcEndpointType extends Ec2Type {
     }
 
     private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
+        Map<String, VpcEndpoint> owned = new java.util.LinkedHashMap<>();
         AwsCalls.run(resource, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpointsPaginator(r -> r.filters(filters)).vpcEndpoints().forEach(e ->
                 Ec2Tags.ownedId(e.tags(), ctx.stack()).ifPresent(id -> {
-                    if (!DROPPED.contains(state(e))) out.add(VpcEndpointTranslator.translate(name(), ctx.region(), id, e));
+                    if (!DROPPED.contains(state(e))) owned.put(id, e);
                 })));
+        Map<String, NetworkInterface> enis = interfaces(resource, owned.values());
+        List<LiveResource> out = new ArrayList<>();
+        owned.forEach((id, e) -> out.add(VpcEndpointTranslator.translate(name(), ctx.region(), id, e, enis)));
+        return out;
+    }
+
+    /**
+     * The network interfaces of interface endpoints, by id: their private addresses are the
+     * endpoint's subnetConfigurations (DescribeVpcEndpoints does not return them). One paginated
+     * DescribeNetworkInterfaces for all endpoints read together.
+     */
+    private Map<String, NetworkInterface> interfaces(String resource, java.util.Collection<VpcEndpoint> endpoints) {
+        List<String> ids = endpoints.stream().filter(e -> kind(e).equals("interface")).flatMap(e -> e.networkInterfaceIds().stream()).distinct().toList();
+        Map<String, NetworkInterface> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        AwsCalls.run(resource, "DescribeNetworkInterfaces", () -> ec2().describeNetworkInterfacesPaginator(r -> r.filters(Ec2Tags.filter("network-interface-id", ids)))
+                .networkInterfaces().forEach(n -> out.put(n.networkInterfaceId(), n)));
         return out;
     }
 
@@ -200,7 +234,8 @@ public final class VpcEndpointType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String endpointId) {
         return readBack(ctx, id, endpointId, () -> describe(id, endpointId)
-                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e))).stream().toList());
+                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e)))))
+                .stream().toList());
     }
 
     /** The name AWS wants for {@code service} (see the class comment). */
@@ -239,10 +274,19 @@ public final class VpcEndpointType extends Ec2Type {
             if (spec.properties().hasNonNull("ipAddressType")) r.ipAddressType(spec.text("ipAddressType"));
             JsonNode dns = spec.properties().get("dnsOptions");
             if (dns != null && dns.isObject()) r.dnsOptions(dnsOptions(dns, null));
+            JsonNode fixed = spec.properties().get("subnetConfigurations");
+            if (fixed != null && fixed.isArray() && !fixed.isEmpty()) r.subnetConfigurations(subnetConfigurations(fixed));
         }).vpcEndpoint());
         String endpointId = created.vpcEndpointId();
         waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available", CREATE_TIMEOUT);
         return readOne(ctx, id, endpointId);
+    }
+
+    static List<SubnetConfiguration> subnetConfigurations(JsonNode fixed) {
+        List<SubnetConfiguration> out = new ArrayList<>();
+        fixed.forEach(c -> out.add(SubnetConfiguration.builder().subnetId(c.path("subnet").asText())
+                .ipv4(c.hasNonNull("ipv4") ? c.get("ipv4").asText() : null).ipv6(c.hasNonNull("ipv6") ? c.get("ipv6").asText() : null).build()));
+        return out;
     }
 
     private void waitUsable(TypeContext ctx, String id, String endpointId, String what, Duration timeout) {
@@ -338,10 +382,10 @@ public final class VpcEndpointType extends Ec2Type {
     @Override
     public io.netstack.spi.Permissions permissions() {
         return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"),
+                java.util.List.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"),
                 java.util.List.of("ec2:CreateTags", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"),
                 java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint"),
                 java.util.List.of("ec2:DeleteVpcEndpoints"),
-                java.util.List.of("ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"));
+                java.util.List.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeVpcEndpoints"));
     }
 }

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.spi.Validation;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
+import io.netstack.stack.Cidr;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +72,7 @@ final class VpcEndpointValidation {
                 v.error(b, "/dnsOptions/privateDnsOnlyForInboundResolverEndpoint", "only services with both gateway and interface endpoints (s3, dynamodb) take this option, not \"" + service + "\"");
             }
         }
+        checkSubnetConfigurations(b, v, kind);
         JsonNode policy = p.get("policy");
         if (policy != null && !policy.isNull()) {
             JsonNode doc = VpcEndpointPolicy.canonicalPolicy(policy);
@@ -93,6 +97,71 @@ final class VpcEndpointValidation {
             if (count > MAX_INTERFACE_ENDPOINTS_PER_VPC) {
                 v.warning(b, "", "more than " + MAX_INTERFACE_ENDPOINTS_PER_VPC + " interface endpoints in one VPC exceeds the default quota");
             }
+        }
+    }
+
+    /**
+     * Fixed IPs: one entry per subnet of {@code subnets} (the read-back lists every network
+     * interface of the endpoint), each address inside its subnet's CIDR when the subnet is in the stack.
+     */
+    private static void checkSubnetConfigurations(ResourceBlock b, Validation v, String kind) {
+        JsonNode fixed = b.properties().get("subnetConfigurations");
+        if (fixed == null || !fixed.isArray()) return;
+        if (!kind.equals("interface")) {
+            v.error(b, "/subnetConfigurations", "fixed IPs per subnet apply to interface endpoints only (\"kind\": \"interface\")");
+            return;
+        }
+        JsonNode subnets = b.properties().path("subnets");
+        Set<JsonNode> listed = new HashSet<>();
+        subnets.forEach(listed::add);
+        Set<JsonNode> seen = new HashSet<>();
+        for (int i = 0; i < fixed.size(); i++) {
+            JsonNode c = fixed.get(i), subnet = c.get("subnet");
+            String at = "/subnetConfigurations/" + i;
+            if (subnet == null) continue;
+            if (!listed.contains(subnet)) {
+                v.error(b, at + "/subnet", subnet.asText() + " is not one of the endpoint's subnets; add it to \"subnets\"");
+                continue;
+            }
+            if (!seen.add(subnet)) v.error(b, at + "/subnet", subnet.asText() + " has more than one configuration");
+            if (!c.hasNonNull("ipv4") && !c.hasNonNull("ipv6")) v.error(b, at, "give ipv4, ipv6 or both");
+            Optional<ResourceBlock> s = v.target(subnet);
+            checkAddress(b, v, at + "/ipv4", c.get("ipv4"), false, s.map(x -> x.properties().get("cidr")).orElse(null));
+            // A subnet's IPv6 /64 is Amazon's, known only after apply: the address is checked as an address.
+            checkAddress(b, v, at + "/ipv6", c.get("ipv6"), true, null);
+        }
+        for (int i = 0; i < subnets.size(); i++) {
+            if (!seen.contains(subnets.get(i)) && fixed.size() > 0) {
+                v.error(b, "/subnets/" + i, subnets.get(i).asText() + " has no entry in subnetConfigurations: give every subnet its fixed IP, or omit subnetConfigurations");
+            }
+        }
+    }
+
+    /** The address must be of its family and, when the subnet's CIDR is known offline, inside it. */
+    private static void checkAddress(ResourceBlock b, Validation v, String at, JsonNode address, boolean ipv6, JsonNode cidr) {
+        if (address == null || !address.isTextual() || Reference.containsReference(address.asText())) return;
+        String a = address.asText();
+        Cidr host;
+        try {
+            host = Cidr.parse(a + (ipv6 ? "/128" : "/32"));
+        } catch (IllegalArgumentException e) {
+            host = null;
+        }
+        if (host == null || host.ipv6() != ipv6 || a.contains("/")) {
+            v.error(b, at, "\"" + a + "\" is not an " + (ipv6 ? "IPv6" : "IPv4") + " address");
+            return;
+        }
+        if (cidr == null || !cidr.isTextual() || Reference.containsReference(cidr.asText())) return;
+        try {
+            Cidr net = Cidr.parse(cidr.asText());
+            if (net.ipv6() != ipv6) return;
+            if (!net.contains(host)) v.error(b, at, a + " is outside the subnet's CIDR " + cidr.asText());
+            // AWS reserves the first four and the last IPv4 address of every subnet (VPC User Guide, "Subnet CIDR blocks").
+            else if (host.network().subtract(net.network()).intValue() < 4 || host.network().equals(net.last())) {
+                v.error(b, at, a + " is one of the five addresses AWS reserves in " + cidr.asText());
+            }
+        } catch (IllegalArgumentException e) {
+            // the subnet's own validation reports its CIDR
         }
     }
 
