@@ -220,7 +220,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String rtId) {
         return readBack(ctx, id, rtId, () -> reads.describe(id, rtId).filter(t -> !TgwRouteTableTranslator.GONE_STATES.contains(t.stateAsString()))
-                .map(t -> List.of(translate(id, t))).orElse(List.of()));
+                .map(t -> translate(id, t)));
     }
 
     // ---------------------------------------------------------------- create, update, delete
