@@ -2,6 +2,7 @@ package io.netstack.provider;
 
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.TypeContext;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -70,6 +71,30 @@ public final class AwsCalls {
             r.run();
             return null;
         });
+    }
+
+    /**
+     * {@code AwsType.mutate} for the helper classes of a type (they are no {@code AwsType}): a call
+     * that may name an object created a moment ago retries NotFound for {@link AwsType#PROPAGATION_TIMEOUT}.
+     */
+    public static <T> T mutate(TypeContext ctx, String resource, String action, Supplier<T> call) {
+        return ctx.retrying(resource, action, Set.of(ErrorCategory.NOT_FOUND), AwsType.PROPAGATION_TIMEOUT, () -> call(resource, action, call));
+    }
+
+    public static void mutateRun(TypeContext ctx, String resource, String action, Runnable call) {
+        mutate(ctx, resource, action, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** A removal for which NotFound means done: the object (route, association) is already gone. */
+    public static void ignoringNotFound(String resource, String action, Supplier<?> call) {
+        try {
+            call(resource, action, call);
+        } catch (AwsFailure f) {
+            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
+        }
     }
 
     public static AwsFailure map(String resource, String action, SdkException e) {

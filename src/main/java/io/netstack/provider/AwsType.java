@@ -11,7 +11,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -184,6 +186,21 @@ public abstract class AwsType<C> implements ResourceType {
      * Reads one object back after a create or update; a just-created object may not be visible
      * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
      */
+    /**
+     * Waits until what {@code find} reads passes {@code written} (what was just written reads back:
+     * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read.
+     */
+    protected final <T> T awaitWritten(TypeContext ctx, String id, String what, Duration timeout, Supplier<Optional<T>> find, Predicate<T> written) {
+        var last = new AtomicReference<T>();
+        ctx.waiter().until(id, what, timeout, Set.of("visible"), Set.of(), () -> {
+            Optional<T> now = find.get();
+            if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
+            last.set(now.get());
+            return new Waiter.Outcome(written.test(now.get()) ? "visible" : "propagating", null);
+        });
+        return last.get();
+    }
+
     protected LiveResource readBack(TypeContext ctx, String id, String awsId, Supplier<Optional<LiveResource>> read) {
         return ctx.retrying(id, "read " + awsId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () ->
                 read.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, noun() + " " + awsId + " is not visible yet")));

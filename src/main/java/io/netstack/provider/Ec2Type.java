@@ -5,7 +5,6 @@ import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.TypeContext;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,23 +65,5 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     @FunctionalInterface
     protected interface ListRead {
         List<LiveResource> get();
-    }
-
-    /**
-     * The old delete: any NotFound counts as done, whatever object it names.
-     *
-     * @deprecated use {@link #deleteAndWaitGone} with a {@link Deletion} naming the object's own
-     *             NotFound codes: this one takes a NotFound about another object for success (issue 11).
-     */
-    @Deprecated
-    protected void delete(TypeContext ctx, String id, String action, Duration timeout, Runnable call) {
-        try {
-            ctx.retrying(id, action, Set.of(ErrorCategory.DEPENDENCY_VIOLATION), timeout, () -> {
-                AwsCalls.run(id, action, call);
-                return null;
-            });
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
     }
 }

@@ -76,6 +76,17 @@ public final class SubnetClaims {
     }
 
     /** The texts of a JSON list, in order, without repeats ({@code null} or not a list: none). */
+    /**
+     * Whether the {@code subnets} read back are {@code want} (null: any), the subnets another
+     * resource of this apply takes over ({@code handedOver}) aside.
+     */
+    public static boolean readAsWanted(JsonNode subnets, Set<String> want, Set<String> handedOver) {
+        if (want == null) return true;
+        Set<String> seen = texts(subnets);
+        seen.removeAll(handedOver);
+        return seen.equals(want);
+    }
+
     public static Set<String> texts(JsonNode list) {
         Set<String> out = new LinkedHashSet<>();
         if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());

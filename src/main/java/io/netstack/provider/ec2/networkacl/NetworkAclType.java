@@ -231,16 +231,11 @@ public final class NetworkAclType extends Ec2Type {
     /** Waits until the entries of {@code dirs} and the subnets (unless null; handed-over ones aside) read back as written. */
     private void awaitVisible(TypeContext ctx, String id, String aclId, Set<String> dirs, Map<String, Map<Integer, ObjectNode>> wantEntries,
                               Set<String> wantSubnets, Set<String> handedOver) {
-        ctx.waiter().until(id, "entries and associations of " + aclId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
-            Optional<NetworkAcl> now = findAcl(id, aclId);
-            if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
-            ObjectNode p = translate(ctx, id, now.get()).properties();
-            boolean ok = true;
+        awaitWritten(ctx, id, "entries and associations of " + aclId + " visible", VISIBLE_TIMEOUT, () -> findAcl(id, aclId), a -> {
+            ObjectNode p = translate(ctx, id, a).properties();
+            boolean ok = SubnetClaims.readAsWanted(p.get("subnets"), wantSubnets, handedOver);
             for (String dir : dirs) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
-            Set<String> seen = SubnetClaims.texts(p.get("subnets"));
-            seen.removeAll(handedOver);
-            if (wantSubnets != null) ok &= seen.equals(wantSubnets);
-            return new Waiter.Outcome(ok ? "visible" : "propagating", null);
+            return ok;
         });
     }
 

@@ -1,5 +1,8 @@
 package io.netstack.provider.ec2.routetable;
 
+import static io.netstack.provider.AwsCalls.ignoringNotFound;
+import static io.netstack.provider.AwsCalls.mutate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
@@ -74,7 +77,7 @@ public final class RouteTableSync {
         }
         for (String dest : h.keySet()) {
             if (w.containsKey(dest)) continue;
-            find(id, "DeleteRoute", () -> ec2().deleteRoute(RouteTableRoutes.deleteRequest(tableId, dest)));
+            ignoringNotFound(id, "DeleteRoute", () -> ec2().deleteRoute(RouteTableRoutes.deleteRequest(tableId, dest)));
             touched = true;
         }
         return touched;
@@ -100,7 +103,7 @@ public final class RouteTableSync {
         }
         for (String vgw : have) {
             if (want.contains(vgw)) continue;
-            find(id, "DisableVgwRoutePropagation", () -> ec2().disableVgwRoutePropagation(r -> r.routeTableId(tableId).gatewayId(vgw)));
+            ignoringNotFound(id, "DisableVgwRoutePropagation", () -> ec2().disableVgwRoutePropagation(r -> r.routeTableId(tableId).gatewayId(vgw)));
             touched = true;
         }
         return touched;
@@ -122,7 +125,7 @@ public final class RouteTableSync {
             RouteTable t = now.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, tableId + " no longer exists; run plan again to recreate it"));
             for (RouteTableAssociation a : t.associations()) {
                 if (Boolean.TRUE.equals(a.main()) || a.subnetId() == null || !remove.contains(a.subnetId())) continue;
-                find(id, "DisassociateRouteTable", () -> ec2().disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId())));
+                ignoringNotFound(id, "DisassociateRouteTable", () -> ec2().disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId())));
             }
         }
         return true;
@@ -171,20 +174,6 @@ public final class RouteTableSync {
                         || "Resource.AlreadyAssociated".equals(f.code());
                 if (!raced || attempt >= ASSOCIATE_ATTEMPTS) throw f;
             }
-        }
-    }
-
-    /** A mutating call that may name objects created a moment ago: NotFound is retried (as {@code Ec2Type.mutate}). */
-    private static <T> T mutate(TypeContext ctx, String id, String action, Supplier<T> call) {
-        return ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> AwsCalls.call(id, action, call));
-    }
-
-    /** A call for which NotFound means done (as {@code Ec2Type.find}). */
-    private static void find(String id, String action, Supplier<?> call) {
-        try {
-            AwsCalls.call(id, action, call);
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
         }
     }
 }

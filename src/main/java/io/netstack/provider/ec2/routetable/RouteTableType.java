@@ -297,19 +297,11 @@ public final class RouteTableType extends Ec2Type {
      * @return the table as the wait last read it
      */
     private RouteTable awaitVisible(TypeContext ctx, String id, String tableId, Map<String, String> routes, Set<String> subnets, Set<String> handedOver) {
-        var last = new java.util.concurrent.atomic.AtomicReference<RouteTable>();
-        ctx.waiter().until(id, "routes and associations of " + tableId + " visible", VISIBLE_TIMEOUT, Set.of("visible"), Set.of(), () -> {
-            Optional<RouteTable> now = findTable(id, tableId);
-            if (now.isEmpty()) return new Waiter.Outcome("not visible yet", null);
-            last.set(now.get());
-            ObjectNode p = translate(ctx, id, now.get()).properties();
-            Set<String> seen = SubnetClaims.texts(p.get("subnets"));
-            seen.removeAll(handedOver);
-            boolean routesOk = routes == null || RouteTableRoutes.byDestination(p.get("routes")).equals(routes);
-            boolean subnetsOk = subnets == null || seen.equals(subnets);
-            return new Waiter.Outcome(routesOk && subnetsOk ? "visible" : "propagating", null);
+        return awaitWritten(ctx, id, "routes and associations of " + tableId + " visible", VISIBLE_TIMEOUT, () -> findTable(id, tableId), t -> {
+            ObjectNode p = translate(ctx, id, t).properties();
+            return (routes == null || RouteTableRoutes.byDestination(p.get("routes")).equals(routes))
+                    && SubnetClaims.readAsWanted(p.get("subnets"), subnets, handedOver);
         });
-        return last.get();
     }
 
     // ---------------------------------------------------------------- delete

@@ -203,7 +203,7 @@ public final class TransitGatewayType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String tgwId) {
         return readBack(ctx, id, tgwId, () -> describe(id, tgwId).filter(t -> !GONE_STATES.contains(t.stateAsString()))
-                .map(t -> List.of(translate(id, t))).orElse(List.of()));
+                .map(t -> translate(id, t)));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String tgwId, Duration timeout) {

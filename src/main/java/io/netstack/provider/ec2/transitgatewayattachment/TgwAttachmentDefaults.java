@@ -1,9 +1,10 @@
 package io.netstack.provider.ec2.transitgatewayattachment;
 
+import static io.netstack.provider.AwsCalls.mutateRun;
+
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
-import io.netstack.provider.Ec2Type;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
@@ -185,13 +186,5 @@ final class TgwAttachmentDefaults {
             if (f.category() == ErrorCategory.NOT_FOUND) return null;
             throw f;
         }
-    }
-
-    /** The attachment may be seconds old: NotFound is retried (Ec2Type's rule for mutations). */
-    private static void mutateRun(TypeContext ctx, String id, String action, Runnable call) {
-        ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> {
-            AwsCalls.run(id, action, call);
-            return null;
-        });
     }
 }

@@ -221,7 +221,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String attachmentId) {
         return readBack(ctx, id, attachmentId, () -> describe(id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
-                .map(a -> List.of(translate(id, a, defaults.snapshot(id, List.of(a.transitGatewayId()))))).orElse(List.of()));
+                .map(a -> translate(id, a, defaults.snapshot(id, List.of(a.transitGatewayId())))));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String attachmentId, Duration timeout) {

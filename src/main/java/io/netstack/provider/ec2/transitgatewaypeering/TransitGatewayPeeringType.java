@@ -142,7 +142,7 @@ public final class TransitGatewayPeeringType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String attachmentId) {
         return readBack(ctx, id, attachmentId, () -> describe(ec2(), id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
-                .map(a -> List.of(translate(id, a))).orElse(List.of()));
+                .map(a -> translate(id, a)));
     }
 
     private Waiter.Outcome state(String id, String attachmentId) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.stack.Cidr;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,11 +80,5 @@ final class TgwRouteTableTranslator {
 
     static boolean sameTarget(JsonNode a, JsonNode b) {
         return blackhole(a) == blackhole(b) && a.path("attachment").asText("").equals(b.path("attachment").asText(""));
-    }
-
-    static Set<String> texts(JsonNode n) {
-        Set<String> out = new LinkedHashSet<>();
-        if (n != null && n.isArray()) n.forEach(x -> out.add(x.asText()));
-        return out;
     }
 }

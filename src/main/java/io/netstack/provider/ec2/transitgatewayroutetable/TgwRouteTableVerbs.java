@@ -1,9 +1,10 @@
 package io.netstack.provider.ec2.transitgatewayroutetable;
 
+import static io.netstack.provider.AwsCalls.mutateRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
-import io.netstack.provider.Ec2Type;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
@@ -47,14 +48,6 @@ final class TgwRouteTableVerbs {
 
     private Ec2Client ec2() {
         return aws.ec2();
-    }
-
-    /** A call that may name an attachment created a moment ago: NotFound is retried (Ec2Type's rule). */
-    private static void mutateRun(TypeContext ctx, String id, String action, Runnable call) {
-        ctx.retrying(id, action, Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> {
-            AwsCalls.run(id, action, call);
-            return null;
-        });
     }
 
     // ---------------------------------------------------------------- associations

@@ -8,6 +8,7 @@ import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.Status;
+import io.netstack.provider.SubnetClaims;
 import io.netstack.provider.Wait;
 import java.util.function.Supplier;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
@@ -220,7 +221,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
 
     private LiveResource readOne(TypeContext ctx, String id, String rtId) {
         return readBack(ctx, id, rtId, () -> reads.describe(id, rtId).filter(t -> !TgwRouteTableTranslator.GONE_STATES.contains(t.stateAsString()))
-                .map(t -> List.of(translate(id, t))).orElse(List.of()));
+                .map(t -> translate(id, t)));
     }
 
     // ---------------------------------------------------------------- create, update, delete
@@ -251,8 +252,8 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         boolean touched = false;
 
         Map<String, JsonNode> wantRoutes = TgwRouteTableTranslator.routesByDestination(want.get("routes")), haveRoutes = TgwRouteTableTranslator.routesByDestination(have.get("routes"));
-        Set<String> wantAssoc = TgwRouteTableTranslator.texts(want.get("associations")), haveAssoc = TgwRouteTableTranslator.texts(have.get("associations"));
-        Set<String> wantProp = TgwRouteTableTranslator.texts(want.get("propagations")), haveProp = TgwRouteTableTranslator.texts(have.get("propagations"));
+        Set<String> wantAssoc = SubnetClaims.texts(want.get("associations")), haveAssoc = SubnetClaims.texts(have.get("associations"));
+        Set<String> wantProp = SubnetClaims.texts(want.get("propagations")), haveProp = SubnetClaims.texts(have.get("propagations"));
 
         // Removals first: routes, associations, propagations that are no longer wanted.
         if (changed.contains("routes")) {
