@@ -260,13 +260,20 @@ public final class RouteTableType extends Ec2Type {
                 .tagSpecifications(Ec2Tags.spec(ResourceType.ROUTE_TABLE, spec.tags())))).routeTable();
         // A new table is what the create answered (its local route, no associations, its tags): no read-back (issue 12).
         LiveResource live = translate(ctx, id, t);
-        return update(ctx, live, spec, Set.of("propagateFrom", "routes", "subnets"));
+        // No ensureExists: the table was created a moment ago and may not be visible yet (EC2
+        // eventual consistency); the writes below retry its NotFound (docs/aws-facts.md).
+        return modify(ctx, live, spec, Set.of("propagateFrom", "routes", "subnets"));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+        ensureExists(spec.id(), live.awsId(), () -> findTable(spec.id(), live.awsId()));
+        return modify(ctx, live, spec, changed);
+    }
+
+    /** {@link #update} of a table known to exist, or just created. */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), tableId = live.awsId();
-        ensureExists(id, tableId, () -> findTable(id, tableId));
         // Subnets that another table of this apply takes over stay here until it takes them with
         // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
         Set<String> handedOver = ctx.handedOver(id);
