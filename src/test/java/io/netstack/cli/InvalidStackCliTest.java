@@ -1,15 +1,13 @@
 package io.netstack.cli;
 
+import io.netstack.testing.CountingEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,23 +20,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the CLI's endpoint is a loopback HTTP server that counts every request it gets.
  */
 class InvalidStackCliTest {
-    static HttpServer server;
-    static final AtomicInteger requests = new AtomicInteger();
+    static CountingEndpoint server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(500, -1);
-            ex.close();
-        });
-        server.start();
+    static void start() {
+        server = CountingEndpoint.start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        server.close();
     }
 
     static final String VALID_HEAD = "{\n  \"stack\": \"bad\",\n  \"region\": \"eu-west-1\",\n  \"resources\": {\n"
@@ -97,7 +88,7 @@ class InvalidStackCliTest {
                 + "    \"a\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"10.9.0.0/24\" },\n"
                 + "    \"b\": { \"type\": \"subnet\", \"vpc\": \"${nope}\", \"cidr\": \"10.0.2.0/24\", \"zone\": 7 }\n  }\n}\n");
         for (String cmd : new String[] {"validate", "plan", "apply"}) {
-            int before = requests.get();
+            int before = server.requests();
             Cli.Result r = cmd.equals("apply") ? Cli.run(env(), cmd, f.toString(), "--auto-approve") : Cli.run(env(), cmd, f.toString());
             assertEquals(3, r.exit(), r.toString());
             assertTrue(r.err().contains(f + ":6:"), r.toString());
@@ -105,7 +96,7 @@ class InvalidStackCliTest {
             assertTrue(r.err().contains("unknown reference ${nope}"), r.toString());
             assertTrue(r.err().contains("zone: must be a string"), r.toString());
             assertTrue(r.err().contains("3 errors; nothing was sent to AWS."), r.toString());
-            assertEquals(before, requests.get(), "no AWS call for " + cmd);
+            assertEquals(before, server.requests(), "no AWS call for " + cmd);
         }
     }
 
@@ -118,29 +109,29 @@ class InvalidStackCliTest {
         """)
     void badApplyOptionsExit3BeforeAnyAwsCall(String option, String value, String message, @TempDir Path dir) {
         Path f = StackFiles.write(dir, "ok.json", VALID_HEAD + "    \"sn\": { \"type\": \"subnet\", \"vpc\": \"${vpc}\", \"cidr\": \"10.0.1.0/24\" }\n  }\n}\n");
-        int before = requests.get();
+        int before = server.requests();
         Cli.Result r = Cli.run(env(), "apply", f.toString(), "--auto-approve", option, value);
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.err().contains(message), r.toString());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r);
-        assertEquals(before, requests.get(), "no AWS call");
+        assertEquals(before, server.requests(), "no AWS call");
     }
 
     private static Map<String, String> env() {
-        return Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+        return Map.of("AWS_ENDPOINT_URL", server.url(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
     }
 
     private static void assertInvalid(Path f, int line, int col, String message) {
         for (String cmd : new String[] {"validate", "plan", "apply", "destroy"}) {
-            int before = requests.get();
+            int before = server.requests();
             Cli.Result r = cmd.equals("apply") || cmd.equals("destroy")
                     ? Cli.run(env(), cmd, f.toString(), "--auto-approve") : Cli.run(env(), cmd, f.toString());
             assertEquals(3, r.exit(), cmd + ": " + r);
             Pattern p = Pattern.compile("(?m)^" + Pattern.quote(f + ":" + line + ":" + col + ": ") + ".*" + Pattern.quote(message));
             assertTrue(p.matcher(r.err()).find(), cmd + ": expected " + f + ":" + line + ":" + col + ": …" + message + "\n" + r);
             assertTrue(!r.err().contains("\tat "), "no stack trace for a user error: " + r);
-            assertEquals(before, requests.get(), cmd + " made an AWS call");
+            assertEquals(before, server.requests(), cmd + " made an AWS call");
         }
     }
 }

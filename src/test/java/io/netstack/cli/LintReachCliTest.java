@@ -18,27 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
  * neither command may send one.
  */
 class LintReachCliTest {
-    static com.sun.net.httpserver.HttpServer server;
-    static final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    static io.netstack.testing.CountingEndpoint server;
     static Map<String, String> ENV;
 
     @org.junit.jupiter.api.BeforeAll
-    static void start() throws Exception {
-        server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(500, -1);
-            ex.close();
-        });
-        server.start();
-        ENV = Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+    static void start() {
+        server = io.netstack.testing.CountingEndpoint.start();
+        ENV = Map.of("AWS_ENDPOINT_URL", server.url(),
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing");
     }
 
     @org.junit.jupiter.api.AfterAll
     static void stop() {
-        server.stop(0);
-        assertEquals(0, requests.get(), "lint and reach sent requests to AWS");
+        server.close();
+        assertEquals(0, server.requests(), "lint and reach sent requests to AWS");
     }
 
     static final String CLEAN = """

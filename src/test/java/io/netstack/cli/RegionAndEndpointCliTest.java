@@ -1,16 +1,14 @@
 package io.netstack.cli;
 
+import io.netstack.testing.CountingEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,23 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and nothing is sent: the endpoint is a loopback server that counts requests.
  */
 class RegionAndEndpointCliTest {
-    static HttpServer server;
-    static final AtomicInteger requests = new AtomicInteger();
+    static CountingEndpoint server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(500, -1);
-            ex.close();
-        });
-        server.start();
+    static void start() {
+        server = CountingEndpoint.start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        server.close();
     }
 
     static String stack(String region) {
@@ -49,11 +40,11 @@ class RegionAndEndpointCliTest {
     @Test
     void anUnknownRegionFailsValidationBeforeAnyCall(@TempDir Path dir) {
         Path f = StackFiles.write(dir, "r.json", stack("eu-west-9"));
-        int before = requests.get();
-        Cli.Result r = Cli.run(Map.of(), "plan", f.toString(), "--endpoint-url", "http://127.0.0.1:" + server.getAddress().getPort());
+        int before = server.requests();
+        Cli.Result r = Cli.run(Map.of(), "plan", f.toString(), "--endpoint-url", server.url());
         assertEquals(ExitCodes.INVALID_INPUT, r.exit(), r.toString());
         assertTrue(r.err().contains(f + ":3:13: unknown AWS region \"eu-west-9\" (did you mean \"eu-west-"), r.err());
-        assertEquals(before, requests.get(), "no call may be made");
+        assertEquals(before, server.requests(), "no call may be made");
     }
 
     @ParameterizedTest

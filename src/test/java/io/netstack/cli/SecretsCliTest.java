@@ -1,18 +1,16 @@
 package io.netstack.cli;
 
+import io.netstack.testing.CountingEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,28 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
  * counts every request it gets.
  */
 class SecretsCliTest {
-    static HttpServer server;
-    static final AtomicInteger requests = new AtomicInteger();
+    static CountingEndpoint server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(500, -1);
-            ex.close();
-        });
-        server.start();
+    static void start() {
+        server = CountingEndpoint.start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @BeforeEach
     void reset() {
-        requests.set(0);
+        server.reset();
     }
 
     static final String STACK = """
@@ -66,7 +57,7 @@ class SecretsCliTest {
         """;
 
     static Map<String, String> env(String psk, String dxKey) {
-        Map<String, String> e = new HashMap<>(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+        Map<String, String> e = new HashMap<>(Map.of("AWS_ENDPOINT_URL", server.url(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
         if (psk != null) e.put("VPN_PSK", psk);
         if (dxKey != null) e.put("DX_KEY", dxKey);
@@ -82,7 +73,7 @@ class SecretsCliTest {
             assertTrue(r.err().contains("hybrid.json:7:") && r.err().contains("vpn: environment variable VPN_PSK is not set (it gives tunnels.0.preSharedKey, a secret)"), r.err());
             assertTrue(r.err().contains("nothing was sent to AWS"), r.err());
         }
-        assertEquals(0, requests.get(), "nothing was asked of AWS, so nothing was created");
+        assertEquals(0, server.requests(), "nothing was asked of AWS, so nothing was created");
     }
 
     @Test
@@ -96,7 +87,7 @@ class SecretsCliTest {
             assertTrue(r.err().contains("vif: not a valid BGP auth key: 6–80 printable ASCII characters without spaces (the value of ${env.DX_KEY})"), r.err());
             assertFalse(r.all().contains(badPsk) || r.all().contains(badDx), r::toString);
         }
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
     }
 
     @Test
@@ -106,7 +97,7 @@ class SecretsCliTest {
         assertEquals(ExitCodes.OK, r.exit(), r::toString);
         Cli.Result good = Cli.run(env("psk.Valid_key_1", "dx-key-ok-123"), "validate", f.toString());
         assertEquals(ExitCodes.OK, good.exit(), good::toString);
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
     }
 
     @Test
@@ -122,6 +113,6 @@ class SecretsCliTest {
         assertEquals(ExitCodes.INVALID_INPUT, r2.exit(), r2::toString);
         assertTrue(r2.err().contains("is not a saved plan; refusing to overwrite it"), r2.err());
         assertEquals(STACK.replace("hybrid", "other"), Files.readString(other));
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
     }
 }

@@ -1,24 +1,22 @@
 package io.netstack.cli;
 
+import io.netstack.testing.CountingEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.netstack.api.Netstack;
 import io.netstack.engine.Json;
 import io.netstack.stack.ResourceBlock;
 import io.netstack.stack.StackFile;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,29 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
  * (the endpoint is a loopback server counting requests).
  */
 class TemplateCliTest {
-    static HttpServer server;
-    static final AtomicInteger requests = new AtomicInteger();
+    static CountingEndpoint server;
     static final Path EXPECTED = Path.of("src/test/resources/templates/modular-vpc-2az-single-nat-flowlogs.json");
     static final String ROLE = "arn:aws:iam::123456789012:role/flow-logs";
 
     @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(500, -1);
-            ex.close();
-        });
-        server.start();
+    static void start() {
+        server = CountingEndpoint.start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        server.close();
     }
 
     static Map<String, String> env() {
-        return Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+        return Map.of("AWS_ENDPOINT_URL", server.url(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
     }
 
@@ -63,13 +54,13 @@ class TemplateCliTest {
         Path vars = StackFiles.write(dir, "vars.json", "{\"zones\": [\"a\", \"c\"], \"natPerZone\": false, \"flowLogRole\": \"" + ROLE + "\"}");
         Map<String, String> e = new HashMap<>(env());
         e.put("NETSTACK_VAR_flowLogs", "true");
-        int before = requests.get();
+        int before = server.requests();
         Cli.Result r = Cli.run(e, "render", "stacks/modular-vpc.json", "--var-file", vars.toString());
         assertEquals(0, r.exit(), r.toString());
         JsonNode rendered = Json.MAPPER.readTree(r.out());
         JsonNode expected = Json.MAPPER.readTree(EXPECTED.toFile());
         assertEquals(expected, rendered, "render output differs from " + EXPECTED + ":\n" + r.out());
-        assertEquals(before, requests.get(), "render calls no AWS API");
+        assertEquals(before, server.requests(), "render calls no AWS API");
 
         // the rendered file validates, and loads to exactly the resources the planner gets from the template
         Path out = StackFiles.write(dir, "rendered.json", r.out());
@@ -129,13 +120,13 @@ class TemplateCliTest {
             Path f = StackFiles.write(dir, "bad.json", HEAD + "    " + c[0] + "\n  }\n}\n");
             int col = 4 + c[0].indexOf(c[1]) + 1;
             for (String cmd : new String[] {"validate", "plan", "render"}) {
-                int before = requests.get();
+                int before = server.requests();
                 Cli.Result r = Cli.run(env(), cmd, f.toString());
                 assertEquals(3, r.exit(), cmd + " " + c[0] + ": " + r);
                 Pattern p = Pattern.compile("(?m)^" + Pattern.quote(f + ":7:" + col + ": ") + ".*" + Pattern.quote(c[2]));
                 assertTrue(p.matcher(r.err()).find(), cmd + ": expected " + f + ":7:" + col + ": …" + c[2] + " in\n" + r);
                 assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
-                assertEquals(before, requests.get(), "no AWS call for " + cmd);
+                assertEquals(before, server.requests(), "no AWS call for " + cmd);
             }
         }
     }
@@ -152,11 +143,11 @@ class TemplateCliTest {
         Files.writeString(dir.resolve("a.json"), "{\n  \"resources\": {\n    \"b\": { \"module\": \"./b.json\" }\n  }\n}\n");
         Files.writeString(dir.resolve("b.json"), "{\n  \"resources\": {\n    \"a\": { \"module\": \"./a.json\" }\n  }\n}\n");
         Path m = StackFiles.write(dir, "mods.json", HEAD + "    \"top\": { \"module\": \"./a.json\" }\n  }\n}\n");
-        int before = requests.get();
+        int before = server.requests();
         Cli.Result mr = Cli.run(env(), "plan", m.toString());
         assertEquals(3, mr.exit(), mr.toString());
         assertTrue(mr.err().contains("b.json:3:22: module cycle: "), mr.toString());
         assertTrue(mr.err().contains("(in module top-b-a: module top, module top-b)"), mr.toString());
-        assertEquals(before, requests.get(), "no AWS call");
+        assertEquals(before, server.requests(), "no AWS call");
     }
 }
