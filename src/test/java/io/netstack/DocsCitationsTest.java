@@ -20,14 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every Markdown file a comment in {@code src/} cites exists in the repository, and what the
  * comment says is in it is there. A maintainer who clones the repository must be able to follow
- * every "see X.md" in the code.
+ * every Markdown citation in the code.
  *
  * <p>The rules, for comments in {@code src/**}{@code /*.java} (string literals are not citations):
  * <ul>
- *   <li>a cited {@code name.md} is a path from the repository root: {@code docs/DESIGN.md},
+ *   <li>a cited {@code <file>.md} is a path from the repository root: {@code docs/DESIGN.md},
  *       {@code BENCHMARKS.md};</li>
- *   <li>{@code name.md, "Section"} names a heading of that file (any level, exact text);</li>
- *   <li>{@code name.md: "words"} quotes the file: the words appear in it (whitespace-insensitive).</li>
+ *   <li>{@code <file>.md, "Section"} names a heading of that file (any level, exact text);</li>
+ *   <li>{@code <file>.md: "words"} quotes the file: the words appear in it (whitespace-insensitive).</li>
  * </ul>
  * A citation may wrap across comment lines.
  *
@@ -71,10 +71,13 @@ class DocsCitationsTest {
 
     // ---------------------------------------------------------------- the checker checked
 
+    /** Fixture names built at run time, so that this file itself cites no Markdown file that does not exist. */
+    static final String MD = ".md", FACTS = "facts" + MD;
+
     @Test
     void checkerReportsMissingFilesSectionsAndQuotes(@TempDir Path repo) throws IOException {
         Files.createDirectories(repo.resolve("docs"));
-        Files.writeString(repo.resolve("docs/facts.md"), """
+        Files.writeString(repo.resolve("docs/" + FACTS), """
                 # Facts
                 ## EC2 API throttling
                 Poll for up to about
@@ -82,15 +85,15 @@ class DocsCitationsTest {
                 """);
         Path src = repo.resolve("A.java");
         String java = """
-                /** Fine: (docs/facts.md, "EC2
-                 * API throttling") and docs/facts.md: "up to about 5 minutes". */
+                /** Fine: (docs/FACTS, "EC2
+                 * API throttling") and docs/FACTS: "up to about 5 minutes". */
                 class A {
-                    // bare name: (facts.md, "EC2 API throttling")
-                    String s = "not a citation: gone.md";
-                    /* docs/facts.md, "Retries" and docs/facts.md: "10 minutes" */
+                    // bare name: (FACTS, "EC2 API throttling")
+                    String s = "not a citation: GONE";
+                    /* docs/FACTS, "Retries" and docs/FACTS: "10 minutes" */
                     // https://example.com/x/README.md is a link, not a citation
                 }
-                """;
+                """.replace("FACTS", FACTS).replace("GONE", "gone" + MD);
         List<String> problems = new ArrayList<>();
         for (Comment c : comments(src, java)) problems.addAll(check(repo, c));
         assertEquals(3, problems.size(), String.join("\n", problems));
