@@ -78,6 +78,34 @@ class TemplateCliTest {
         }
     }
 
+    /**
+     * stacks/three-tier.json is written with the VPC module; its expansion is the hand-written
+     * three-tier it replaced (src/test/resources/templates/three-tier-flat.json: that file with
+     * the module's ids, net-vpc, net-private-a, …), so the network it builds did not change.
+     */
+    @Test
+    void renderOfTheThreeTierEqualsTheHandWrittenNetwork(@TempDir Path dir) throws Exception {
+        int before = server.requests();
+        Cli.Result r = Cli.run(env(), "render", "stacks/three-tier.json");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(Json.MAPPER.readTree(THREE_TIER_FLAT.toFile()), Json.MAPPER.readTree(r.out()), "render output differs from " + THREE_TIER_FLAT + ":\n" + r.out());
+        assertEquals(before, server.requests(), "render calls no AWS API");
+        Path out = StackFiles.write(dir, "rendered.json", r.out());
+        Cli.Result v = Cli.run(env(), "validate", out.toString());
+        assertEquals(0, v.exit(), v.toString());
+        try (Netstack ns = Netstack.forEndpoint(URI.create("http://127.0.0.1:9"))) {
+            StackFile template = ns.load(Path.of("stacks/three-tier.json"), Map.of());
+            StackFile hand = ns.load(THREE_TIER_FLAT, Map.of());
+            ns.validate(template);
+            ns.validate(hand);
+            assertEquals(blocks(hand), blocks(template));
+            assertEquals(hand.tags(), template.tags());
+            assertEquals(hand.outputs(), template.outputs());
+        }
+    }
+
+    static final Path THREE_TIER_FLAT = Path.of("src/test/resources/templates/three-tier-flat.json");
+
     static Map<String, String> blocks(StackFile s) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (ResourceBlock b : s.resources().values()) m.put(b.id(), b.type() + " " + b.properties());
