@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 
 /**
  * Issue 15 against moto with stacks/three-tier.json: {@code reach --live} answers from what AWS
- * has now. After apply, app-a reaches the internet on tcp/443 through nat-a; once the NAT route
- * of app-a's table is deleted by hand, {@code --live} is blocked at that table (at its block in
+ * has now. After apply, net-private-a reaches the internet on tcp/443 through net-nat-a; once the NAT route
+ * of net-private-a's table is deleted by hand, {@code --live} is blocked at that table (at its block in
  * the file, saying the file's route is not in AWS) while offline reach still says reachable.
  */
 @ExtendWith(AwsApiExtension.class)
@@ -36,7 +36,7 @@ class ReachLiveIT {
         Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
         assertEquals(0, apply.exit(), apply.toString());
         try {
-            Cli.Result before = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443",
+            Cli.Result before = Cli.run(api, REGION, "reach", f.toString(), "--from", "net-private-a", "--to", "internet", "--port", "tcp/443",
                     "--from-sg", "app", "--live", "--json");
             assertEquals(0, before.exit(), before.toString());
             JsonNode path = Json.MAPPER.readTree(before.out()).path("path");
@@ -45,35 +45,35 @@ class ReachLiveIT {
             assertTrue(path.toString().contains("\"security-group\""), "the app group's egress rule is a hop: " + path);
             List<String> hops = new java.util.ArrayList<>();
             path.forEach(h -> hops.add(h.path("type").asText() + " " + h.path("id").asText()));
-            assertTrue(hops.containsAll(List.of("subnet app-a", "route-table app-rt-a", "nat-gateway nat-a", "internet-gateway igw")), hops.toString());
+            assertTrue(hops.containsAll(List.of("subnet net-private-a", "route-table net-private-rt-a", "nat-gateway net-nat-a", "internet-gateway net-igw")), hops.toString());
             JsonNode rtHop = java.util.stream.StreamSupport.stream(path.spliterator(), false)
-                    .filter(h -> h.path("id").asText().equals("app-rt-a")).findFirst().orElseThrow();
+                    .filter(h -> h.path("id").asText().equals("net-private-rt-a")).findFirst().orElseThrow();
             assertTrue(rtHop.path("line").asInt() > 0, "the live table's route points into the file: " + rtHop);
             assertTrue(!rtHop.path("detail").asText().contains("live:"), "nothing differs yet: " + rtHop);
 
-            // By hand, as someone in the console would: delete the default route of app-a's table.
+            // By hand, as someone in the console would: delete the default route of net-private-a's table.
             RouteTable t = ec2.describeRouteTables(r -> r.filters(
                     Filter.builder().name("tag:netstack:stack").values(name).build(),
-                    Filter.builder().name("tag:netstack:id").values("app-rt-a").build())).routeTables().get(0);
+                    Filter.builder().name("tag:netstack:id").values("net-private-rt-a").build())).routeTables().get(0);
             assertTrue(t.routes().stream().anyMatch(r -> "0.0.0.0/0".equals(r.destinationCidrBlock()) && r.natGatewayId() != null), t.toString());
             ec2.deleteRoute(r -> r.routeTableId(t.routeTableId()).destinationCidrBlock("0.0.0.0/0"));
 
-            Cli.Result after = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443", "--live", "--json");
+            Cli.Result after = Cli.run(api, REGION, "reach", f.toString(), "--from", "net-private-a", "--to", "internet", "--port", "tcp/443", "--live", "--json");
             assertEquals(2, after.exit(), after.toString());
             JsonNode blocked = Json.MAPPER.readTree(after.out()).path("blockedBy");
-            assertEquals("app-rt-a", blocked.path("id").asText(), after.toString());
+            assertEquals("net-private-rt-a", blocked.path("id").asText(), after.toString());
             assertEquals("route-table", blocked.path("type").asText());
             assertTrue(blocked.path("reason").asText().contains("no route to 0.0.0.0/0"), blocked.toString());
-            assertTrue(blocked.path("reason").asText().contains("live: the file's route 0.0.0.0/0 → ${nat-a} is not in AWS"), blocked.toString());
+            assertTrue(blocked.path("reason").asText().contains("live: the file's route 0.0.0.0/0 → ${net-nat-a} is not in AWS"), blocked.toString());
             assertTrue(blocked.path("file").asText().endsWith("three-tier.json") && blocked.path("line").asInt() > 0, blocked.toString());
 
-            Cli.Result text = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443", "--live");
+            Cli.Result text = Cli.run(api, REGION, "reach", f.toString(), "--from", "net-private-a", "--to", "internet", "--port", "tcp/443", "--live");
             assertEquals(2, text.exit(), text.toString());
-            assertTrue(text.out().contains("blocked by route-table app-rt-a at "), text.toString());
+            assertTrue(text.out().contains("blocked by route-table net-private-rt-a at "), text.toString());
 
-            Cli.Result offline = Cli.run(api, REGION, "reach", f.toString(), "--from", "app-a", "--to", "internet", "--port", "tcp/443");
+            Cli.Result offline = Cli.run(api, REGION, "reach", f.toString(), "--from", "net-private-a", "--to", "internet", "--port", "tcp/443");
             assertEquals(0, offline.exit(), "the file still declares the route: " + offline);
-            assertTrue(offline.out().contains("reachable: app-a → internet tcp/443"), offline.toString());
+            assertTrue(offline.out().contains("reachable: net-private-a → internet tcp/443"), offline.toString());
         } finally {
             Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
             assertEquals(0, destroy.exit(), destroy.toString());

@@ -58,8 +58,8 @@ class ReachLiveTest {
     @Test
     void unchangedLiveStateGivesTheOfflineAnswerWithNoNotes() {
         StackFile s = threeTier();
-        Result offline = Reach.run(NetworkModel.of(List.of(s)), "app-a", "internet", Flow.parse("tcp/443"), "app", null);
-        Result live = Reach.run(live(s, "none", (p, f) -> { }), "app-a", "internet", Flow.parse("tcp/443"), "app", null);
+        Result offline = Reach.run(NetworkModel.of(List.of(s)), "net-private-a", "internet", Flow.parse("tcp/443"), "app", null);
+        Result live = Reach.run(live(s, "none", (p, f) -> { }), "net-private-a", "internet", Flow.parse("tcp/443"), "app", null);
         assertTrue(live.reachable(), live::toString);
         assertEquals(offline.path(), live.path(), "same hops, same details, same file:line");
     }
@@ -67,43 +67,43 @@ class ReachLiveTest {
     @Test
     void aDeletedRouteBlocksAtItsTableAndSaysTheFilesRouteIsNotInAws() {
         StackFile s = threeTier();
-        NetworkModel m = live(s, "app-rt-a", (p, f) -> ((ArrayNode) p.get("routes")).remove(0));
-        assertEquals(List.of("::/0"), m.routeTableOf(new NetworkModel.Key(s.name(), "app-a")).orElseThrow().routes().stream()
-                .map(NetworkModel.Route::destination).toList(), "app-rt-a keeps only its IPv6 route");
-        Result r = Reach.run(m, "app-a", "internet", Flow.parse("tcp/443"), null, null);
+        NetworkModel m = live(s, "net-private-rt-a", (p, f) -> ((ArrayNode) p.get("routes")).remove(0));
+        assertEquals(List.of("::/0"), m.routeTableOf(new NetworkModel.Key(s.name(), "net-private-a")).orElseThrow().routes().stream()
+                .map(NetworkModel.Route::destination).toList(), "net-private-rt-a keeps only its IPv6 route");
+        Result r = Reach.run(m, "net-private-a", "internet", Flow.parse("tcp/443"), null, null);
         assertFalse(r.reachable(), r::toString);
-        assertEquals("app-rt-a", r.blockedBy().id());
-        assertTrue(r.blockedBy().reason().contains("[live: the file's route 0.0.0.0/0 → ${nat-a} is not in AWS]"), r.blockedBy().reason());
-        assertEquals(s.locate(s.resources().get("app-rt-a").pointer()), r.blockedBy().location());
+        assertEquals("net-private-rt-a", r.blockedBy().id());
+        assertTrue(r.blockedBy().reason().contains("[live: the file's route 0.0.0.0/0 → ${net-nat-a} is not in AWS]"), r.blockedBy().reason());
+        assertEquals(s.locate(s.resources().get("net-private-rt-a").pointer()), r.blockedBy().location());
     }
 
     @Test
     void aRouteRetargetedByHandIsFollowedAndNoted() {
         StackFile s = threeTier();
-        NetworkModel m = live(s, "app-rt-a", (p, f) -> ((ObjectNode) p.get("routes").get(0)).put("target", "aws-igw"));
-        Result r = Reach.run(m, "app-a", "internet", Flow.parse("tcp/443"), null, null);
-        var rt = r.path().stream().filter(h -> h.id().equals("app-rt-a")).findFirst().orElseThrow();
-        assertTrue(rt.detail().contains("[live: route 0.0.0.0/0 → ${igw} (the file says → ${nat-a})]"), rt.detail());
-        var route = m.routeTableOf(new NetworkModel.Key(s.name(), "app-a")).orElseThrow().routes().get(0);
-        assertEquals(s.locate(s.resources().get("app-rt-a").pointer("routes") + "/0"), route.src().location(), "the file's route of that destination");
-        // Now through the internet gateway: app-a maps no public IPs, so the live answer is blocked there.
+        NetworkModel m = live(s, "net-private-rt-a", (p, f) -> ((ObjectNode) p.get("routes").get(0)).put("target", "aws-net-igw"));
+        Result r = Reach.run(m, "net-private-a", "internet", Flow.parse("tcp/443"), null, null);
+        var rt = r.path().stream().filter(h -> h.id().equals("net-private-rt-a")).findFirst().orElseThrow();
+        assertTrue(rt.detail().contains("[live: route 0.0.0.0/0 → ${net-igw} (the file says → ${net-nat-a})]"), rt.detail());
+        var route = m.routeTableOf(new NetworkModel.Key(s.name(), "net-private-a")).orElseThrow().routes().get(0);
+        assertEquals(s.locate(s.resources().get("net-private-rt-a").pointer("routes") + "/0"), route.src().location(), "the file's route of that destination");
+        // Now through the internet gateway: net-private-a maps no public IPs, so the live answer is blocked there.
         assertFalse(r.reachable(), r::toString);
-        assertEquals("app-a", r.blockedBy().id());
+        assertEquals("net-private-a", r.blockedBy().id());
     }
 
     @Test
     void liveOnlyObjectsHaveNoLocationAndLiveOnlyRoutesAreNoted() {
         StackFile s = threeTier();
-        ObjectNode rt = io.netstack.engine.Json.object().put("vpc", "aws-vpc");
-        rt.putArray("subnets").add("aws-app-a");
-        rt.putArray("routes").addObject().put("destination", "0.0.0.0/0").put("target", "aws-nat-a");
-        // app-a moved by hand to a table the file does not declare.
-        NetworkModel m = live(s, "app-rt-a", (p, f) -> ((ArrayNode) p.get("subnets")).removeAll(),
+        ObjectNode rt = io.netstack.engine.Json.object().put("vpc", "aws-net-vpc");
+        rt.putArray("subnets").add("aws-net-private-a");
+        rt.putArray("routes").addObject().put("destination", "0.0.0.0/0").put("target", "aws-net-nat-a");
+        // net-private-a moved by hand to a table the file does not declare.
+        NetworkModel m = live(s, "net-private-rt-a", (p, f) -> ((ArrayNode) p.get("subnets")).removeAll(),
                 new LiveResource("hand-rt", "route-table", "aws-hand-rt", rt, Map.of()));
-        Result r = Reach.run(m, "app-a", "internet", Flow.parse("tcp/443"), null, null);
+        Result r = Reach.run(m, "net-private-a", "internet", Flow.parse("tcp/443"), null, null);
         assertTrue(r.reachable(), r::toString);
         var hop = r.path().stream().filter(h -> h.id().equals("hand-rt")).findFirst().orElseThrow();
         assertNull(hop.location(), "no block in the file");
-        assertTrue(hop.detail().contains("[live: route 0.0.0.0/0 → ${nat-a} (not in the file)]"), hop.detail());
+        assertTrue(hop.detail().contains("[live: route 0.0.0.0/0 → ${net-nat-a} (not in the file)]"), hop.detail());
     }
 }

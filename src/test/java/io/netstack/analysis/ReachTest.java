@@ -34,27 +34,27 @@ class ReachTest {
     @Test
     void appSubnetReachesTheInternetThroughItsZonesNatGateway() {
         NetworkModel m = example("three-tier.json");
-        Result a = Reach.run(m, "app-a", "internet", Flow.parse("tcp/443"), "app", null);
+        Result a = Reach.run(m, "net-private-a", "internet", Flow.parse("tcp/443"), "app", null);
         assertTrue(a.reachable(), a::toString);
         assertNull(a.blockedBy());
         List<String> h = hops(a);
-        assertTrue(h.containsAll(List.of("subnet app-a", "security-group app", "route-table app-rt-a", "nat-gateway nat-a", "route-table public",
-                "internet-gateway igw", "internet internet")), h::toString);
-        assertTrue(h.indexOf("nat-gateway nat-a") < h.indexOf("internet-gateway igw"), h::toString);
+        assertTrue(h.containsAll(List.of("subnet net-private-a", "security-group app", "route-table net-private-rt-a", "nat-gateway net-nat-a", "route-table net-public-rt",
+                "internet-gateway net-igw", "internet internet")), h::toString);
+        assertTrue(h.indexOf("nat-gateway net-nat-a") < h.indexOf("internet-gateway net-igw"), h::toString);
         Hop sg = a.path().stream().filter(x -> x.type().equals("security-group")).findFirst().orElseThrow();
         assertTrue(sg.detail().contains("tcp/443 0.0.0.0/0"), sg.detail());
-        // app-b goes through its own zone's gateway.
-        Result b = Reach.run(m, "app-b", "internet", Flow.parse("tcp/443"), null, null);
-        assertTrue(b.reachable() && hops(b).contains("nat-gateway nat-b") && !hops(b).contains("nat-gateway nat-a"), b::toString);
+        // net-private-b goes through its own zone's gateway.
+        Result b = Reach.run(m, "net-private-b", "internet", Flow.parse("tcp/443"), null, null);
+        assertTrue(b.reachable() && hops(b).contains("nat-gateway net-nat-b") && !hops(b).contains("nat-gateway net-nat-a"), b::toString);
         // The app group allows only 443 and 5432 out.
-        Result ssh = Reach.run(m, "app-a", "internet", Flow.parse("tcp/22"), "app", null);
+        Result ssh = Reach.run(m, "net-private-a", "internet", Flow.parse("tcp/22"), "app", null);
         assertFalse(ssh.reachable());
         assertEquals("app", ssh.blockedBy().id());
     }
 
     @Test
     void dbSubnetCannotReachTheInternetNoRouteAndItsNaclDeniesItToo() {
-        Result r = Reach.run(example("three-tier.json"), "db-a", "internet", Flow.parse("tcp/443"), null, null);
+        Result r = Reach.run(example("three-tier.json"), "db-subnet-a", "internet", Flow.parse("tcp/443"), null, null);
         assertFalse(r.reachable());
         assertEquals("db-rt", r.blockedBy().id());
         assertEquals("route-table", r.blockedBy().type());
@@ -68,15 +68,15 @@ class ReachTest {
     @Test
     void internetCannotReachTheAppSubnetButReachesTheWebTier() {
         NetworkModel m = example("three-tier.json");
-        Result r = Reach.run(m, "internet", "app-a", Flow.parse("tcp/443"), null, null);
+        Result r = Reach.run(m, "internet", "net-private-a", Flow.parse("tcp/443"), null, null);
         assertFalse(r.reachable());
-        assertEquals("app-a", r.blockedBy().id());
+        assertEquals("net-private-a", r.blockedBy().id());
         assertTrue(r.blockedBy().reason().contains("mapPublicIp"), r.blockedBy().reason());
-        assertEquals("app-rt-a", r.alsoBlockedBy().get(0).id());
+        assertEquals("net-private-rt-a", r.alsoBlockedBy().get(0).id());
 
-        Result web = Reach.run(m, "internet", "public-a", Flow.parse("tcp/443"), null, "web");
+        Result web = Reach.run(m, "internet", "net-public-a", Flow.parse("tcp/443"), null, "web");
         assertTrue(web.reachable(), web::toString);
-        Result sshWeb = Reach.run(m, "internet", "public-a", Flow.parse("tcp/22"), null, "web");
+        Result sshWeb = Reach.run(m, "internet", "net-public-a", Flow.parse("tcp/22"), null, "web");
         assertFalse(sshWeb.reachable());
         assertEquals("web", sshWeb.blockedBy().id());
     }
@@ -84,12 +84,12 @@ class ReachTest {
     @Test
     void appToDatabaseInsideTheVpcWithBothNaclDirections() {
         NetworkModel m = example("three-tier.json");
-        Result r = Reach.run(m, "app-b", "db-a", Flow.parse("tcp/5432"), "app", "db");
+        Result r = Reach.run(m, "net-private-b", "db-subnet-a", Flow.parse("tcp/5432"), "app", "db");
         assertTrue(r.reachable(), r::toString);
         List<String> details = r.path().stream().filter(h -> h.id().equals("db-acl")).map(Hop::detail).toList();
         assertEquals(List.of("ingress rule 110 allows tcp/5432 from 10.20.11.0/24", "egress rule 100 allows reply tcp/32768-60999 to 10.20.11.0/24"), details);
         // From a public subnet the database NACL refuses at rule 200.
-        Result pub = Reach.run(m, "public-a", "db-a", Flow.parse("tcp/5432"), null, null);
+        Result pub = Reach.run(m, "net-public-a", "db-subnet-a", Flow.parse("tcp/5432"), null, null);
         assertFalse(pub.reachable());
         assertEquals("db-acl", pub.blockedBy().id());
     }
@@ -108,8 +108,8 @@ class ReachTest {
     @Test
     void badArgumentsAreRefused() {
         NetworkModel m = example("three-tier.json");
-        assertThrows(IllegalArgumentException.class, () -> Reach.run(m, "vpc", "internet", Flow.parse("tcp/443"), null, null));
-        assertThrows(IllegalArgumentException.class, () -> Reach.run(m, "app-a", "2001:db8::/32", Flow.parse("tcp/443"), null, null));
+        assertThrows(IllegalArgumentException.class, () -> Reach.run(m, "net-vpc", "internet", Flow.parse("tcp/443"), null, null));
+        assertThrows(IllegalArgumentException.class, () -> Reach.run(m, "net-private-a", "2001:db8::/32", Flow.parse("tcp/443"), null, null));
         assertThrows(IllegalArgumentException.class, () -> Flow.parse("tcp/99999"));
         assertThrows(IllegalArgumentException.class, () -> Flow.parse("gre/1"));
     }

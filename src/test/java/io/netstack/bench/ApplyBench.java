@@ -169,6 +169,7 @@ final class ApplyBench {
             o.remove("$schema"); // relative to stacks/; the copy lives elsewhere
             o.put("stack", name);
             Files.createDirectories(out.getParent());
+            io.netstack.testing.StackFiles.copyModules(out.getParent()); // it uses ./modules/vpc.json
             Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return out;
         }

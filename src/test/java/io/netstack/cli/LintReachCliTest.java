@@ -117,11 +117,11 @@ class LintReachCliTest {
 
     @Test
     void reachExitCodesAndJson() throws Exception {
-        Cli.Result ok = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "app-a", "--to", "internet", "--port", "tcp/443");
+        Cli.Result ok = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "net-private-a", "--to", "internet", "--port", "tcp/443");
         assertEquals(0, ok.exit(), ok::toString);
-        assertTrue(ok.out().contains("nat-gateway nat-a") && ok.out().contains("reachable: app-a → internet tcp/443"), ok::toString);
+        assertTrue(ok.out().contains("nat-gateway net-nat-a") && ok.out().contains("reachable: net-private-a → internet tcp/443"), ok::toString);
 
-        Cli.Result no = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "db-a", "--to", "internet", "--port", "tcp/443", "--json");
+        Cli.Result no = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "db-subnet-a", "--to", "internet", "--port", "tcp/443", "--json");
         assertEquals(2, no.exit(), no::toString);
         JsonNode j = Json.MAPPER.readTree(no.out());
         assertEquals(false, j.path("reachable").asBoolean(true));
@@ -131,7 +131,7 @@ class LintReachCliTest {
         assertEquals("subnet", j.path("path").get(0).path("type").asText());
 
         // --live reads AWS (ReachLiveIT), but a bad --port stops it first: the server here counts no request.
-        Cli.Result live = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "db-a", "--to", "internet", "--port", "tcp/99999", "--live");
+        Cli.Result live = Cli.run(ENV, "reach", "stacks/three-tier.json", "--from", "db-subnet-a", "--to", "internet", "--port", "tcp/99999", "--live");
         assertEquals(3, live.exit(), live::toString);
         assertTrue(live.err().contains("port must be 0-65535"), live::toString);
 

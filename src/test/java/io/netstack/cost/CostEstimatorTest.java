@@ -59,10 +59,10 @@ class CostEstimatorTest {
     @Test
     void threeTierItemsSayWhatTheyChargeFor() {
         Estimate e = SHIPPED.stack(example("three-tier.json"));
-        CostItem ip = e.items().stream().filter(i -> i.id().equals("nat-ip-a")).findFirst().orElseThrow();
+        CostItem ip = e.items().stream().filter(i -> i.id().equals("net-nat-ip-a")).findFirst().orElseThrow();
         assertEquals(new BigDecimal("3.65"), ip.monthly());
-        assertEquals("730 h × $0.005/h (public IPv4, in use by nat-a)", ip.basis());
-        CostItem nat = e.items().stream().filter(i -> i.id().equals("nat-b")).findFirst().orElseThrow();
+        assertEquals("730 h × $0.005/h (public IPv4, in use by net-nat-a)", ip.basis());
+        CostItem nat = e.items().stream().filter(i -> i.id().equals("net-nat-b")).findFirst().orElseThrow();
         assertEquals(new BigDecimal("35.04"), nat.monthly());
         assertTrue(e.usage().stream().anyMatch(u -> u.startsWith("nat-gateway: NAT gateway data processing per GB")), e.usage().toString());
     }
@@ -153,6 +153,7 @@ class CostEstimatorTest {
         assertTrue(plan.err().contains(bad + ": \"source\" is required"), plan.all());
 
         Path other = dir.resolve("ap.json");
+        io.netstack.testing.StackFiles.copyModules(dir); // three-tier uses ./modules/vpc.json
         Files.writeString(other, Files.readString(Path.of("stacks/three-tier.json")).replace("eu-west-1", "ap-south-1"));
         Cli.Result cost = Cli.run(Map.of(), "cost", other.toString());
         assertEquals(3, cost.exit(), cost.all());

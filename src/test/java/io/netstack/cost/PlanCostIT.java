@@ -35,7 +35,7 @@ class PlanCostIT {
         Cli.Result plan = Cli.run(api, REGION, "plan", f.toString());
         assertEquals(0, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("Monthly cost change: +$77.38 USD (eu-west-1 list prices of "), plan.out());
-        assertTrue(plan.out().contains("nat-a (nat-gateway)") && plan.out().contains("+$35.04"), plan.out());
+        assertTrue(plan.out().contains("net-nat-a (nat-gateway)") && plan.out().contains("+$35.04"), plan.out());
         assertTrue(plan.out().contains("nat-gateway: NAT gateway data processing per GB"), "per-GB charges named: " + plan.out());
         assertEquals(0, natGateways(ec2, name), "plan created nothing");
 

@@ -130,18 +130,18 @@ class DiagramTest {
     void threeTierRoutesAreEdgesFromSubnetsToTargetsInEveryFormat() throws Exception {
         StackFile s = example("three-tier.json");
         NetworkModel m = NetworkModel.of(List.of(s));
-        // public-a → igw (both default routes on one edge), app-a → nat-a, app-a → eigw; db subnets: no route out
-        assertEquals(List.of("0.0.0.0/0, ::/0"), labels(m, "three-tier/public-a", "three-tier/igw"));
-        assertEquals(List.of("0.0.0.0/0"), labels(m, "three-tier/app-a", "three-tier/nat-a"));
-        assertEquals(List.of("::/0"), labels(m, "three-tier/app-b", "three-tier/eigw"));
-        assertTrue(m.edges().stream().noneMatch(e -> e.from().startsWith("three-tier/db-")), "db subnets route nowhere");
-        assertEquals("three-tier/vpc#eu-west-1a", m.node("three-tier/nat-a").parent(), "a NAT gateway sits in its subnet's zone");
-        assertEquals("three-tier/vpc", m.node("three-tier/igw").parent(), "gateways sit in the VPC, beside the zones");
+        // net-public-a → net-igw (both default routes on one edge), net-private-a → net-nat-a, net-private-b → net-eigw; db subnets: no route out
+        assertEquals(List.of("0.0.0.0/0, ::/0"), labels(m, "three-tier/net-public-a", "three-tier/net-igw"));
+        assertEquals(List.of("0.0.0.0/0"), labels(m, "three-tier/net-private-a", "three-tier/net-nat-a"));
+        assertEquals(List.of("::/0"), labels(m, "three-tier/net-private-b", "three-tier/net-eigw"));
+        assertTrue(m.edges().stream().noneMatch(e -> e.from().startsWith("three-tier/db-subnet-")), "db subnets route nowhere");
+        assertEquals("three-tier/net-vpc#eu-west-1a", m.node("three-tier/net-nat-a").parent(), "a NAT gateway sits in its subnet's zone");
+        assertEquals("three-tier/net-vpc", m.node("three-tier/net-igw").parent(), "gateways sit in the VPC, beside the zones");
 
         String mmd = MermaidWriter.write(m);
-        Matcher mm = Pattern.compile("(n\\d+)\\[\"app-a<br/>").matcher(mmd);
+        Matcher mm = Pattern.compile("(n\\d+)\\[\"net-private-a<br/>").matcher(mmd);
         assertTrue(mm.find());
-        Matcher nat = Pattern.compile("(n\\d+)\\[\"nat-a<br/>").matcher(mmd);
+        Matcher nat = Pattern.compile("(n\\d+)\\[\"net-nat-a<br/>").matcher(mmd);
         assertTrue(nat.find());
         assertTrue(mmd.contains(mm.group(1) + " -->|\"0.0.0.0/0\"| " + nat.group(1)), mmd);
 
@@ -151,7 +151,7 @@ class DiagramTest {
 
         String svg = SvgWriter.write(m, "three-tier");
         Map<String, Box> boxes = parseSvg(svg);
-        assertTrue(boxes.get("three-tier/igw").inside(boxes.get("three-tier/vpc")));
+        assertTrue(boxes.get("three-tier/net-igw").inside(boxes.get("three-tier/net-vpc")));
         assertFalse(boxes.get("ext:internet").inside(boxes.get("region:eu-west-1")), "the Internet is outside the region");
         assertEquals(m.edges().size(), count(svg, "<g class=\"edge "), "one drawn edge per link");
     }

@@ -40,12 +40,12 @@ class DriftIT {
         assertEquals(0, clean.exit(), clean.toString());
         assertTrue(clean.out().contains("No drift"), clean.toString());
 
-        String vpc = id(ec2, name, "vpc", "vpc");
+        String vpc = id(ec2, name, "net-vpc", "vpc");
         String web = ec2.describeSecurityGroups(r -> r.filters(owned(name), tag("web"))).securityGroups().get(0).groupId();
-        String publicRt = ec2.describeRouteTables(r -> r.filters(owned(name), tag("public"))).routeTables().get(0).routeTableId();
-        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("public-b"))).subnets().get(0).subnetId();
-        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("nat-a"))).natGateways().stream()
-                .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("nat-a")))
+        String publicRt = ec2.describeRouteTables(r -> r.filters(owned(name), tag("net-public-rt"))).routeTables().get(0).routeTableId();
+        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("net-public-b"))).subnets().get(0).subnetId();
+        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("net-nat-a"))).natGateways().stream()
+                .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("net-nat-a")))
                 .filter(n -> !n.stateAsString().startsWith("delet")).findFirst().orElseThrow().natGatewayId();
 
         ec2.authorizeSecurityGroupIngress(r -> r.groupId(web).ipPermissions(IpPermission.builder().ipProtocol("tcp").fromPort(22).toPort(22)
@@ -62,13 +62,13 @@ class DriftIT {
         items.forEach(i -> seen.add(i.get("class").asText() + " " + i.get("id").asText("-") + " " + i.get("path").asText("-")));
         assertEquals(5, items.size(), "exactly the five hand-made changes: " + seen);
         assertTrue(seen.contains("unmanaged web ingress"), seen.toString());
-        assertTrue(seen.contains("modified public routes"), seen.toString());
-        assertTrue(seen.contains("modified public-b mapPublicIp"), seen.toString());
-        assertTrue(seen.contains("deleted nat-a -"), seen.toString());
+        assertTrue(seen.contains("modified net-public-rt routes"), seen.toString());
+        assertTrue(seen.contains("modified net-public-b mapPublicIp"), seen.toString());
+        assertTrue(seen.contains("deleted net-nat-a -"), seen.toString());
         JsonNode strayItem = find(items, "unmanaged", null);
         assertEquals(stray, strayItem.get("awsId").asText());
         assertNull(find(items, "unmanaged", "web").get("expected").textValue());
-        assertEquals("::/0", find(items, "modified", "public").get("expected").get("destination").asText());
+        assertEquals("::/0", find(items, "modified", "net-public-rt").get("expected").get("destination").asText());
 
         Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--auto-approve");
         assertEquals(0, apply.exit(), apply.toString());

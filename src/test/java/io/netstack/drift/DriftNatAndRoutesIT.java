@@ -34,12 +34,12 @@ class DriftNatAndRoutesIT {
         Ec2Client ec2 = api.ec2(REGION);
         assertEquals(0, Cli.run(api, REGION, "apply", f.toString(), "--auto-approve").exit());
 
-        String vpc = ec2.describeVpcs(r -> r.filters(owned(name), tag("vpc"))).vpcs().get(0).vpcId();
+        String vpc = ec2.describeVpcs(r -> r.filters(owned(name), tag("net-vpc"))).vpcs().get(0).vpcId();
         String web = ec2.describeSecurityGroups(r -> r.filters(owned(name), tag("web"))).securityGroups().get(0).groupId();
-        String appRtA = ec2.describeRouteTables(r -> r.filters(owned(name), tag("app-rt-a"))).routeTables().get(0).routeTableId();
-        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("public-b"))).subnets().get(0).subnetId();
-        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("nat-a"))).natGateways().stream()
-                .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("nat-a")))
+        String appRtA = ec2.describeRouteTables(r -> r.filters(owned(name), tag("net-private-rt-a"))).routeTables().get(0).routeTableId();
+        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("net-public-b"))).subnets().get(0).subnetId();
+        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("net-nat-a"))).natGateways().stream()
+                .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("net-nat-a")))
                 .filter(n -> !n.stateAsString().startsWith("delet")).findFirst().orElseThrow().natGatewayId();
 
         ec2.deleteNatGateway(r -> r.natGatewayId(natA));
@@ -55,10 +55,10 @@ class DriftNatAndRoutesIT {
         List<String> seen = new ArrayList<>();
         items.forEach(i -> seen.add(i.get("class").asText() + " " + i.get("id").asText("-") + " " + i.get("path").asText("-")));
         assertEquals(5, items.size(), "the five hand-made changes: " + seen);
-        assertTrue(seen.contains("deleted nat-a -"), seen.toString());
-        assertTrue(seen.contains("modified app-rt-a routes"), "the route removed with its NAT: " + seen);
+        assertTrue(seen.contains("deleted net-nat-a -"), seen.toString());
+        assertTrue(seen.contains("modified net-private-rt-a routes"), "the route removed with its NAT: " + seen);
         assertTrue(seen.contains("unmanaged web ingress"), seen.toString());
-        assertTrue(seen.contains("modified public-b mapPublicIp"), seen.toString());
+        assertTrue(seen.contains("modified net-public-b mapPublicIp"), seen.toString());
         assertTrue(seen.contains("unmanaged - -"), seen.toString());
 
         ec2.deleteSubnet(r -> r.subnetId(stray));

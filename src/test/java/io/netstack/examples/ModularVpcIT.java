@@ -10,7 +10,6 @@ import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
 import io.netstack.testing.ItSupport;
 import io.netstack.testing.StackFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,8 +35,6 @@ class ModularVpcIT {
     void applyPlanAddZoneDestroy(AwsApi api, @TempDir Path dir) throws Exception {
         String name = api.uniqueStack("mv");
         Path f = StackFiles.copyExample(dir, "modular-vpc.json", name);
-        Files.createDirectories(dir.resolve("modules"));
-        Files.copy(Path.of("stacks/modules/vpc.json"), dir.resolve("modules/vpc.json"));
         Path twoZones = StackFiles.write(dir, "two.json", "{\"zones\": [\"a\", \"c\"], \"natPerZone\": false, \"flowLogs\": true, \"flowLogRole\": \"" + ROLE + "\"}");
         Path threeZones = StackFiles.write(dir, "three.json", "{\"zones\": [\"a\", \"b\", \"c\"], \"natPerZone\": false, \"flowLogs\": true, \"flowLogRole\": \"" + ROLE + "\"}");
         Ec2Client ec2 = api.ec2(REGION);

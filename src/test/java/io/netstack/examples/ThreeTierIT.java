@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 /**
  * Issue 2's Done-when against moto with stacks/three-tier.json: apply creates every resource
  * with the ownership tags; the next plan has no changes; flipping mapPublicIp is exactly one
- * update; a subnet CIDR change is a replacement naming cidr, with its dependents; destroy leaves
- * nothing tagged and does not touch a VPC made by hand.
+ * update; a subnet CIDR change (made in the VPC module the file uses) is a replacement naming cidr,
+ * with its dependents; destroy leaves nothing tagged and does not touch a VPC made by hand.
  */
 @ExtendWith(AwsApiExtension.class)
 class ThreeTierIT {
@@ -51,28 +51,37 @@ class ThreeTierIT {
         assertEquals(0, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("No changes"), plan.toString());
 
+        // one db subnet made public: one update (the template's "if" leaves db-subnet-b as it is)
         String text = Files.readString(f);
-        Files.writeString(f, text.replace("\"ipv6Index\": 10, \"assignIpv6OnCreation\": true }",
-                "\"ipv6Index\": 10, \"assignIpv6OnCreation\": true, \"mapPublicIp\": true }"));
+        String dbCidr = "\"cidr\": \"${cidrsubnet(local.cidr, 8, 20 + zoneindex(each.key))}\" }";
+        assertTrue(text.contains(dbCidr), "the db subnets' template");
+        Files.writeString(f, text.replace(dbCidr, dbCidr.replace(" }", ", \"mapPublicIp\": { \"if\": \"${each.key == 'a'}\", \"then\": true } }")));
         JsonNode flip = planJson(api, f);
         assertEquals(1, flip.size(), flip.toString());
-        assertEquals("app-a", flip.get(0).get("id").asText());
+        assertEquals("db-subnet-a", flip.get(0).get("id").asText());
         assertEquals("update", flip.get(0).get("action").asText());
         assertEquals(List.of("mapPublicIp"), flip.get(0).get("diff").findValuesAsText("path"));
+        Files.writeString(f, text);
 
-        Files.writeString(f, text.replace("\"cidr\": \"10.20.0.0/24\"", "\"cidr\": \"10.20.2.0/24\""));
+        // zone a's public subnet renumbered in the module: a replacement naming cidr, with its dependents
+        Path module = dir.resolve("modules/vpc.json");
+        String moduleText = Files.readString(module);
+        String numbered = "\"cidr\": \"${cidrsubnet(var.cidr, 8, zoneindex(each.key))}\"";
+        assertTrue(moduleText.contains(numbered), "the module numbers public subnets by zone letter");
+        Files.writeString(module, moduleText.replace(numbered, "\"cidr\": \"${cidrsubnet(var.cidr, 8, each.key == 'a' ? 2 : zoneindex(each.key))}\""));
         JsonNode cidr = planJson(api, f);
         Map<String, JsonNode> byId = new TreeMap<>();
         cidr.forEach(c -> byId.put(c.get("id").asText(), c));
-        assertEquals("replace", byId.get("public-a").get("action").asText(), cidr.toString());
-        assertEquals("cidr is create-only", byId.get("public-a").get("reasons").get(0).asText());
-        assertEquals("replace", byId.get("nat-a").get("action").asText(), "the NAT gateway lives in the subnet: " + cidr);
-        assertTrue(byId.get("nat-a").get("reasons").toString().contains("subnet references public-a, which is replaced"), cidr.toString());
-        assertEquals("update", byId.get("public").get("action").asText(), "its route table association follows: " + cidr);
-        assertEquals("update", byId.get("app-rt-a").get("action").asText(), "the route to the new NAT gateway follows: " + cidr);
+        assertEquals("replace", byId.get("net-public-a").get("action").asText(), cidr.toString());
+        assertEquals("cidr is create-only", byId.get("net-public-a").get("reasons").get(0).asText());
+        assertEquals("replace", byId.get("net-nat-a").get("action").asText(), "the NAT gateway lives in the subnet: " + cidr);
+        assertTrue(byId.get("net-nat-a").get("reasons").toString().contains("subnet references net-public-a, which is replaced"), cidr.toString());
+        assertEquals("update", byId.get("net-public-rt").get("action").asText(), "its route table association follows: " + cidr);
+        assertEquals("update", byId.get("net-private-rt-a").get("action").asText(), "the route to the new NAT gateway follows: " + cidr);
         assertEquals(4, cidr.size(), "nothing else changes: " + byId.keySet());
+        assertEquals("net", byId.get("net-public-a").path("origin").path("module").asText(), "each change names its module: " + cidr);
+        Files.writeString(module, moduleText);
 
-        Files.writeString(f, text);
         Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
         assertEquals(0, destroy.exit(), destroy.toString());
         assertTrue(owned(ec2, name).isEmpty(), "nothing owned left: " + owned(ec2, name));

@@ -19,14 +19,31 @@ public final class StackFiles {
         }
     }
 
-    /** Reads a file under {@code stacks/} with its stack name replaced, for tests that must not collide. */
+    /**
+     * Reads a file under {@code stacks/} with its stack name replaced, for tests that must not collide.
+     * The modules under {@code stacks/modules/} are copied beside it (examples such as three-tier use
+     * them by a path relative to the file).
+     */
     public static Path copyExample(Path dir, String example, String newStackName) {
         try {
             String text = Files.readString(Path.of("stacks", example));
             String renamed = text.replaceFirst("\"stack\"\\s*:\\s*\"[^\"]+\"", "\"stack\": \"" + newStackName + "\"");
+            copyModules(dir);
             return write(dir, example, renamed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies {@code stacks/modules/*.json} to {@code dir/modules/} (files already there are kept). */
+    public static void copyModules(Path dir) throws IOException {
+        Path target = dir.resolve("modules");
+        Files.createDirectories(target);
+        try (var files = Files.list(Path.of("stacks", "modules"))) {
+            for (Path m : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                Path to = target.resolve(m.getFileName().toString());
+                if (!Files.exists(to)) Files.copy(m, to);
+            }
         }
     }
 }
