@@ -54,7 +54,7 @@ class PlanCommand extends BaseCommand {
                 if (cost != null) json.set("cost", CostRenderer.json(cost, "monthlyChange"));
                 console.out().println(Json.MAPPER.writeValueAsString(json));
             } else {
-                PlanRenderer.text(plan, console.out(), id -> origin(s, id));
+                PlanRenderer.text(plan, console.out());
                 if (cost != null && plan.hasChanges()) CostRenderer.planChange(cost, console.out());
                 console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");
             }
@@ -93,13 +93,5 @@ class PlanCommand extends BaseCommand {
             // fall back to comparing paths
         }
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-    }
-
-    /** "module net, forEach key \"a\" at stacks/modules/vpc.json:12:5" for expanded resources; null for plain ones. */
-    static String origin(StackFile s, String id) {
-        io.netstack.stack.Location l = s.locateKey("/resources/" + io.netstack.stack.LocatedJson.escape(id));
-        if (l.instance() == null) return null;
-        int colon = l.instance().indexOf(": ");
-        return (colon < 0 ? l.instance() : l.instance().substring(colon + 2)) + " at " + l;
     }
 }

@@ -13,8 +13,9 @@ import java.io.PrintStream;
 final class PlanRenderer {
     private PlanRenderer() {}
 
+    /** Each expanded resource's change names where it comes from (module, forEach key, template location). */
     static void text(Plan plan, PrintStream out) {
-        text(plan, out, id -> null);
+        text(plan, out, id -> plan.origin(id) == null ? null : plan.origin(id).text());
     }
 
     /** {@code origin}: where a resource comes from (module, forEach key, template location), or null. */

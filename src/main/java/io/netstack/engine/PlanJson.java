@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The machine-readable plan: {@code {"stack":…, "changes":[{"id","type","action","awsId",
- * "reasons":[…], "diff":[{"path","before","after"}]}]}}. NOOPs are omitted; write-only values are
+ * "origin"?, "reasons":[…], "diff":[{"path","before","after"}]}]}} ({@code origin}: the module and
+ * forEach key of a resource a template expanded, see {@link #origin}). NOOPs are omitted; write-only values are
  * {@code "(sensitive)"} — this is also what a saved plan file stores, so no secret reaches disk.
  */
 public final class PlanJson {
@@ -27,6 +28,8 @@ public final class PlanJson {
             j.put("type", c.type());
             j.put("action", c.action().lower());
             if (c.awsId() != null) j.put("awsId", c.awsId());
+            io.netstack.stack.Origin from = plan.origin(c.id());
+            if (from != null) j.set("origin", origin(from));
             ArrayNode reasons = j.putArray("reasons");
             c.reasons().forEach(reasons::add);
             ArrayNode diff = j.putArray("diff");
@@ -40,6 +43,27 @@ public final class PlanJson {
         }
         ObjectNode summary = o.putObject("summary");
         for (Action a : Action.values()) if (a != Action.NOOP) summary.put(a.lower(), plan.count(a));
+        return o;
+    }
+
+    /**
+     * {@code {"module": "net", "modules": ["net"], "moduleKey"?, "forEachKey"?, "file", "line", "column"}}:
+     * the innermost module instance (the prefix of its resources' ids; absent for the stack's own
+     * repeated resources), all of them outermost first, the module instance's and the resource's own
+     * forEach keys, and where the template block is written.
+     */
+    static ObjectNode origin(io.netstack.stack.Origin from) {
+        ObjectNode o = Json.object();
+        if (from.module() != null) {
+            o.put("module", from.module());
+            ArrayNode all = o.putArray("modules");
+            from.modules().forEach(all::add);
+        }
+        if (from.moduleKey() != null) o.put("moduleKey", from.moduleKey());
+        if (from.forEachKey() != null) o.put("forEachKey", from.forEachKey());
+        o.put("file", from.template().file());
+        o.put("line", from.template().line());
+        o.put("column", from.template().column());
         return o;
     }
 

@@ -153,7 +153,7 @@ public final class Planner {
         List<Change> ordered = ExecutionOrder.order(new ArrayList<>(changes.values()), live, types);
         // Bound to the stack and region: an empty live state would otherwise fingerprint alike for every stack.
         String fingerprint = Json.sha256("netstack-live/" + stack.name() + "\0" + stack.region() + "\0" + live.fingerprint());
-        return new Plan(stack.name(), stack.region(), stack.digest(), fingerprint, destroy, ordered, lives);
+        return new Plan(stack.name(), stack.region(), stack.digest(), fingerprint, destroy, ordered, lives, stack.source().origins());
     }
 
     /**

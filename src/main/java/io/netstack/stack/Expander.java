@@ -63,6 +63,8 @@ public final class Expander {
 
     private final List<StackError> errors = new ArrayList<>();
     private final Map<String, Location> locs = new HashMap<>();
+    /** Expanded resource id → the module instances and forEach key it came from (plans show it). */
+    private final Map<String, Origin> origins = new LinkedHashMap<>();
     private final Map<String, Expr.Node> parsed = new HashMap<>();
     private final StringBuilder sourceText = new StringBuilder();
     private String region;
@@ -174,7 +176,7 @@ public final class Expander {
             }
         }
         if (!errors.isEmpty()) throw new StackException(errors);
-        return new Expansion(LocatedJson.of(src.file(), out, locs), declared, values, sourceText.toString());
+        return new Expansion(LocatedJson.of(src.file(), out, locs, origins), declared, values, sourceText.toString());
     }
 
     private void copyLocated(LocatedJson src, JsonNode n, String tp, String op, String label) {
@@ -364,6 +366,9 @@ public final class Expander {
         final Set<String> localsResolving = new LinkedHashSet<>();
         final Map<String, Template> templates = new LinkedHashMap<>();
         Map<String, Object> outputs;
+        /** The module instance ids this unit is inside, outermost first; the innermost one's forEach key (or null). */
+        List<String> modules = List.of();
+        String moduleKey;
 
         Unit(LocatedJson src, Path dir, String prefix, List<String> chain, Set<String> files) {
             this.src = src;
@@ -702,6 +707,7 @@ public final class Expander {
                 if (v != null) block.set(e.getKey(), v);
             }
             t.emitted.put(i.outId(), block);
+            if (t.repeated || !modules.isEmpty()) origins.put(i.outId(), new Origin(modules, moduleKey, t.repeated ? i.key() : null, src.keyAt(t.ptr)));
         }
 
         void expandModule(Template t, Inst i) {
@@ -749,6 +755,10 @@ public final class Expander {
             Set<String> files2 = new LinkedHashSet<>(files);
             files2.add(fileKey);
             Unit m = new Unit(msrc, file.getParent(), i.outId() + "-", chain2, files2);
+            List<String> modules2 = new ArrayList<>(modules);
+            modules2.add(i.outId());
+            m.modules = List.copyOf(modules2);
+            m.moduleKey = i.key();
             m.declareVariables();
             // inputs, evaluated here (they may use this file's variables, each, resources)
             JsonNode inputs = t.block.get("inputs");

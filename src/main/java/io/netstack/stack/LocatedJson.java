@@ -46,16 +46,28 @@ public final class LocatedJson {
     private final String file;
     private final JsonNode root;
     private final Map<String, Location> locations;
+    private final Map<String, Origin> origins;
 
-    private LocatedJson(String file, JsonNode root, Map<String, Location> locations) {
+    private LocatedJson(String file, JsonNode root, Map<String, Location> locations, Map<String, Origin> origins) {
         this.file = file;
         this.root = root;
         this.locations = locations;
+        this.origins = origins;
     }
 
     /** A tree built elsewhere (a template's expansion) with the locations of its nodes, keyed by JSON Pointer. */
     public static LocatedJson of(String file, JsonNode root, Map<String, Location> locations) {
-        return new LocatedJson(file, root, locations);
+        return new LocatedJson(file, root, locations, Map.of());
+    }
+
+    /** {@link #of(String, JsonNode, Map)}, with where each expanded resource came from (resource id → origin). */
+    public static LocatedJson of(String file, JsonNode root, Map<String, Location> locations, Map<String, Origin> origins) {
+        return new LocatedJson(file, root, locations, Map.copyOf(origins));
+    }
+
+    /** Resource id → its module / forEach origin, for the resources a template expanded (empty for a v1 file). */
+    public Map<String, Origin> origins() {
+        return origins;
     }
 
     public static LocatedJson parse(String file, String text) {
@@ -72,7 +84,7 @@ public final class LocatedJson {
             if (extra != null) {
                 throw new StackException(loc(file, p.currentTokenLocation()), "unexpected content after the end of the JSON document");
             }
-            return new LocatedJson(file, root, locs);
+            return new LocatedJson(file, root, locs, Map.of());
         } catch (StreamConstraintsException e) {
             // Jackson gives these no location: where the parser stopped is where the limit was hit.
             throw new StackException(loc(file, e.getLocation() != null ? e.getLocation() : open[0] == null ? null : open[0].currentLocation()), limitMessage(e));
