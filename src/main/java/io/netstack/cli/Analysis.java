@@ -18,9 +18,10 @@ final class Analysis {
         List<StackFile> out = new ArrayList<>();
         List<StackError> errors = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
+        Map<String, String> values = args.values();
         for (Path p : args.files) {
             try {
-                StackFile s = ns.load(p, declared(p, args.vars));
+                StackFile s = ns.load(p, declared(p, values), cmd.console.env());
                 for (StackError w : ns.validate(s).warnings()) cmd.console.err().println(w.location() + ": warning: " + w.message());
                 String before = names.putIfAbsent(s.name(), s.file());
                 if (before != null) errors.add(new StackError(s.locate("/stack"), "stack \"" + s.name() + "\" is also the name of " + before));

@@ -25,6 +25,9 @@ class DiagramCommand extends BaseCommand {
     @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a stack variable (repeatable; applies to every stack).")
     Map<String, String> vars = new LinkedHashMap<>();
 
+    @Option(names = "--var-file", paramLabel = "FILE.json", description = "Set stack variables from a JSON object of name → value (repeatable; --var wins; applies to every stack).")
+    List<Path> varFiles = new ArrayList<>();
+
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output: FILE.svg, FILE.mmd or FILE.dot.")
     Path out;
 
@@ -47,6 +50,7 @@ class DiagramCommand extends BaseCommand {
                 StackArgs a = new StackArgs();
                 a.file = f;
                 a.vars = vars;
+                a.varFiles = varFiles;
                 stacks.add(loadAndValidate(ns, a));
             }
             NetworkModel model = NetworkModel.of(stacks);

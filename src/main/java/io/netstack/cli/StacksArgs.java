@@ -15,4 +15,15 @@ public class StacksArgs {
 
     @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a stack variable (repeatable; applies to every file that declares it).")
     Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(names = "--var-file", paramLabel = "FILE.json", description = "Set stack variables from a JSON object of name → value (repeatable; --var wins; applies to every file that declares them).")
+    List<Path> varFiles = new ArrayList<>();
+
+    /** The variables files in order, then --var on top. */
+    Map<String, String> values() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Path f : varFiles) all.putAll(io.netstack.stack.VarFile.read(f));
+        all.putAll(vars);
+        return all;
+    }
 }

@@ -110,6 +110,60 @@ class TemplateCliTest {
 
     static final Path THREE_TIER_FLAT = Path.of("src/test/resources/templates/three-tier-flat.json");
 
+    static final String REQUIRED = """
+            {
+              "stack": "req",
+              "region": "eu-west-1",
+              "variables": {
+                "zones": { "type": "list", "description": "zone letters" },
+                "cidr":  { "type": "string", "format": "ipv4-cidr" }
+              },
+              "resources": {
+                "vpc": { "type": "vpc", "cidr": "10.9.0.0/16" },
+                "sub": { "type": "subnet", "forEach": "${var.zones}", "vpc": "${vpc}", "zone": "${zone(each.key)}",
+                         "cidr": "${cidrsubnet(var.cidr, 8, zoneindex(each.key))}" }
+              }
+            }
+            """;
+
+    /** The offline commands take --var and --var-file as plan does; a required variable left out is exit 3 at the line that uses it. */
+    @Test
+    void offlineCommandsTakeVarFilesAndNameAMissingRequiredVariable(@TempDir Path dir) throws Exception {
+        Path f = StackFiles.write(dir, "req.json", REQUIRED);
+        Path vars = StackFiles.write(dir, "vars.json", "{\"zones\": [\"a\", \"b\"], \"cidr\": \"10.9.0.0/16\"}");
+        Path svg = dir.resolve("req.svg");
+        String[][] commands = {
+                {"validate", f.toString()},
+                {"lint", f.toString()},
+                {"diagram", f.toString(), "-o", svg.toString()},
+                {"reach", f.toString(), "--from", "sub-a", "--to", "internet", "--port", "tcp/443"},
+                {"render", f.toString()},
+        };
+        int before = server.requests();
+        for (String[] c : commands) {
+            Cli.Result missing = Cli.run(env(), c);
+            assertEquals(3, missing.exit(), c[0] + ": " + missing);
+            assertTrue(missing.err().contains(f + ":10:43: variable \"zones\" has no value: pass --var zones=…, put it in a --var-file"), c[0] + ": " + missing);
+            assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing);
+
+            String[] withFile = java.util.Arrays.copyOf(c, c.length + 2);
+            withFile[c.length] = "--var-file";
+            withFile[c.length + 1] = vars.toString();
+            Cli.Result given = Cli.run(env(), withFile);
+            assertTrue(given.exit() == 0 || given.exit() == 2, c[0] + " --var-file: " + given); // lint: findings, reach: blocked
+            assertFalse(given.err().contains("has no value"), c[0] + " --var-file: " + given);
+        }
+        assertTrue(Files.readString(svg).contains("sub-b"), "the diagram has the zones of the variables file");
+        // lint also reads NETSTACK_VAR_*, as plan does
+        Map<String, String> e = new HashMap<>(env());
+        e.put("NETSTACK_VAR_zones", "[\"a\"]");
+        e.put("NETSTACK_VAR_cidr", "10.9.0.0/16");
+        Cli.Result lint = Cli.run(e, "lint", f.toString(), "--format", "json");
+        assertEquals(2, lint.exit(), lint.toString());
+        assertFalse(lint.err().contains("has no value"), lint.toString());
+        assertEquals(before, server.requests(), "none of these calls AWS");
+    }
+
     static Map<String, String> blocks(StackFile s) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (ResourceBlock b : s.resources().values()) m.put(b.id(), b.type() + " " + b.properties());
