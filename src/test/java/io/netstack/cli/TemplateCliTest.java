@@ -164,6 +164,50 @@ class TemplateCliTest {
         assertEquals(before, server.requests(), "none of these calls AWS");
     }
 
+    static final String NET_MODULE = """
+            {
+              "variables": { "cidr": { "type": "string" }, "base": { "type": "string" }, "offset": { "type": "number", "default": 0 } },
+              "resources": {
+                "vpc": { "type": "vpc", "cidr": "${var.cidr}" },
+                "sub": { "type": "subnet", "forEach": ["a", "b"], "vpc": "${vpc}", "zone": "${zone(each.key)}",
+                         "cidr": "${cidrsubnet(var.base, 8, var.offset + zoneindex(each.key))}" }
+              }
+            }
+            """;
+
+    /**
+     * An error in one instance of a repeated module points at the line of the module file where the
+     * template is written and names the instance: an expansion error (a CIDR that does not fit) and
+     * a validation error of the expanded block (a subnet outside its VPC) alike.
+     */
+    @Test
+    void errorsInsideAModuleInstancePointAtTheModuleTemplateAndNameTheInstance(@TempDir Path dir) throws Exception {
+        Path module = StackFiles.write(dir, "net.json", NET_MODULE);
+        String[][] cases = {
+                // instance "bad", zone b: network number 255 + 1 does not fit in 8 bits
+                {"{\"ok\": 0, \"bad\": 255}", "\"10.0.0.0/16\"",
+                        "cidrsubnet(): network number 256 does not fit in 8 new bits of 10.0.0.0/16 (0..255) (in net-bad-sub-b: module net-bad, forEach key \"b\")", "1 error;"},
+                // instance "bad": its two subnets are numbered in another /16 than its VPC
+                {"{\"ok\": 0, \"bad\": 0}", "\"${each.key == 'bad' ? '10.1.0.0/16' : '10.0.0.0/16'}\"",
+                        "net-bad-sub-a: 10.1.0.0/24 is outside net-bad-vpc's CIDR blocks (10.0.0.0/16) (in net-bad-sub-a: module net-bad, forEach key \"a\")", "2 errors;"},
+        };
+        for (String[] c : cases) {
+            Path f = StackFiles.write(dir, "stack.json", "{\n  \"stack\": \"mods\",\n  \"region\": \"eu-west-1\",\n  \"resources\": {\n"
+                    + "    \"net\": { \"module\": \"./net.json\", \"forEach\": " + c[0] + ",\n"
+                    + "             \"inputs\": { \"cidr\": \"10.0.0.0/16\", \"base\": " + c[1] + ", \"offset\": \"${each.value}\" } }\n  }\n}\n");
+            for (String cmd : new String[] {"validate", "plan"}) {
+                int before = server.requests();
+                Cli.Result r = Cli.run(env(), cmd, f.toString());
+                assertEquals(3, r.exit(), cmd + ": " + r);
+                // line 6 of net.json, at the "cidr" template string
+                String at = module + ":6:" + (NET_MODULE.lines().toList().get(5).indexOf("\"${cidrsubnet(") + 1) + ": ";
+                assertTrue(r.err().contains(at + c[2]), cmd + ": expected " + at + c[2] + " in\n" + r);
+                assertTrue(r.err().contains(c[3]) && !r.err().contains("net-ok"), "only the bad instance fails: " + r);
+                assertEquals(before, server.requests(), "no AWS call for " + cmd);
+            }
+        }
+    }
+
     static Map<String, String> blocks(StackFile s) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (ResourceBlock b : s.resources().values()) m.put(b.id(), b.type() + " " + b.properties());
