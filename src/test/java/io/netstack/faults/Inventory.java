@@ -3,11 +3,7 @@ package io.netstack.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.netstack.engine.Json;
 import io.netstack.spi.Ownership;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -107,16 +103,11 @@ final class Inventory {
         return all.stream().filter(o -> !old.contains(o.awsId()) && !o.tagged()).toList();
     }
 
-    /** logical id → type of every resource in a stack file. */
+    /** logical id → type of every resource in a stack file, as loaded (templates and modules expanded, e.g. three-tier's net-vpc). */
     static Map<String, String> resources(Path stackFile) {
-        try {
-            JsonNode root = Json.MAPPER.readTree(stackFile.toFile());
-            Map<String, String> out = new TreeMap<>();
-            root.get("resources").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().get("type").asText()));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> out = new TreeMap<>();
+        io.netstack.stack.StackLoader.load(stackFile, Map.of(), Map.of()).resources().values().forEach(b -> out.put(b.id(), b.type()));
+        return out;
     }
 
     /**
