@@ -166,7 +166,7 @@ class CrashIT {
             Path log = dir.resolve("sigterm.log");
             Process p = startCli(env, log, "apply", f.toString(), "--auto-approve", "--parallelism", "2");
             long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            while (!read(log).contains("created vpc (vpc)")) {
+            while (!read(log).contains("created net-vpc (vpc)")) {
                 assertTrue(p.isAlive(), "apply ended before it could be stopped:\n" + read(log));
                 assertTrue(System.nanoTime() < deadline, "no progress:\n" + read(log));
                 Thread.sleep(20);
