@@ -183,10 +183,6 @@ public abstract class AwsType<C> implements ResourceType {
     // ---- read back / update --------------------------------------------------------------------
 
     /**
-     * Reads one object back after a create or update; a just-created object may not be visible
-     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
-     */
-    /**
      * Waits until what {@code find} reads passes {@code written} (what was just written reads back:
      * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read.
      */
@@ -201,6 +197,10 @@ public abstract class AwsType<C> implements ResourceType {
         return last.get();
     }
 
+    /**
+     * Reads one object back after a create or update; a just-created object may not be visible
+     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
+     */
     protected LiveResource readBack(TypeContext ctx, String id, String awsId, Supplier<Optional<LiveResource>> read) {
         return ctx.retrying(id, "read " + awsId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () ->
                 read.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, noun() + " " + awsId + " is not visible yet")));

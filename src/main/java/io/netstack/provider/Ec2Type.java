@@ -49,21 +49,4 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     protected static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
         return "arn:aws:ec2:" + ctx.region() + ":" + ownerId + ":" + kind + "/" + awsId;
     }
-
-    /**
-     * {@link #readBack} for a read that returns a list (at most one object).
-     *
-     * @deprecated read with a finder ({@link #findOne}) that returns an {@code Optional}
-     */
-    @Deprecated
-    protected LiveResource readBack(TypeContext ctx, String id, String awsId, ListRead read) {
-        return readBack(ctx, id, awsId, () -> read.get().stream().findFirst());
-    }
-
-    /** The old read-back shape (a separate interface so that it overloads {@code readBack}). */
-    @Deprecated
-    @FunctionalInterface
-    protected interface ListRead {
-        List<LiveResource> get();
-    }
 }

@@ -200,21 +200,19 @@ public final class NetworkAclType extends Ec2Type {
         ensureExists(id, aclId, () -> findAcl(id, aclId));
         // Subnets that another NACL of this apply takes over stay here until it takes them with one
         // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
-        Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
-        haveSubnets.removeAll(handedOver);
+        SubnetClaims.Claim subnets = SubnetClaims.Claim.of(ctx, id, spec.properties().get("subnets"), live.properties().get("subnets"));
         Map<String, Map<Integer, ObjectNode>> wantEntries = Map.of(
                 "ingress", NetworkAclEntries.byRule(spec.properties().get("ingress")),
                 "egress", NetworkAclEntries.byRule(spec.properties().get("egress")));
         Set<String> entriesChanged = new TreeSet<>();
         // Entries first: a subnet joins the NACL only once its rules are in place (and readable).
         for (String dir : List.of("ingress", "egress")) {
-            if (changed.contains(dir) && syncEntries(ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir))) entriesChanged.add(dir);
+            if (changed.contains(dir) && NetworkAclEntries.sync(ec2(), ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir))) entriesChanged.add(dir);
         }
         boolean touched = !entriesChanged.isEmpty();
         if (changed.contains("subnets")) {
-            if (touched && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
-            touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
+            if (touched && subnets.joining()) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, subnets.handedOver());
+            touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), subnets.want(), subnets.have());
         }
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
@@ -223,7 +221,7 @@ public final class NetworkAclType extends Ec2Type {
         if (touched) {
             Set<String> dirs = new TreeSet<>(changed);
             dirs.retainAll(Set.of("ingress", "egress"));
-            awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
+            awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         }
         return updated(ctx, live, touched, () -> readOne(ctx, id, aclId));
     }
@@ -237,34 +235,6 @@ public final class NetworkAclType extends Ec2Type {
             for (String dir : dirs) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
             return ok;
         });
-    }
-
-    /** Replace changed rules, create new ones, then delete dropped ones. */
-    private boolean syncEntries(TypeContext ctx, String id, String aclId, boolean egress, JsonNode want, JsonNode have) {
-        Map<Integer, ObjectNode> w = NetworkAclEntries.byRule(want), h = NetworkAclEntries.byRule(have);
-        boolean touched = false;
-        for (Map.Entry<Integer, ObjectNode> e : w.entrySet()) {
-            ObjectNode entry = e.getValue();
-            if (h.containsKey(e.getKey())) {
-                if (h.get(e.getKey()).equals(entry)) continue;
-                mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
-            } else {
-                try {
-                    mutateRun(ctx, id, "CreateNetworkAclEntry", () -> ec2().createNetworkAclEntry(NetworkAclEntries.createRequest(aclId, egress, entry)));
-                } catch (AwsFailure f) {
-                    // The rule number appeared since the NACL was read (e.g. an earlier attempt whose response was lost).
-                    if (!"NetworkAclEntryAlreadyExists".equals(f.code())) throw f;
-                    mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
-                }
-            }
-            touched = true;
-        }
-        for (Integer rule : h.keySet()) {
-            if (w.containsKey(rule)) continue;
-            find(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
-            touched = true;
-        }
-        return touched;
     }
 
     // ---------------------------------------------------------------- delete

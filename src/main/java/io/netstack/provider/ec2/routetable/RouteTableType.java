@@ -276,25 +276,23 @@ public final class RouteTableType extends Ec2Type {
         String id = spec.id(), tableId = live.awsId();
         // Subnets that another table of this apply takes over stay here until it takes them with
         // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
-        Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
-        haveSubnets.removeAll(handedOver);
+        SubnetClaims.Claim subnets = SubnetClaims.Claim.of(ctx, id, spec.properties().get("subnets"), live.properties().get("subnets"));
         Map<String, String> wantRoutes = RouteTableRoutes.byDestination(spec.properties().get("routes"));
         boolean touched = false;
         if (changed.contains("propagateFrom")) touched |= sync.propagation(ctx, id, tableId, SubnetClaims.texts(spec.properties().get("propagateFrom")), SubnetClaims.texts(live.properties().get("propagateFrom")));
         if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
             touched = true;
             // A subnet joins only once every route of its new table is in place (readable).
-            if (changed.contains("subnets") && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
+            if (changed.contains("subnets") && subnets.joining()) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
         }
-        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> findTable(id, tableId));
+        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId));
         if (changed.contains("tags")) {
             Ec2Tags.update(ec2(), id, tableId, live.properties().get("tags"), spec.properties().get("tags"));
             touched = true;
         }
         if (!touched) return live;
         // The wait's last answer is the table as written: no read-back after it (issue 12).
-        RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
     }
 

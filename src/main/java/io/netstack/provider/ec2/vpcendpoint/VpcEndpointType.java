@@ -228,14 +228,14 @@ public final class VpcEndpointType extends Ec2Type {
     }
 
     private Optional<VpcEndpoint> describe(String id, String endpointId) {
-        return find(id, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints())
-                .flatMap(l -> l.stream().filter(e -> endpointId.equals(e.vpcEndpointId())).findFirst());
+        return findOne(id, "DescribeVpcEndpoints", endpointId, () -> ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints(),
+                VpcEndpoint::vpcEndpointId, null);
     }
 
     private LiveResource readOne(TypeContext ctx, String id, String endpointId) {
         return readBack(ctx, id, endpointId, () -> describe(id, endpointId)
-                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e)))))
-                .stream().toList());
+                .filter(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).isPresent())
+                .map(e -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e)))));
     }
 
     /** The name AWS wants for {@code service} (see the class comment). */
