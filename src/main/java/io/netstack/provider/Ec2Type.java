@@ -5,11 +5,16 @@ import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.TypeContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
 /** An EC2 type: {@link AwsType} over the session's EC2 client, plus EC2's ARN shape. */
@@ -20,6 +25,26 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
 
     protected Ec2Client ec2() {
         return client();
+    }
+
+    /**
+     * The body of a {@code list}: the objects of one stack-filtered Describe that the stack owns
+     * (tags re-checked client-side: some backends ignore filters), each translated with its
+     * logical id. {@code keep} drops what is not the type's to report (gone states, defaults).
+     */
+    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, Predicate<T> keep, BiFunction<String, T, LiveResource> translate) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
+            if (keep.test(o)) Ec2Tags.ownedId(tagsOf.apply(o), ctx.stack()).ifPresent(id -> out.add(translate.apply(id, o)));
+        }));
+        return out;
+    }
+
+    /** {@link #listOwned} keeping every owned object. */
+    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
+        return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
     }
 
     /** The whole update of a type whose only updatable property is {@code tags}. */

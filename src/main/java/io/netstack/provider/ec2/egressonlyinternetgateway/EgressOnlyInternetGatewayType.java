@@ -84,11 +84,9 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
-                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255))
-                .egressOnlyInternetGateways().forEach(g -> Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)))));
-        return out;
+        return listOwned(ctx, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
+                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255)).egressOnlyInternetGateways(),
+                EgressOnlyInternetGateway::tags, this::translate);
     }
 
     /**

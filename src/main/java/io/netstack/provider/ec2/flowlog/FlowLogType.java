@@ -139,10 +139,8 @@ public final class FlowLogType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).flowLogs().forEach(f ->
-                Ec2Tags.ownedId(f.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, f)))));
-        return out;
+        return listOwned(ctx, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).flowLogs(),
+                FlowLog::tags, this::translate);
     }
 
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */

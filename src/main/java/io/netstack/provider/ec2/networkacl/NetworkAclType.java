@@ -1,6 +1,5 @@
 package io.netstack.provider.ec2.networkacl;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -133,16 +131,8 @@ public final class NetworkAclType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(filters)).networkAcls().forEach(a -> {
-            if (Boolean.TRUE.equals(a.isDefault())) return;
-            Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, a)));
-        }));
-        return out;
+        return listOwned(ctx, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).networkAcls(),
+                NetworkAcl::tags, a -> !Boolean.TRUE.equals(a.isDefault()), (id, a) -> translate(ctx, id, a));
     }
 
     LiveResource translate(TypeContext ctx, String id, NetworkAcl a) {

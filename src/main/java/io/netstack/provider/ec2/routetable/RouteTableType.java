@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.PropagatingVgw;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
@@ -191,14 +190,8 @@ public final class RouteTableType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(filters)).routeTables().forEach(t ->
-                Ec2Tags.ownedId(t.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, t)))));
-        return out;
+        return listOwned(ctx, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).routeTables(),
+                RouteTable::tags, (id, t) -> translate(ctx, id, t));
     }
 
     LiveResource translate(TypeContext ctx, String id, RouteTable t) {

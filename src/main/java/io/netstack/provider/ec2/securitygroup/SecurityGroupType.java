@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -106,14 +105,8 @@ public final class SecurityGroupType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(filters)).securityGroups().forEach(g ->
-                Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
-        return out;
+        return listOwned(ctx, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).securityGroups(),
+                SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
     }
 
     private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.SubnetIpv6CidrBlockAssociation;
@@ -151,14 +150,8 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(filters)).subnets().forEach(s ->
-                Ec2Tags.ownedId(s.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, s)))));
-        return out;
+        return listOwned(ctx, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).subnets(),
+                Subnet::tags, this::translate);
     }
 
     private LiveResource translate(String id, Subnet s) {
