@@ -4,6 +4,7 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceType;
+import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.time.Duration;
@@ -48,10 +49,20 @@ public abstract class AwsType<C> implements ResourceType {
 
     protected final AwsSession aws;
     private final Function<AwsSession, C> clientOf;
+    private final String name, noun;
+    private final Schema schema;
 
-    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf) {
+    /**
+     * @param name   the {@code type} string of stack files ("vpc", "nat-gateway")
+     * @param noun   how the object is named in messages ("VPC", "NAT gateway")
+     * @param schema the type's properties and attributes
+     */
+    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, String name, String noun, Schema schema) {
         this.aws = aws;
         this.clientOf = clientOf;
+        this.name = name;
+        this.noun = noun;
+        this.schema = schema;
     }
 
     /** The session's client (built on first use, shared by every type). */
@@ -59,9 +70,19 @@ public abstract class AwsType<C> implements ResourceType {
         return clientOf.apply(aws);
     }
 
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Schema schema() {
+        return schema;
+    }
+
     /** How the object is named in messages: "VPC", "subnet", "Direct Connect gateway". */
-    protected String noun() {
-        return name();
+    protected final String noun() {
+        return noun;
     }
 
     // ---- calls ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,8 @@ import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
 /** An EC2 type: {@link AwsType} over the session's EC2 client, plus EC2's ARN shape. */
 public abstract class Ec2Type extends AwsType<Ec2Client> {
-    protected Ec2Type(AwsSession aws) {
-        super(aws, AwsSession::ec2);
+    protected Ec2Type(AwsSession aws, String name, String noun, Schema schema) {
+        super(aws, AwsSession::ec2, name, noun, schema);
     }
 
     protected Ec2Client ec2() {

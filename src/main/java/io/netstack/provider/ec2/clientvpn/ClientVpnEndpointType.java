@@ -117,23 +117,8 @@ public final class ClientVpnEndpointType extends Ec2Type {
     private final ClientVpnChildren children;
 
     public ClientVpnEndpointType(AwsSession aws) {
-        super(aws);
+        super(aws, "client-vpn-endpoint", "Client VPN endpoint", SCHEMA);
         children = new ClientVpnChildren(aws);
-    }
-
-    @Override
-    public String name() {
-        return "client-vpn-endpoint";
-    }
-
-    @Override
-    protected String noun() {
-        return "Client VPN endpoint";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     // ---------------------------------------------------------------- validation

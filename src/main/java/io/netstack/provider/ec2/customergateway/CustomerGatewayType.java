@@ -66,17 +66,7 @@ public final class CustomerGatewayType extends Ec2Type {
             Property.string("deviceName").createOnly().describe("name of the on-premises device (informational)"));
 
     public CustomerGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "customer-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "customer-gateway", "customer gateway", SCHEMA);
     }
 
     @Override
@@ -107,11 +97,6 @@ public final class CustomerGatewayType extends Ec2Type {
 
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
-    }
-
-    @Override
-    protected String noun() {
-        return "customer gateway";
     }
 
     private LiveResource translate(String id, CustomerGateway g) {

@@ -80,22 +80,7 @@ public final class DhcpOptionsType extends Ec2Type {
                     .describe("NetBIOS node type 1, 2, 4 or 8 (AWS recommends 2; broadcast is not supported)"));
 
     public DhcpOptionsType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "dhcp-options";
-    }
-
-    @Override
-    protected String noun() {
-        return "DHCP options";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "dhcp-options", "DHCP options", SCHEMA);
     }
 
     @Override

@@ -54,22 +54,7 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly());
 
     public EgressOnlyInternetGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "egress-only internet gateway";
-    }
-
-    @Override
-    public String name() {
-        return "egress-only-internet-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "egress-only-internet-gateway", "egress-only internet gateway", SCHEMA);
     }
 
     /** It only carries IPv6: in a VPC without an IPv6 block it is useless (AWS creates it anyway). */

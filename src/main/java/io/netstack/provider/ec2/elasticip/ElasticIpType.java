@@ -74,22 +74,7 @@ public final class ElasticIpType extends Ec2Type {
     private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "allocationId"));
 
     public ElasticIpType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "Elastic IP";
-    }
-
-    @Override
-    public String name() {
-        return "elastic-ip";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "elastic-ip", "Elastic IP", SCHEMA);
     }
 
     @Override

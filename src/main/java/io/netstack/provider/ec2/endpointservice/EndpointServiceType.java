@@ -87,22 +87,7 @@ public final class EndpointServiceType extends Ec2Type {
                     .describe("principals that may connect: arn:aws:iam::<account>:root, role or user ARNs, or \"*\""));
 
     public EndpointServiceType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "endpoint service";
-    }
-
-    @Override
-    public String name() {
-        return "endpoint-service";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "endpoint-service", "endpoint service", SCHEMA);
     }
 
     @Override

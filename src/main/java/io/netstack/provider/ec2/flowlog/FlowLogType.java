@@ -85,17 +85,7 @@ public final class FlowLogType extends Ec2Type {
             Property.integer("aggregationSeconds").createOnly().range(60, 600).defaultValue(600).describe("60 or 600"));
 
     public FlowLogType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "flow-log";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "flow-log", "flow log", SCHEMA);
     }
 
     @Override
@@ -202,11 +192,6 @@ public final class FlowLogType extends Ec2Type {
 
     private Optional<LiveResource> readOne(String id, String flowLogId) {
         return describe(id, flowLogId).map(f -> translate(id, f));
-    }
-
-    @Override
-    protected String noun() {
-        return "flow log";
     }
 
     static FlowLogsResourceType resourceType(String awsId) {

@@ -70,22 +70,7 @@ public final class InternetGatewayType extends Ec2Type {
                     .describe("the VPC to attach to (attach/detach in place); omitted = detached"));
 
     public InternetGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "internet-gateway";
-    }
-
-    @Override
-    protected String noun() {
-        return "internet gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "internet-gateway", "internet gateway", SCHEMA);
     }
 
     @Override

@@ -93,22 +93,7 @@ public final class NatGatewayType extends Ec2Type {
                     .describe("the Elastic IP of a public NAT gateway (required when public)"));
 
     public NatGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
-    protected String noun() {
-        return "NAT gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, TYPE, "NAT gateway", SCHEMA);
     }
 
     static boolean isPublic(JsonNode properties) {

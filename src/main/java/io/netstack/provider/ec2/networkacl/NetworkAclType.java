@@ -86,23 +86,8 @@ public final class NetworkAclType extends Ec2Type {
     private final NetworkAclAssociations associations;
 
     public NetworkAclType(AwsSession aws) {
-        super(aws);
+        super(aws, "network-acl", "network ACL", SCHEMA);
         associations = new NetworkAclAssociations(aws);
-    }
-
-    @Override
-    public String name() {
-        return "network-acl";
-    }
-
-    @Override
-    protected String noun() {
-        return "network ACL";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

@@ -97,23 +97,8 @@ public final class RouteTableType extends Ec2Type {
     private final RouteTableSync sync;
 
     public RouteTableType(AwsSession aws) {
-        super(aws);
+        super(aws, "route-table", "route table", SCHEMA);
         sync = new RouteTableSync(aws);
-    }
-
-    @Override
-    public String name() {
-        return "route-table";
-    }
-
-    @Override
-    protected String noun() {
-        return "route table";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

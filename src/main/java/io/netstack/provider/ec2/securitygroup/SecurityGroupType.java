@@ -50,28 +50,13 @@ public final class SecurityGroupType extends Ec2Type {
             SecurityGroupRules.ruleSchema("egress", "to").lateBound().defaultValue(defaultEgress()));
 
     public SecurityGroupType(AwsSession aws) {
-        super(aws);
+        super(aws, "security-group", "security group", SCHEMA);
     }
 
     static ArrayNode defaultEgress() {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         a.addObject().put("protocol", "all").put("ports", "all").put("to", "0.0.0.0/0");
         return a;
-    }
-
-    @Override
-    public String name() {
-        return "security-group";
-    }
-
-    @Override
-    protected String noun() {
-        return "security group";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

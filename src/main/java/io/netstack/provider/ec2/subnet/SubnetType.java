@@ -76,17 +76,7 @@ public final class SubnetType extends Ec2Type {
     private static final List<String> ATTRIBUTES = List.of("mapPublicIp", "assignIpv6OnCreation", "dns64", "hostnameType", "resourceNameDnsA", "resourceNameDnsAaaa");
 
     public SubnetType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "subnet";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "subnet", "subnet", SCHEMA);
     }
 
     @Override

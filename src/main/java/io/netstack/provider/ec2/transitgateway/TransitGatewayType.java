@@ -87,17 +87,7 @@ public final class TransitGatewayType extends Ec2Type {
     static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
 
     public TransitGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "transit-gateway", "transit-gateway", SCHEMA);
     }
 
     @Override

@@ -90,18 +90,8 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     private final TgwAttachmentDefaults defaults;
 
     public TransitGatewayAttachmentType(AwsSession aws) {
-        super(aws);
+        super(aws, "transit-gateway-attachment", "transit-gateway-attachment", SCHEMA);
         this.defaults = new TgwAttachmentDefaults(aws);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway-attachment";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

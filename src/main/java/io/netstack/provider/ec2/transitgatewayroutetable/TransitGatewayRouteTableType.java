@@ -100,20 +100,10 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     private final TgwDefaultRouteTable defaults;
 
     public TransitGatewayRouteTableType(AwsSession aws) {
-        super(aws);
+        super(aws, "transit-gateway-route-table", "transit-gateway-route-table", SCHEMA);
         this.reads = new TgwRouteTableReads(aws);
         this.verbs = new TgwRouteTableVerbs(aws, reads);
         this.defaults = new TgwDefaultRouteTable(aws, reads);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway-route-table";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     /** {@code "blackhole": false} and {@code null} fields say nothing: dropped, so all spellings compare equal. */

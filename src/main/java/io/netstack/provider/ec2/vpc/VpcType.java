@@ -97,23 +97,8 @@ public final class VpcType extends Ec2Type {
     private final RouteTableSync routes;
 
     public VpcType(AwsSession aws) {
-        super(aws);
+        super(aws, "vpc", "VPC", SCHEMA);
         routes = new RouteTableSync(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpc";
-    }
-
-    @Override
-    protected String noun() {
-        return "VPC";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

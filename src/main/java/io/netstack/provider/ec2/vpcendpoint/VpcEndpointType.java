@@ -139,17 +139,7 @@ public final class VpcEndpointType extends Ec2Type {
                     .describe("interface endpoints: fixed IPs, one entry per subnet; omitted: not managed (AWS picks the addresses)"));
 
     public VpcEndpointType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpc-endpoint";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpc-endpoint", "vpc-endpoint", SCHEMA);
     }
 
     @Override

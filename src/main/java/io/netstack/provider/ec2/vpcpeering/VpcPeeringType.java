@@ -122,22 +122,7 @@ public final class VpcPeeringType extends Ec2Type {
                     .describe("allow each VPC to resolve the other's public DNS hostnames to private IPs (both sides visible to this account)"));
 
     public VpcPeeringType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "VPC peering";
-    }
-
-    @Override
-    public String name() {
-        return "vpc-peering";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpc-peering", "VPC peering", SCHEMA);
     }
 
     @Override

@@ -65,17 +65,7 @@ public final class VpnGatewayType extends Ec2Type {
                     .describe("private ASN of the Amazon side: 64512–65534 or 4200000000–4294967294 (AWS default 64512)"));
 
     public VpnGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpn-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpn-gateway", "VPN gateway", SCHEMA);
     }
 
     @Override
@@ -95,11 +85,6 @@ public final class VpnGatewayType extends Ec2Type {
 
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
-    }
-
-    @Override
-    protected String noun() {
-        return "VPN gateway";
     }
 
     /** The VPC the gateway is attached (or attaching) to. */
