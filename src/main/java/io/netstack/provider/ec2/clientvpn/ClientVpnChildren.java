@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AuthorizationRule;
 import software.amazon.awssdk.services.ec2.model.ClientVpnRoute;
 import software.amazon.awssdk.services.ec2.model.TargetNetwork;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
  * TGW route tables): the per-endpoint reads of target networks, authorization rules and routes
  * (AWS offers them only per endpoint), and the waits until they read back as written.
  */
-final class ClientVpnChildren {
+final class ClientVpnChildren extends Ec2Helper {
     /**
      * A list read: one attempt first, so that an endpoint that does not implement Client VPN at all
      * (moto answers an HTML 500 for every Client VPN action; docs/moto-notes.md) is recognised at once and
@@ -66,14 +66,9 @@ final class ClientVpnChildren {
             .addPlugin(c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())))
             .build();
 
-    private final AwsSession aws;
 
     ClientVpnChildren(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     List<TargetNetwork> targetNetworks(String id, String endpointId) {

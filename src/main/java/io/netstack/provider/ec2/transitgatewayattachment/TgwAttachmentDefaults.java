@@ -4,6 +4,7 @@ import static io.netstack.provider.AwsCalls.mutateRun;
 
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
 
 /**
@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
  * default table (not per attachment). A gateway without a default table (created with both
  * gateway-wide defaults off) reads as "not associated, not propagating".
  */
-final class TgwAttachmentDefaults {
+final class TgwAttachmentDefaults extends Ec2Helper {
     /** Terraform's association/propagation timeouts: associations can take minutes (docs/aws-facts.md). */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
     static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
@@ -51,14 +51,9 @@ final class TgwAttachmentDefaults {
         }
     }
 
-    private final AwsSession aws;
 
     TgwAttachmentDefaults(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     Map<String, DefaultTables> defaultTables(String id, Collection<String> tgwIds) {

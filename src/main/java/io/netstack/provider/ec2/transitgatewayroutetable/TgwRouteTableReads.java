@@ -2,6 +2,7 @@ package io.netstack.provider.ec2.transitgatewayroutetable;
 
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRoute;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 
@@ -20,18 +20,13 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
  * table, see {@link TransitGatewayRouteTableType}), and the single-child lookups the waits poll.
  * A table that is gone reads as empty children: NotFound is absence, not an error.
  */
-final class TgwRouteTableReads {
+final class TgwRouteTableReads extends Ec2Helper {
     /** SearchTransitGatewayRoutes returns at most 1,000 routes (its default and maximum MaxResults), no NextToken. */
     static final int MAX_ROUTES_READ = 1000;
 
-    private final AwsSession aws;
 
     TgwRouteTableReads(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     Optional<TransitGatewayRouteTable> describe(String id, String rtId) {
