@@ -14,7 +14,6 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.util.ArrayList;
@@ -134,13 +133,7 @@ final class ClientVpnChildren extends Ec2Helper {
                 if (s.equals("authorizing") || s.equals("revoking")) return new Waiter.Outcome(key + " " + s, null);
                 if (ClientVpnTranslator.live(r)) a.add(o);
             }
-            Set<String> have = ClientVpnTranslator.ruleKeys(a).keySet();
-            if (removals) {
-                for (String k : have) if (!want.containsKey(k)) return new Waiter.Outcome(k + " still active", null);
-            } else {
-                for (String k : want.keySet()) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
-            }
-            return new Waiter.Outcome("done", null);
+            return settled(ClientVpnTranslator.ruleKeys(a).keySet(), want.keySet(), removals);
         });
     }
 
@@ -157,22 +150,28 @@ final class ClientVpnChildren extends Ec2Helper {
                 if (s.equals("creating") || s.equals("deleting")) return new Waiter.Outcome(key + " " + s, null);
                 if (ClientVpnTranslator.live(r)) a.add(o);
             }
-            Set<String> have = ClientVpnTranslator.routeKeys(a).keySet();
-            if (removals) {
-                for (String k : have) if (!want.containsKey(k)) return new Waiter.Outcome(k + " still active", null);
-            } else {
-                for (String k : want.keySet()) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
-            }
-            return new Waiter.Outcome("done", null);
+            return settled(ClientVpnTranslator.routeKeys(a).keySet(), want.keySet(), removals);
         });
+    }
+
+    /**
+     * A wait's outcome once nothing is in transition: done when the children read ({@code have})
+     * are the ones wanted — after removals, none besides them; after additions, all of them.
+     */
+    static Waiter.Outcome settled(Set<String> have, Set<String> want, boolean removals) {
+        if (removals) {
+            for (String k : have) if (!want.contains(k)) return new Waiter.Outcome(k + " still active", null);
+        } else {
+            for (String k : want) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
+        }
+        return new Waiter.Outcome("done", null);
     }
 
     /** A removal: NotFound means it is already gone. */
     void deleteQuietly(String id, String action, Runnable call) {
-        try {
-            AwsCalls.run(id, action, call);
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
+        AwsCalls.ignoringNotFound(id, action, () -> {
+            call.run();
+            return null;
+        });
     }
 }

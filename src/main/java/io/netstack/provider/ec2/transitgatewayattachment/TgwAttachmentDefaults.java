@@ -115,12 +115,8 @@ final class TgwAttachmentDefaults extends Ec2Helper {
             mutateRun(ctx, id, "AssociateTransitGatewayRouteTable", () -> ec2().associateTransitGatewayRouteTable(r -> r
                     .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         } else {
-            try {
-                AwsCalls.run(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
-                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         }
         ctx.waiter().until(id, "attachment " + att + (want ? " associated with" : " disassociated from") + " default route table " + rt, ASSOCIATION_TIMEOUT,
                 Set.of(want ? "associated" : Waiter.GONE), want ? Set.of("disassociated") : Set.of(), () -> {
@@ -146,12 +142,8 @@ final class TgwAttachmentDefaults extends Ec2Helper {
             mutateRun(ctx, id, "EnableTransitGatewayRouteTablePropagation", () -> ec2().enableTransitGatewayRouteTablePropagation(r -> r
                     .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         } else {
-            try {
-                AwsCalls.run(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
-                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         }
         ctx.waiter().until(id, "propagation of " + att + (want ? " to" : " from") + " default route table " + rt + (want ? " enabled" : " disabled"),
                 PROPAGATION_TIMEOUT, Set.of(want ? "enabled" : Waiter.GONE), want ? Set.of("disabled") : Set.of(), () -> {
@@ -162,24 +154,14 @@ final class TgwAttachmentDefaults extends Ec2Helper {
     }
 
     private String associationState(String id, String rt, String att) {
-        try {
-            return AwsCalls.call(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
-                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
-                    .stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return AwsCalls.find(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
+                        .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     private String propagationState(String id, String rt, String att) {
-        try {
-            return AwsCalls.call(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
-                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
-                    .stream().filter(p -> att.equals(p.transitGatewayAttachmentId())).map(p -> p.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return AwsCalls.find(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
+                        .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
+                .flatMap(l -> l.stream().filter(p -> att.equals(p.transitGatewayAttachmentId())).map(p -> p.stateAsString()).findFirst()).orElse(null);
     }
 }

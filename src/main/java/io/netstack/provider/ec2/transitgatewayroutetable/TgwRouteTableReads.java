@@ -1,5 +1,7 @@
 package io.netstack.provider.ec2.transitgatewayroutetable;
 
+import static io.netstack.provider.AwsCalls.find;
+
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Helper;
@@ -79,25 +81,15 @@ final class TgwRouteTableReads extends Ec2Helper {
     }
 
     String associationState(String id, String rtId, String att) {
-        try {
-            var l = AwsCalls.call(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
-                    .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations());
-            return l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return find(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
+                        .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     String propagationState(String id, String rtId, String att) {
-        try {
-            var l = AwsCalls.call(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
-                    .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations());
-            return l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return find(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
+                        .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     String routeState(String id, String rtId, String destination) {
@@ -140,12 +132,4 @@ final class TgwRouteTableReads extends Ec2Helper {
                 .findFirst().orElse(null);
     }
 
-    private static <T> Optional<T> find(String id, String action, java.util.function.Supplier<T> call) {
-        try {
-            return Optional.ofNullable(AwsCalls.call(id, action, call));
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
-    }
 }
