@@ -52,9 +52,14 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {
         ensureExists(spec.id(), live.awsId(), find);
-        boolean tags = changed.contains("tags");
-        if (tags) Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, tags, read);
+        return updated(ctx, live, syncTags(live, spec, changed), read);
+    }
+
+    /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
+    protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return false;
+        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
+        return true;
     }
 
     /**

@@ -322,10 +322,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
         }
         if (changed.contains("routes") || !disassociate.isEmpty()) children.waitRoutes(ctx, id, eid, routesWant, false);
 
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, eid, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, eid));
     }
 

@@ -248,10 +248,7 @@ public final class EndpointServiceType extends Ec2Type {
                 touched = true;
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, serviceId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, serviceId));
     }
 

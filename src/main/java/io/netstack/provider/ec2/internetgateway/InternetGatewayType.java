@@ -171,10 +171,7 @@ public final class InternetGatewayType extends Ec2Type {
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, igwId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, igwId));
     }
 

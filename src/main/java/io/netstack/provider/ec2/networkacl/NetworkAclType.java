@@ -189,10 +189,7 @@ public final class NetworkAclType extends Ec2Type {
             if (touched && subnets.joining()) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, subnets.handedOver());
             touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), subnets.want(), subnets.have());
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         if (touched) {
             Set<String> dirs = new TreeSet<>(changed);
             dirs.retainAll(Set.of("ingress", "egress"));

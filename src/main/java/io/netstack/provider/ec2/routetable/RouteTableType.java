@@ -264,10 +264,7 @@ public final class RouteTableType extends Ec2Type {
             if (changed.contains("subnets") && subnets.joining()) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
         }
         if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId));
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, tableId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         if (!touched) return live;
         // The wait's last answer is the table as written: no read-back after it (issue 12).
         RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());

@@ -262,10 +262,7 @@ public final class SubnetType extends Ec2Type {
             }));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, subnetId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, subnetId));
     }
 

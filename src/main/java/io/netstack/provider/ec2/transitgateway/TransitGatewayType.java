@@ -272,10 +272,7 @@ public final class TransitGatewayType extends Ec2Type {
             waitAvailable(ctx, id, tgwId, UPDATE_TIMEOUT);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, tgwId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return touched ? readOne(ctx, id, tgwId) : live;
     }
 

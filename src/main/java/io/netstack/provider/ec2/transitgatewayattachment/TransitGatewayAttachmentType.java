@@ -290,10 +290,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             applyDefaults(ctx, id, have.path("transitGateway").asText(spec.text("transitGateway")), attachmentId, want, changed);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, attachmentId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return touched ? readOne(ctx, id, attachmentId) : live;
     }
 

@@ -300,10 +300,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                 }
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, rtId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return touched ? readOne(ctx, id, rtId) : live;
     }
 

@@ -266,10 +266,7 @@ public final class VpcType extends Ec2Type {
             touched |= NetworkAclEntries.sync(ec2(), ctx, id, aclId, true, acl.get("egress"), have.path("defaultNetworkAcl").get("egress"));
         }
         if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, vpcId));
     }
 

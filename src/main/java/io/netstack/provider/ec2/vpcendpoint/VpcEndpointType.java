@@ -325,10 +325,7 @@ public final class VpcEndpointType extends Ec2Type {
             mutateRun(ctx, id, "ModifyVpcEndpoint", () -> ec2().modifyVpcEndpoint(req));
             waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available after modification", UPDATE_TIMEOUT);
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, endpointId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return touched ? readOne(ctx, id, endpointId) : live;
     }
 

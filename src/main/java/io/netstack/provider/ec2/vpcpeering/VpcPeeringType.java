@@ -326,10 +326,7 @@ public final class VpcPeeringType extends Ec2Type {
             setDns(ctx, id, pcxId, spec.bool("dnsResolution", false));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, pcxId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, pcxId));
     }
 

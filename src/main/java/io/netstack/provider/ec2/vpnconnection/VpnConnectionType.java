@@ -261,10 +261,7 @@ public final class VpnConnectionType extends Ec2Type {
             spec.properties().path("routes").forEach(r -> want.add(Cidr.canonical(r.asText())));
             touched |= syncRoutes(ctx, id, vpnId, want, have);
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vpnId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, vpnId));
     }
 

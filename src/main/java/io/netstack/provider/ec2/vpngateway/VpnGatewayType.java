@@ -146,10 +146,7 @@ public final class VpnGatewayType extends Ec2Type {
                 touched = true;
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vgwId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, vgwId));
     }
 
