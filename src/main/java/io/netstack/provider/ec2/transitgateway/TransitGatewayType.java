@@ -191,9 +191,9 @@ public final class TransitGatewayType extends Ec2Type {
                 .filter(l -> !l.isEmpty()).map(l -> l.get(0));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String tgwId) {
-        return readBack(ctx, id, tgwId, () -> describe(id, tgwId).filter(t -> !GONE_STATES.contains(t.stateAsString()))
-                .map(t -> translate(id, t)));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String tgwId) {
+        return describe(id, tgwId).filter(t -> !GONE_STATES.contains(t.stateAsString()))
+                .map(t -> translate(id, t));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String tgwId, Duration timeout) {
@@ -223,7 +223,7 @@ public final class TransitGatewayType extends Ec2Type {
         }).transitGateway());
         String tgwId = t.transitGatewayId();
         waitAvailable(ctx, id, tgwId, CREATE_TIMEOUT);
-        return readOne(ctx, id, tgwId);
+        return readBack(ctx, id, tgwId, () -> readOne(ctx, id, tgwId));
     }
 
     @Override
@@ -273,7 +273,7 @@ public final class TransitGatewayType extends Ec2Type {
             touched = true;
         }
         touched |= syncTags(live, spec, changed);
-        return touched ? readOne(ctx, id, tgwId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, tgwId));
     }
 
     @Override

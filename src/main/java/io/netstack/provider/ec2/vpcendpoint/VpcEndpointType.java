@@ -222,10 +222,10 @@ public final class VpcEndpointType extends Ec2Type {
                 VpcEndpoint::vpcEndpointId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String endpointId) {
-        return readBack(ctx, id, endpointId, () -> describe(id, endpointId)
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String endpointId) {
+        return describe(id, endpointId)
                 .filter(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).isPresent())
-                .map(e -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e)))));
+                .map(e -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e))));
     }
 
     /** The name AWS wants for {@code service} (see the class comment). */
@@ -269,7 +269,7 @@ public final class VpcEndpointType extends Ec2Type {
         }).vpcEndpoint());
         String endpointId = created.vpcEndpointId();
         waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available", CREATE_TIMEOUT);
-        return readOne(ctx, id, endpointId);
+        return readBack(ctx, id, endpointId, () -> readOne(ctx, id, endpointId));
     }
 
     static List<SubnetConfiguration> subnetConfigurations(JsonNode fixed) {
@@ -326,7 +326,7 @@ public final class VpcEndpointType extends Ec2Type {
             waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available after modification", UPDATE_TIMEOUT);
         }
         touched |= syncTags(live, spec, changed);
-        return touched ? readOne(ctx, id, endpointId) : live;
+        return updated(ctx, live, touched, () -> readOne(ctx, id, endpointId));
     }
 
     /**
