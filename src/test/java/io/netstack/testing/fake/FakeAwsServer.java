@@ -1,15 +1,15 @@
 package io.netstack.testing.fake;
 
+import static io.netstack.testing.Ec2Query.form;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.netstack.testing.ForwardingProxy;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -182,15 +182,4 @@ public final class FakeAwsServer extends ForwardingProxy {
         reply(ex, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Map<String, String> form(String body) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String kv : body.split("&")) {
-            if (kv.isEmpty()) continue;
-            int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            m.put(k, v);
-        }
-        return m;
-    }
 }

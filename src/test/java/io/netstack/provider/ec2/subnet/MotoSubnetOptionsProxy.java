@@ -1,27 +1,21 @@
 package io.netstack.provider.ec2.subnet;
 
+import static io.netstack.testing.Ec2Query.child;
+import static io.netstack.testing.Ec2Query.form;
+import static io.netstack.testing.Ec2Query.parse;
+import static io.netstack.testing.Ec2Query.serialize;
+
 import com.sun.net.httpserver.HttpExchange;
 import io.netstack.testing.ForwardingProxy;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringWriter;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -119,36 +113,4 @@ public final class MotoSubnetOptionsProxy extends ForwardingProxy {
         return serialize(doc);
     }
 
-    private static Element child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())) return e;
-        }
-        return null;
-    }
-
-    private static Document parse(byte[] xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        try (InputStream in = new ByteArrayInputStream(xml)) {
-            return f.newDocumentBuilder().parse(in);
-        }
-    }
-
-    private static byte[] serialize(Document doc) throws Exception {
-        StringWriter w = new StringWriter();
-        var t = TransformerFactory.newInstance().newTransformer();
-        t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-        t.transform(new DOMSource(doc), new StreamResult(w));
-        return w.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) continue;
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
-    }
 }

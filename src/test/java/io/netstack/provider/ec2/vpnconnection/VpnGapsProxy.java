@@ -1,13 +1,14 @@
 package io.netstack.provider.ec2.vpnconnection;
 
+import static io.netstack.testing.Ec2Query.child;
+import static io.netstack.testing.Ec2Query.form;
+import static io.netstack.testing.Ec2Query.parse;
+import static io.netstack.testing.Ec2Query.serialize;
+
 import com.sun.net.httpserver.HttpExchange;
 import io.netstack.testing.ForwardingProxy;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringWriter;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,14 +20,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -131,18 +126,6 @@ public final class VpnGapsProxy extends ForwardingProxy {
         }
     }
 
-    static Map<String, String> form(String body) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String kv : body.split("&")) {
-            if (kv.isEmpty()) continue;
-            int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            m.put(k, v);
-        }
-        return m;
-    }
-
     private synchronized void created(Map<String, String> form, String response) {
         Matcher m = Pattern.compile("<vpnConnectionId>([^<]+)</vpnConnectionId>").matcher(response);
         if (!m.find()) return;
@@ -207,22 +190,6 @@ public final class VpnGapsProxy extends ForwardingProxy {
         return serialize(doc);
     }
 
-    private static Document parse(byte[] xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        try (InputStream in = new ByteArrayInputStream(xml)) {
-            return f.newDocumentBuilder().parse(in);
-        }
-    }
-
-    private static byte[] serialize(Document doc) throws Exception {
-        StringWriter w = new StringWriter();
-        var t = TransformerFactory.newInstance().newTransformer();
-        t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-        t.transform(new DOMSource(doc), new StreamResult(w));
-        return w.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
     /** Adds options, routes and the pending state to moto's DescribeVpnConnections answer. */
     private synchronized byte[] describe(byte[] moto) throws Exception {
         Document doc = parse(moto);
@@ -265,13 +232,6 @@ public final class VpnGapsProxy extends ForwardingProxy {
         }
         afterReply.forEach(Runnable::run);
         return serialize(doc);
-    }
-
-    private static Element child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())) return e;
-        }
-        return null;
     }
 
     private static void removeChild(Element parent, String name) {
