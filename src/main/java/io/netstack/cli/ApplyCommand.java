@@ -1,34 +1,14 @@
 package io.netstack.cli;
 
 import io.netstack.api.Netstack;
-import io.netstack.engine.Json;
 import io.netstack.engine.Plan;
 import io.netstack.engine.PlanFile;
-import io.netstack.engine.PlanJson;
 import io.netstack.stack.StackFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "apply", description = "Make AWS match the stack file (or apply a plan saved with plan -o).")
-class ApplyCommand extends BaseCommand {
-    @Mixin
-    StackArgs stack = new StackArgs();
-
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
-
-    @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
-            description = "Changes in flight at once, or adaptive (the default): starts at 8, grows while AWS does not throttle, halves when it does.")
-    io.netstack.engine.Parallelism parallelism;
-
-    @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
-    boolean forceUnlock;
-
-    @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
-    java.nio.file.Path trace;
-
+class ApplyCommand extends ChangeCommand {
     @Override
     public Integer call() throws Exception {
         try (Netstack ns = netstack()) {
@@ -55,13 +35,12 @@ class ApplyCommand extends BaseCommand {
                 return ExitCodes.ERROR;
             }
         }
-        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-        else PlanRenderer.text(plan, console.out());
+        show(plan);
         if (!plan.hasChanges()) {
             ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
             return ExitCodes.OK;
         }
         if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop, trace);
+        return execute(ns, s, plan, stop);
     }
 }

@@ -1,32 +1,12 @@
 package io.netstack.cli;
 
 import io.netstack.api.Netstack;
-import io.netstack.engine.Json;
 import io.netstack.engine.Plan;
-import io.netstack.engine.PlanJson;
 import io.netstack.stack.StackFile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "destroy", description = "Delete every resource the stack owns (and nothing else).")
-class DestroyCommand extends BaseCommand {
-    @Mixin
-    StackArgs stack = new StackArgs();
-
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
-
-    @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
-            description = "Changes in flight at once, or adaptive (the default): starts at 8, grows while AWS does not throttle, halves when it does.")
-    io.netstack.engine.Parallelism parallelism;
-
-    @Option(names = "--force-unlock", description = "Break the stack's lock if another run holds it (after a crash).")
-    boolean forceUnlock;
-
-    @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
-    java.nio.file.Path trace;
-
+class DestroyCommand extends ChangeCommand {
     @Override
     public Integer call() throws Exception {
         try (Netstack ns = netstack()) {
@@ -37,10 +17,9 @@ class DestroyCommand extends BaseCommand {
 
     private int run(Netstack ns, StackFile s, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
         Plan plan = ns.plan(s, true);
-        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-        else PlanRenderer.text(plan, console.out());
+        show(plan);
         if (!plan.hasChanges()) return ExitCodes.OK;
         if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
-        return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop, trace);
+        return execute(ns, s, plan, stop);
     }
 }

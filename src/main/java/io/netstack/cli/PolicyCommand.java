@@ -5,31 +5,19 @@ import io.netstack.engine.Json;
 import io.netstack.engine.Policy;
 import io.netstack.stack.StackFile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "policy", description = "Print the least-privilege IAM policy (JSON) a stack's runs need; no AWS call.")
-class PolicyCommand extends BaseCommand {
-    @Mixin
-    StackArgs stack = new StackArgs();
-
+class PolicyCommand extends OfflineCommand {
     @Option(names = "--for", paramLabel = "plan|apply|destroy|drift", defaultValue = "apply",
             converter = PurposeConverter.class,
             description = "The command the policy is for (default: ${DEFAULT-VALUE}; apply includes what plan needs).")
     Policy.Purpose purpose;
 
     @Override
-    boolean callsAws() {
-        return false;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        try (Netstack ns = netstack()) {
-            StackFile s = loadAndValidate(ns, stack);
-            console.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(ns.policy(s, purpose)));
-            return ExitCodes.OK;
-        }
+    int run(Netstack ns, StackFile s) throws Exception {
+        console.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(ns.policy(s, purpose)));
+        return ExitCodes.OK;
     }
 
     static final class PurposeConverter implements picocli.CommandLine.ITypeConverter<Policy.Purpose> {

@@ -3,9 +3,9 @@ package io.netstack.cli;
 import io.netstack.api.Netstack;
 import io.netstack.engine.Json;
 import io.netstack.stack.LocatedJson;
+import io.netstack.stack.StackFile;
 import io.netstack.stack.StackLoader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * Prints the stack fully expanded (repetition, conditions, functions, modules and variables
@@ -13,22 +13,11 @@ import picocli.CommandLine.Mixin;
  * expansion is validated first, so a bad template fails here as it would in plan (exit 3).
  */
 @Command(name = "render", description = "Print the fully expanded stack (plain v1 JSON; no AWS call).")
-class RenderCommand extends BaseCommand {
-    @Mixin
-    StackArgs stack = new StackArgs();
-
+class RenderCommand extends OfflineCommand {
     @Override
-    boolean callsAws() {
-        return false;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        try (Netstack ns = netstack()) {
-            loadAndValidate(ns, stack);
-            LocatedJson expanded = StackLoader.render(stack.file, stack.values(), console.env());
-            console.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(expanded.root()));
-            return ExitCodes.OK;
-        }
+    int run(Netstack ns, StackFile s) throws Exception {
+        LocatedJson expanded = StackLoader.render(stack.file, stack.values(), console.env());
+        console.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(expanded.root()));
+        return ExitCodes.OK;
     }
 }

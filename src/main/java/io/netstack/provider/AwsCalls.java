@@ -3,6 +3,7 @@ package io.netstack.provider;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -86,6 +87,16 @@ public final class AwsCalls {
             call.run();
             return null;
         });
+    }
+
+    /** {@code AwsType.find} for the helper classes of a type: a read whose NotFound means empty (never for a write). */
+    public static <T> Optional<T> find(String resource, String action, Supplier<T> call) {
+        try {
+            return Optional.ofNullable(call(resource, action, call));
+        } catch (AwsFailure f) {
+            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
+            throw f;
+        }
     }
 
     /** A removal for which NotFound means done: the object (route, association) is already gone. */

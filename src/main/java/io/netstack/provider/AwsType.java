@@ -4,6 +4,7 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceType;
+import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.time.Duration;
@@ -48,10 +49,20 @@ public abstract class AwsType<C> implements ResourceType {
 
     protected final AwsSession aws;
     private final Function<AwsSession, C> clientOf;
+    private final String name, noun;
+    private final Schema schema;
 
-    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf) {
+    /**
+     * @param name   the {@code type} string of stack files ("vpc", "nat-gateway")
+     * @param noun   how the object is named in messages ("VPC", "NAT gateway")
+     * @param schema the type's properties and attributes
+     */
+    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, String name, String noun, Schema schema) {
         this.aws = aws;
         this.clientOf = clientOf;
+        this.name = name;
+        this.noun = noun;
+        this.schema = schema;
     }
 
     /** The session's client (built on first use, shared by every type). */
@@ -59,9 +70,19 @@ public abstract class AwsType<C> implements ResourceType {
         return clientOf.apply(aws);
     }
 
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Schema schema() {
+        return schema;
+    }
+
     /** How the object is named in messages: "VPC", "subnet", "Direct Connect gateway". */
-    protected String noun() {
-        return name();
+    protected final String noun() {
+        return noun;
     }
 
     // ---- calls ---------------------------------------------------------------------------------
@@ -183,10 +204,6 @@ public abstract class AwsType<C> implements ResourceType {
     // ---- read back / update --------------------------------------------------------------------
 
     /**
-     * Reads one object back after a create or update; a just-created object may not be visible
-     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
-     */
-    /**
      * Waits until what {@code find} reads passes {@code written} (what was just written reads back:
      * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read.
      */
@@ -201,6 +218,10 @@ public abstract class AwsType<C> implements ResourceType {
         return last.get();
     }
 
+    /**
+     * Reads one object back after a create or update; a just-created object may not be visible
+     * yet, so absence is retried for {@link #PROPAGATION_TIMEOUT}.
+     */
     protected LiveResource readBack(TypeContext ctx, String id, String awsId, Supplier<Optional<LiveResource>> read) {
         return ctx.retrying(id, "read " + awsId, Set.of(ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () ->
                 read.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, noun() + " " + awsId + " is not visible yet")));

@@ -4,31 +4,62 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceSpec;
+import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
 /** An EC2 type: {@link AwsType} over the session's EC2 client, plus EC2's ARN shape. */
 public abstract class Ec2Type extends AwsType<Ec2Client> {
-    protected Ec2Type(AwsSession aws) {
-        super(aws, AwsSession::ec2);
+    protected Ec2Type(AwsSession aws, String name, String noun, Schema schema) {
+        super(aws, AwsSession::ec2, name, noun, schema);
     }
 
     protected Ec2Client ec2() {
         return client();
     }
 
+    /**
+     * The body of a {@code list}: the objects of one stack-filtered Describe that the stack owns
+     * (tags re-checked client-side: some backends ignore filters), each translated with its
+     * logical id. {@code keep} drops what is not the type's to report (gone states, defaults).
+     */
+    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, Predicate<T> keep, BiFunction<String, T, LiveResource> translate) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
+            if (keep.test(o)) Ec2Tags.ownedId(tagsOf.apply(o), ctx.stack()).ifPresent(id -> out.add(translate.apply(id, o)));
+        }));
+        return out;
+    }
+
+    /** {@link #listOwned} keeping every owned object. */
+    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
+        return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
+    }
+
     /** The whole update of a type whose only updatable property is {@code tags}. */
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {
         ensureExists(spec.id(), live.awsId(), find);
-        boolean tags = changed.contains("tags");
-        if (tags) Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
-        return updated(ctx, live, tags, read);
+        return updated(ctx, live, syncTags(live, spec, changed), read);
+    }
+
+    /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
+    protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        if (!changed.contains("tags")) return false;
+        Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
+        return true;
     }
 
     /**
@@ -48,22 +79,5 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     /** {@code arn:aws:ec2:<region>:<owner>:<kind>/<id>}: EC2 returns ARNs for few of its objects. */
     protected static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
         return "arn:aws:ec2:" + ctx.region() + ":" + ownerId + ":" + kind + "/" + awsId;
-    }
-
-    /**
-     * {@link #readBack} for a read that returns a list (at most one object).
-     *
-     * @deprecated read with a finder ({@link #findOne}) that returns an {@code Optional}
-     */
-    @Deprecated
-    protected LiveResource readBack(TypeContext ctx, String id, String awsId, ListRead read) {
-        return readBack(ctx, id, awsId, () -> read.get().stream().findFirst());
-    }
-
-    /** The old read-back shape (a separate interface so that it overloads {@code readBack}). */
-    @Deprecated
-    @FunctionalInterface
-    protected interface ListRead {
-        List<LiveResource> get();
     }
 }

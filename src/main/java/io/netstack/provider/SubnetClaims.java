@@ -3,6 +3,7 @@ package io.netstack.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.spi.Ownership;
 import io.netstack.spi.ResourceView;
+import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
@@ -75,7 +76,25 @@ public final class SubnetClaims {
         return "netstack does not manage";
     }
 
-    /** The texts of a JSON list, in order, without repeats ({@code null} or not a list: none). */
+    /**
+     * An update's {@code subnets}: what the file wants, what AWS has (minus {@code handedOver}, the
+     * subnets another resource of this apply takes over with one Replace…Association: this one
+     * neither releases them, which would put them on AWS's default holder, nor waits for them).
+     */
+    public record Claim(Set<String> want, Set<String> have, Set<String> handedOver) {
+        /** The claim of resource {@code id} from the {@code subnets} of its spec and of its live object. */
+        public static Claim of(TypeContext ctx, String id, JsonNode want, JsonNode have) {
+            Set<String> handedOver = ctx.handedOver(id), held = texts(have);
+            held.removeAll(handedOver);
+            return new Claim(texts(want), held, handedOver);
+        }
+
+        /** Some wanted subnet is not held yet: it joins only once the resource's own children are in place. */
+        public boolean joining() {
+            return !have.containsAll(want);
+        }
+    }
+
     /**
      * Whether the {@code subnets} read back are {@code want} (null: any), the subnets another
      * resource of this apply takes over ({@code handedOver}) aside.
@@ -87,6 +106,7 @@ public final class SubnetClaims {
         return seen.equals(want);
     }
 
+    /** The texts of a JSON list, in order, without repeats ({@code null} or not a list: none). */
     public static Set<String> texts(JsonNode list) {
         Set<String> out = new LinkedHashSet<>();
         if (list != null && list.isArray()) for (JsonNode n : list) out.add(n.asText());

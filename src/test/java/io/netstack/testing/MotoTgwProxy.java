@@ -1,5 +1,7 @@
 package io.netstack.testing;
 
+import static io.netstack.testing.Ec2Query.form;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -300,16 +301,6 @@ public final class MotoTgwProxy implements AutoCloseable {
     private static List<String> indexed(Map<String, String> form, String prefix) {
         List<String> out = new ArrayList<>();
         for (int i = 1; form.containsKey(prefix + i); i++) out.add(form.get(prefix + i));
-        return out;
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) continue;
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.netstack.provider.directconnect;
 
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.AwsType;
+import io.netstack.spi.Schema;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.directconnect.DirectConnectClient;
 
@@ -10,8 +11,8 @@ import software.amazon.awssdk.services.directconnect.DirectConnectClient;
  * Connect's error model ({@link DxCalls}: a missing object is a 400 whose message says so).
  */
 public abstract class DxType extends AwsType<DirectConnectClient> {
-    protected DxType(AwsSession aws) {
-        super(aws, AwsSession::directConnect);
+    protected DxType(AwsSession aws, String name, String noun, Schema schema) {
+        super(aws, AwsSession::directConnect, name, noun, schema);
     }
 
     protected DirectConnectClient dx() {

@@ -6,15 +6,14 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.AwsSettings;
 import io.netstack.spi.Progress;
 import io.netstack.spi.Sleeper;
+import io.netstack.testing.Ec2Query;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +43,7 @@ public final class FakeEc2 implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", "test");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
-            Map<String, String> params = parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> params = Ec2Query.form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             calls.add(params);
             Reply r;
             try {
@@ -115,18 +114,6 @@ public final class FakeEc2 implements AutoCloseable {
     public static String ownedTags(String stack, String id) {
         return "<tagSet><item><key>netstack:stack</key><value>" + stack + "</value></item>"
                 + "<item><key>netstack:id</key><value>" + id + "</value></item></tagSet>";
-    }
-
-    private static Map<String, String> parse(String form) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String kv : form.split("&")) {
-            if (kv.isEmpty()) continue;
-            int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            m.put(k, v);
-        }
-        return m;
     }
 
     @Override

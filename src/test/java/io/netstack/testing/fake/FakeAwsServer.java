@@ -1,28 +1,18 @@
 package io.netstack.testing.fake;
 
+import static io.netstack.testing.Ec2Query.form;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netstack.testing.ForwardingProxy;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +28,7 @@ import java.util.regex.Pattern;
  * <p>Every request it answers itself is recorded ({@link #requests}) so tests can assert the
  * request shapes netstack sent. Bound to 127.0.0.1 on a free port; {@link #close} stops it.
  */
-public final class FakeAwsServer implements AutoCloseable {
+public final class FakeAwsServer extends ForwardingProxy {
     /** A request the fake answered: service ("directconnect" or "ec2"), action, and its parameters. */
     public record Request(String service, String action, String region, JsonNode json, Map<String, String> params) {
         /** A parameter of an EC2 query request, or a top-level member of a JSON request, as text. */
@@ -54,41 +44,18 @@ public final class FakeAwsServer implements AutoCloseable {
     }
 
     static final Pattern REGION = Pattern.compile("Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/");
-    private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
 
-    private final HttpServer server;
-    private final ExecutorService pool;
-    private final URI upstream;
-    private final HttpClient http;
     private final FakeDirectConnect dx = new FakeDirectConnect();
     private final FakeClientVpn clientVpn = new FakeClientVpn();
     private final List<Request> requests = new ArrayList<>();
 
-    private FakeAwsServer(URI upstream) throws IOException {
-        this.upstream = upstream;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        this.pool = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "fake-aws");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+    private FakeAwsServer(URI upstream) {
+        super(upstream, "fake-aws", 8);
     }
 
     /** Starts a fake that forwards what it does not implement to {@code upstream} (null: none). */
     public static FakeAwsServer start(URI upstream) {
-        try {
-            return new FakeAwsServer(upstream);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake AWS endpoint", e);
-        }
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return new FakeAwsServer(upstream);
     }
 
     public FakeDirectConnect directConnect() {
@@ -131,7 +98,8 @@ public final class FakeAwsServer implements AutoCloseable {
         requests.add(r);
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    @Override
+    protected void handle(HttpExchange ex) throws IOException {
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
@@ -179,8 +147,6 @@ public final class FakeAwsServer implements AutoCloseable {
             send(ex, 500, "text/html; charset=utf-8", "<!doctype html>\n<title>500 Internal Server Error</title><h1>not implemented by the fake</h1>");
         } catch (RuntimeException e) {
             send(ex, 500, "application/x-amz-json-1.1", ("{\"__type\":\"InternalFailure\",\"message\":\"fake: " + e + "\"}").replace("\n", " "));
-        } finally {
-            ex.close();
         }
     }
 
@@ -206,59 +172,14 @@ public final class FakeAwsServer implements AutoCloseable {
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void forward(HttpExchange ex, byte[] body) throws IOException {
-        forward(ex, body, out -> out);
-    }
-
     private void forward(HttpExchange ex, byte[] body, java.util.function.UnaryOperator<byte[]> answer) throws IOException {
-        URI uri = URI.create(upstream.toString().replaceFirst("/$", "") + ex.getRequestURI().toString());
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        ex.getRequestHeaders().forEach((k, vs) -> {
-            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
-        });
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        r.headers().map().forEach((k, vs) -> {
-            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) ex.getResponseHeaders().put(k, vs);
-        });
-        byte[] out = r.statusCode() == 200 ? answer.apply(r.body()) : r.body();
-        ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
-        if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
-            os.write(out);
-        }
+        HttpResponse<byte[]> r = send(ex, body);
+        reply(ex, r, r.statusCode() == 200 ? answer.apply(r.body()) : r.body());
     }
 
     private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b);
-        }
+        reply(ex, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Map<String, String> form(String body) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String kv : body.split("&")) {
-            if (kv.isEmpty()) continue;
-            int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            m.put(k, v);
-        }
-        return m;
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        pool.shutdownNow();
-    }
 }

@@ -1,25 +1,16 @@
 package io.netstack.testing.faults;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netstack.testing.ForwardingProxy;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * IAM in front of a local AWS API (moto has none: every call is allowed). Each request is mapped
@@ -31,40 +22,17 @@ import java.util.concurrent.Executors;
  * requests go to the upstream unchanged. Allowed actions are exact ({@code ec2:CreateVpc}) or a
  * service wildcard ({@code ec2:*}); {@link #allow} replaces them between runs.
  */
-public final class AccessDenyProxy implements AutoCloseable {
-    private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
-
-    private final HttpServer server;
-    private final ExecutorService pool;
-    private final URI upstream;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+public final class AccessDenyProxy extends ForwardingProxy {
     private volatile Set<String> allowed = Set.of();
     private final List<String> denied = new ArrayList<>();
     private final List<String> seen = new ArrayList<>();
 
-    private AccessDenyProxy(URI upstream) throws IOException {
-        this.upstream = upstream;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        this.pool = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "access-deny-proxy");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+    private AccessDenyProxy(URI upstream) {
+        super(upstream, "access-deny-proxy", 16);
     }
 
     public static AccessDenyProxy start(URI upstream) {
-        try {
-            return new AccessDenyProxy(upstream);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the access-deny proxy", e);
-        }
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return new AccessDenyProxy(upstream);
     }
 
     /** From now on only these actions are allowed; clears what was denied and seen. */
@@ -90,31 +58,28 @@ public final class AccessDenyProxy implements AutoCloseable {
         return a.contains(action) || a.contains(action.substring(0, action.indexOf(':') + 1) + "*") || a.contains("*");
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            FaultProxy.Request req = FaultProxy.parse(ex, body);
-            if (req.protocol() == FaultProxy.Protocol.MOTO) {
-                forward(ex, body);
-                return;
-            }
-            List<String> needs = iamActions(req, ex.getRequestMethod(), ex.getRequestURI());
-            String missing = null;
-            synchronized (this) {
-                seen.addAll(needs);
-                for (String a : needs) {
-                    if (!allows(a)) {
-                        missing = a;
-                        denied.add(a);
-                        break;
-                    }
+    @Override
+    protected void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        FaultProxy.Request req = FaultProxy.parse(ex, body);
+        if (req.protocol() == FaultProxy.Protocol.MOTO) {
+            forward(ex, body);
+            return;
+        }
+        List<String> needs = iamActions(req, ex.getRequestMethod(), ex.getRequestURI());
+        String missing = null;
+        synchronized (this) {
+            seen.addAll(needs);
+            for (String a : needs) {
+                if (!allows(a)) {
+                    missing = a;
+                    denied.add(a);
+                    break;
                 }
             }
-            if (missing == null) forward(ex, body);
-            else deny(ex, req, missing);
-        } finally {
-            ex.close();
         }
+        if (missing == null) forward(ex, body);
+        else deny(ex, req, missing);
     }
 
     /** The IAM actions a request needs (IAM service authorization reference). */
@@ -176,41 +141,6 @@ public final class AccessDenyProxy implements AutoCloseable {
                         + "authorized to perform this operation. " + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>";
             }
         }
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b);
-        }
-    }
-
-    private void forward(HttpExchange ex, byte[] body) throws IOException {
-        URI uri = URI.create(upstream.toString().replaceFirst("/$", "") + ex.getRequestURI().toString());
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        ex.getRequestHeaders().forEach((k, vs) -> {
-            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
-        });
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        r.headers().map().forEach((k, vs) -> {
-            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) ex.getResponseHeaders().put(k, vs);
-        });
-        byte[] out = r.body();
-        ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
-        if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
-            os.write(out);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        reply(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
     }
 }

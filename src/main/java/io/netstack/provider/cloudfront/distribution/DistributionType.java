@@ -131,26 +131,11 @@ public final class DistributionType extends AwsType<CloudFrontClient> {
             .busyOn("DistributionNotDisabled", "PreconditionFailed", "ResourceInUse");
 
     public DistributionType(AwsSession aws) {
-        super(aws, AwsSession::cloudFront);
+        super(aws, AwsSession::cloudFront, "cloudfront-distribution", "CloudFront distribution", SCHEMA);
     }
 
     private CloudFrontClient cf() {
         return client();
-    }
-
-    @Override
-    public String name() {
-        return "cloudfront-distribution";
-    }
-
-    @Override
-    protected String noun() {
-        return "CloudFront distribution";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override

@@ -68,17 +68,7 @@ public final class DxGatewayType extends DxType {
                     .describe("Amazon-side BGP ASN: 64512–65534 or 4200000000–4294967294"));
 
     public DxGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "dx-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "dx-gateway", "Direct Connect gateway", SCHEMA);
     }
 
     @Override
@@ -116,11 +106,6 @@ public final class DxGatewayType extends DxType {
 
     static boolean gone(DirectConnectGateway g) {
         return GONE_STATES.contains(g.directConnectGatewayStateAsString());
-    }
-
-    @Override
-    protected String noun() {
-        return "Direct Connect gateway";
     }
 
     private LiveResource translate(TypeContext ctx, String id, DirectConnectGateway g) {

@@ -77,22 +77,7 @@ public final class DxGatewayAssociationType extends DxType {
                     .describe("prefixes advertised from the gateway to on-premises; omitted = AWS's choice (a VPN gateway's VPC CIDRs); required for a transit gateway"));
 
     public DxGatewayAssociationType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "Direct Connect gateway association";
-    }
-
-    @Override
-    public String name() {
-        return "dx-gateway-association";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "dx-gateway-association", "Direct Connect gateway association", SCHEMA);
     }
 
     @Override

@@ -100,22 +100,7 @@ public final class DxVirtualInterfaceType extends DxType {
             Property.list("prefixes", Property.cidr("cidr")).createOnly().describe("public only: the public prefixes you advertise"));
 
     public DxVirtualInterfaceType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "virtual interface";
-    }
-
-    @Override
-    public String name() {
-        return "dx-virtual-interface";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "dx-virtual-interface", "virtual interface", SCHEMA);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AuthorizationRule;
 import software.amazon.awssdk.services.ec2.model.ClientVpnRoute;
 import software.amazon.awssdk.services.ec2.model.TargetNetwork;
@@ -31,7 +30,7 @@ import software.amazon.awssdk.services.ec2.model.TargetNetwork;
  * TGW route tables): the per-endpoint reads of target networks, authorization rules and routes
  * (AWS offers them only per endpoint), and the waits until they read back as written.
  */
-final class ClientVpnChildren {
+final class ClientVpnChildren extends Ec2Helper {
     /**
      * A list read: one attempt first, so that an endpoint that does not implement Client VPN at all
      * (moto answers an HTML 500 for every Client VPN action; docs/moto-notes.md) is recognised at once and
@@ -66,14 +65,9 @@ final class ClientVpnChildren {
             .addPlugin(c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())))
             .build();
 
-    private final AwsSession aws;
 
     ClientVpnChildren(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     List<TargetNetwork> targetNetworks(String id, String endpointId) {
@@ -139,13 +133,7 @@ final class ClientVpnChildren {
                 if (s.equals("authorizing") || s.equals("revoking")) return new Waiter.Outcome(key + " " + s, null);
                 if (ClientVpnTranslator.live(r)) a.add(o);
             }
-            Set<String> have = ClientVpnTranslator.ruleKeys(a).keySet();
-            if (removals) {
-                for (String k : have) if (!want.containsKey(k)) return new Waiter.Outcome(k + " still active", null);
-            } else {
-                for (String k : want.keySet()) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
-            }
-            return new Waiter.Outcome("done", null);
+            return settled(ClientVpnTranslator.ruleKeys(a).keySet(), want.keySet(), removals);
         });
     }
 
@@ -162,22 +150,28 @@ final class ClientVpnChildren {
                 if (s.equals("creating") || s.equals("deleting")) return new Waiter.Outcome(key + " " + s, null);
                 if (ClientVpnTranslator.live(r)) a.add(o);
             }
-            Set<String> have = ClientVpnTranslator.routeKeys(a).keySet();
-            if (removals) {
-                for (String k : have) if (!want.containsKey(k)) return new Waiter.Outcome(k + " still active", null);
-            } else {
-                for (String k : want.keySet()) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
-            }
-            return new Waiter.Outcome("done", null);
+            return settled(ClientVpnTranslator.routeKeys(a).keySet(), want.keySet(), removals);
         });
+    }
+
+    /**
+     * A wait's outcome once nothing is in transition: done when the children read ({@code have})
+     * are the ones wanted — after removals, none besides them; after additions, all of them.
+     */
+    static Waiter.Outcome settled(Set<String> have, Set<String> want, boolean removals) {
+        if (removals) {
+            for (String k : have) if (!want.contains(k)) return new Waiter.Outcome(k + " still active", null);
+        } else {
+            for (String k : want) if (!have.contains(k)) return new Waiter.Outcome(k + " not visible yet", null);
+        }
+        return new Waiter.Outcome("done", null);
     }
 
     /** A removal: NotFound means it is already gone. */
     void deleteQuietly(String id, String action, Runnable call) {
-        try {
-            AwsCalls.run(id, action, call);
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
+        AwsCalls.ignoringNotFound(id, action, () -> {
+            call.run();
+            return null;
+        });
     }
 }

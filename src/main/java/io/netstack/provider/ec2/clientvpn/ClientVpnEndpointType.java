@@ -117,23 +117,8 @@ public final class ClientVpnEndpointType extends Ec2Type {
     private final ClientVpnChildren children;
 
     public ClientVpnEndpointType(AwsSession aws) {
-        super(aws);
+        super(aws, "client-vpn-endpoint", "Client VPN endpoint", SCHEMA);
         children = new ClientVpnChildren(aws);
-    }
-
-    @Override
-    public String name() {
-        return "client-vpn-endpoint";
-    }
-
-    @Override
-    protected String noun() {
-        return "Client VPN endpoint";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     // ---------------------------------------------------------------- validation
@@ -337,10 +322,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
         }
         if (changed.contains("routes") || !disassociate.isEmpty()) children.waitRoutes(ctx, id, eid, routesWant, false);
 
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, eid, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, eid));
     }
 

@@ -21,14 +21,12 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.CustomerGateway;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.GatewayType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
@@ -68,17 +66,7 @@ public final class CustomerGatewayType extends Ec2Type {
             Property.string("deviceName").createOnly().describe("name of the on-premises device (informational)"));
 
     public CustomerGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "customer-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "customer-gateway", "customer gateway", SCHEMA);
     }
 
     @Override
@@ -103,27 +91,12 @@ public final class CustomerGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        List<CustomerGateway> all = AwsCalls.call(resource, "DescribeCustomerGateways",
-                () -> ec2().describeCustomerGateways(r -> r.filters(filters)).customerGateways());
-        for (CustomerGateway g : all) {
-            if (gone(g.state())) continue;
-            Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)));
-        }
-        return out;
+        return listOwned(ctx, "DescribeCustomerGateways", () -> ec2().describeCustomerGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).customerGateways(),
+                CustomerGateway::tags, g -> !gone(g.state()), this::translate);
     }
 
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
-    }
-
-    @Override
-    protected String noun() {
-        return "customer gateway";
     }
 
     private LiveResource translate(String id, CustomerGateway g) {

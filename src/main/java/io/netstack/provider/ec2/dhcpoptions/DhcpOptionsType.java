@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
@@ -29,7 +28,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.DhcpConfiguration;
 import software.amazon.awssdk.services.ec2.model.DhcpOptions;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NewDhcpConfiguration;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
@@ -82,22 +80,7 @@ public final class DhcpOptionsType extends Ec2Type {
                     .describe("NetBIOS node type 1, 2, 4 or 8 (AWS recommends 2; broadcast is not supported)"));
 
     public DhcpOptionsType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "dhcp-options";
-    }
-
-    @Override
-    protected String noun() {
-        return "DHCP options";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "dhcp-options", "DHCP options", SCHEMA);
     }
 
     @Override
@@ -133,14 +116,8 @@ public final class DhcpOptionsType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeDhcpOptions", () -> ec2().describeDhcpOptionsPaginator(r -> r.filters(filters)).dhcpOptions().forEach(d ->
-                Ec2Tags.ownedId(d.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, d)))));
-        return out;
+        return listOwned(ctx, "DescribeDhcpOptions", () -> ec2().describeDhcpOptionsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).dhcpOptions(),
+                DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
     }
 
     private LiveResource translate(TypeContext ctx, String id, DhcpOptions d) {

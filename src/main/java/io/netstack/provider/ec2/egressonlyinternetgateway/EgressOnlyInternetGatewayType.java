@@ -54,22 +54,7 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly());
 
     public EgressOnlyInternetGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "egress-only internet gateway";
-    }
-
-    @Override
-    public String name() {
-        return "egress-only-internet-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "egress-only-internet-gateway", "egress-only internet gateway", SCHEMA);
     }
 
     /** It only carries IPv6: in a VPC without an IPv6 block it is useless (AWS creates it anyway). */
@@ -84,11 +69,9 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
-                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255))
-                .egressOnlyInternetGateways().forEach(g -> Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)))));
-        return out;
+        return listOwned(ctx, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
+                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255)).egressOnlyInternetGateways(),
+                EgressOnlyInternetGateway::tags, this::translate);
     }
 
     /**

@@ -20,7 +20,6 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.DomainType;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /**
@@ -76,22 +74,7 @@ public final class ElasticIpType extends Ec2Type {
     private static final Schema SCHEMA = new Schema(true, List.of("publicIp", "allocationId"));
 
     public ElasticIpType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "Elastic IP";
-    }
-
-    @Override
-    public String name() {
-        return "elastic-ip";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "elastic-ip", "Elastic IP", SCHEMA);
     }
 
     @Override
@@ -121,19 +104,13 @@ public final class ElasticIpType extends Ec2Type {
     }
 
     @Override
+    /**
+     * DescribeAddresses takes no pagination (docs/aws-facts.md): one filtered call returns them all.
+     * An address without an allocation id is EC2-Classic: not something netstack creates.
+     */
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    /** DescribeAddresses takes no pagination (docs/aws-facts.md): one filtered call returns them all. */
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        List<Address> all = AwsCalls.call(resource, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(filters)).addresses());
-        for (Address a : all) {
-            if (a.allocationId() == null) continue; // EC2-Classic address: not something netstack creates
-            Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, a)));
-        }
-        return out;
+        return listOwned(ctx, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).addresses(),
+                Address::tags, a -> a.allocationId() != null, this::translate);
     }
 
     private LiveResource translate(String id, Address a) {

@@ -87,22 +87,7 @@ public final class EndpointServiceType extends Ec2Type {
                     .describe("principals that may connect: arn:aws:iam::<account>:root, role or user ARNs, or \"*\""));
 
     public EndpointServiceType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "endpoint service";
-    }
-
-    @Override
-    public String name() {
-        return "endpoint-service";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "endpoint-service", "endpoint service", SCHEMA);
     }
 
     @Override
@@ -263,10 +248,7 @@ public final class EndpointServiceType extends Ec2Type {
                 touched = true;
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, serviceId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, serviceId));
     }
 

@@ -85,17 +85,7 @@ public final class FlowLogType extends Ec2Type {
             Property.integer("aggregationSeconds").createOnly().range(60, 600).defaultValue(600).describe("60 or 600"));
 
     public FlowLogType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "flow-log";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "flow-log", "flow log", SCHEMA);
     }
 
     @Override
@@ -139,10 +129,8 @@ public final class FlowLogType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).flowLogs().forEach(f ->
-                Ec2Tags.ownedId(f.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, f)))));
-        return out;
+        return listOwned(ctx, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).flowLogs(),
+                FlowLog::tags, this::translate);
     }
 
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */
@@ -204,11 +192,6 @@ public final class FlowLogType extends Ec2Type {
 
     private Optional<LiveResource> readOne(String id, String flowLogId) {
         return describe(id, flowLogId).map(f -> translate(id, f));
-    }
-
-    @Override
-    protected String noun() {
-        return "flow log";
     }
 
     static FlowLogsResourceType resourceType(String awsId) {

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -71,22 +70,7 @@ public final class InternetGatewayType extends Ec2Type {
                     .describe("the VPC to attach to (attach/detach in place); omitted = detached"));
 
     public InternetGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "internet-gateway";
-    }
-
-    @Override
-    protected String noun() {
-        return "internet gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "internet-gateway", "internet gateway", SCHEMA);
     }
 
     @Override
@@ -118,14 +102,8 @@ public final class InternetGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(filters))
-                .internetGateways().forEach(g -> Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
-        return out;
+        return listOwned(ctx, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).internetGateways(),
+                InternetGateway::tags, (id, g) -> translate(ctx, id, g));
     }
 
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
@@ -193,10 +171,7 @@ public final class InternetGatewayType extends Ec2Type {
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, igwId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, igwId));
     }
 

@@ -93,22 +93,7 @@ public final class NatGatewayType extends Ec2Type {
                     .describe("the Elastic IP of a public NAT gateway (required when public)"));
 
     public NatGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
-    protected String noun() {
-        return "NAT gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, TYPE, "NAT gateway", SCHEMA);
     }
 
     static boolean isPublic(JsonNode properties) {
@@ -144,13 +129,8 @@ public final class NatGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack())))
-                .natGateways().forEach(n -> {
-                    if (!live(n)) return;
-                    Ec2Tags.ownedId(n.tags(), ctx.stack()).ifPresent(id -> out.add(NatGatewayTranslator.translate(name(), id, n)));
-                }));
-        return out;
+        return listOwned(ctx, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).natGateways(),
+                NatGateway::tags, NatGatewayType::live, (id, n) -> NatGatewayTranslator.translate(name(), id, n));
     }
 
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */

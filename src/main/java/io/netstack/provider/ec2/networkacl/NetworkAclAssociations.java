@@ -2,6 +2,7 @@ package io.netstack.provider.ec2.networkacl;
 
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.SubnetClaims;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -25,15 +25,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * current association. A subnet is taken only from its VPC's default NACL or another NACL of this
  * stack; one held by a NACL this stack does not own is refused (principle 1).
  */
-final class NetworkAclAssociations {
-    private final AwsSession aws;
+final class NetworkAclAssociations extends Ec2Helper {
 
     NetworkAclAssociations(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     /**

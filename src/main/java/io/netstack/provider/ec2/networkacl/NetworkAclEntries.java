@@ -1,10 +1,15 @@
 package io.netstack.provider.ec2.networkacl;
 
+import static io.netstack.provider.AwsCalls.ignoringNotFound;
+import static io.netstack.provider.AwsCalls.mutateRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.spi.AwsFailure;
 import io.netstack.spi.Property;
+import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.stack.Cidr;
 import io.netstack.stack.ResourceBlock;
@@ -12,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateNetworkAclEntryRequest;
 import software.amazon.awssdk.services.ec2.model.IcmpTypeCode;
 import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
@@ -185,6 +191,38 @@ public final class NetworkAclEntries {
                 .networkAclId(aclId).egress(egress).ruleNumber(c.ruleNumber()).ruleAction(c.ruleAction())
                 .protocol(c.protocol()).cidrBlock(c.cidrBlock()).ipv6CidrBlock(c.ipv6CidrBlock())
                 .portRange(c.portRange()).icmpTypeCode(c.icmpTypeCode()).build();
+    }
+
+    /**
+     * Brings one direction of a NACL ({@code network-acl}, or a VPC's default NACL) to {@code want}:
+     * replace changed rules, create new ones, then delete dropped ones; says whether it called AWS.
+     */
+    public static boolean sync(Ec2Client ec2, TypeContext ctx, String id, String aclId, boolean egress, JsonNode want, JsonNode have) {
+        Map<Integer, ObjectNode> w = byRule(want), h = byRule(have);
+        boolean touched = false;
+        for (Map.Entry<Integer, ObjectNode> e : w.entrySet()) {
+            ObjectNode entry = e.getValue();
+            if (h.containsKey(e.getKey())) {
+                if (h.get(e.getKey()).equals(entry)) continue;
+                mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2.replaceNetworkAclEntry(replaceRequest(aclId, egress, entry)));
+            } else {
+                try {
+                    mutateRun(ctx, id, "CreateNetworkAclEntry", () -> ec2.createNetworkAclEntry(createRequest(aclId, egress, entry)));
+                } catch (AwsFailure f) {
+                    // The rule number appeared since the NACL was read (e.g. an earlier attempt whose response was lost).
+                    if (!"NetworkAclEntryAlreadyExists".equals(f.code())) throw f;
+                    mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2.replaceNetworkAclEntry(replaceRequest(aclId, egress, entry)));
+                }
+            }
+            touched = true;
+        }
+        for (Integer rule : h.keySet()) {
+            if (w.containsKey(rule)) continue;
+            // an entry already gone is what this wanted
+            ignoringNotFound(id, "DeleteNetworkAclEntry", () -> ec2.deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
+            touched = true;
+        }
+        return touched;
     }
 
     private static PortRange portRange(String proto, String ports) {

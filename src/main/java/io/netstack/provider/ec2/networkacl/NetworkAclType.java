@@ -1,6 +1,5 @@
 package io.netstack.provider.ec2.networkacl;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -88,23 +86,8 @@ public final class NetworkAclType extends Ec2Type {
     private final NetworkAclAssociations associations;
 
     public NetworkAclType(AwsSession aws) {
-        super(aws);
+        super(aws, "network-acl", "network ACL", SCHEMA);
         associations = new NetworkAclAssociations(aws);
-    }
-
-    @Override
-    public String name() {
-        return "network-acl";
-    }
-
-    @Override
-    protected String noun() {
-        return "network ACL";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override
@@ -133,16 +116,8 @@ public final class NetworkAclType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(filters)).networkAcls().forEach(a -> {
-            if (Boolean.TRUE.equals(a.isDefault())) return;
-            Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, a)));
-        }));
-        return out;
+        return listOwned(ctx, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).networkAcls(),
+                NetworkAcl::tags, a -> !Boolean.TRUE.equals(a.isDefault()), (id, a) -> translate(ctx, id, a));
     }
 
     LiveResource translate(TypeContext ctx, String id, NetworkAcl a) {
@@ -200,30 +175,25 @@ public final class NetworkAclType extends Ec2Type {
         ensureExists(id, aclId, () -> findAcl(id, aclId));
         // Subnets that another NACL of this apply takes over stay here until it takes them with one
         // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
-        Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
-        haveSubnets.removeAll(handedOver);
+        SubnetClaims.Claim subnets = SubnetClaims.Claim.of(ctx, id, spec.properties().get("subnets"), live.properties().get("subnets"));
         Map<String, Map<Integer, ObjectNode>> wantEntries = Map.of(
                 "ingress", NetworkAclEntries.byRule(spec.properties().get("ingress")),
                 "egress", NetworkAclEntries.byRule(spec.properties().get("egress")));
         Set<String> entriesChanged = new TreeSet<>();
         // Entries first: a subnet joins the NACL only once its rules are in place (and readable).
         for (String dir : List.of("ingress", "egress")) {
-            if (changed.contains(dir) && syncEntries(ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir))) entriesChanged.add(dir);
+            if (changed.contains(dir) && NetworkAclEntries.sync(ec2(), ctx, id, aclId, dir.equals("egress"), spec.properties().get(dir), live.properties().get(dir))) entriesChanged.add(dir);
         }
         boolean touched = !entriesChanged.isEmpty();
         if (changed.contains("subnets")) {
-            if (touched && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
-            touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
+            if (touched && subnets.joining()) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, subnets.handedOver());
+            touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), subnets.want(), subnets.have());
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, aclId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         if (touched) {
             Set<String> dirs = new TreeSet<>(changed);
             dirs.retainAll(Set.of("ingress", "egress"));
-            awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
+            awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         }
         return updated(ctx, live, touched, () -> readOne(ctx, id, aclId));
     }
@@ -237,34 +207,6 @@ public final class NetworkAclType extends Ec2Type {
             for (String dir : dirs) ok &= NetworkAclEntries.byRule(p.get(dir)).equals(wantEntries.get(dir));
             return ok;
         });
-    }
-
-    /** Replace changed rules, create new ones, then delete dropped ones. */
-    private boolean syncEntries(TypeContext ctx, String id, String aclId, boolean egress, JsonNode want, JsonNode have) {
-        Map<Integer, ObjectNode> w = NetworkAclEntries.byRule(want), h = NetworkAclEntries.byRule(have);
-        boolean touched = false;
-        for (Map.Entry<Integer, ObjectNode> e : w.entrySet()) {
-            ObjectNode entry = e.getValue();
-            if (h.containsKey(e.getKey())) {
-                if (h.get(e.getKey()).equals(entry)) continue;
-                mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
-            } else {
-                try {
-                    mutateRun(ctx, id, "CreateNetworkAclEntry", () -> ec2().createNetworkAclEntry(NetworkAclEntries.createRequest(aclId, egress, entry)));
-                } catch (AwsFailure f) {
-                    // The rule number appeared since the NACL was read (e.g. an earlier attempt whose response was lost).
-                    if (!"NetworkAclEntryAlreadyExists".equals(f.code())) throw f;
-                    mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
-                }
-            }
-            touched = true;
-        }
-        for (Integer rule : h.keySet()) {
-            if (w.containsKey(rule)) continue;
-            find(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
-            touched = true;
-        }
-        return touched;
     }
 
     // ---------------------------------------------------------------- delete

@@ -233,20 +233,15 @@ public final class RouteTableRoutes {
     }
 
     static ReplaceRouteRequest replaceRequest(String tableId, String destination, String target) {
-        ReplaceRouteRequest.Builder b = ReplaceRouteRequest.builder().routeTableId(tableId);
-        if (destination.startsWith("pl-")) b.destinationPrefixListId(destination);
-        else if (destination.contains(":")) b.destinationIpv6CidrBlock(destination);
-        else b.destinationCidrBlock(destination);
-        switch (kindOrFail(target)) {
-            case "internet-gateway", "vpn-gateway" -> b.gatewayId(target);
-            case "egress-only-internet-gateway" -> b.egressOnlyInternetGatewayId(target);
-            case "nat-gateway" -> b.natGatewayId(target);
-            case "vpc-peering" -> b.vpcPeeringConnectionId(target);
-            case "transit-gateway" -> b.transitGatewayId(target);
-            case "vpc-endpoint" -> b.vpcEndpointId(target);
-            default -> b.networkInterfaceId(target);
-        }
-        return b.build();
+        // The same destination and target fields as a create (one place decides them); unset ones are null.
+        CreateRouteRequest c = createRequest(tableId, destination, target);
+        return ReplaceRouteRequest.builder().routeTableId(c.routeTableId())
+                .destinationCidrBlock(c.destinationCidrBlock()).destinationIpv6CidrBlock(c.destinationIpv6CidrBlock())
+                .destinationPrefixListId(c.destinationPrefixListId())
+                .gatewayId(c.gatewayId()).egressOnlyInternetGatewayId(c.egressOnlyInternetGatewayId()).natGatewayId(c.natGatewayId())
+                .vpcPeeringConnectionId(c.vpcPeeringConnectionId()).transitGatewayId(c.transitGatewayId())
+                .vpcEndpointId(c.vpcEndpointId()).networkInterfaceId(c.networkInterfaceId())
+                .build();
     }
 
     static DeleteRouteRequest deleteRequest(String tableId, String destination) {

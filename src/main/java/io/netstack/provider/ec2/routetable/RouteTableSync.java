@@ -6,6 +6,7 @@ import static io.netstack.provider.AwsCalls.mutate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.SubnetClaims;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * alone ({@link TypeContext#handedOver}). Only a subnet that no table claims any more is
  * disassociated — to the main table, as the stack file says.
  */
-public final class RouteTableSync {
+public final class RouteTableSync extends Ec2Helper {
     /**
      * Moving a subnet between two tables of one apply can race (both tables' updates run in
      * parallel): each lost race (association id gone, or subnet already associated) re-reads
@@ -45,14 +45,9 @@ public final class RouteTableSync {
     /** EnableVgwRoutePropagation before the VGW's attachment is complete (Terraform retries this code). */
     static final String GATEWAY_NOT_ATTACHED = "Gateway.NotAttached";
 
-    private final AwsSession aws;
 
     public RouteTableSync(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     /** Replace changed targets, create new destinations, then delete dropped ones. */

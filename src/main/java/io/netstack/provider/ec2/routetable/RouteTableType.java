@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.PropagatingVgw;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
@@ -98,23 +97,8 @@ public final class RouteTableType extends Ec2Type {
     private final RouteTableSync sync;
 
     public RouteTableType(AwsSession aws) {
-        super(aws);
+        super(aws, "route-table", "route table", SCHEMA);
         sync = new RouteTableSync(aws);
-    }
-
-    @Override
-    public String name() {
-        return "route-table";
-    }
-
-    @Override
-    protected String noun() {
-        return "route table";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override
@@ -191,14 +175,8 @@ public final class RouteTableType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(filters)).routeTables().forEach(t ->
-                Ec2Tags.ownedId(t.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, t)))));
-        return out;
+        return listOwned(ctx, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).routeTables(),
+                RouteTable::tags, (id, t) -> translate(ctx, id, t));
     }
 
     LiveResource translate(TypeContext ctx, String id, RouteTable t) {
@@ -276,25 +254,20 @@ public final class RouteTableType extends Ec2Type {
         String id = spec.id(), tableId = live.awsId();
         // Subnets that another table of this apply takes over stay here until it takes them with
         // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
-        Set<String> handedOver = ctx.handedOver(id);
-        Set<String> wantSubnets = SubnetClaims.texts(spec.properties().get("subnets")), haveSubnets = SubnetClaims.texts(live.properties().get("subnets"));
-        haveSubnets.removeAll(handedOver);
+        SubnetClaims.Claim subnets = SubnetClaims.Claim.of(ctx, id, spec.properties().get("subnets"), live.properties().get("subnets"));
         Map<String, String> wantRoutes = RouteTableRoutes.byDestination(spec.properties().get("routes"));
         boolean touched = false;
         if (changed.contains("propagateFrom")) touched |= sync.propagation(ctx, id, tableId, SubnetClaims.texts(spec.properties().get("propagateFrom")), SubnetClaims.texts(live.properties().get("propagateFrom")));
         if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
             touched = true;
             // A subnet joins only once every route of its new table is in place (readable).
-            if (changed.contains("subnets") && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
+            if (changed.contains("subnets") && subnets.joining()) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
         }
-        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> findTable(id, tableId));
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, tableId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId));
+        touched |= syncTags(live, spec, changed);
         if (!touched) return live;
         // The wait's last answer is the table as written: no read-back after it (issue 12).
-        RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? wantSubnets : null, handedOver);
+        RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
     }
 

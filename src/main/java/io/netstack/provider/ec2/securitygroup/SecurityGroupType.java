@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -51,28 +50,13 @@ public final class SecurityGroupType extends Ec2Type {
             SecurityGroupRules.ruleSchema("egress", "to").lateBound().defaultValue(defaultEgress()));
 
     public SecurityGroupType(AwsSession aws) {
-        super(aws);
+        super(aws, "security-group", "security group", SCHEMA);
     }
 
     static ArrayNode defaultEgress() {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         a.addObject().put("protocol", "all").put("ports", "all").put("to", "0.0.0.0/0");
         return a;
-    }
-
-    @Override
-    public String name() {
-        return "security-group";
-    }
-
-    @Override
-    protected String noun() {
-        return "security group";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override
@@ -106,14 +90,8 @@ public final class SecurityGroupType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(filters)).securityGroups().forEach(g ->
-                Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
-        return out;
+        return listOwned(ctx, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).securityGroups(),
+                SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
     }
 
     private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {
@@ -191,10 +169,7 @@ public final class SecurityGroupType extends Ec2Type {
             });
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, groupId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, groupId));
     }
 

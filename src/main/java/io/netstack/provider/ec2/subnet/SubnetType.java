@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.SubnetIpv6CidrBlockAssociation;
@@ -77,17 +76,7 @@ public final class SubnetType extends Ec2Type {
     private static final List<String> ATTRIBUTES = List.of("mapPublicIp", "assignIpv6OnCreation", "dns64", "hostnameType", "resourceNameDnsA", "resourceNameDnsAaaa");
 
     public SubnetType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "subnet";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "subnet", "subnet", SCHEMA);
     }
 
     @Override
@@ -151,14 +140,8 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(filters)).subnets().forEach(s ->
-                Ec2Tags.ownedId(s.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, s)))));
-        return out;
+        return listOwned(ctx, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).subnets(),
+                Subnet::tags, this::translate);
     }
 
     private LiveResource translate(String id, Subnet s) {
@@ -279,10 +262,7 @@ public final class SubnetType extends Ec2Type {
             }));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, subnetId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, subnetId));
     }
 

@@ -87,17 +87,7 @@ public final class TransitGatewayType extends Ec2Type {
     static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
 
     public TransitGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "transit-gateway", "transit-gateway", SCHEMA);
     }
 
     @Override
@@ -201,9 +191,9 @@ public final class TransitGatewayType extends Ec2Type {
                 .filter(l -> !l.isEmpty()).map(l -> l.get(0));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String tgwId) {
-        return readBack(ctx, id, tgwId, () -> describe(id, tgwId).filter(t -> !GONE_STATES.contains(t.stateAsString()))
-                .map(t -> translate(id, t)));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String tgwId) {
+        return describe(id, tgwId).filter(t -> !GONE_STATES.contains(t.stateAsString()))
+                .map(t -> translate(id, t));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String tgwId, Duration timeout) {
@@ -233,7 +223,7 @@ public final class TransitGatewayType extends Ec2Type {
         }).transitGateway());
         String tgwId = t.transitGatewayId();
         waitAvailable(ctx, id, tgwId, CREATE_TIMEOUT);
-        return readOne(ctx, id, tgwId);
+        return readBack(ctx, id, tgwId, () -> readOne(ctx, id, tgwId));
     }
 
     @Override
@@ -282,11 +272,8 @@ public final class TransitGatewayType extends Ec2Type {
             waitAvailable(ctx, id, tgwId, UPDATE_TIMEOUT);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, tgwId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
-        return touched ? readOne(ctx, id, tgwId) : live;
+        touched |= syncTags(live, spec, changed);
+        return updated(ctx, live, touched, () -> readOne(ctx, id, tgwId));
     }
 
     @Override

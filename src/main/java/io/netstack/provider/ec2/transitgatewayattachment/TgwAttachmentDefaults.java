@@ -4,6 +4,7 @@ import static io.netstack.provider.AwsCalls.mutateRun;
 
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
 
 /**
@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
  * default table (not per attachment). A gateway without a default table (created with both
  * gateway-wide defaults off) reads as "not associated, not propagating".
  */
-final class TgwAttachmentDefaults {
+final class TgwAttachmentDefaults extends Ec2Helper {
     /** Terraform's association/propagation timeouts: associations can take minutes (docs/aws-facts.md). */
     static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(10);
     static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
@@ -51,14 +51,9 @@ final class TgwAttachmentDefaults {
         }
     }
 
-    private final AwsSession aws;
 
     TgwAttachmentDefaults(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     Map<String, DefaultTables> defaultTables(String id, Collection<String> tgwIds) {
@@ -120,12 +115,8 @@ final class TgwAttachmentDefaults {
             mutateRun(ctx, id, "AssociateTransitGatewayRouteTable", () -> ec2().associateTransitGatewayRouteTable(r -> r
                     .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         } else {
-            try {
-                AwsCalls.run(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
-                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         }
         ctx.waiter().until(id, "attachment " + att + (want ? " associated with" : " disassociated from") + " default route table " + rt, ASSOCIATION_TIMEOUT,
                 Set.of(want ? "associated" : Waiter.GONE), want ? Set.of("disassociated") : Set.of(), () -> {
@@ -151,12 +142,8 @@ final class TgwAttachmentDefaults {
             mutateRun(ctx, id, "EnableTransitGatewayRouteTablePropagation", () -> ec2().enableTransitGatewayRouteTablePropagation(r -> r
                     .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         } else {
-            try {
-                AwsCalls.run(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
-                        .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
+                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         }
         ctx.waiter().until(id, "propagation of " + att + (want ? " to" : " from") + " default route table " + rt + (want ? " enabled" : " disabled"),
                 PROPAGATION_TIMEOUT, Set.of(want ? "enabled" : Waiter.GONE), want ? Set.of("disabled") : Set.of(), () -> {
@@ -167,24 +154,14 @@ final class TgwAttachmentDefaults {
     }
 
     private String associationState(String id, String rt, String att) {
-        try {
-            return AwsCalls.call(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
-                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
-                    .stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return AwsCalls.find(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
+                        .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     private String propagationState(String id, String rt, String att) {
-        try {
-            return AwsCalls.call(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
-                            .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
-                    .stream().filter(p -> att.equals(p.transitGatewayAttachmentId())).map(p -> p.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return AwsCalls.find(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
+                        .transitGatewayRouteTableId(rt).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
+                .flatMap(l -> l.stream().filter(p -> att.equals(p.transitGatewayAttachmentId())).map(p -> p.stateAsString()).findFirst()).orElse(null);
     }
 }

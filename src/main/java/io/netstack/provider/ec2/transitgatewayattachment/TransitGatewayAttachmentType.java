@@ -90,18 +90,8 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     private final TgwAttachmentDefaults defaults;
 
     public TransitGatewayAttachmentType(AwsSession aws) {
-        super(aws);
+        super(aws, "transit-gateway-attachment", "transit-gateway-attachment", SCHEMA);
         this.defaults = new TgwAttachmentDefaults(aws);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway-attachment";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override
@@ -219,9 +209,9 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                 .transitGatewayVpcAttachments()).filter(l -> !l.isEmpty()).map(l -> l.get(0));
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String attachmentId) {
-        return readBack(ctx, id, attachmentId, () -> describe(id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
-                .map(a -> translate(id, a, defaults.snapshot(id, List.of(a.transitGatewayId())))));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String attachmentId) {
+        return describe(id, attachmentId).filter(a -> !GONE_STATES.contains(a.stateAsString()))
+                .map(a -> translate(id, a, defaults.snapshot(id, List.of(a.transitGatewayId()))));
     }
 
     private void waitAvailable(TypeContext ctx, String id, String attachmentId, Duration timeout) {
@@ -256,7 +246,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         mutateRun(ctx, id, "CreateTags", () -> Ec2Tags.ensure(ec2(), id, attachmentId, a.tags(), spec.tags()));
         waitAvailable(ctx, id, attachmentId, CREATE_TIMEOUT);
         applyDefaults(ctx, id, spec.text("transitGateway"), attachmentId, w, Set.of("defaultRouteTableAssociation", "defaultRouteTablePropagation"));
-        return readOne(ctx, id, attachmentId);
+        return readBack(ctx, id, attachmentId, () -> readOne(ctx, id, attachmentId));
     }
 
     @Override
@@ -300,11 +290,8 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             applyDefaults(ctx, id, have.path("transitGateway").asText(spec.text("transitGateway")), attachmentId, want, changed);
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, attachmentId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
-        return touched ? readOne(ctx, id, attachmentId) : live;
+        touched |= syncTags(live, spec, changed);
+        return updated(ctx, live, touched, () -> readOne(ctx, id, attachmentId));
     }
 
     @Override

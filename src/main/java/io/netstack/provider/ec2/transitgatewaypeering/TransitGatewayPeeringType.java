@@ -77,17 +77,7 @@ public final class TransitGatewayPeeringType extends Ec2Type {
             Property.string("peerAccount").createOnly().describe("12-digit account of the peer gateway; default: the requester's account"));
 
     public TransitGatewayPeeringType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway-peering";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "transit-gateway-peering", "transit-gateway-peering", SCHEMA);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.netstack.provider.ec2.transitgatewayroutetable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -12,7 +13,6 @@ import io.netstack.spi.TypeContext;
 import io.netstack.spi.Validation;
 import io.netstack.stack.ResourceBlock;
 import java.util.Optional;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 
@@ -23,17 +23,12 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
  * the block only removes netstack's tags. Its associations, propagations and routes are then
  * managed like any table's ({@link TgwRouteTableVerbs}).
  */
-final class TgwDefaultRouteTable {
-    private final AwsSession aws;
+final class TgwDefaultRouteTable extends Ec2Helper {
     private final TgwRouteTableReads reads;
 
     TgwDefaultRouteTable(AwsSession aws, TgwRouteTableReads reads) {
-        this.aws = aws;
+        super(aws);
         this.reads = reads;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
     }
 
     /**

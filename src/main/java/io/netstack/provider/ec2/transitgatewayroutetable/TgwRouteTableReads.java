@@ -1,7 +1,10 @@
 package io.netstack.provider.ec2.transitgatewayroutetable;
 
+import static io.netstack.provider.AwsCalls.find;
+
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
@@ -11,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRoute;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 
@@ -20,18 +22,13 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
  * table, see {@link TransitGatewayRouteTableType}), and the single-child lookups the waits poll.
  * A table that is gone reads as empty children: NotFound is absence, not an error.
  */
-final class TgwRouteTableReads {
+final class TgwRouteTableReads extends Ec2Helper {
     /** SearchTransitGatewayRoutes returns at most 1,000 routes (its default and maximum MaxResults), no NextToken. */
     static final int MAX_ROUTES_READ = 1000;
 
-    private final AwsSession aws;
 
     TgwRouteTableReads(AwsSession aws) {
-        this.aws = aws;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
+        super(aws);
     }
 
     Optional<TransitGatewayRouteTable> describe(String id, String rtId) {
@@ -84,25 +81,15 @@ final class TgwRouteTableReads {
     }
 
     String associationState(String id, String rtId, String att) {
-        try {
-            var l = AwsCalls.call(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
-                    .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations());
-            return l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return find(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociations(r -> r
+                        .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).associations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     String propagationState(String id, String rtId, String att) {
-        try {
-            var l = AwsCalls.call(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
-                    .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations());
-            return l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst().orElse(null);
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return null;
-            throw f;
-        }
+        return find(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagations(r -> r
+                        .transitGatewayRouteTableId(rtId).filters(Ec2Tags.filter("transit-gateway-attachment-id", att))).transitGatewayRouteTablePropagations())
+                .flatMap(l -> l.stream().filter(a -> att.equals(a.transitGatewayAttachmentId())).map(a -> a.stateAsString()).findFirst()).orElse(null);
     }
 
     String routeState(String id, String rtId, String destination) {
@@ -145,12 +132,4 @@ final class TgwRouteTableReads {
                 .findFirst().orElse(null);
     }
 
-    private static <T> Optional<T> find(String id, String action, java.util.function.Supplier<T> call) {
-        try {
-            return Optional.ofNullable(AwsCalls.call(id, action, call));
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
-    }
 }

@@ -5,6 +5,7 @@ import static io.netstack.provider.AwsCalls.mutateRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
+import io.netstack.provider.Ec2Helper;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The changes of {@code transit-gateway-route-table}'s children, each followed by a wait for the
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * {@link TransitGatewayRouteTableType}), disassociate, enable/disable propagation, and
  * create/replace/delete a static route. Each undo is idempotent: NotFound means done.
  */
-final class TgwRouteTableVerbs {
+final class TgwRouteTableVerbs extends Ec2Helper {
     /**
      * Associations: Terraform raised its create timeout to 5 m (delete 10 m) after timeouts;
      * associations have been seen to take up to ~10 min (docs/aws-facts.md), so 10 m both ways.
@@ -38,16 +38,11 @@ final class TgwRouteTableVerbs {
     /** One lock per attachment: its association moves are check-then-act and must not interleave. */
     private static final Map<String, Object> ATTACHMENT_LOCKS = new ConcurrentHashMap<>();
 
-    private final AwsSession aws;
     private final TgwRouteTableReads reads;
 
     TgwRouteTableVerbs(AwsSession aws, TgwRouteTableReads reads) {
-        this.aws = aws;
+        super(aws);
         this.reads = reads;
-    }
-
-    private Ec2Client ec2() {
-        return aws.ec2();
     }
 
     // ---------------------------------------------------------------- associations

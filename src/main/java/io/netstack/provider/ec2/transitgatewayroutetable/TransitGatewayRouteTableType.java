@@ -100,20 +100,10 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     private final TgwDefaultRouteTable defaults;
 
     public TransitGatewayRouteTableType(AwsSession aws) {
-        super(aws);
+        super(aws, "transit-gateway-route-table", "transit-gateway-route-table", SCHEMA);
         this.reads = new TgwRouteTableReads(aws);
         this.verbs = new TgwRouteTableVerbs(aws, reads);
         this.defaults = new TgwDefaultRouteTable(aws, reads);
-    }
-
-    @Override
-    public String name() {
-        return "transit-gateway-route-table";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     /** {@code "blackhole": false} and {@code null} fields say nothing: dropped, so all spellings compare equal. */
@@ -219,9 +209,9 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         return new LiveResource(id, name(), rtId, p, Map.of());
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String rtId) {
-        return readBack(ctx, id, rtId, () -> reads.describe(id, rtId).filter(t -> !TgwRouteTableTranslator.GONE_STATES.contains(t.stateAsString()))
-                .map(t -> translate(id, t)));
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String rtId) {
+        return reads.describe(id, rtId).filter(t -> !TgwRouteTableTranslator.GONE_STATES.contains(t.stateAsString()))
+                .map(t -> translate(id, t));
     }
 
     // ---------------------------------------------------------------- create, update, delete
@@ -231,7 +221,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         String id = spec.id();
         if (spec.properties().path("default").asBoolean(false)) {
             String rtId = defaults.adopt(ctx, spec);
-            return update(ctx, readOne(ctx, id, rtId), spec, Set.of("associations", "propagations", "routes"));
+            return update(ctx, readBack(ctx, id, rtId, () -> readOne(ctx, id, rtId)), spec, Set.of("associations", "propagations", "routes"));
         }
         // No ClientToken on this API: the tags set at creation are what a re-run finds.
         String rtId = mutate(ctx, id, "CreateTransitGatewayRouteTable", () -> ec2().createTransitGatewayRouteTable(r -> r
@@ -240,7 +230,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                 .transitGatewayRouteTable().transitGatewayRouteTableId();
         ctx.waiter().until(id, "transit gateway route table " + rtId + " available", CREATE_TIMEOUT, Set.of("available"), TgwRouteTableTranslator.GONE_STATES, () ->
                 reads.describe(id, rtId).map(t -> new Waiter.Outcome(t.stateAsString(), null)).orElse(new Waiter.Outcome("not visible yet", null)));
-        LiveResource live = readOne(ctx, id, rtId);
+        LiveResource live = readBack(ctx, id, rtId, () -> readOne(ctx, id, rtId));
         return update(ctx, live, spec, Set.of("associations", "propagations", "routes"));
     }
 
@@ -310,11 +300,8 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                 }
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, rtId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
-        return touched ? readOne(ctx, id, rtId) : live;
+        touched |= syncTags(live, spec, changed);
+        return updated(ctx, live, touched, () -> readOne(ctx, id, rtId));
     }
 
     @Override

@@ -97,23 +97,8 @@ public final class VpcType extends Ec2Type {
     private final RouteTableSync routes;
 
     public VpcType(AwsSession aws) {
-        super(aws);
+        super(aws, "vpc", "VPC", SCHEMA);
         routes = new RouteTableSync(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpc";
-    }
-
-    @Override
-    protected String noun() {
-        return "VPC";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
     }
 
     @Override
@@ -277,14 +262,11 @@ public final class VpcType extends Ec2Type {
         JsonNode acl = want.get("defaultNetworkAcl");
         String aclId = live.attributes().get("defaultNetworkAclId");
         if (changed.contains("defaultNetworkAcl") && acl != null && acl.isObject() && aclId != null) {
-            touched |= syncEntries(ctx, id, aclId, false, acl.get("ingress"), have.path("defaultNetworkAcl").get("ingress"));
-            touched |= syncEntries(ctx, id, aclId, true, acl.get("egress"), have.path("defaultNetworkAcl").get("egress"));
+            touched |= NetworkAclEntries.sync(ec2(), ctx, id, aclId, false, acl.get("ingress"), have.path("defaultNetworkAcl").get("ingress"));
+            touched |= NetworkAclEntries.sync(ec2(), ctx, id, aclId, true, acl.get("egress"), have.path("defaultNetworkAcl").get("egress"));
         }
         if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, vpcId));
     }
 
@@ -297,32 +279,6 @@ public final class VpcType extends Ec2Type {
         if (target.equals(have)) return false;
         mutateRun(ctx, id, "AssociateDhcpOptions", () -> ec2().associateDhcpOptions(r -> r.vpcId(vpcId).dhcpOptionsId(target)));
         return true;
-    }
-
-    /**
-     * Brings one direction of the default NACL to {@code want}: replace changed rules, create new
-     * ones, then delete dropped ones (AWS's fixed {@code *} rule stays; {@code {}} denies all).
-     */
-    private boolean syncEntries(TypeContext ctx, String id, String aclId, boolean egress, JsonNode want, JsonNode have) {
-        Map<Integer, ObjectNode> w = NetworkAclEntries.byRule(want), h = NetworkAclEntries.byRule(have);
-        boolean touched = false;
-        for (Map.Entry<Integer, ObjectNode> e : w.entrySet()) {
-            ObjectNode entry = e.getValue();
-            if (entry.equals(h.get(e.getKey()))) continue;
-            if (h.containsKey(e.getKey())) {
-                mutateRun(ctx, id, "ReplaceNetworkAclEntry", () -> ec2().replaceNetworkAclEntry(NetworkAclEntries.replaceRequest(aclId, egress, entry)));
-            } else {
-                mutateRun(ctx, id, "CreateNetworkAclEntry", () -> ec2().createNetworkAclEntry(NetworkAclEntries.createRequest(aclId, egress, entry)));
-            }
-            touched = true;
-        }
-        for (Integer rule : h.keySet()) {
-            if (w.containsKey(rule)) continue;
-            // an entry already gone is what this wanted (find: NotFound is empty)
-            find(id, "DeleteNetworkAclEntry", () -> ec2().deleteNetworkAclEntry(r -> r.networkAclId(aclId).egress(egress).ruleNumber(rule)));
-            touched = true;
-        }
-        return touched;
     }
 
     private void setAttribute(TypeContext ctx, String id, String vpcId, VpcAttributeName name, boolean value) {

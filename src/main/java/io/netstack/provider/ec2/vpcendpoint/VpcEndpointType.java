@@ -139,17 +139,7 @@ public final class VpcEndpointType extends Ec2Type {
                     .describe("interface endpoints: fixed IPs, one entry per subnet; omitted: not managed (AWS picks the addresses)"));
 
     public VpcEndpointType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpc-endpoint";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpc-endpoint", "vpc-endpoint", SCHEMA);
     }
 
     @Override
@@ -228,14 +218,14 @@ public final class VpcEndpointType extends Ec2Type {
     }
 
     private Optional<VpcEndpoint> describe(String id, String endpointId) {
-        return find(id, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints())
-                .flatMap(l -> l.stream().filter(e -> endpointId.equals(e.vpcEndpointId())).findFirst());
+        return findOne(id, "DescribeVpcEndpoints", endpointId, () -> ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints(),
+                VpcEndpoint::vpcEndpointId, null);
     }
 
-    private LiveResource readOne(TypeContext ctx, String id, String endpointId) {
-        return readBack(ctx, id, endpointId, () -> describe(id, endpointId)
-                .flatMap(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).map(owned -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e)))))
-                .stream().toList());
+    private Optional<LiveResource> readOne(TypeContext ctx, String id, String endpointId) {
+        return describe(id, endpointId)
+                .filter(e -> Ec2Tags.ownedId(e.tags(), ctx.stack()).isPresent())
+                .map(e -> VpcEndpointTranslator.translate(name(), ctx.region(), id, e, interfaces(id, List.of(e))));
     }
 
     /** The name AWS wants for {@code service} (see the class comment). */
@@ -279,7 +269,7 @@ public final class VpcEndpointType extends Ec2Type {
         }).vpcEndpoint());
         String endpointId = created.vpcEndpointId();
         waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available", CREATE_TIMEOUT);
-        return readOne(ctx, id, endpointId);
+        return readBack(ctx, id, endpointId, () -> readOne(ctx, id, endpointId));
     }
 
     static List<SubnetConfiguration> subnetConfigurations(JsonNode fixed) {
@@ -335,11 +325,8 @@ public final class VpcEndpointType extends Ec2Type {
             mutateRun(ctx, id, "ModifyVpcEndpoint", () -> ec2().modifyVpcEndpoint(req));
             waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available after modification", UPDATE_TIMEOUT);
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, endpointId, have.get("tags"), want.get("tags"));
-            touched = true;
-        }
-        return touched ? readOne(ctx, id, endpointId) : live;
+        touched |= syncTags(live, spec, changed);
+        return updated(ctx, live, touched, () -> readOne(ctx, id, endpointId));
     }
 
     /**

@@ -122,22 +122,7 @@ public final class VpcPeeringType extends Ec2Type {
                     .describe("allow each VPC to resolve the other's public DNS hostnames to private IPs (both sides visible to this account)"));
 
     public VpcPeeringType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    protected String noun() {
-        return "VPC peering";
-    }
-
-    @Override
-    public String name() {
-        return "vpc-peering";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpc-peering", "VPC peering", SCHEMA);
     }
 
     @Override
@@ -341,10 +326,7 @@ public final class VpcPeeringType extends Ec2Type {
             setDns(ctx, id, pcxId, spec.bool("dnsResolution", false));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, pcxId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(ctx, id, pcxId));
     }
 

@@ -112,17 +112,7 @@ public final class VpnConnectionType extends Ec2Type {
                     .describe("both tunnels (AWS always makes two), or none to let AWS choose"));
 
     public VpnConnectionType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpn-connection";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpn-connection", "VPN connection", SCHEMA);
     }
 
     /** Tunnels are identified by inside CIDR (see the class comment): sort both sides by it. */
@@ -176,11 +166,6 @@ public final class VpnConnectionType extends Ec2Type {
 
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
-    }
-
-    @Override
-    protected String noun() {
-        return "VPN connection";
     }
 
 
@@ -276,10 +261,7 @@ public final class VpnConnectionType extends Ec2Type {
             spec.properties().path("routes").forEach(r -> want.add(Cidr.canonical(r.asText())));
             touched |= syncRoutes(ctx, id, vpnId, want, have);
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vpnId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, vpnId));
     }
 

@@ -20,12 +20,10 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.GatewayType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.VpcAttachment;
@@ -67,17 +65,7 @@ public final class VpnGatewayType extends Ec2Type {
                     .describe("private ASN of the Amazon side: 64512–65534 or 4200000000–4294967294 (AWS default 64512)"));
 
     public VpnGatewayType(AwsSession aws) {
-        super(aws);
-    }
-
-    @Override
-    public String name() {
-        return "vpn-gateway";
-    }
-
-    @Override
-    public Schema schema() {
-        return SCHEMA;
+        super(aws, "vpn-gateway", "VPN gateway", SCHEMA);
     }
 
     @Override
@@ -91,27 +79,12 @@ public final class VpnGatewayType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<LiveResource> out = new ArrayList<>();
-        List<VpnGateway> all = AwsCalls.call(resource, "DescribeVpnGateways",
-                () -> ec2().describeVpnGateways(r -> r.filters(filters)).vpnGateways());
-        for (VpnGateway g : all) {
-            if (gone(g.stateAsString())) continue;
-            Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, g)));
-        }
-        return out;
+        return listOwned(ctx, "DescribeVpnGateways", () -> ec2().describeVpnGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).vpnGateways(),
+                VpnGateway::tags, g -> !gone(g.stateAsString()), this::translate);
     }
 
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
-    }
-
-    @Override
-    protected String noun() {
-        return "VPN gateway";
     }
 
     /** The VPC the gateway is attached (or attaching) to. */
@@ -173,10 +146,7 @@ public final class VpnGatewayType extends Ec2Type {
                 touched = true;
             }
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, vgwId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
+        touched |= syncTags(live, spec, changed);
         return updated(ctx, live, touched, () -> readOne(id, vgwId));
     }
 

@@ -1,35 +1,21 @@
 package io.netstack.provider.ec2.subnet;
 
+import static io.netstack.testing.Ec2Query.child;
+import static io.netstack.testing.Ec2Query.form;
+import static io.netstack.testing.Ec2Query.parse;
+import static io.netstack.testing.Ec2Query.serialize;
+
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
+import io.netstack.testing.ForwardingProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -42,31 +28,14 @@ import org.w3c.dom.NodeList;
  * subnet's free addresses as 2^64-5, which the SDK cannot parse (an int): AWS counts IPv4
  * addresses only, 0 there. Everything else passes through.
  */
-public final class MotoSubnetOptionsProxy implements AutoCloseable {
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
-
-    private final URI upstream;
-    private final HttpServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+public final class MotoSubnetOptionsProxy extends ForwardingProxy {
     /** subnet id → attribute (enableDns64, hostnameType, enableResourceNameDnsAAAARecord) → value. */
     private final Map<String, Map<String, String>> attributes = new ConcurrentHashMap<>();
     /** ModifySubnetAttribute calls that carried one of the covered attributes (what the proxy did). */
     final List<String> covered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public MotoSubnetOptionsProxy(URI upstream) throws IOException {
-        this.upstream = upstream;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "moto-subnet-options-proxy");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    public MotoSubnetOptionsProxy(URI upstream) {
+        super(upstream, "moto-subnet-options-proxy", 8);
     }
 
     /** An SDK client through the proxy, without retries (a gap fails at once). */
@@ -79,51 +48,30 @@ public final class MotoSubnetOptionsProxy implements AutoCloseable {
                 .build();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
-            HttpRequest.Builder b = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().toString()))
-                    .timeout(Duration.ofSeconds(60))
-                    .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-            ex.getRequestHeaders().forEach((k, vs) -> {
-                if (!RESTRICTED.contains(k.toLowerCase())) vs.forEach(v -> b.header(k, v));
-            });
-            HttpResponse<byte[]> resp;
+    @Override
+    protected void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+        HttpResponse<byte[]> resp = send(ex, body);
+        byte[] out = resp.body();
+        String action = form.getOrDefault("Action", "");
+        if (resp.statusCode() == 200) {
             try {
-                resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                switch (action) {
+                    case "ModifySubnetAttribute" -> remember(form);
+                    case "CreateSubnet" -> {
+                        out = rewrite(out, "true".equalsIgnoreCase(form.get("Ipv6Native")));
+                    }
+                    case "DescribeSubnets" -> out = rewrite(out, false);
+                    default -> { }
+                }
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
                 throw new IOException(e);
             }
-            byte[] out = resp.body();
-            String action = form.getOrDefault("Action", "");
-            if (resp.statusCode() == 200) {
-                try {
-                    switch (action) {
-                        case "ModifySubnetAttribute" -> remember(form);
-                        case "CreateSubnet" -> {
-                            out = rewrite(out, "true".equalsIgnoreCase(form.get("Ipv6Native")));
-                        }
-                        case "DescribeSubnets" -> out = rewrite(out, false);
-                        default -> { }
-                    }
-                } catch (IOException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
-            }
-            resp.headers().map().forEach((k, vs) -> {
-                if (!RESTRICTED.contains(k.toLowerCase()) && !k.equals(":status")) ex.getResponseHeaders().put(k, List.copyOf(vs));
-            });
-            ex.sendResponseHeaders(resp.statusCode(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
-                try (OutputStream os = ex.getResponseBody()) {
-                    os.write(out);
-                }
-            }
         }
+        reply(ex, resp, out);
     }
 
     private void remember(Map<String, String> form) {
@@ -165,41 +113,4 @@ public final class MotoSubnetOptionsProxy implements AutoCloseable {
         return serialize(doc);
     }
 
-    private static Element child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())) return e;
-        }
-        return null;
-    }
-
-    private static Document parse(byte[] xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        try (InputStream in = new ByteArrayInputStream(xml)) {
-            return f.newDocumentBuilder().parse(in);
-        }
-    }
-
-    private static byte[] serialize(Document doc) throws Exception {
-        StringWriter w = new StringWriter();
-        var t = TransformerFactory.newInstance().newTransformer();
-        t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-        t.transform(new DOMSource(doc), new StreamResult(w));
-        return w.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) continue;
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-    }
 }

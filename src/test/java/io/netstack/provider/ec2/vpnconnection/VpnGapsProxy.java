@@ -1,21 +1,16 @@
 package io.netstack.provider.ec2.vpnconnection;
 
+import static io.netstack.testing.Ec2Query.child;
+import static io.netstack.testing.Ec2Query.form;
+import static io.netstack.testing.Ec2Query.parse;
+import static io.netstack.testing.Ec2Query.serialize;
+
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
+import io.netstack.testing.ForwardingProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,18 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -62,9 +49,7 @@ import org.w3c.dom.NodeList;
  * Everything else is forwarded to moto unchanged (SigV4 headers included: moto routes by the
  * credential scope). Every EC2 request is recorded (action and parameters) for assertions.
  */
-public final class VpnGapsProxy implements AutoCloseable {
-    private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "date", "expect", "from", "host",
-            "upgrade", "via", "warning", "transfer-encoding", "keep-alive");
+public final class VpnGapsProxy extends ForwardingProxy {
     private static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     /** What moto forgets about one VPN connection. */
@@ -75,37 +60,17 @@ public final class VpnGapsProxy implements AutoCloseable {
         int pendingReads = 1;
     }
 
-    private final URI moto;
-    private final HttpServer server;
-    private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "vpn-gaps-proxy");
-        t.setDaemon(true);
-        return t;
-    });
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Conn> conns = new LinkedHashMap<>();
     private final List<Map<String, String>> requests = new ArrayList<>();
     private final Map<String, java.util.Set<String>> propagating = new LinkedHashMap<>(); // route table → VGWs
     private int next = 10;
 
-    private VpnGapsProxy(URI moto) throws IOException {
-        this.moto = moto;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(pool);
-        server.start();
+    private VpnGapsProxy(URI moto) {
+        super(moto, "vpn-gaps-proxy", 4);
     }
 
     public static VpnGapsProxy start(URI moto) {
-        try {
-            return new VpnGapsProxy(moto);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start the VPN gaps proxy", e);
-        }
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return new VpnGapsProxy(moto);
     }
 
     /** Recorded EC2 requests of {@code action}, as their form parameters. */
@@ -125,12 +90,7 @@ public final class VpnGapsProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
-        pool.shutdownNow();
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
+    protected void handle(HttpExchange ex) throws IOException {
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
             String type = ex.getRequestHeaders().getFirst("Content-Type");
@@ -153,47 +113,17 @@ public final class VpnGapsProxy implements AutoCloseable {
                         + UUID.randomUUID() + "</requestId><return>true</return></" + action + "Response>");
                 return;
             }
-            HttpResponse<byte[]> r = forward(ex, body);
+            HttpResponse<byte[]> r = send(ex, body);
             byte[] out = r.body();
             if (r.statusCode() == 200 && "CreateVpnConnection".equals(action)) created(form, new String(out, StandardCharsets.UTF_8));
             if (r.statusCode() == 200 && "DescribeVpnConnections".equals(action)) out = describe(out);
             if (r.statusCode() == 200 && "DescribeRouteTables".equals(action)) out = describeRouteTables(out);
-            r.headers().map().forEach((k, vs) -> {
-                if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
-            });
-            ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) try (OutputStream os = ex.getResponseBody()) {
-                os.write(out);
-            }
+            reply(ex, r, out);
         } catch (Exception e) {
             byte[] msg = ("<Response><Errors><Error><Code>InternalError</Code><Message>vpn gaps proxy: " + e + "</Message></Error></Errors></Response>").getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(500, msg.length);
             ex.getResponseBody().write(msg);
-        } finally {
-            ex.close();
         }
-    }
-
-    private HttpResponse<byte[]> forward(HttpExchange ex, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(moto.resolve(ex.getRequestURI().toString()))
-                .timeout(Duration.ofSeconds(60))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        ex.getRequestHeaders().forEach((k, vs) -> {
-            if (!HOP_HEADERS.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
-        });
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    static Map<String, String> form(String body) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String kv : body.split("&")) {
-            if (kv.isEmpty()) continue;
-            int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            m.put(k, v);
-        }
-        return m;
     }
 
     private synchronized void created(Map<String, String> form, String response) {
@@ -236,12 +166,7 @@ public final class VpnGapsProxy implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, String xml) throws IOException {
-        byte[] out = xml.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
-        ex.sendResponseHeaders(status, out.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(out);
-        }
+        reply(ex, status, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Adds the propagating VGWs to moto's DescribeRouteTables answer. */
@@ -263,22 +188,6 @@ public final class VpnGapsProxy implements AutoCloseable {
             for (String vgw : vgws) add(doc, ns, add(doc, ns, set, "item", null), "gatewayId", vgw);
         }
         return serialize(doc);
-    }
-
-    private static Document parse(byte[] xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        try (InputStream in = new ByteArrayInputStream(xml)) {
-            return f.newDocumentBuilder().parse(in);
-        }
-    }
-
-    private static byte[] serialize(Document doc) throws Exception {
-        StringWriter w = new StringWriter();
-        var t = TransformerFactory.newInstance().newTransformer();
-        t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-        t.transform(new DOMSource(doc), new StreamResult(w));
-        return w.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds options, routes and the pending state to moto's DescribeVpnConnections answer. */
@@ -323,13 +232,6 @@ public final class VpnGapsProxy implements AutoCloseable {
         }
         afterReply.forEach(Runnable::run);
         return serialize(doc);
-    }
-
-    private static Element child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())) return e;
-        }
-        return null;
     }
 
     private static void removeChild(Element parent, String name) {
