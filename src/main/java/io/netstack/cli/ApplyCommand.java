@@ -16,6 +16,9 @@ class ApplyCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    java.util.List<Path> more = new java.util.ArrayList<>();
+
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
@@ -31,6 +34,20 @@ class ApplyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (MultiRun.multi(stack.file, more)) {
+            java.util.List<Path> files;
+            try {
+                files = MultiRun.files(stack.file, more);
+                for (Path f : files) {
+                    if (PlanFile.isPlanFile(f)) throw new IllegalArgumentException(f + " is a saved plan: a saved plan holds one stack, and several stacks are applied from their files (apply re-plans each stack after the stacks it references)");
+                }
+            } catch (IllegalArgumentException e) {
+                console.err().println("error: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (trace != null) console.err().println("note: --trace is written for single-stack applies only");
+            return MultiRun.apply(this, files, stack.values(), false, autoApprove, parallelism, forceUnlock);
+        }
         try (Netstack ns = netstack()) {
             PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
             StackArgs args = stack;
@@ -41,11 +58,13 @@ class ApplyCommand extends BaseCommand {
             }
             StackFile s = loadAndValidate(ns, args);
             checkSecrets(ns, s, saved == null || !saved.destroy());
+            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
             return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, saved, stop));
         }
     }
 
     private int run(Netstack ns, StackFile s, PlanFile saved, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        io.netstack.provider.AwsSession.Identity identity = s.account() != null ? ns.identity(s) : null;
         Plan plan = ns.plan(s, saved != null && saved.destroy());
         if (saved != null) {
             // Re-planned from the same inputs: anything but the very plan the file shows is refused.
@@ -55,8 +74,14 @@ class ApplyCommand extends BaseCommand {
                 return ExitCodes.ERROR;
             }
         }
-        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-        else PlanRenderer.text(plan, console.out());
+        if (global.json) {
+            var json = PlanJson.render(plan);
+            if (identity != null) MultiRun.where(json, s, identity);
+            console.out().println(Json.MAPPER.writeValueAsString(json));
+        } else {
+            if (identity != null) console.out().println(MultiRun.header(s, identity));
+            PlanRenderer.text(plan, console.out());
+        }
         if (!plan.hasChanges()) {
             ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
             return ExitCodes.OK;

@@ -14,6 +14,9 @@ class DestroyCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    java.util.List<java.nio.file.Path> more = new java.util.ArrayList<>();
+
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
@@ -29,16 +32,35 @@ class DestroyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (MultiRun.multi(stack.file, more)) {
+            java.util.List<java.nio.file.Path> files;
+            try {
+                files = MultiRun.files(stack.file, more);
+            } catch (IllegalArgumentException e) {
+                console.err().println("error: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (trace != null) console.err().println("note: --trace is written for single-stack destroys only");
+            return MultiRun.apply(this, files, stack.values(), true, autoApprove, parallelism, forceUnlock);
+        }
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
+            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
             return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, stop));
         }
     }
 
     private int run(Netstack ns, StackFile s, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        io.netstack.provider.AwsSession.Identity identity = s.account() != null ? ns.identity(s) : null;
         Plan plan = ns.plan(s, true);
-        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-        else PlanRenderer.text(plan, console.out());
+        if (global.json) {
+            var json = PlanJson.render(plan);
+            if (identity != null) MultiRun.where(json, s, identity);
+            console.out().println(Json.MAPPER.writeValueAsString(json));
+        } else {
+            if (identity != null) console.out().println(MultiRun.header(s, identity));
+            PlanRenderer.text(plan, console.out());
+        }
         if (!plan.hasChanges()) return ExitCodes.OK;
         if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
         return ApplyRunner.execute(this, ns, s, plan, ApplyRunner.parallelism(parallelism), stop, trace);
