@@ -312,7 +312,7 @@ public final class StackLoader {
         }
         if (known.test(role) && Account.accountOf(role) == null) {
             errors.add(new StackError(json.at("/account/roleArn"), "\"" + role + "\" is not an IAM role ARN (arn:aws:iam::123456789012:role/name)"));
-        } else if (known.test(role) && known.test(id) && !Account.accountOf(role).equals(id)) {
+        } else if (known.test(role) && known.test(id) && Account.ID.matcher(id).matches() && !Account.accountOf(role).equals(id)) {
             errors.add(new StackError(json.at("/account/roleArn"), "role " + role + " is in account " + Account.accountOf(role) + ", but account id is " + id));
         }
         if (known.test(external) && !Account.EXTERNAL_ID.matcher(external).matches()) {
