@@ -7,7 +7,6 @@ import io.netstack.api.MultiStack;
 import io.netstack.api.Netstack;
 import io.netstack.engine.Action;
 import io.netstack.engine.Json;
-import io.netstack.engine.Plan;
 import io.netstack.engine.PlanJson;
 import io.netstack.engine.StackSet;
 import io.netstack.engine.Step;
@@ -200,8 +199,20 @@ final class MultiRun {
             List<String> names = plans.stream().filter(p -> p.ok() && p.plan().hasChanges()).map(p -> p.stack().name()).toList();
             String question = (destroy ? "Destroy" : "Apply") + " the changes of stacks " + String.join(", ", names) + "?";
             if (!ApplyRunner.confirm(cmd, question, autoApprove)) return ExitCodes.ERROR;
+            // As ApplyRunner.locked: SIGINT/SIGTERM start no new change (nor stack), and hold the JVM
+            // until in-flight changes are done and every lock is released.
             AtomicBoolean stop = new AtomicBoolean();
-            Thread hook = new Thread(() -> stop.set(true), "netstack-shutdown");
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                if (finished.getCount() == 0) return;
+                stop.set(true);
+                cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+                try {
+                    finished.await(ApplyRunner.SHUTDOWN_GRACE_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "netstack-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             Map<String, MultiStack.Outcome> outcomes;
             long t0 = System.nanoTime();
@@ -212,6 +223,7 @@ final class MultiRun {
                         m -> cmd.console.err().println("warning: " + m),
                         p -> human.println("[" + p.stack().name() + "] planned again after the stacks it references were applied: " + PlanRenderer.summary(p.plan())));
             } finally {
+                finished.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException ignored) {
