@@ -163,6 +163,34 @@ class MultiAccountIT {
         }
     }
 
+    /**
+     * Each stack has its own lock, in its own account and region: a lock held on one stack (by "another
+     * machine": the same lock code through the Java API) fails that stack only.
+     */
+    @Test
+    void eachStackHasItsOwnLockInItsOwnAccount(AwsApi api, @TempDir Path dir) {
+        String locked = api.uniqueStack("locked"), free = api.uniqueStack("free");
+        Path lockedFile = StackFiles.write(dir, "l.json", vpcStack(locked, HUB_ACCOUNT, HUB_REGION, "10.95.0.0/16", ""));
+        Path freeFile = StackFiles.write(dir, "f.json", vpcStack(free, SPOKE_ACCOUNT, HUB_REGION, "10.96.0.0/16", ""));
+        System.setProperty("aws.accessKeyId", AwsApi.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", AwsApi.SECRET_ACCESS_KEY);
+        try (Netstack other = new Netstack(io.netstack.provider.AwsSettings.of(null, api.endpoint()))) {
+            io.netstack.stack.StackFile s = other.load(lockedFile, Map.of());
+            try (io.netstack.engine.LockLease held = other.lock(s, false, m -> { })) {
+                assertTrue(other.provider(s).locks().orElseThrow().holder(locked).isPresent());
+                assertTrue(other.provider(HUB_REGION).locks().orElseThrow().holder(locked).isEmpty(), "the lock is in the stack's account, not the command's");
+                Cli.Result apply = Cli.run(api, HUB_REGION, "apply", "--auto-approve", lockedFile.toString(), freeFile.toString());
+                assertEquals(1, apply.exit(), apply.toString());
+                assertTrue(apply.out().contains("  " + locked + ": failed: locked by another apply or destroy"), apply.toString());
+                assertTrue(apply.out().contains("  " + free + ": applied"), apply.toString());
+                assertTrue(ec2As(api, HUB_ACCOUNT, HUB_REGION).describeVpcs(r -> r.filters(tag(locked))).vpcs().isEmpty(), "nothing of the locked stack was applied");
+            }
+        } finally {
+            Cli.Result destroy = Cli.run(api, HUB_REGION, "destroy", "--auto-approve", lockedFile.toString(), freeFile.toString());
+            assertEquals(0, destroy.exit(), destroy.toString());
+        }
+    }
+
     /** A stack whose credentials are not in the account its file names is refused before anything is read. */
     @Test
     void wrongAccountIsRefusedBeforeAnyRead(AwsApi api, @TempDir Path dir) {
