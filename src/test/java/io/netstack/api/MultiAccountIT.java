@@ -191,6 +191,31 @@ class MultiAccountIT {
         }
     }
 
+    /** A stack that cannot be planned (its credentials are in another account) is not applied, nor are its dependents; the others are. */
+    @Test
+    void aStackThatCannotBePlannedSkipsItsDependents(AwsApi api, @TempDir Path dir) {
+        String wrong = api.uniqueStack("wrongacct"), dep = api.uniqueStack("dep"), ok = api.uniqueStack("ok");
+        Path wrongFile = StackFiles.write(dir, "w.json", """
+                {"stack": "%s", "region": "%s", "account": {"id": "999999999999"}, "resources": {"vpc": {"type": "vpc", "cidr": "10.97.0.0/16"}}}
+                """.formatted(wrong, HUB_REGION));
+        Path depFile = StackFiles.write(dir, "d.json", vpcStack(dep, SPOKE_ACCOUNT, HUB_REGION, "10.98.0.0/16",
+                ", \"peer\": {\"type\": \"vpc-peering\", \"vpc\": \"${vpc}\", \"peerVpc\": \"${stack:" + wrong + "/vpc}\"}"));
+        Path okFile = StackFiles.write(dir, "o.json", vpcStack(ok, HUB_ACCOUNT, HUB_REGION, "10.99.0.0/16", ""));
+        try {
+            Cli.Result apply = Cli.run(api, HUB_REGION, "apply", "--auto-approve", wrongFile.toString(), depFile.toString(), okFile.toString());
+            assertEquals(1, apply.exit(), apply.toString());
+            assertTrue(apply.out().contains("Stack " + wrong + ": account 999999999999, region " + HUB_REGION + ", as (unknown)"), apply.toString());
+            assertTrue(apply.out().contains("  error: stack " + wrong + ": the stack file says account 999999999999"), apply.toString());
+            assertTrue(apply.out().contains("  not planned: stack " + wrong + " it references could not be planned"), apply.toString());
+            assertTrue(apply.out().contains("  " + ok + ": applied"), apply.toString());
+            assertNotNull(owned(ec2As(api, HUB_ACCOUNT, HUB_REGION), ok));
+            assertTrue(ec2As(api, SPOKE_ACCOUNT, HUB_REGION).describeVpcs(r -> r.filters(tag(dep))).vpcs().isEmpty(), "the dependent did nothing");
+            assertTrue(api.ec2(HUB_REGION).describeVpcs(r -> r.filters(tag(wrong))).vpcs().isEmpty(), "nothing in the command's own account");
+        } finally {
+            Cli.run(api, HUB_REGION, "destroy", "--auto-approve", depFile.toString(), okFile.toString());
+        }
+    }
+
     /** A stack whose credentials are not in the account its file names is refused before anything is read. */
     @Test
     void wrongAccountIsRefusedBeforeAnyRead(AwsApi api, @TempDir Path dir) {
