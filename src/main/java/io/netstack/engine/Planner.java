@@ -356,7 +356,13 @@ public final class Planner {
                     r + ": stack \"" + r.stack() + "\" has no resource \"" + r.target() + "\" in "
                             + (where == types ? stack.region() : "its account and region")
                             + " (no object tagged netstack:stack=" + r.stack() + ", netstack:id=" + r.target() + "); apply stack " + r.stack() + " first"));
-            if (r.attribute() == null) return TextNode.valueOf(other.awsId());
+            if (r.attribute() == null) {
+                // The same AWS object may be another stack's and, seen from this account, this
+                // stack's too (an accepter's view of a peering the requester stack made): then it
+                // reads as this stack's own reference, as a literal id of an owned object does.
+                String mine = live.idOf(other.awsId());
+                return TextNode.valueOf(mine != null ? Reference.of(mine) : other.awsId());
+            }
             String a = other.attributes().get(r.attribute());
             if (a == null) throw new PlanException(r + ": " + r.stack() + "/" + r.target() + " has no attribute " + r.attribute());
             return TextNode.valueOf(a);
