@@ -121,6 +121,12 @@ final class MultiRun {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
+    /** "stack NAME: message", unless the message already starts by naming the stack (identity errors do). */
+    static String ofStack(String stack, Throwable e) {
+        String m = message(e);
+        return m.startsWith("stack " + stack + " ") || m.startsWith("stack " + stack + ":") ? m : "stack " + stack + ": " + m;
+    }
+
     /** The plans, grouped by stack (text) or as {@code {"stacks": […], "summary": {…}}} (JSON). */
     static void print(BaseCommand cmd, List<MultiStack.StackPlan> plans) throws IOException {
         if (cmd.global.json) {
@@ -175,7 +181,7 @@ final class MultiRun {
             List<MultiStack.StackPlan> plans = MultiStack.plan(ns, set, destroy);
             print(cmd, plans);
             if (plans.stream().anyMatch(p -> !p.ok())) {
-                for (MultiStack.StackPlan p : plans) if (p.error() != null) cmd.console.err().println("error: stack " + p.stack().name() + ": " + message(p.error()));
+                for (MultiStack.StackPlan p : plans) if (p.error() != null) cmd.console.err().println("error: " + ofStack(p.stack().name(), p.error()));
                 return ExitCodes.ERROR;
             }
             boolean changes = plans.stream().anyMatch(p -> p.plan().hasChanges());
@@ -264,7 +270,7 @@ final class MultiRun {
             for (MultiStack.Outcome o : outcomes.values()) {
                 if (o.status() == MultiStack.Status.FAILED) {
                     Throwable first = o.error() != null ? o.error() : o.result() != null && !o.result().failed().isEmpty() ? o.result().failed().values().iterator().next() : null;
-                    cmd.console.err().println("error: stack " + o.stack() + ": " + (first != null ? ProgressPrinter.message(first) : o.reason()));
+                    cmd.console.err().println("error: " + (first != null ? ofStack(o.stack(), first) : "stack " + o.stack() + ": " + o.reason()));
                 }
             }
         }
