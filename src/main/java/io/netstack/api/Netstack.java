@@ -71,7 +71,7 @@ public final class Netstack implements AutoCloseable {
 
     /** Validates against every type's schema and rules; throws StackException, returns warnings. */
     public Validator.Result validate(StackFile stack) {
-        return new Validator(provider(stack.region())).validate(stack);
+        return new Validator(provider(stack)).validate(stack);
     }
 
     /**
@@ -79,12 +79,34 @@ public final class Netstack implements AutoCloseable {
      * {@link Validator#checkSecrets}); with {@code requireSet}, unset ones are errors too.
      */
     public void checkSecrets(StackFile stack, java.util.function.Function<String, String> env, boolean requireSet) {
-        new Validator(provider(stack.region())).checkSecrets(stack, env, requireSet);
+        new Validator(provider(stack)).checkSecrets(stack, env, requireSet);
     }
 
     public AwsProvider provider(String region) {
         String r = region == null ? "us-east-1" : region;
         return providers.computeIfAbsent(r, x -> new AwsProvider(new AwsSession(settings.withRegion(x), sleeper)));
+    }
+
+    /**
+     * The provider of the stack's region and account: a stack with an {@code "account"} gets a
+     * session of its own (its role or profile, its own rate limiter: EC2's buckets are per account
+     * and region), shared only with stacks of the same account block and region.
+     */
+    public AwsProvider provider(StackFile stack) {
+        io.netstack.stack.Account a = stack.account();
+        if (a == null) return provider(stack.region());
+        String r = stack.region() == null ? "us-east-1" : stack.region();
+        String key = r + "|" + a.id() + "|" + a.roleArn() + "|" + a.externalId() + "|" + a.profile();
+        return providers.computeIfAbsent(key, x -> new AwsProvider(new AwsSession(settings.withRegion(r).withAccount(a.profile(),
+                new AwsSettings.AccountAccess(a.id(), a.roleArn(), a.externalId(), "netstack-" + stack.name())), sleeper)));
+    }
+
+    /**
+     * Who the stack's calls run as, checked against its {@code "account"} (a mismatch or a role
+     * that cannot be assumed fails here, before anything is read).
+     */
+    public AwsSession.Identity identity(StackFile stack) {
+        return provider(stack).session().identity(stack.name());
     }
 
     /**
@@ -94,7 +116,14 @@ public final class Netstack implements AutoCloseable {
      * resolves no credentials; if the command then stops (an invalid stack), nothing is lost.
      */
     public void prewarm(String region) {
-        AwsSession session = provider(region).session();
+        prewarm(provider(region).session());
+    }
+
+    public void prewarm(StackFile stack) {
+        prewarm(provider(stack).session());
+    }
+
+    private void prewarm(AwsSession session) {
         Thread t = new Thread(() -> {
             try {
                 session.prewarm();
@@ -117,18 +146,23 @@ public final class Netstack implements AutoCloseable {
 
     /** With {@code destroy}, from every type the stack may own. */
     public LiveState read(StackFile stack, boolean destroy) {
-        AwsProvider p = provider(stack.region());
+        AwsProvider p = provider(stack);
         EngineContext ctx = context(stack, Progress.NONE);
         return LiveState.read(p, ctx, Planner.scope(p, stack, ctx, destroy));
     }
 
     public Plan plan(StackFile stack, boolean destroy) {
-        return new Planner(provider(stack.region())).plan(stack, read(stack, destroy), destroy);
+        return new Planner(provider(stack)).plan(stack, read(stack, destroy), destroy);
+    }
+
+    /** With the other stacks of a multi-stack command ({@link MultiStack}): their references resolve in their own account and region. */
+    public Plan plan(StackFile stack, boolean destroy, Planner.CommandStacks others) {
+        return new Planner(provider(stack), System::getenv, others).plan(stack, read(stack, destroy), destroy);
     }
 
     /** The least-privilege IAM policy document for {@code purpose} runs of the stack. */
     public com.fasterxml.jackson.databind.node.ObjectNode policy(StackFile stack, io.netstack.engine.Policy.Purpose purpose) {
-        return io.netstack.engine.Policy.document(stack, provider(stack.region()), purpose);
+        return io.netstack.engine.Policy.document(stack, provider(stack), purpose);
     }
 
     public ApplyResult apply(StackFile stack, Plan plan, int parallelism, ExecutionListener listener, AtomicBoolean stop) {
@@ -136,19 +170,23 @@ public final class Netstack implements AutoCloseable {
     }
 
     public ApplyResult apply(StackFile stack, Plan plan, io.netstack.engine.Parallelism parallelism, ExecutionListener listener, AtomicBoolean stop) {
-        return new Executor(provider(stack.region()), parallelism).apply(plan, context(stack, listener), listener, stop);
+        return new Executor(provider(stack), parallelism).apply(plan, context(stack, listener), listener, stop);
     }
 
     /** Takes the stack's lock for an apply or destroy (see {@link io.netstack.engine.LockLease}). */
     public io.netstack.engine.LockLease lock(StackFile stack, boolean forceUnlock, java.util.function.Consumer<String> warn) {
-        io.netstack.spi.StackLocks locks = provider(stack.region()).locks()
+        io.netstack.spi.StackLocks locks = provider(stack).locks()
                 .orElseThrow(() -> new IllegalStateException("this provider has no stack lock"));
         return io.netstack.engine.LockLease.acquire(locks, stack.name(), forceUnlock, java.time.Clock.systemUTC(), warn);
     }
 
     /** Drift of the stack: the plan's reads, no writes. */
     public io.netstack.drift.DriftReport drift(StackFile stack) {
-        return new io.netstack.drift.DriftDetector(provider(stack.region()), java.time.Clock.systemUTC())
+        return drift(stack, Planner.CommandStacks.NONE);
+    }
+
+    public io.netstack.drift.DriftReport drift(StackFile stack, Planner.CommandStacks others) {
+        return new io.netstack.drift.DriftDetector(provider(stack), java.time.Clock.systemUTC(), others)
                 .detect(stack, read(stack), context(stack, Progress.NONE));
     }
 

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 class ApplyCommand extends ChangeCommand {
     @Override
     public Integer call() throws Exception {
+        Integer several = multi(false);
+        if (several != null) return several;
         try (Netstack ns = netstack()) {
             PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
             StackArgs args = stack;
@@ -21,11 +23,13 @@ class ApplyCommand extends ChangeCommand {
             }
             StackFile s = loadAndValidate(ns, args);
             checkSecrets(ns, s, saved == null || !saved.destroy());
+            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
             return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, saved, stop));
         }
     }
 
     private int run(Netstack ns, StackFile s, PlanFile saved, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        io.netstack.provider.AwsSession.Identity identity = s.account() != null ? ns.identity(s) : null;
         Plan plan = ns.plan(s, saved != null && saved.destroy());
         if (saved != null) {
             // Re-planned from the same inputs: anything but the very plan the file shows is refused.
@@ -35,7 +39,7 @@ class ApplyCommand extends ChangeCommand {
                 return ExitCodes.ERROR;
             }
         }
-        show(plan);
+        show(plan, s, identity);
         if (!plan.hasChanges()) {
             ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
             return ExitCodes.OK;

@@ -52,7 +52,7 @@ abstract class BaseCommand implements Callable<Integer> {
     StackFile loadAndValidate(Netstack ns, StackArgs args) {
         StackFile stack = allowsUnsetVariables() ? ns.loadForValidation(args.file, args.values(), console.env()) : ns.load(args.file, args.values(), console.env());
         // Build the SDK clients on another core while this one validates (no call is made yet).
-        if (callsAws()) ns.prewarm(stack.region());
+        if (callsAws()) ns.prewarm(stack);
         Validator.Result r = ns.validate(stack);
         for (StackError w : r.warnings()) console.err().println(w.location() + ": warning: " + w.message());
         return stack;

@@ -14,6 +14,9 @@ abstract class ChangeCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    java.util.List<java.nio.file.Path> more = new java.util.ArrayList<>();
+
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
@@ -27,10 +30,33 @@ abstract class ChangeCommand extends BaseCommand {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
     java.nio.file.Path trace;
 
-    /** The plan as the user reviews it: JSON under --json, else text. */
-    void show(Plan plan) throws Exception {
-        if (global.json) console.out().println(Json.MAPPER.writeValueAsString(PlanJson.render(plan)));
-        else PlanRenderer.text(plan, console.out());
+    /** The plan as the user reviews it: JSON under --json, else text; headed by where it runs when the stack names its account. */
+    void show(Plan plan, StackFile s, io.netstack.provider.AwsSession.Identity identity) throws Exception {
+        if (global.json) {
+            var json = PlanJson.render(plan);
+            if (identity != null) MultiRun.where(json, s, identity);
+            console.out().println(Json.MAPPER.writeValueAsString(json));
+        } else {
+            if (identity != null) console.out().println(MultiRun.header(s, identity));
+            PlanRenderer.text(plan, console.out());
+        }
+    }
+
+    /** Several stack files (or a directory): one run over all of them; null when this is a single-stack run. */
+    Integer multi(boolean destroy) throws Exception {
+        if (!MultiRun.multi(stack.file, more)) return null;
+        java.util.List<java.nio.file.Path> files;
+        try {
+            files = MultiRun.files(stack.file, more);
+            for (java.nio.file.Path f : files) {
+                if (io.netstack.engine.PlanFile.isPlanFile(f)) throw new IllegalArgumentException(f + " is a saved plan: a saved plan holds one stack, and several stacks are applied from their files (apply re-plans each stack after the stacks it references)");
+            }
+        } catch (IllegalArgumentException e) {
+            console.err().println("error: " + e.getMessage());
+            return ExitCodes.INVALID_INPUT;
+        }
+        if (trace != null) console.err().println("note: --trace is written for single-stack runs only");
+        return MultiRun.apply(this, files, stack.values(), destroy, autoApprove, parallelism, forceUnlock);
     }
 
     /** Executes {@code plan} with this command's --parallelism and --trace. */

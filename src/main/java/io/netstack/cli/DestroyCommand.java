@@ -9,15 +9,19 @@ import picocli.CommandLine.Command;
 class DestroyCommand extends ChangeCommand {
     @Override
     public Integer call() throws Exception {
+        Integer several = multi(true);
+        if (several != null) return several;
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
+            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
             return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, stop));
         }
     }
 
     private int run(Netstack ns, StackFile s, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
+        io.netstack.provider.AwsSession.Identity identity = s.account() != null ? ns.identity(s) : null;
         Plan plan = ns.plan(s, true);
-        show(plan);
+        show(plan, s, identity);
         if (!plan.hasChanges()) return ExitCodes.OK;
         if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
         return execute(ns, s, plan, stop);

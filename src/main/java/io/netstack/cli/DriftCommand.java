@@ -76,12 +76,23 @@ class DriftCommand extends BaseCommand {
         }
         try (Netstack ns = netstack()) {
             List<StackFile> stacks = new ArrayList<>();
-            for (Path f : files) {
+            List<Path> all;
+            try {
+                all = MultiRun.files(files.get(0), files.subList(1, files.size()));
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+            for (Path f : all) {
                 StackArgs a = new StackArgs();
                 a.file = f;
                 a.vars = declaredVars(ns, f);
                 stacks.add(loadAndValidate(ns, a));
             }
+            // ${stack:other/id} to another stack of this run resolves in that stack's account and region.
+            java.util.Map<String, io.netstack.spi.TypeRegistry> registries = new LinkedHashMap<>();
+            for (StackFile s : stacks) registries.put(s.name(), ns.provider(s));
+            others = stacks.size() > 1 ? new io.netstack.engine.Planner.CommandStacks(registries, java.util.Set.of()) : io.netstack.engine.Planner.CommandStacks.NONE;
+            for (StackFile s : stacks) if (s.account() != null) ns.identity(s);
             if (every == null && cron == null) return once(ns, stacks);
             Schedule schedule;
             try {
@@ -92,6 +103,8 @@ class DriftCommand extends BaseCommand {
             return scheduled(ns, stacks, schedule, at);
         }
     }
+
+    private io.netstack.engine.Planner.CommandStacks others = io.netstack.engine.Planner.CommandStacks.NONE;
 
     /** --var values for the variables this stack declares (others are for other stacks). */
     private Map<String, String> declaredVars(Netstack ns, Path f) {
@@ -108,7 +121,7 @@ class DriftCommand extends BaseCommand {
         boolean drift = false;
         List<DriftReport> reports = new ArrayList<>();
         for (StackFile s : stacks) {
-            DriftReport r = ns.drift(s);
+            DriftReport r = ns.drift(s, others);
             reports.add(r);
             drift |= r.hasDrift();
         }
@@ -176,7 +189,7 @@ class DriftCommand extends BaseCommand {
     private int scheduled(Netstack ns, List<StackFile> stacks, Schedule schedule, Listen at) throws Exception {
         PrintStream log = console.err();
         List<DriftScheduler.Target> targets = new ArrayList<>();
-        for (StackFile s : stacks) targets.add(new DriftScheduler.Target(s.name(), () -> ns.drift(s)));
+        for (StackFile s : stacks) targets.add(new DriftScheduler.Target(s.name(), () -> ns.drift(s, others)));
         try (Metrics metrics = new Metrics(); Webhook hook = webhook == null ? null : new Webhook(webhook, m -> log.println(Instant.now() + " " + m), 1.0)) {
             if (at != null) {
                 int port;

@@ -16,6 +16,9 @@ class PlanCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    java.util.List<Path> more = new java.util.ArrayList<>();
+
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Save the plan for a later `apply FILE`.")
     Path out;
 
@@ -30,6 +33,21 @@ class PlanCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (MultiRun.multi(stack.file, more)) {
+            if (out != null) {
+                console.err().println("error: -o saves the plan of one stack; a plan of several stacks cannot be saved (apply re-plans each stack after the ones it references). Plan them without -o, or save one stack's plan at a time.");
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (prices != null) console.err().println("note: --prices: the cost change is shown for single-stack plans only");
+            java.util.List<Path> files;
+            try {
+                files = MultiRun.files(stack.file, more);
+            } catch (IllegalArgumentException e) {
+                console.err().println("error: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+            return MultiRun.plan(this, files, stack.values(), destroy, detailed);
+        }
         if (out != null && clobbers(out, stack.file)) {
             console.err().println("error: " + out + " is " + (sameFile(out, stack.file) ? "the stack file itself" : "not a saved plan")
                     + "; refusing to overwrite it with a plan. Choose another -o file.");
@@ -45,6 +63,8 @@ class PlanCommand extends BaseCommand {
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
             checkSecrets(ns, s, !destroy);
+            // A stack that names its account says where it runs, checked before anything is read.
+            io.netstack.provider.AwsSession.Identity identity = s.account() != null ? ns.identity(s) : null;
             long t0 = System.nanoTime();
             Plan plan = ns.plan(s, destroy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -52,8 +72,10 @@ class PlanCommand extends BaseCommand {
             if (global.json) {
                 var json = PlanJson.render(plan);
                 if (cost != null) json.set("cost", CostRenderer.json(cost, "monthlyChange"));
+                if (identity != null) MultiRun.where(json, s, identity);
                 console.out().println(Json.MAPPER.writeValueAsString(json));
             } else {
+                if (identity != null) console.out().println(MultiRun.header(s, identity));
                 PlanRenderer.text(plan, console.out());
                 if (cost != null && plan.hasChanges()) CostRenderer.planChange(cost, console.out());
                 console.err().println("(read " + plan.live().size() + " live resources in " + ms + " ms)");

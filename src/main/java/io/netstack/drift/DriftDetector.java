@@ -40,13 +40,21 @@ public final class DriftDetector {
     private final TypeRegistry types;
     private final Clock clock;
 
+    private final io.netstack.engine.Planner.CommandStacks others;
+
     public DriftDetector(TypeRegistry types, Clock clock) {
+        this(types, clock, io.netstack.engine.Planner.CommandStacks.NONE);
+    }
+
+    /** {@code others}: the other stacks of a multi-stack drift, whose references resolve in their own account and region. */
+    public DriftDetector(TypeRegistry types, Clock clock, io.netstack.engine.Planner.CommandStacks others) {
         this.types = types;
         this.clock = clock;
+        this.others = others;
     }
 
     public DriftReport detect(StackFile stack, LiveState live, TypeContext ctx) {
-        Plan plan = new Planner(types).plan(stack, live, false);
+        Plan plan = new Planner(types, System::getenv, others).plan(stack, live, false);
         Set<String> deleted = plan.changes().stream().filter(c -> c.action() == Action.CREATE).map(Change::id).collect(Collectors.toSet());
         List<DriftItem> items = new ArrayList<>();
         for (Change c : plan.changes()) {

@@ -32,6 +32,15 @@ public final class JsonSchemaGenerator {
         props.putObject("stack").put("type", "string").put("pattern", "^[a-z][a-z0-9-]{0,39}$")
                 .put("description", "stack name; the value of the netstack:stack tag");
         props.putObject("region").put("type", "string").put("description", "AWS region of every resource in the stack");
+        ObjectNode account = props.putObject("account").put("type", "object").put("additionalProperties", false)
+                .put("description", "where the stack runs: a role to assume (roleArn, externalId) or a profile; id is the account the credentials must be in (checked before any read)");
+        account.put("minProperties", 1);
+        ObjectNode ap = account.putObject("properties");
+        ap.putObject("id").put("type", "string").put("pattern", "^\\d{12}$").put("description", "AWS account id (12 digits); default: the role's account");
+        ap.putObject("roleArn").put("type", "string").put("pattern", "^arn:[a-z-]+:iam::\\d{12}:role/.+$").put("description", "IAM role netstack assumes with STS AssumeRole");
+        ap.putObject("externalId").put("type", "string").put("description", "sent with AssumeRole when the role's trust policy requires one");
+        ap.putObject("profile").put("type", "string").put("description", "a profile of ~/.aws/config and credentials (instead of roleArn)");
+        account.putObject("not").putArray("required").add("roleArn").add("profile");
         props.set("tags", tags("tags added to every taggable resource (netstack:* and aws:* are reserved; Name is set per resource)"));
         ObjectNode vars = props.putObject("variables").put("type", "object");
         vars.put("description", "{name: {type?, default?, description?, allowed?, min?, max?, format?}}; set with --var name=value, --var-file FILE.json or NETSTACK_VAR_name; used as ${var.name}");

@@ -42,8 +42,27 @@ public final class Planner {
 
     /** {@code env} resolves {@code ${env.NAME}} in write-only properties, only to compare digests. */
     public Planner(TypeRegistry types, java.util.function.Function<String, String> env) {
+        this(types, env, CommandStacks.NONE);
+    }
+
+    /**
+     * The other stacks of a multi-stack command ({@link StackSet}): {@code ${stack:other/id}}
+     * resolves through that stack's own registry (its account and region), and an id that its plan
+     * creates or replaces is {@link #UNKNOWN} here.
+     *
+     * @param registries stack name → the registry of that stack's account and region
+     * @param pending    {@code "stack/id"} keys of objects the command's earlier plans create or replace
+     */
+    public record CommandStacks(Map<String, TypeRegistry> registries, java.util.Set<String> pending) {
+        public static final CommandStacks NONE = new CommandStacks(Map.of(), java.util.Set.of());
+    }
+
+    private final CommandStacks others;
+
+    public Planner(TypeRegistry types, java.util.function.Function<String, String> env, CommandStacks others) {
         this.types = types;
         this.env = env;
+        this.others = others;
     }
 
     public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
@@ -331,10 +350,19 @@ public final class Planner {
         if (ref.isEmpty()) return null;
         Reference r = ref.get();
         if (r.kind() == Reference.Kind.STACK) {
-            LiveResource other = crossStack.computeIfAbsent(r.stack() + "/" + r.target(), k -> types.findInStack(r.stack(), r.target())).orElseThrow(() -> new PlanException(
-                    r + ": stack \"" + r.stack() + "\" has no resource \"" + r.target() + "\" in " + stack.region()
+            if (others.pending().contains(r.stack() + "/" + r.target())) return TextNode.valueOf(UNKNOWN);
+            TypeRegistry where = others.registries().getOrDefault(r.stack(), types);
+            LiveResource other = crossStack.computeIfAbsent(r.stack() + "/" + r.target(), k -> where.findInStack(r.stack(), r.target())).orElseThrow(() -> new PlanException(
+                    r + ": stack \"" + r.stack() + "\" has no resource \"" + r.target() + "\" in "
+                            + (where == types ? stack.region() : "its account and region")
                             + " (no object tagged netstack:stack=" + r.stack() + ", netstack:id=" + r.target() + "); apply stack " + r.stack() + " first"));
-            if (r.attribute() == null) return TextNode.valueOf(other.awsId());
+            if (r.attribute() == null) {
+                // The same AWS object may be another stack's and, seen from this account, this
+                // stack's too (an accepter's view of a peering the requester stack made): then it
+                // reads as this stack's own reference, as a literal id of an owned object does.
+                String mine = live.idOf(other.awsId());
+                return TextNode.valueOf(mine != null ? Reference.of(mine) : other.awsId());
+            }
             String a = other.attributes().get(r.attribute());
             if (a == null) throw new PlanException(r + ": " + r.stack() + "/" + r.target() + " has no attribute " + r.attribute());
             return TextNode.valueOf(a);

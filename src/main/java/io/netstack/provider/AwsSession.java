@@ -189,17 +189,96 @@ public final class AwsSession implements AutoCloseable {
         if (credentials == null) {
             synchronized (this) {
                 if (credentials == null) {
-                    credentials = settings.profile() != null
+                    AwsCredentialsProvider base = settings.profile() != null
                             ? ProfileCredentialsProvider.create(settings.profile())
                             : DefaultCredentialsProvider.builder().build();
+                    AwsSettings.AccountAccess a = settings.account();
+                    credentials = a != null && a.roleArn() != null ? assumed(base, a) : base;
                 }
             }
         }
         return credentials;
     }
 
+    /** The STS client that assumes the stack's role, with the command's own credentials. */
+    private volatile software.amazon.awssdk.services.sts.StsClient assumeClient;
+
+    /**
+     * The stack's role through STS {@code AssumeRole}; the provider refreshes the credentials
+     * before they expire (AWS: 1 hour by default), so an apply that waits 40 minutes for a VPN
+     * connection keeps working. The regional STS endpoint of the stack's region (AWS recommends
+     * regional endpoints over the global one, STS user guide "Managing AWS STS in an AWS Region").
+     */
+    private AwsCredentialsProvider assumed(AwsCredentialsProvider base, AwsSettings.AccountAccess a) {
+        String region = settings.region() == null ? "us-east-1" : settings.region();
+        software.amazon.awssdk.services.sts.StsClientBuilder b = software.amazon.awssdk.services.sts.StsClient.builder()
+                .region(Region.of(region)).credentialsProvider(base).httpClient(http());
+        if (settings.endpoint() != null) b.endpointOverride(settings.endpoint());
+        b.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(settings.maxAttempts()).build())
+                .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT).build());
+        assumeClient = b.build();
+        software.amazon.awssdk.services.sts.model.AssumeRoleRequest.Builder req = software.amazon.awssdk.services.sts.model.AssumeRoleRequest.builder()
+                .roleArn(a.roleArn()).roleSessionName(a.sessionName() == null ? "netstack" : a.sessionName());
+        if (a.externalId() != null) req.externalId(a.externalId());
+        return software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(assumeClient).refreshRequest(req.build()).build();
+    }
+
+    /** Who the session's calls act as: {@code GetCallerIdentity}'s account and ARN. */
+    public record Identity(String account, String arn) {}
+
+    private volatile Identity identity;
+    private volatile software.amazon.awssdk.services.sts.StsClient sts;
+
+    /**
+     * The identity this session's calls run as (one {@code sts:GetCallerIdentity}, which needs no
+     * IAM permission and cannot be denied: STS API reference), checked against the stack's declared
+     * account: a stack never reads or writes in an account other than the one its file names.
+     * With a role, this is also where {@code AssumeRole} happens, so a role that cannot be assumed
+     * fails here, before any read, naming the role.
+     */
+    public Identity identity(String stack) {
+        if (identity == null) {
+            synchronized (this) {
+                if (identity == null) {
+                    AwsSettings.AccountAccess a = settings.account();
+                    software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse r;
+                    try {
+                        r = sts().getCallerIdentity();
+                    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                        // AssumeRole runs inside the credentials provider, on the first call: with a
+                        // role, a failure here is almost always the role (trust policy, external id).
+                        boolean role = a != null && a.roleArn() != null;
+                        throw AwsCalls.map("stack " + stack + (role ? " (role " + a.roleArn() + ")" : ""), role ? "AssumeRole" : "GetCallerIdentity", e);
+                    }
+                    Identity id = new Identity(r.account(), r.arn());
+                    if (a != null && a.id() != null && !a.id().equals(id.account())) {
+                        throw new io.netstack.spi.AwsFailure(io.netstack.spi.ErrorCategory.ACCESS_DENIED, "stack " + stack, null,
+                                "the stack file says account " + a.id() + ", but its credentials act as " + id.arn() + " in account " + id.account()
+                                        + "; nothing was read or changed. Fix \"account\" in the file or the credentials (--profile, AWS_PROFILE, the role)");
+                    }
+                    identity = id;
+                }
+            }
+        }
+        return identity;
+    }
+
+    private software.amazon.awssdk.services.sts.StsClient sts() {
+        if (sts == null) {
+            synchronized (this) {
+                if (sts == null) sts = configure(software.amazon.awssdk.services.sts.StsClient.builder(), settings.region() == null ? "us-east-1" : settings.region())
+                        .httpClient(http()).build();
+            }
+        }
+        return sts;
+    }
+
     @Override
     public void close() {
+        if (sts != null) sts.close();
+        if (assumeClient != null) assumeClient.close();
         if (ec2 != null) ec2.close();
         if (dx != null) dx.close();
         if (cloudFront != null) cloudFront.close();

@@ -8,6 +8,7 @@ import java.util.Set;
  * A loaded stack file. Resources keep their file order; {@code digest} covers the file's bytes and
  * the variable values used, so a saved plan can tell whether it still matches the file.
  * {@code unsetVariables}: declared variables left without a value (only when loaded for {@code validate}).
+ * {@code account}: where the stack runs ({@link Account}); null = the command's own credentials.
  */
 public record StackFile(
         String file,
@@ -21,7 +22,8 @@ public record StackFile(
         List<String> driftIgnore,
         LocatedJson source,
         String digest,
-        Set<String> unsetVariables) {
+        Set<String> unsetVariables,
+        Account account) {
 
     /** Whether {@code value} depends on a variable that has no value ({@code validate} only). */
     public boolean unknown(com.fasterxml.jackson.databind.JsonNode value) {

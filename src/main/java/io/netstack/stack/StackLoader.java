@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public final class StackLoader {
     public static final Pattern STACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     public static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "tags", "variables", "resources", "outputs", "driftIgnore", "lintIgnore");
+    private static final Set<String> TOP_LEVEL = Set.of("$schema", "stack", "region", "account", "tags", "variables", "resources", "outputs", "driftIgnore", "lintIgnore");
     /** The form of a region name; whether AWS has it is the provider's check (TypeRegistry.knownRegions). eusc: European Sovereign Cloud. */
     private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-gov|-iso[a-z]?)?(-[a-z]+){1,2}-\\d{1,2}");
     /** AWS: tag keys ≤ 128 characters, values ≤ 256; "aws:" is reserved by AWS, "netstack:" by us. */
@@ -140,7 +140,7 @@ public final class StackLoader {
             Expander.Expansion x = Expander.expand(parsed, text, vars, env);
             StackFile s = parse(x.json(), text, Map.of(), Map.of(), false);
             return new StackFile(s.file(), s.name(), s.region(), s.tags(), x.variables(), x.values(), s.resources(), s.outputs(),
-                    s.driftIgnore(), s.source(), digest(x.sourceText(), x.values()), Set.of());
+                    s.driftIgnore(), s.source(), digest(x.sourceText(), x.values()), Set.of(), s.account());
         }
         return parse(parsed, text, vars, env, unsetAllowed);
     }
@@ -160,7 +160,7 @@ public final class StackLoader {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!TOP_LEVEL.contains(k)) {
-                errors.add(new StackError(json.keyAt("/" + LocatedJson.escape(k)), "unknown top-level key \"" + k + "\" (expected one of " + String.join(", ", new TreeMap<>(Map.of("stack", 1, "region", 1, "tags", 1, "variables", 1, "resources", 1, "outputs", 1, "driftIgnore", 1, "lintIgnore", 1)).keySet()) + ")"));
+                errors.add(new StackError(json.keyAt("/" + LocatedJson.escape(k)), "unknown top-level key \"" + k + "\" (expected one of " + String.join(", ", new TreeMap<>(Map.of("stack", 1, "region", 1, "account", 1, "tags", 1, "variables", 1, "resources", 1, "outputs", 1, "driftIgnore", 1, "lintIgnore", 1)).keySet()) + ")"));
             }
         }
         String name = requiredString(json, root, "stack", errors);
@@ -201,6 +201,13 @@ public final class StackLoader {
         if (unsetAllowed) for (Variable v : variables.values()) if (!values.containsKey(v.name())) unset.add(v.name());
         for (String k : vars.keySet()) {
             if (!variables.containsKey(k)) errors.add(new StackError(json.at("/variables"), "--var " + k + " is not a variable of this stack"));
+        }
+
+        Account account = null;
+        JsonNode accountNode = root.get("account");
+        if (accountNode != null) {
+            substitute(json, accountNode, "/account", values, unset, errors);
+            account = account(json, accountNode, errors);
         }
 
         Map<String, String> tags = new LinkedHashMap<>();
@@ -272,7 +279,59 @@ public final class StackLoader {
         lintIgnore(json, root.get("lintIgnore"), res, errors);
 
         if (!errors.isEmpty()) throw new StackException(errors);
-        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values), unset);
+        return new StackFile(file, name, region, tags, variables, values, resources, outputs, driftIgnore, json, digest(text, values), unset, account);
+    }
+
+    /**
+     * {@code "account": {"id", "roleArn", "externalId"}} or {@code {"id", "profile"}}: a role and a
+     * profile are two answers to one question (whose credentials), so one or the other. A value
+     * that still holds {@code ${var.x}} ({@code validate} without the value) is not checked.
+     */
+    private static Account account(LocatedJson json, JsonNode node, List<StackError> errors) {
+        if (!node.isObject()) {
+            errors.add(new StackError(json.at("/account"), "\"account\" must be an object: {\"id\": \"123456789012\", \"roleArn\": \"arn:aws:iam::123456789012:role/netstack\"} or {\"profile\": \"name\"}"));
+            return null;
+        }
+        int before = errors.size();
+        Set<String> keys = Set.of("id", "roleArn", "externalId", "profile");
+        Map<String, String> v = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String ptr = "/account/" + LocatedJson.escape(e.getKey());
+            if (!keys.contains(e.getKey())) {
+                errors.add(new StackError(json.keyAt(ptr), "unknown key \"" + e.getKey() + "\" in account (expected id, roleArn, externalId, profile)"));
+            } else if (!e.getValue().isTextual() || e.getValue().asText().isEmpty()) {
+                errors.add(new StackError(json.at(ptr), "account " + e.getKey() + " must be a non-empty string"));
+            } else {
+                v.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        String id = v.get("id"), role = v.get("roleArn"), external = v.get("externalId"), profile = v.get("profile");
+        java.util.function.Predicate<String> known = s -> s != null && !s.contains("${var.");
+        if (known.test(id) && !Account.ID.matcher(id).matches()) {
+            errors.add(new StackError(json.at("/account/id"), "account id \"" + id + "\" must be the 12 digits of an AWS account id (a string, e.g. \"123456789012\")"));
+        }
+        if (known.test(role) && Account.accountOf(role) == null) {
+            errors.add(new StackError(json.at("/account/roleArn"), "\"" + role + "\" is not an IAM role ARN (arn:aws:iam::123456789012:role/name)"));
+        } else if (known.test(role) && known.test(id) && Account.ID.matcher(id).matches() && !Account.accountOf(role).equals(id)) {
+            errors.add(new StackError(json.at("/account/roleArn"), "role " + role + " is in account " + Account.accountOf(role) + ", but account id is " + id));
+        }
+        if (known.test(external) && !Account.EXTERNAL_ID.matcher(external).matches()) {
+            errors.add(new StackError(json.at("/account/externalId"), "externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-_ (STS AssumeRole)"));
+        }
+        if (external != null && role == null) {
+            errors.add(new StackError(json.at("/account/externalId"), "externalId is sent with AssumeRole: it needs a roleArn"));
+        }
+        if (known.test(profile) && !Account.PROFILE.matcher(profile).matches()) {
+            errors.add(new StackError(json.at("/account/profile"), "profile \"" + profile + "\" is not a profile name of the AWS config files"));
+        }
+        if (role != null && profile != null) {
+            errors.add(new StackError(json.at("/account/profile"), "account takes a roleArn or a profile, not both (a profile can itself assume a role: role_arn in ~/.aws/config)"));
+        }
+        if (id == null && role == null && profile == null && errors.size() == before) {
+            errors.add(new StackError(json.at("/account"), "account needs an id, a roleArn or a profile"));
+        }
+        if (errors.size() != before) return null;
+        return new Account(id != null ? id : Account.accountOf(role), role, external, profile);
     }
 
     /** {@code lintIgnore}: [{"rule", "id"?, "reason"}]; the rule ids are the linter's (netstack lint warns about unknown ones). */

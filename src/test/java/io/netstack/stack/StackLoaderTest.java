@@ -193,7 +193,7 @@ class StackLoaderTest {
         void unknownTopLevelKeyIsReportedAtTheKey() {
             StackError e = single(withTop("    \"resource\": {},"));
             assertEquals(new Location(FILE, 4, 5), e.location());
-            assertEquals("unknown top-level key \"resource\" (expected one of driftIgnore, lintIgnore, outputs, region, resources, stack, tags, variables)",
+            assertEquals("unknown top-level key \"resource\" (expected one of account, driftIgnore, lintIgnore, outputs, region, resources, stack, tags, variables)",
                     e.message());
         }
 
@@ -527,7 +527,7 @@ class StackLoaderTest {
             StackException e = assertThrows(StackException.class, () -> parse(text));
             List<String> expected = List.of(
                     "net.json:2:12: stack name \"Bad_Name\" must match [a-z][a-z0-9-]{0,39}",
-                    "net.json:4:3: unknown top-level key \"colour\" (expected one of driftIgnore, lintIgnore, outputs, region, resources, stack, tags, variables)",
+                    "net.json:4:3: unknown top-level key \"colour\" (expected one of account, driftIgnore, lintIgnore, outputs, region, resources, stack, tags, variables)",
                     "net.json:6:12: resource \"vpc\" needs a \"type\" string");
             assertEquals(3, e.errors().size());
             assertEquals(expected, e.errors().stream().map(StackError::toString).toList());
