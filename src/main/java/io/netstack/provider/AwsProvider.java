@@ -12,6 +12,7 @@ import io.netstack.provider.ec2.endpointservice.EndpointServiceType;
 import io.netstack.provider.ec2.flowlog.FlowLogType;
 import io.netstack.provider.ec2.vpcendpoint.VpcEndpointType;
 import io.netstack.provider.ec2.vpcpeering.VpcPeeringType;
+import io.netstack.provider.ec2.vpcpeeringacceptance.VpcPeeringAcceptanceType;
 import io.netstack.provider.ec2.vpnconnection.VpnConnectionType;
 import io.netstack.provider.ec2.vpngateway.VpnGatewayType;
 import io.netstack.provider.ec2.elasticip.ElasticIpType;
@@ -57,6 +58,7 @@ public final class AwsProvider implements TypeRegistry {
                 new TransitGatewayRouteTableType(session),
                 new TransitGatewayPeeringType(session),
                 new VpcPeeringType(session),
+                new VpcPeeringAcceptanceType(session),
                 new VpcEndpointType(session),
                 new EndpointServiceType(session),
                 new FlowLogType(session),

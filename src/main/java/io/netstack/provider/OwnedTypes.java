@@ -57,7 +57,8 @@ public final class OwnedTypes {
             // VPC and peering attachments are both transit-gateway-attachment (tgw-attach-…)
             Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering")),
             Map.entry("transit-gateway-route-table", List.of("transit-gateway-route-table")),
-            Map.entry("vpc-peering-connection", List.of("vpc-peering")),
+            // a requested peering and the accepter side's view of one (vpc-peering-acceptance) are both pcx-
+            Map.entry("vpc-peering-connection", List.of("vpc-peering", "vpc-peering-acceptance")),
             Map.entry("vpc-endpoint", List.of("vpc-endpoint")),
             Map.entry("vpc-endpoint-service", List.of("endpoint-service")),
             Map.entry("vpc-flow-log", List.of("flow-log")),
@@ -83,7 +84,7 @@ public final class OwnedTypes {
             Map.entry("acl-", List.of("network-acl")),
             Map.entry("subnet-", List.of("subnet")),
             Map.entry("sg-", List.of("security-group")),
-            Map.entry("pcx-", List.of("vpc-peering")),
+            Map.entry("pcx-", List.of("vpc-peering", "vpc-peering-acceptance")),
             Map.entry("fl-", List.of("flow-log")),
             Map.entry("cgw-", List.of("customer-gateway")),
             Map.entry("vgw-", List.of("vpn-gateway")),

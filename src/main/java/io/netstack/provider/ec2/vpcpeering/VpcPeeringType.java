@@ -3,6 +3,7 @@ package io.netstack.provider.ec2.vpcpeering;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AccepterTags;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
@@ -203,6 +204,7 @@ public final class VpcPeeringType extends Ec2Type {
                 .vpcPeeringConnections().forEach(pcx -> Ec2Tags.ownedId(pcx.tags(), ctx.stack()).ifPresent(id -> {
                     if (onlyId != null && !onlyId.equals(pcx.vpcPeeringConnectionId())) return; // moto ignores unknown-id errors and filters
                     if (GONE_STATES.contains(status(pcx))) return;
+                    if (AccepterTags.isAccepter(pcx.tags())) return; // this account's acceptance of another's request (vpc-peering-acceptance)
                     String requesterRegion = pcx.requesterVpcInfo() == null ? null : pcx.requesterVpcInfo().region();
                     if (requesterRegion != null && !requesterRegion.equals(ctx.region())) return; // the accepter-side view of someone's request
                     out.add(translate(ctx, id, pcx));
