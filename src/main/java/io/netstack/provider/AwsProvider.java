@@ -24,6 +24,7 @@ import io.netstack.provider.ec2.securitygroup.SecurityGroupType;
 import io.netstack.provider.ec2.subnet.SubnetType;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayType;
 import io.netstack.provider.ec2.transitgatewayattachment.TransitGatewayAttachmentType;
+import io.netstack.provider.ec2.transitgatewayattachmentacceptance.TransitGatewayAttachmentAcceptanceType;
 import io.netstack.provider.ec2.transitgatewaypeering.TransitGatewayPeeringType;
 import io.netstack.provider.ec2.transitgatewayroutetable.TransitGatewayRouteTableType;
 import io.netstack.provider.ec2.vpc.VpcType;
@@ -55,6 +56,7 @@ public final class AwsProvider implements TypeRegistry {
                 new NetworkAclType(session),
                 new TransitGatewayType(session),
                 new TransitGatewayAttachmentType(session),
+                new TransitGatewayAttachmentAcceptanceType(session),
                 new TransitGatewayRouteTableType(session),
                 new TransitGatewayPeeringType(session),
                 new VpcPeeringType(session),

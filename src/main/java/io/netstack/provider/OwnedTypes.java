@@ -54,8 +54,8 @@ public final class OwnedTypes {
             Map.entry("route-table", List.of("route-table")),
             Map.entry("network-acl", List.of("network-acl")),
             Map.entry("transit-gateway", List.of("transit-gateway")),
-            // VPC and peering attachments are both transit-gateway-attachment (tgw-attach-…)
-            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            // VPC and peering attachments, and the hub's view of a spoke's attachment it accepted, are all transit-gateway-attachment (tgw-attach-…)
+            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
             Map.entry("transit-gateway-route-table", List.of("transit-gateway-route-table")),
             // a requested peering and the accepter side's view of one (vpc-peering-acceptance) are both pcx-
             Map.entry("vpc-peering-connection", List.of("vpc-peering", "vpc-peering-acceptance")),
@@ -70,7 +70,7 @@ public final class OwnedTypes {
 
     /** Id prefix → types, longest prefixes first (tgw-attach- before tgw-). */
     static final List<Map.Entry<String, List<String>>> EC2_ID_PREFIXES = List.of(
-            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
             Map.entry("tgw-rtb-", List.of("transit-gateway-route-table")),
             Map.entry("tgw-", List.of("transit-gateway")),
             Map.entry("vpce-svc-", List.of("endpoint-service")),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AccepterTags;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
@@ -163,6 +164,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                 .transitGatewayVpcAttachments().forEach(a -> {
                     // moto answers with every kind of attachment, peerings included: only VPC attachments have a VPC.
                     if (a.vpcId() == null || GONE_STATES.contains(a.stateAsString())) return;
+                    if (AccepterTags.isAccepter(a.tags())) return; // the hub's view of a spoke's attachment (transit-gateway-attachment-acceptance)
                     Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> owned.put(id, a));
                 }));
         TgwAttachmentDefaults.Snapshot snap = defaults.snapshot(null, owned.values().stream().map(TransitGatewayVpcAttachment::transitGatewayId).distinct().toList());
