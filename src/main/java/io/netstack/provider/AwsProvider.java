@@ -28,6 +28,7 @@ import io.netstack.provider.ec2.transitgatewayattachmentacceptance.TransitGatewa
 import io.netstack.provider.ec2.transitgatewaypeering.TransitGatewayPeeringType;
 import io.netstack.provider.ec2.transitgatewayroutetable.TransitGatewayRouteTableType;
 import io.netstack.provider.ec2.vpc.VpcType;
+import io.netstack.provider.ram.resourceshare.RamResourceShareType;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeRegistry;
 import java.util.Collection;
@@ -71,7 +72,8 @@ public final class AwsProvider implements TypeRegistry {
                 new DxGatewayType(session),
                 new DxGatewayAssociationType(session),
                 new DxVirtualInterfaceType(session),
-                new DistributionType(session)
+                new DistributionType(session),
+                new RamResourceShareType(session)
         ));
     }
 

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  *       key+value match the same row on AWS.) A ResourceType netstack does not know — AWS adds
  *       new ones, and backends spell some differently — falls back to the id's prefix.</li>
  *   <li><b>Global types</b> (CloudFront distributions, Direct Connect gateways and virtual
- *       interfaces), which have no tag-filtered list: the Resource Groups Tagging API's
+ *       interfaces; RAM resource shares, regional but without EC2 tags), which have no tag-filtered list: the Resource Groups Tagging API's
  *       {@code GetResources} filtered by the ownership tag. It is eventually consistent, so it is
  *       only a hint used for types the file no longer declares: a miss delays the delete of such an
  *       object to a later plan, and can never cause a duplicate (a declared type is always read in
@@ -93,7 +93,9 @@ public final class OwnedTypes {
             Map.entry("vpc-", List.of("vpc")));
 
     /** The global types: found through the tagging API, a hint. */
-    public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface");
+    public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface",
+            // RAM shares are regional but have no EC2 tags: found the same way, in the stack's region
+            "ram-resource-share");
 
     /** IAM actions of the look-ups. */
     public static final List<String> LOOKUP_ACTIONS = List.of("ec2:DescribeTags", "tag:GetResources");
@@ -153,10 +155,10 @@ public final class OwnedTypes {
         try {
             // DX virtual interfaces are regional; gateways and distributions are global and are
             // reported in us-east-1 (asked in the stack's region too, to be sure of gateways).
-            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif")));
+            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif", "ram:resource-share")));
             out.addAll(global(aws.tagging(GLOBAL_REGION), stack, region, List.of("cloudfront:distribution", "directconnect:dx-gateway")));
         } catch (AwsFailure f) {
-            LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront and Direct Connect objects of types this file no longer declares "
+            LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront, Direct Connect and RAM objects of types this file no longer declares "
                     + "are not looked for in this run", f.describe());
         }
         return out;
@@ -192,6 +194,7 @@ public final class OwnedTypes {
         // a gateway association is recorded on its gateway (it cannot be tagged)
         if (service.equals("directconnect") && resource.startsWith("dx-gateway/")) return List.of("dx-gateway", "dx-gateway-association");
         if (service.equals("directconnect") && resource.startsWith("dxvif/")) return List.of("dx-virtual-interface");
+        if (service.equals("ram") && resource.startsWith("resource-share/")) return List.of("ram-resource-share");
         return List.of();
     }
 
