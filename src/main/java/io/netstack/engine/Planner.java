@@ -47,7 +47,7 @@ public final class Planner {
     }
 
     public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
-        LiveState live = LiveState.read(types, ctx, scope(types, stack, ctx, destroy));
+        LiveState live = LiveState.read(types, DeclaredContext.of(ctx, stack), scope(types, stack, ctx, destroy));
         return plan(stack, live, destroy);
     }
 

@@ -29,6 +29,7 @@ import io.netstack.provider.ec2.transitgatewaypeering.TransitGatewayPeeringType;
 import io.netstack.provider.ec2.transitgatewayroutetable.TransitGatewayRouteTableType;
 import io.netstack.provider.ec2.vpc.VpcType;
 import io.netstack.provider.ram.resourceshare.RamResourceShareType;
+import io.netstack.provider.ram.shareacceptance.RamShareAcceptanceType;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeRegistry;
 import java.util.Collection;
@@ -73,7 +74,8 @@ public final class AwsProvider implements TypeRegistry {
                 new DxGatewayAssociationType(session),
                 new DxVirtualInterfaceType(session),
                 new DistributionType(session),
-                new RamResourceShareType(session)
+                new RamResourceShareType(session),
+                new RamShareAcceptanceType(session)
         ));
     }
 
