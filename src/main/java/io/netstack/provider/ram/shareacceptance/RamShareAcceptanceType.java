@@ -44,9 +44,10 @@ import software.amazon.awssdk.services.ram.model.Tag;
  * in AWS; it reads what the file names ({@link TypeContext#declared}): a declared acceptance exists
  * when its share is visible to this account. {@code share} is a literal share ARN, or a
  * {@code ${stack:<owner stack>/<id>}} reference, matched by the share's ownership tags. Nothing is
- * updated in place ({@code share} is create-only). Delete changes nothing: an account cannot leave a
- * share it accepted — the owner removes it from the share's {@code principals} (or deletes the
- * share) — so destroying an acceptance only stops netstack from managing it; documented in
+ * updated in place ({@code share} is create-only). Nothing is ever deleted: an account cannot leave
+ * a share it accepted — the owner removes it from the share's {@code principals} (or deletes the
+ * share). A block removed from the file, or a destroy (which declares nothing), is simply no longer
+ * read, so no plan shows a delete of it; {@link #delete} is a no-op for completeness. Documented in
  * docs/stack-format.md.
  */
 public final class RamShareAcceptanceType extends RamType {

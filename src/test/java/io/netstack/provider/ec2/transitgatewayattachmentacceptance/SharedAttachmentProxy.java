@@ -40,7 +40,7 @@ import java.util.concurrent.Executors;
  * </ul>
  * Everything else goes to moto unchanged.
  */
-final class SharedAttachmentProxy implements AutoCloseable {
+public final class SharedAttachmentProxy implements AutoCloseable {
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
 
     private final URI upstream;
@@ -54,7 +54,7 @@ final class SharedAttachmentProxy implements AutoCloseable {
     private final List<String> acceptCalls = java.util.Collections.synchronizedList(new ArrayList<>());
     private final int pendingReads;
 
-    SharedAttachmentProxy(URI upstream, int pendingReads) throws IOException {
+    public SharedAttachmentProxy(URI upstream, int pendingReads) throws IOException {
         this.upstream = upstream;
         this.pendingReads = pendingReads;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -68,17 +68,17 @@ final class SharedAttachmentProxy implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Makes {@code attachmentId} a spoke account's attachment waiting for the hub to accept it. */
-    void foreign(String attachmentId, String spokeAccount) {
+    public void foreign(String attachmentId, String spokeAccount) {
         foreign.put(attachmentId, spokeAccount);
     }
 
     /** The AcceptTransitGatewayVpcAttachment calls answered, by attachment id. */
-    List<String> accepted() {
+    public List<String> accepted() {
         return List.copyOf(acceptCalls);
     }
 

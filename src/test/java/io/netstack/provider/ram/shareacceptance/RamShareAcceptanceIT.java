@@ -73,6 +73,7 @@ class RamShareAcceptanceIT {
             Cli.Result destroyB = Cli.run(envB, "destroy", fb.toString(), "--auto-approve");
             assertEquals(0, destroyB.exit(), destroyB.toString());
             assertEquals(0, ram.calls("disassociateresourceshare").size());
+            assertEquals(0, Cli.run(envB, "plan", fb.toString(), "--destroy", "--detailed-exitcode").exit(), "a destroyed acceptance plans nothing more");
             assertEquals(0, Cli.run(hubEnv, "destroy", fh.toString(), "--auto-approve").exit());
             assertEquals("DELETED", ram.share(arn).get("status").asText());
         }
