@@ -58,10 +58,8 @@ import software.amazon.awssdk.services.ec2.model.VpcPeeringConnectionVpcInfo;
  *       {@code peerRegion}); then the create waits for {@code active}.</li>
  *   <li><b>Other account</b> ({@code peerAccount}): netstack only makes the request and waits
  *       until it is {@code pending-acceptance}. The accepter side accepts it in its own account
- *       (and in the peer region when it differs): {@code aws ec2 accept-vpc-peering-connection
- *       --vpc-peering-connection-id pcx-… --region <peerRegion>} with the accepter's credentials,
- *       or the console's "Peering connections → Actions → Accept request", or its own IaC
- *       (Terraform's {@code aws_vpc_peering_connection_accepter}). AWS expires an unaccepted
+ *       (and in the peer region when it differs) with a {@code vpc-peering-acceptance} in a stack
+ *       of that account (docs/stack-format.md, "Handshakes"), or by hand, or with its own IaC. AWS expires an unaccepted
  *       request after 7 days; netstack then sees it gone and plans a new request.
  *       {@code autoAccept} is refused for a request to another account (AWS allows only the
  *       accepter account to accept), checked before anything is created.</li>

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
  * AcceptTransitGatewayVpcAttachment is not implemented. The test makes the "spoke's" attachment in
  * the hub's account in moto (real VPC, subnet, attachment, route tables) and names it here as
  * foreign; the proxy then makes the hub see it as AWS would:
+ * ({@link #foreignOnCreate}: every attachment made through the proxy, as a spoke's stack makes it.)
  * <ul>
  *   <li>DescribeTransitGatewayAttachments / DescribeTransitGatewayVpcAttachments show it
  *       {@code pendingAcceptance} with the spoke account as its VPC's owner until it is accepted,
@@ -77,6 +78,13 @@ public final class SharedAttachmentProxy implements AutoCloseable {
         foreign.put(attachmentId, spokeAccount);
     }
 
+    private volatile String spokeOfNew;
+
+    /** Every attachment created through the proxy from now on is {@code spokeAccount}'s, waiting for the hub. */
+    public void foreignOnCreate(String spokeAccount) {
+        this.spokeOfNew = spokeAccount;
+    }
+
     /** The AcceptTransitGatewayVpcAttachment calls answered, by attachment id. */
     public List<String> accepted() {
         return List.copyOf(acceptCalls);
@@ -106,6 +114,10 @@ public final class SharedAttachmentProxy implements AutoCloseable {
             }
             HttpResponse<byte[]> r = forward(ex, body);
             String out = new String(r.body(), StandardCharsets.UTF_8);
+            if (r.statusCode() == 200 && action.equals("CreateTransitGatewayVpcAttachment") && spokeOfNew != null) {
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("<transitGatewayAttachmentId>([^<]+)<").matcher(out);
+                if (id.find()) foreign(id.group(1), spokeOfNew);
+            }
             if (r.statusCode() == 200 && (action.equals("DescribeTransitGatewayAttachments") || action.equals("DescribeTransitGatewayVpcAttachments"))) {
                 out = hubView(out);
             }

@@ -155,6 +155,42 @@ class TransitGatewayAttachmentAcceptanceIT {
         }
     }
 
+    /** The spoke's side: its create ends at pendingAcceptance (no failure), and plans zero once the hub accepted. */
+    @Test
+    void theSpokesAttachmentCreateEndsAtPendingAcceptance(AwsApi api, @TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(api.isMoto(), "the proxy covers moto's gaps");
+        try (SharedAttachmentProxy proxy = new SharedAttachmentProxy(api.endpoint(), 0);
+             Ec2Client ec2 = Ec2Client.builder().endpointOverride(proxy.endpoint()).region(Region.of(REGION))
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsApi.ACCESS_KEY_ID, AwsApi.SECRET_ACCESS_KEY)))
+                     .build()) {
+            Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            String sharedTgw = ec2.createTransitGateway(r -> r.description("the hub's, shared")).transitGateway().transitGatewayId();
+            proxy.foreignOnCreate(SPOKE_ACCOUNT);
+            String name = api.uniqueStack("tgw-spoke");
+            Path f = StackFiles.write(dir, "spoke.json", """
+                { "stack": "%s", "region": "eu-west-1",
+                  "resources": {
+                    "vpc": { "type": "vpc", "cidr": "10.83.0.0/16" },
+                    "a": { "type": "subnet", "vpc": "${vpc}", "cidr": "10.83.1.0/24", "zone": "eu-west-1a" },
+                    "att": { "type": "transit-gateway-attachment", "transitGateway": "%s", "vpc": "${vpc}", "subnets": ["${a}"] }
+                  } }
+                """.formatted(name, sharedTgw));
+            Cli.Result apply = Cli.run(env, "apply", f.toString(), "--auto-approve");
+            assertEquals(0, apply.exit(), apply.toString());
+            String att = ec2.describeTransitGatewayVpcAttachments().transitGatewayVpcAttachments().stream()
+                    .filter(a -> a.transitGatewayId().equals(sharedTgw)).findFirst().orElseThrow().transitGatewayAttachmentId();
+            assertEquals("pendingAcceptance", ec2.describeTransitGatewayAttachments(r -> r.transitGatewayAttachmentIds(att))
+                    .transitGatewayAttachments().get(0).stateAsString());
+            assertEquals(0, Cli.run(env, "plan", f.toString(), "--detailed-exitcode").exit(), "waiting for the hub is no change");
+
+            ec2.acceptTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(att)); // the hub's acceptance, for this test
+            assertEquals(0, Cli.run(env, "plan", f.toString(), "--detailed-exitcode").exit());
+            assertEquals(0, Cli.run(env, "destroy", f.toString(), "--auto-approve").exit());
+            ec2.deleteTransitGateway(r -> r.transitGatewayId(sharedTgw));
+        }
+    }
+
     static Map<String, String> tags(Ec2Client ec2, String id) {
         return ec2.describeTags(r -> r.filters(f -> f.name("resource-id").values(id))).tags().stream()
                 .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
