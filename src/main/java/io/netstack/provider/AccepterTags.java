@@ -21,11 +21,12 @@ import software.amazon.awssdk.services.ec2.model.TagDescription;
  * view of it: the accepting stack tags the object with the usual ownership tags plus
  * {@value #ROLE_TAG}={@value #ACCEPTER}, in its own account.
  *
- * <p>Why the tags are read with DescribeTags and not from the object's Describe: EC2 tags are per
- * account — the requester's tags on a cross-account peering or attachment are not the accepter's,
- * and each side's DescribeTags shows its own. moto 5.2.1 keeps that per-account tag store too, but
- * its DescribeVpcPeeringConnections shows the <em>requester's</em> tags to both accounts
- * (docs/moto-notes.md), so the Describe's tags cannot tell the accepter's ownership there.
+ * <p>Why the tags are read with DescribeTags and not from the object's Describe: tags belong to the
+ * account that writes them — each side's DescribeTags shows its own account's tags on the shared
+ * object (so moto 5.2.1 behaves; on AWS the console and Terraform's accepter resources treat the
+ * accepter's tags as its own, but no AWS page states the per-account rule outright, hence the
+ * conservative read). moto's DescribeVpcPeeringConnections shows the <em>requester's</em> tags to
+ * both accounts (docs/moto-notes.md), so the Describe's tags cannot tell the accepter's ownership.
  * DescribeTags is batched (key + value filters; then one call for the tag sets of the ids found).
  *
  * <p>The requester-side types ({@code vpc-peering}, {@code transit-gateway-attachment}) skip objects
