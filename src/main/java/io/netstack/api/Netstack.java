@@ -148,7 +148,7 @@ public final class Netstack implements AutoCloseable {
     public LiveState read(StackFile stack, boolean destroy) {
         AwsProvider p = provider(stack);
         EngineContext ctx = context(stack, Progress.NONE);
-        return LiveState.read(p, ctx, Planner.scope(p, stack, ctx, destroy));
+        return LiveState.read(p, destroy ? ctx : io.netstack.engine.DeclaredContext.of(ctx, stack), Planner.scope(p, stack, ctx, destroy));
     }
 
     public Plan plan(StackFile stack, boolean destroy) {

@@ -66,7 +66,8 @@ public final class Planner {
     }
 
     public Plan plan(StackFile stack, TypeContext ctx, boolean destroy) {
-        LiveState live = LiveState.read(types, ctx, scope(types, stack, ctx, destroy));
+        // a destroy declares nothing: what only a declaration finds (TypeContext.declared) is left alone
+        LiveState live = LiveState.read(types, destroy ? ctx : DeclaredContext.of(ctx, stack), scope(types, stack, ctx, destroy));
         return plan(stack, live, destroy);
     }
 

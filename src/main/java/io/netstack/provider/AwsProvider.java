@@ -12,6 +12,7 @@ import io.netstack.provider.ec2.endpointservice.EndpointServiceType;
 import io.netstack.provider.ec2.flowlog.FlowLogType;
 import io.netstack.provider.ec2.vpcendpoint.VpcEndpointType;
 import io.netstack.provider.ec2.vpcpeering.VpcPeeringType;
+import io.netstack.provider.ec2.vpcpeeringacceptance.VpcPeeringAcceptanceType;
 import io.netstack.provider.ec2.vpnconnection.VpnConnectionType;
 import io.netstack.provider.ec2.vpngateway.VpnGatewayType;
 import io.netstack.provider.ec2.elasticip.ElasticIpType;
@@ -23,9 +24,12 @@ import io.netstack.provider.ec2.securitygroup.SecurityGroupType;
 import io.netstack.provider.ec2.subnet.SubnetType;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayType;
 import io.netstack.provider.ec2.transitgatewayattachment.TransitGatewayAttachmentType;
+import io.netstack.provider.ec2.transitgatewayattachmentacceptance.TransitGatewayAttachmentAcceptanceType;
 import io.netstack.provider.ec2.transitgatewaypeering.TransitGatewayPeeringType;
 import io.netstack.provider.ec2.transitgatewayroutetable.TransitGatewayRouteTableType;
 import io.netstack.provider.ec2.vpc.VpcType;
+import io.netstack.provider.ram.resourceshare.RamResourceShareType;
+import io.netstack.provider.ram.shareacceptance.RamShareAcceptanceType;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeRegistry;
 import java.util.Collection;
@@ -54,9 +58,11 @@ public final class AwsProvider implements TypeRegistry {
                 new NetworkAclType(session),
                 new TransitGatewayType(session),
                 new TransitGatewayAttachmentType(session),
+                new TransitGatewayAttachmentAcceptanceType(session),
                 new TransitGatewayRouteTableType(session),
                 new TransitGatewayPeeringType(session),
                 new VpcPeeringType(session),
+                new VpcPeeringAcceptanceType(session),
                 new VpcEndpointType(session),
                 new EndpointServiceType(session),
                 new FlowLogType(session),
@@ -67,7 +73,9 @@ public final class AwsProvider implements TypeRegistry {
                 new DxGatewayType(session),
                 new DxGatewayAssociationType(session),
                 new DxVirtualInterfaceType(session),
-                new DistributionType(session)
+                new DistributionType(session),
+                new RamResourceShareType(session),
+                new RamShareAcceptanceType(session)
         ));
     }
 

@@ -136,6 +136,18 @@ public final class AwsSession implements AutoCloseable {
         return cloudFront;
     }
 
+    private volatile software.amazon.awssdk.services.ram.RamClient ram;
+
+    /** AWS RAM in the session's region (resource shares are regional). */
+    public software.amazon.awssdk.services.ram.RamClient ram() {
+        if (ram == null) {
+            synchronized (this) {
+                if (ram == null) ram = configure(software.amazon.awssdk.services.ram.RamClient.builder(), settings.region()).httpClient(http()).build();
+            }
+        }
+        return ram;
+    }
+
     /** Builds the clients a plan uses (EC2, Direct Connect, CloudFront) now; see {@code Netstack.prewarm}. */
     public void prewarm() {
         ec2();
@@ -282,6 +294,7 @@ public final class AwsSession implements AutoCloseable {
         if (ec2 != null) ec2.close();
         if (dx != null) dx.close();
         if (cloudFront != null) cloudFront.close();
+        if (ram != null) ram.close();
         tagging.values().forEach(software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient::close);
         if (http != null) http.close();
     }

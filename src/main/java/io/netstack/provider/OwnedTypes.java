@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  *       key+value match the same row on AWS.) A ResourceType netstack does not know — AWS adds
  *       new ones, and backends spell some differently — falls back to the id's prefix.</li>
  *   <li><b>Global types</b> (CloudFront distributions, Direct Connect gateways and virtual
- *       interfaces), which have no tag-filtered list: the Resource Groups Tagging API's
+ *       interfaces; RAM resource shares, regional but without EC2 tags), which have no tag-filtered list: the Resource Groups Tagging API's
  *       {@code GetResources} filtered by the ownership tag. It is eventually consistent, so it is
  *       only a hint used for types the file no longer declares: a miss delays the delete of such an
  *       object to a later plan, and can never cause a duplicate (a declared type is always read in
@@ -54,10 +54,11 @@ public final class OwnedTypes {
             Map.entry("route-table", List.of("route-table")),
             Map.entry("network-acl", List.of("network-acl")),
             Map.entry("transit-gateway", List.of("transit-gateway")),
-            // VPC and peering attachments are both transit-gateway-attachment (tgw-attach-…)
-            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            // VPC and peering attachments, and the hub's view of a spoke's attachment it accepted, are all transit-gateway-attachment (tgw-attach-…)
+            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
             Map.entry("transit-gateway-route-table", List.of("transit-gateway-route-table")),
-            Map.entry("vpc-peering-connection", List.of("vpc-peering")),
+            // a requested peering and the accepter side's view of one (vpc-peering-acceptance) are both pcx-
+            Map.entry("vpc-peering-connection", List.of("vpc-peering", "vpc-peering-acceptance")),
             Map.entry("vpc-endpoint", List.of("vpc-endpoint")),
             Map.entry("vpc-endpoint-service", List.of("endpoint-service")),
             Map.entry("vpc-flow-log", List.of("flow-log")),
@@ -69,7 +70,7 @@ public final class OwnedTypes {
 
     /** Id prefix → types, longest prefixes first (tgw-attach- before tgw-). */
     static final List<Map.Entry<String, List<String>>> EC2_ID_PREFIXES = List.of(
-            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering")),
+            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
             Map.entry("tgw-rtb-", List.of("transit-gateway-route-table")),
             Map.entry("tgw-", List.of("transit-gateway")),
             Map.entry("vpce-svc-", List.of("endpoint-service")),
@@ -83,7 +84,7 @@ public final class OwnedTypes {
             Map.entry("acl-", List.of("network-acl")),
             Map.entry("subnet-", List.of("subnet")),
             Map.entry("sg-", List.of("security-group")),
-            Map.entry("pcx-", List.of("vpc-peering")),
+            Map.entry("pcx-", List.of("vpc-peering", "vpc-peering-acceptance")),
             Map.entry("fl-", List.of("flow-log")),
             Map.entry("cgw-", List.of("customer-gateway")),
             Map.entry("vgw-", List.of("vpn-gateway")),
@@ -92,7 +93,9 @@ public final class OwnedTypes {
             Map.entry("vpc-", List.of("vpc")));
 
     /** The global types: found through the tagging API, a hint. */
-    public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface");
+    public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface",
+            // RAM shares are regional but have no EC2 tags: found the same way, in the stack's region
+            "ram-resource-share");
 
     /** IAM actions of the look-ups. */
     public static final List<String> LOOKUP_ACTIONS = List.of("ec2:DescribeTags", "tag:GetResources");
@@ -152,10 +155,10 @@ public final class OwnedTypes {
         try {
             // DX virtual interfaces are regional; gateways and distributions are global and are
             // reported in us-east-1 (asked in the stack's region too, to be sure of gateways).
-            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif")));
+            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif", "ram:resource-share")));
             out.addAll(global(aws.tagging(GLOBAL_REGION), stack, region, List.of("cloudfront:distribution", "directconnect:dx-gateway")));
         } catch (AwsFailure f) {
-            LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront and Direct Connect objects of types this file no longer declares "
+            LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront, Direct Connect and RAM objects of types this file no longer declares "
                     + "are not looked for in this run", f.describe());
         }
         return out;
@@ -191,6 +194,7 @@ public final class OwnedTypes {
         // a gateway association is recorded on its gateway (it cannot be tagged)
         if (service.equals("directconnect") && resource.startsWith("dx-gateway/")) return List.of("dx-gateway", "dx-gateway-association");
         if (service.equals("directconnect") && resource.startsWith("dxvif/")) return List.of("dx-virtual-interface");
+        if (service.equals("ram") && resource.startsWith("resource-share/")) return List.of("ram-resource-share");
         return List.of();
     }
 

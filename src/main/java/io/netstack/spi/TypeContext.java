@@ -28,6 +28,17 @@ public interface TypeContext {
         return Set.of();
     }
 
+    /**
+     * The stack file's blocks of {@code type}: logical id → properties as written (references not
+     * resolved). For the few types whose objects AWS gives nothing to tag in this account, so that
+     * {@code list} cannot find them by ownership tags and looks up what the file names instead
+     * ({@code ram-share-acceptance}: an accepted share belongs to its owner). Empty where no file is
+     * at hand.
+     */
+    default java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> declared(String type) {
+        return java.util.Map.of();
+    }
+
     default <T> T retrying(String resource, String action, Set<ErrorCategory> on, Duration timeout, Supplier<T> call) {
         return retry().retrying(resource, action, on, timeout, call);
     }

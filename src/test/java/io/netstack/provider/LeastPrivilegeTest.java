@@ -72,7 +72,10 @@ class LeastPrivilegeTest {
     @Test
     void describeTagsRowsNameTheirTypes() {
         assertEquals(List.of("nat-gateway"), OwnedTypes.ec2Types("natgateway", "nat-0abc"));
-        assertEquals(List.of("transit-gateway-attachment", "transit-gateway-peering"), OwnedTypes.ec2Types("transit-gateway-attachment", "tgw-attach-1"));
+        // a spoke's attachment the hub accepted is a transit-gateway-attachment row too (issue 17)
+        assertEquals(List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance"),
+                OwnedTypes.ec2Types("transit-gateway-attachment", "tgw-attach-1"));
+        assertEquals(List.of("vpc-peering", "vpc-peering-acceptance"), OwnedTypes.ec2Types("vpc-peering-connection", "pcx-1"));
         // a ResourceType netstack does not know (moto spells EIPs vpc-elastic-ip): the id prefix decides
         assertEquals(List.of("elastic-ip"), OwnedTypes.ec2Types("vpc-elastic-ip", "eipalloc-1234"));
         assertEquals(List.of("transit-gateway-route-table"), OwnedTypes.ec2Types(null, "tgw-rtb-1"));
@@ -85,6 +88,7 @@ class LeastPrivilegeTest {
         assertEquals(List.of("cloudfront-distribution"), OwnedTypes.globalTypes("arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE"));
         assertEquals(List.of("dx-gateway", "dx-gateway-association"), OwnedTypes.globalTypes("arn:aws:directconnect::123456789012:dx-gateway/5f294f92-bafb-4011-916d-9b0bEXAMPLE"));
         assertEquals(List.of("dx-virtual-interface"), OwnedTypes.globalTypes("arn:aws:directconnect:eu-west-1:123456789012:dxvif/dxvif-ffhhk74f"));
+        assertEquals(List.of("ram-resource-share"), OwnedTypes.globalTypes("arn:aws:ram:eu-west-1:123456789012:resource-share/8548b0d6-7837-4bbb-bc2c-0af82d48c678"));
         assertEquals(List.of(), OwnedTypes.globalTypes("arn:aws:s3:::bucket"));
     }
 
@@ -99,6 +103,8 @@ class LeastPrivilegeTest {
         assertTrue(tag.describe().contains("tag:GetResources"), tag.describe());
         AwsFailure cf = AwsCalls.map("cdn", "CreateDistributionWithTags", denied("CloudFront", "AccessDenied", 403));
         assertTrue(cf.describe().contains("cloudfront:CreateDistribution "), cf.describe());
+        AwsFailure ram = AwsCalls.map("share", "CreateResourceShare", denied("RAM", "AccessDeniedException", 403));
+        assertTrue(ram.describe().contains("ram:CreateResourceShare"), ram.describe());
         AwsFailure expired = AwsCalls.map("vpc", "CreateVpc", denied("EC2", "ExpiredToken", 400));
         assertFalse(expired.describe().contains("netstack policy"), "expired credentials are no missing permission");
     }

@@ -91,8 +91,19 @@ public final class AccessDenyProxy extends ForwardingProxy {
             boolean withTags = a.equals("cloudfront:CreateDistribution") && uri.getRawQuery() != null && uri.getRawQuery().contains("WithTags");
             return withTags ? List.of(a, "cloudfront:TagResource") : List.of(a);
         }
+        if (req.protocol() == FaultProxy.Protocol.REST && service.equals("ram")) return List.of("ram:" + ram(uri));
         String prefix = service.equals("tagging") ? "tag" : service;
         return List.of(prefix + ":" + req.action());
+    }
+
+    /** RAM's REST API names each action by a lower-case path: /createresourceshare → CreateResourceShare. */
+    static final List<String> RAM_ACTIONS = List.of("CreateResourceShare", "GetResourceShares", "GetResourceShareAssociations",
+            "AssociateResourceShare", "DisassociateResourceShare", "UpdateResourceShare", "DeleteResourceShare", "TagResource", "UntagResource",
+            "GetResourceShareInvitations", "AcceptResourceShareInvitation", "RejectResourceShareInvitation", "ListResources", "ListPrincipals");
+
+    static String ram(URI uri) {
+        String path = uri.getPath().replaceFirst("^/", "");
+        return RAM_ACTIONS.stream().filter(a -> a.toLowerCase(Locale.ROOT).equals(path)).findFirst().orElse("Unknown" + path);
     }
 
     /** CloudFront's REST API (2020-05-31) → IAM action. */

@@ -51,6 +51,8 @@ public final class RouteTableRoutes {
         TARGET_TYPES.put("egress-only-internet-gateway", "eigw-");
         TARGET_TYPES.put("nat-gateway", "nat-");
         TARGET_TYPES.put("vpc-peering", "pcx-");
+        // the accepter side routes to the peering it accepted (kindOfId still says vpc-peering: first match)
+        TARGET_TYPES.put("vpc-peering-acceptance", "pcx-");
         TARGET_TYPES.put("transit-gateway", "tgw-");
         TARGET_TYPES.put("vpn-gateway", "vgw-");
         TARGET_TYPES.put("vpc-endpoint", "vpce-");

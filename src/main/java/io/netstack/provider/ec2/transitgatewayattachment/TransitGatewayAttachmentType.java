@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AccepterTags;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
@@ -47,8 +48,9 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachmentOpti
  * propagations that name it come after it in the dependency graph, so they never see a
  * {@code pending} attachment (docs/DESIGN.md principle 5). An attachment to a gateway shared from
  * another account whose {@code autoAcceptSharedAttachments} is off stops in
- * {@code pendingAcceptance}: that fails the create with what to do, rather than waiting for a
- * human for ten minutes. Per-attachment membership of the gateway's default route table
+ * {@code pendingAcceptance}: that ends the create (the gateway's owner accepts it with a
+ * {@code transit-gateway-attachment-acceptance} in its own stack, docs/stack-format.md "Handshakes"),
+ * and an update of an attachment still waiting fails saying so. Per-attachment membership of the gateway's default route table
  * ({@code defaultRouteTableAssociation}/{@code Propagation}) is {@link TgwAttachmentDefaults}'s.
  *
  * <p>Reads: one paginated DescribeTransitGatewayVpcAttachments. moto ignores its tag filter, answers
@@ -153,6 +155,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
                 .transitGatewayVpcAttachments().forEach(a -> {
                     // moto answers with every kind of attachment, peerings included: only VPC attachments have a VPC.
                     if (a.vpcId() == null || GONE_STATES.contains(a.stateAsString())) return;
+                    if (AccepterTags.isAccepter(a.tags())) return; // the hub's view of a spoke's attachment (transit-gateway-attachment-acceptance)
                     Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> owned.put(id, a));
                 }));
         TgwAttachmentDefaults.Snapshot snap = defaults.snapshot(null, owned.values().stream().map(TransitGatewayVpcAttachment::transitGatewayId).distinct().toList());
@@ -217,9 +220,14 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     private void waitAvailable(TypeContext ctx, String id, String attachmentId, Duration timeout) {
         Set<String> failures = new java.util.HashSet<>(FAILED_STATES);
         failures.add("pendingAcceptance");
-        ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " available", timeout, Set.of("available"), failures, () ->
+        waitFor(ctx, id, attachmentId, timeout, Set.of("available"), failures);
+    }
+
+    private Waiter.Outcome waitFor(TypeContext ctx, String id, String attachmentId, Duration timeout, Set<String> targets, Set<String> failures) {
+        return ctx.waiter().until(id, "transit gateway attachment " + attachmentId + " available", timeout, targets, failures, () ->
                 describe(id, attachmentId).map(a -> new Waiter.Outcome(a.stateAsString(), "pendingAcceptance".equals(a.stateAsString())
-                                ? "the transit gateway's owner must accept it (the gateway is shared from another account and its autoAcceptSharedAttachments is off); accept it there, then apply again"
+                                ? "the transit gateway's owner must accept it (the gateway is shared from another account and its autoAcceptSharedAttachments is off): "
+                                        + "a transit-gateway-attachment-acceptance in the owner's stack does, then apply again"
                                 : null))
                         .orElse(new Waiter.Outcome("not visible yet", null)));
     }
@@ -244,7 +252,10 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         String attachmentId = a.transitGatewayAttachmentId();
         // moto drops the TagSpecification of this call (docs/moto-notes.md); AWS applies it atomically.
         mutateRun(ctx, id, "CreateTags", () -> Ec2Tags.ensure(ec2(), id, attachmentId, a.tags(), spec.tags()));
-        waitAvailable(ctx, id, attachmentId, CREATE_TIMEOUT);
+        // pendingAcceptance ends the create: the gateway's owner accepts (transit-gateway-attachment-acceptance,
+        // in its own stack), as the request of a cross-account peering ends at pending-acceptance.
+        Waiter.Outcome o = waitFor(ctx, id, attachmentId, CREATE_TIMEOUT, Set.of("available", "pendingAcceptance"), FAILED_STATES);
+        if (o.state().equals("pendingAcceptance")) return readBack(ctx, id, attachmentId, () -> readOne(ctx, id, attachmentId)); // the owner's gateway defaults act on accept
         applyDefaults(ctx, id, spec.text("transitGateway"), attachmentId, w, Set.of("defaultRouteTableAssociation", "defaultRouteTablePropagation"));
         return readBack(ctx, id, attachmentId, () -> readOne(ctx, id, attachmentId));
     }

@@ -78,7 +78,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
     /** Amazon VPC quotas: 20 route tables per transit gateway (adjustable): a warning. */
     static final int MAX_TABLES_PER_GATEWAY = 20;
 
-    static final List<String> ATTACHMENT_TYPES = List.of("transit-gateway-attachment", "transit-gateway-peering");
+    static final List<String> ATTACHMENT_TYPES = List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance");
 
     private static final Schema SCHEMA = new Schema(true, List.of(),
             Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")).required().createOnly(),
@@ -87,7 +87,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                             + " associations, propagations and routes, and leaves the table to the gateway when the block is removed"),
             Property.list("associations", Property.ref("attachment", ATTACHMENT_TYPES, List.of("tgw-attach-"))).defaultEmptyList()
                     .describe("attachments whose traffic this table routes; an attachment is associated with one table at most"),
-            Property.list("propagations", Property.ref("attachment", List.of("transit-gateway-attachment"), List.of("tgw-attach-"))).defaultEmptyList()
+            Property.list("propagations", Property.ref("attachment", List.of("transit-gateway-attachment", "transit-gateway-attachment-acceptance"), List.of("tgw-attach-"))).defaultEmptyList()
                     .describe("attachments whose routes this table learns"),
             Property.list("routes", Property.object("route",
                     Property.cidr("destination").required(),

@@ -3,6 +3,7 @@ package io.netstack.provider.ec2.vpcpeering;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AccepterTags;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
@@ -57,10 +58,8 @@ import software.amazon.awssdk.services.ec2.model.VpcPeeringConnectionVpcInfo;
  *       {@code peerRegion}); then the create waits for {@code active}.</li>
  *   <li><b>Other account</b> ({@code peerAccount}): netstack only makes the request and waits
  *       until it is {@code pending-acceptance}. The accepter side accepts it in its own account
- *       (and in the peer region when it differs): {@code aws ec2 accept-vpc-peering-connection
- *       --vpc-peering-connection-id pcx-… --region <peerRegion>} with the accepter's credentials,
- *       or the console's "Peering connections → Actions → Accept request", or its own IaC
- *       (Terraform's {@code aws_vpc_peering_connection_accepter}). AWS expires an unaccepted
+ *       (and in the peer region when it differs) with a {@code vpc-peering-acceptance} in a stack
+ *       of that account (docs/stack-format.md, "Handshakes"), or by hand, or with its own IaC. AWS expires an unaccepted
  *       request after 7 days; netstack then sees it gone and plans a new request.
  *       {@code autoAccept} is refused for a request to another account (AWS allows only the
  *       accepter account to accept), checked before anything is created.</li>
@@ -188,6 +187,7 @@ public final class VpcPeeringType extends Ec2Type {
                 .vpcPeeringConnections().forEach(pcx -> Ec2Tags.ownedId(pcx.tags(), ctx.stack()).ifPresent(id -> {
                     if (onlyId != null && !onlyId.equals(pcx.vpcPeeringConnectionId())) return; // moto ignores unknown-id errors and filters
                     if (GONE_STATES.contains(status(pcx))) return;
+                    if (AccepterTags.isAccepter(pcx.tags())) return; // this account's acceptance of another's request (vpc-peering-acceptance)
                     String requesterRegion = pcx.requesterVpcInfo() == null ? null : pcx.requesterVpcInfo().region();
                     if (requesterRegion != null && !requesterRegion.equals(ctx.region())) return; // the accepter-side view of someone's request
                     out.add(translate(ctx, id, pcx));
