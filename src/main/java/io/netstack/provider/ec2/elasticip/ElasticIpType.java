@@ -122,16 +122,24 @@ public final class ElasticIpType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null, Ec2Tags.owned(ctx.stack()));
+    }
+
+    /** Addresses live outside VPCs: the second pass imports those the VPCs' objects name (a NAT gateway's eip). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        java.util.Set<String> ids = scope.referenced("eipalloc-");
+        if (!scope.byReference() || ids.isEmpty()) return List.of();
+        return read(ctx, List.of(Ec2Tags.filter("allocation-id", ids)), null, Ec2Tags.any());
     }
 
     /** DescribeAddresses takes no pagination (docs/aws-facts.md): one filtered call returns them all. */
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource, Ec2Tags.Select select) {
         List<LiveResource> out = new ArrayList<>();
         List<Address> all = AwsCalls.call(resource, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(filters)).addresses());
         for (Address a : all) {
             if (a.allocationId() == null) continue; // EC2-Classic address: not something netstack creates
-            Ec2Tags.ownedId(a.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, a)));
+            select.id(a.tags(), a.allocationId()).ifPresent(id -> out.add(select.mark(translate(id, a), a.tags())));
         }
         return out;
     }

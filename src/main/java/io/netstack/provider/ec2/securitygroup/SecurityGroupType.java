@@ -106,14 +106,35 @@ public final class SecurityGroupType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
-    }
-
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
         List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(filters)).securityGroups().forEach(g ->
+        AwsCalls.run(null, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).securityGroups().forEach(g ->
                 Ec2Tags.ownedId(g.tags(), ctx.stack()).ifPresent(id -> out.add(translate(ctx, id, g)))));
         return out;
+    }
+
+    /**
+     * Every group of the VPCs but their "default" groups (those are the vpc block's
+     * {@code defaultSecurityGroup}), from the read shared with the vpc type ({@link #inVpcs}).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (SecurityGroup g : inVpcs(ec2(), scope)) {
+            if (g.groupName().equals("default")) continue;
+            out.add(Ec2Tags.any().mark(translate(ctx, g.groupId(), g), g.tags()));
+        }
+        return out;
+    }
+
+    /** The security groups of the import's VPCs: one paginated DescribeSecurityGroups, shared by the vpc type. */
+    public static List<SecurityGroup> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeSecurityGroups", () -> {
+            List<SecurityGroup> all = new ArrayList<>();
+            AwsCalls.run(null, "DescribeSecurityGroups", () -> ec2.describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
+                    .securityGroups().forEach(all::add));
+            return all;
+        });
     }
 
     private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {

@@ -151,13 +151,24 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null);
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null, Ec2Tags.owned(ctx.stack()));
     }
 
-    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
+    /** Every subnet of the VPCs, with its zone name only (zoneId is the same zone said twice). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = read(ctx, List.of(Ec2Tags.filter("vpc-id", scope.vpcIds())), null, Ec2Tags.any());
+        out.forEach(r -> {
+            if (r.properties().has("zone")) r.properties().remove("zoneId");
+        });
+        return out;
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource, Ec2Tags.Select select) {
         List<LiveResource> out = new ArrayList<>();
         AwsCalls.run(resource, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(filters)).subnets().forEach(s ->
-                Ec2Tags.ownedId(s.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, s)))));
+                select.id(s.tags(), s.subnetId()).ifPresent(id -> out.add(select.mark(translate(id, s), s.tags())))));
         return out;
     }
 
