@@ -185,12 +185,14 @@ public final class Importer {
         }
     }
 
+    /** The Name tag, else a {@code name} property (a security group's group name, which it always has). */
     private static String nameTag(LiveResource r) {
         JsonNode n = r.properties().path("tags").get(Ownership.NAME_TAG);
-        return n == null || n.asText().isBlank() ? null : n.asText();
+        if (n == null || n.asText().isBlank()) n = r.properties().get("name");
+        return n == null || !n.isTextual() || n.asText().isBlank() ? null : n.asText();
     }
 
-    /** A resource id from the Name tag ({@code [a-z][a-z0-9-]{0,62}}), else the type and the zone's letter. */
+    /** A resource id from the Name tag (or name, sanitised to {@code [a-z][a-z0-9-]{0,62}}), else the type and the zone's letter. */
     static String baseName(LiveResource r, Map<String, LiveResource> byAwsId) {
         String name = nameTag(r);
         if (name != null) {
