@@ -23,11 +23,37 @@ public final class ImportScope {
     private final Set<String> vpcIds;
     private final Set<String> referenced;
     private final Map<String, FutureTask<Object>> shared;
+    private final Set<String> accounts;
 
     private ImportScope(Set<String> vpcIds, Set<String> referenced, Map<String, FutureTask<Object>> shared) {
         this.vpcIds = Set.copyOf(vpcIds);
         this.referenced = referenced == null ? null : Set.copyOf(referenced);
         this.shared = shared;
+        this.accounts = accounts(shared);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> accounts(Map<String, FutureTask<Object>> shared) {
+        FutureTask<Object> mine = new FutureTask<>(() -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        FutureTask<Object> t = shared.putIfAbsent("netstack:accounts", mine);
+        if (t == null) {
+            mine.run();
+            t = mine;
+        }
+        try {
+            return (Set<String>) t.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The AWS accounts that own the imported VPCs (the vpc type notes them in the first pass): an
+     * object of another account named by the VPCs' objects (a shared transit gateway) stays
+     * outside the stack, as a literal id.
+     */
+    public Set<String> accounts() {
+        return accounts;
     }
 
     /** The first pass: the objects in these VPCs. */

@@ -162,7 +162,10 @@ public final class VpcType extends Ec2Type {
         Map<String, String> ids = new LinkedHashMap<>();
         Map<String, Vpc> byId = new HashMap<>();
         List<Vpc> vpcs = vpcs(List.of(Ec2Tags.filter("vpc-id", scope.vpcIds())), null, Ec2Tags.any(), ids);
-        vpcs.forEach(v -> byId.put(v.vpcId(), v));
+        vpcs.forEach(v -> {
+            byId.put(v.vpcId(), v);
+            if (v.ownerId() != null) scope.accounts().add(v.ownerId());
+        });
         Map<String, SecurityGroup> defaults = new HashMap<>();
         for (SecurityGroup g : io.netstack.provider.ec2.securitygroup.SecurityGroupType.inVpcs(ec2(), scope)) if (g.groupName().equals("default")) defaults.put(g.vpcId(), g);
         Map<String, RouteTable> mainTables = new HashMap<>();
