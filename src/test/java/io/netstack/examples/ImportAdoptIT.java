@@ -268,6 +268,45 @@ class ImportAdoptIT {
                 .allMatch(t -> t.stateAsString().startsWith("delet")), "the transit gateway is deleted");
     }
 
+    /** Egress-only and VPN gateways, a gateway endpoint on a route table, and the VPC's flow log. */
+    @Test
+    void gatewaysEndpointAndFlowLog(AwsApi api, @TempDir Path dir) throws Exception {
+        String stack = api.uniqueStack("edge");
+        Ec2Client ec2 = api.ec2(REGION);
+        String vpc = ec2.createVpc(r -> r.cidrBlock("10.47.0.0/16").tagSpecifications(name(ResourceType.VPC, "edge"))).vpc().vpcId();
+        String subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.47.1.0/24").availabilityZone(REGION + "a")).subnet().subnetId();
+        String rtb = ec2.createRouteTable(r -> r.vpcId(vpc).tagSpecifications(name(ResourceType.ROUTE_TABLE, "private"))).routeTable().routeTableId();
+        ec2.associateRouteTable(r -> r.routeTableId(rtb).subnetId(subnet));
+        String eigw = ec2.createEgressOnlyInternetGateway(r -> r.vpcId(vpc)).egressOnlyInternetGateway().egressOnlyInternetGatewayId();
+        String vgw = ec2.createVpnGateway(r -> r.type("ipsec.1").tagSpecifications(name(ResourceType.VPN_GATEWAY, "onprem"))).vpnGateway().vpnGatewayId();
+        ec2.attachVpnGateway(r -> r.vpnGatewayId(vgw).vpcId(vpc));
+        String vpce = ec2.createVpcEndpoint(r -> r.vpcId(vpc).serviceName("com.amazonaws." + REGION + ".s3").vpcEndpointType("Gateway").routeTableIds(rtb)
+                .tagSpecifications(name(ResourceType.VPC_ENDPOINT, "s3"))).vpcEndpoint().vpcEndpointId();
+        String fl = ec2.createFlowLogs(r -> r.resourceIds(vpc).resourceType("VPC").trafficType("ALL").logDestinationType("cloud-watch-logs")
+                .logGroupName("/edge/flows").deliverLogsPermissionArn("arn:aws:iam::123456789012:role/flows")).flowLogIds().get(0);
+        List<String> all = List.of(vpc, subnet, rtb, eigw, vgw, vpce, fl);
+
+        Path f = dir.resolve("edge.json");
+        Cli.Result imp = Cli.run(api, REGION, "import", "--region", REGION, "--vpc", vpc, "--stack", stack, "-o", f.toString());
+        assertEquals(0, imp.exit(), imp.toString());
+        String text = Files.readString(f);
+        for (String id : all) assertFalse(text.contains(id), "no literal id of an imported object (" + id + ") in:\n" + text);
+        JsonNode res = Json.MAPPER.readTree(text).get("resources");
+        assertEquals(Set.of("vpc", "subnet", "route-table", "egress-only-internet-gateway", "vpn-gateway", "vpc-endpoint", "flow-log"), types(res), text);
+        assertEquals(all.size(), res.size(), text);
+        assertEquals("${private}", block(res, "s3", text).get("routeTables").get(0).asText(), text);
+        assertEquals("${edge}", block(res, "onprem", text).get("vpc").asText(), text);
+        assertEquals("${edge}", block(res, "flow-log", text).get("resource").asText(), text);
+
+        Cli.Result adopt = Cli.run(api, REGION, "adopt", f.toString(), "--auto-approve");
+        assertEquals(0, adopt.exit(), adopt.toString());
+        for (String id : all) assertEquals(stack, tag(ec2, id, "netstack:stack"), id + " adopted: " + adopt);
+        ItSupport.assertNoChanges(api, REGION, f);
+        Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve");
+        assertEquals(0, destroy.exit(), destroy.toString());
+        assertTrue(ec2.describeVpcs(r -> r.filters(filter("vpc-id", vpc))).vpcs().isEmpty(), "the VPC is gone");
+    }
+
     @Test
     void objectsOfAnotherStackAreRefused(AwsApi api, @TempDir Path dir) {
         String other = api.uniqueStack("owner");

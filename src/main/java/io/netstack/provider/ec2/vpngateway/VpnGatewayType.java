@@ -105,6 +105,20 @@ public final class VpnGatewayType extends Ec2Type {
         return out;
     }
 
+    /** The gateways attached to the VPCs: one DescribeVpnGateways by attachment.vpc-id (it takes no pagination). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        List<VpnGateway> all = AwsCalls.call(null, "DescribeVpnGateways",
+                () -> ec2().describeVpnGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).vpnGateways());
+        for (VpnGateway g : all) {
+            if (gone(g.stateAsString()) || attachedVpc(g).filter(scope.vpcIds()::contains).isEmpty()) continue;
+            out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
+        }
+        return out;
+    }
+
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
     }
