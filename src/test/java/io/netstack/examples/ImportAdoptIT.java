@@ -233,7 +233,9 @@ class ImportAdoptIT {
         all.add(pcx);
 
         Path f = dir.resolve("hub.json");
-        Cli.Result imp = Cli.run(api, REGION, "import", "--region", REGION, "--vpc", vpcs.get("hub-a"), "--vpc", vpcs.get("spoke-b"), "--vpc", vpcs.get("spoke-c"),
+        // spoke-c is selected by a tag of its own
+        ec2.createTags(r -> r.resources(vpcs.get("spoke-c")).tags(Tag.builder().key("import-me").value(stack).build()));
+        Cli.Result imp = Cli.run(api, REGION, "import", "--region", REGION, "--vpc", vpcs.get("hub-a"), "--vpc", vpcs.get("spoke-b"), "--tag", "import-me=" + stack,
                 "--stack", stack, "-o", f.toString());
         assertEquals(0, imp.exit(), imp.toString());
         String text = Files.readString(f);
