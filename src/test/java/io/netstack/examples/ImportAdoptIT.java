@@ -241,7 +241,8 @@ class ImportAdoptIT {
         String text = Files.readString(f);
         for (String id : all) assertFalse(text.contains(id), "no literal id of an imported object (" + id + ") in:\n" + text);
         JsonNode res = Json.MAPPER.readTree(text).get("resources");
-        assertEquals(all.size(), res.size(), text);
+        assertEquals(all.size(), res.size(), "AWS's default DHCP options set is not imported: " + text);
+        assertFalse(block(res, "hub-a", text).has("dhcpOptions"), text);
         // (moto drops the TagSpecifications of CreateTransitGatewayVpcAttachment: the attachments have no Name, so type + zone)
         Set<String> attached = new TreeSet<>();
         res.forEach(b -> {
@@ -291,7 +292,11 @@ class ImportAdoptIT {
         ec2.attachInternetGateway(r -> r.internetGatewayId(igw).vpcId(vpc));
         String main = ec2.describeRouteTables(r -> r.filters(filter("vpc-id", vpc), filter("association.main", "true"))).routeTables().get(0).routeTableId();
         ec2.createRoute(r -> r.routeTableId(main).destinationCidrBlock("0.0.0.0/0").gatewayId(igw));
-        List<String> all = List.of(vpc, subnet, rtb, eigw, vgw, vpce, fl, igw);
+        String dopt = ec2.createDhcpOptions(r -> r.dhcpConfigurations(c -> c.key("domain-name").values("corp.example"),
+                c -> c.key("domain-name-servers").values("10.47.0.2"))).dhcpOptions().dhcpOptionsId();
+        ec2.createTags(r -> r.resources(dopt).tags(Tag.builder().key("Name").value("corp-dns").build()));
+        ec2.associateDhcpOptions(r -> r.dhcpOptionsId(dopt).vpcId(vpc));
+        List<String> all = List.of(vpc, subnet, rtb, eigw, vgw, vpce, fl, igw, dopt);
 
         Path f = dir.resolve("edge.json");
         Cli.Result imp = Cli.run(api, REGION, "import", "--region", REGION, "--vpc", vpc, "--stack", stack, "-o", f.toString());
@@ -299,7 +304,8 @@ class ImportAdoptIT {
         String text = Files.readString(f);
         for (String id : all) assertFalse(text.contains(id), "no literal id of an imported object (" + id + ") in:\n" + text);
         JsonNode res = Json.MAPPER.readTree(text).get("resources");
-        assertEquals(Set.of("vpc", "subnet", "route-table", "egress-only-internet-gateway", "vpn-gateway", "vpc-endpoint", "flow-log", "internet-gateway"), types(res), text);
+        assertEquals(Set.of("vpc", "subnet", "route-table", "egress-only-internet-gateway", "vpn-gateway", "vpc-endpoint", "flow-log", "internet-gateway", "dhcp-options"), types(res), text);
+        assertEquals("${corp-dns}", block(res, "edge", text).get("dhcpOptions").asText(), "the VPC's own DHCP options set: " + text);
         assertFalse(block(res, "edge", text).has("mainRouteTable"), "a main table routing to the VPC's own gateway would be a cycle: " + text);
         assertTrue(imp.err().contains("note: edge.mainRouteTable is left out (not managed): it names internet-gateway"), imp.toString());
         assertEquals(all.size(), res.size(), text);

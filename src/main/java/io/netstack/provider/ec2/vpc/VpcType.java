@@ -153,15 +153,20 @@ public final class VpcType extends Ec2Type {
     /**
      * The VPCs of the scope, owned or not. Their default security group, main route table and
      * default NACL come from the reads the security-group, route-table and network-acl types import
-     * from (shared: one call each for the whole import). {@code dhcpOptions} is left out: the set is
-     * usually AWS's default one, which netstack does not import (omitted: not managed).
+     * from (shared: one call each for the whole import). {@code dhcpOptions} is kept only for a set
+     * of the user's, which the dhcp-options type imports; AWS's default set is left out (not managed).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
         if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
         Map<String, String> ids = new LinkedHashMap<>();
         Map<String, Vpc> byId = new HashMap<>();
-        List<Vpc> vpcs = vpcs(List.of(Ec2Tags.filter("vpc-id", scope.vpcIds())), null, Ec2Tags.any(), ids);
+        List<Vpc> vpcs = inScope(ec2(), scope);
+        vpcs.forEach(v -> ids.put(v.vpcId(), v.vpcId()));
+        Set<String> ownSets = new HashSet<>();
+        for (var d : io.netstack.provider.ec2.dhcpoptions.DhcpOptionsType.ofVpcs(ec2(), scope)) {
+            if (!io.netstack.provider.ec2.dhcpoptions.DhcpOptionsType.awsDefault(d)) ownSets.add(d.dhcpOptionsId());
+        }
         vpcs.forEach(v -> {
             byId.put(v.vpcId(), v);
             if (v.ownerId() != null) scope.accounts().add(v.ownerId());
@@ -174,10 +179,21 @@ public final class VpcType extends Ec2Type {
         for (NetworkAcl a : io.netstack.provider.ec2.networkacl.NetworkAclType.inVpcs(ec2(), scope)) if (Boolean.TRUE.equals(a.isDefault())) defaultAcls.put(a.vpcId(), a);
         List<LiveResource> out = new ArrayList<>();
         for (LiveResource r : translate(ctx, vpcs, ids, defaults, mainTables, defaultAcls)) {
-            r.properties().remove("dhcpOptions");
+            if (!ownSets.contains(r.properties().path("dhcpOptions").asText())) r.properties().remove("dhcpOptions");
             out.add(Ec2Tags.any().mark(r, byId.get(r.awsId()).tags()));
         }
         return out;
+    }
+
+    /** The import's VPCs: one DescribeVpcs filtered by vpc-id, shared with the dhcp-options type. */
+    public static List<Vpc> inScope(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeVpcs", () -> {
+            List<Vpc> all = new ArrayList<>();
+            AwsCalls.run(null, "DescribeVpcs", () -> ec2.describeVpcsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).vpcs().forEach(v -> {
+                if (scope.vpcIds().contains(v.vpcId())) all.add(v);
+            }));
+            return all;
+        });
     }
 
     private List<Vpc> vpcs(List<Filter> filters, String resource, Ec2Tags.Select select, Map<String, String> ids) {
