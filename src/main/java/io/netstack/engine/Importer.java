@@ -155,6 +155,7 @@ public final class Importer {
             ObjectNode block = Json.object();
             block.put("type", type.name());
             ObjectNode p = props.get(id);
+            secretPlaceholders(id, type, p);
             for (Property prop : type.schema().properties().values()) {
                 JsonNode v = p.get(prop.name());
                 if (v == null || v.isNull() || prop.writeOnly()) continue;
@@ -323,13 +324,40 @@ public final class Importer {
         return v;
     }
 
+    /**
+     * Secrets are never read into properties (and never written): each write-only field of a list
+     * element that was read (a VPN tunnel's {@code preSharedKey}) gets an {@code ${env.NAME}}
+     * placeholder, {@code NAME} from the resource id, the field and the element's position
+     * ({@code ONPREM_VPN_TUNNELS_1_PRESHAREDKEY}). {@code plan} and {@code adopt} then need the value
+     * in the environment, and compare it with AWS's without showing either.
+     */
+    static void secretPlaceholders(String id, ResourceType type, ObjectNode p) {
+        for (Property prop : type.schema().properties().values()) {
+            JsonNode v = p.get(prop.name());
+            if (prop.kind() != Property.Kind.LIST || v == null || !v.isArray() || prop.item() == null || prop.item().fields() == null) continue;
+            for (Property f : prop.item().fields()) {
+                if (!f.writeOnly()) continue;
+                for (int i = 0; i < v.size(); i++) {
+                    if (v.get(i).isObject()) {
+                        String name = (id + "_" + prop.name() + "_" + (i + 1) + "_" + f.name()).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+                        ((ObjectNode) v.get(i)).put(f.name(), "${env." + name + "}");
+                    }
+                }
+            }
+        }
+    }
+
     private static ObjectNode fields(Property p, ObjectNode v) {
         ObjectNode o = Json.object();
         Map<String, JsonNode> rest = new TreeMap<>();
         v.fields().forEachRemaining(e -> rest.put(e.getKey(), e.getValue()));
         for (Property f : p.fields()) {
             JsonNode fv = rest.remove(f.name());
-            if (fv == null || fv.isNull() || f.writeOnly()) continue;
+            if (fv == null || fv.isNull()) continue;
+            if (f.writeOnly()) {
+                if (fv.isTextual() && fv.asText().startsWith("${env.")) o.set(f.name(), fv); // a placeholder, never a value
+                continue;
+            }
             JsonNode w = withoutDefaults(f, fv);
             if (w != null) o.set(f.name(), w);
         }

@@ -102,6 +102,22 @@ class ImporterTest {
     }
 
     @Test
+    void secretsBecomeEnvironmentPlaceholders() {
+        List<LiveResource> l = new ArrayList<>(network().subList(0, 2));
+        l.add(obj("vpn-gateway", "vgw-1", "{'vpc':'vpc-1','amazonAsn':64512,'tags':{'Name':'onprem'}}"));
+        l.add(obj("customer-gateway", "cgw-1", "{'ip':'203.0.113.10','bgpAsn':65000,'tags':{'Name':'office'}}"));
+        // as the translator reads it: AWS's keys are kept out of properties (an in-memory MAC at most)
+        l.add(obj("vpn-connection", "vpn-1", "{'customerGateway':'cgw-1','vpnGateway':'vgw-1','staticRoutesOnly':true,'routes':['192.168.0.0/16'],"
+                + "'tunnels':[{'insideCidr':'169.254.10.0/30'},{'insideCidr':'169.254.11.0/30'}],'tags':{'Name':'office-vpn'}}"));
+        Importer.Result r = Importer.build("shop", "eu-west-1", List.of("vpc-1"), TYPES, l);
+        JsonNode vpn = r.stack().get("resources").get("office-vpn");
+        assertEquals("${env.OFFICE_VPN_TUNNELS_1_PRESHAREDKEY}", vpn.get("tunnels").get(0).get("preSharedKey").asText(), r.stack().toString());
+        assertEquals("${env.OFFICE_VPN_TUNNELS_2_PRESHAREDKEY}", vpn.get("tunnels").get(1).get("preSharedKey").asText(), r.stack().toString());
+        assertEquals("${office}", vpn.get("customerGateway").asText());
+        assertEquals("${onprem}", vpn.get("vpnGateway").asText());
+    }
+
+    @Test
     void objectsOfAStackAreRefusedNamingIt() {
         List<LiveResource> l = network();
         LiveResource s = l.get(2);

@@ -117,6 +117,19 @@ public final class CustomerGatewayType extends Ec2Type {
         return out;
     }
 
+    /** Gateways live outside VPCs: the second pass imports those the VPN connections name (it takes no pagination). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        Set<String> ids = scope.referenced("cgw-");
+        if (!scope.byReference() || ids.isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (CustomerGateway g : AwsCalls.call(null, "DescribeCustomerGateways",
+                () -> ec2().describeCustomerGateways(r -> r.filters(Ec2Tags.filter("customer-gateway-id", ids))).customerGateways())) {
+            if (!gone(g.state()) && ids.contains(g.customerGatewayId())) out.add(Ec2Tags.any().mark(translate(g.customerGatewayId(), g), g.tags()));
+        }
+        return out;
+    }
+
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
     }

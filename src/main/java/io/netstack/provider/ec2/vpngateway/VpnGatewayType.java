@@ -110,13 +110,20 @@ public final class VpnGatewayType extends Ec2Type {
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
         if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
         List<LiveResource> out = new ArrayList<>();
-        List<VpnGateway> all = AwsCalls.call(null, "DescribeVpnGateways",
-                () -> ec2().describeVpnGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).vpnGateways());
-        for (VpnGateway g : all) {
-            if (gone(g.stateAsString()) || attachedVpc(g).filter(scope.vpcIds()::contains).isEmpty()) continue;
-            out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
-        }
+        for (VpnGateway g : ofVpcs(ec2(), scope)) out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
         return out;
+    }
+
+    /** The live gateways attached to the import's VPCs: one DescribeVpnGateways, shared with the vpn-connection type. */
+    public static List<VpnGateway> ofVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeVpnGateways", () -> {
+            List<VpnGateway> out = new ArrayList<>();
+            for (VpnGateway g : AwsCalls.call(null, "DescribeVpnGateways",
+                    () -> ec2.describeVpnGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).vpnGateways())) {
+                if (!gone(g.stateAsString()) && attachedVpc(g).filter(scope.vpcIds()::contains).isPresent()) out.add(g);
+            }
+            return out;
+        });
     }
 
     static boolean gone(String state) {
