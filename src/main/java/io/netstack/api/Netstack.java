@@ -190,6 +190,63 @@ public final class Netstack implements AutoCloseable {
                 .detect(stack, read(stack), context(stack, Progress.NONE));
     }
 
+    /**
+     * {@code netstack import}: reads the VPCs {@code vpcIds} plus those tagged with every one of
+     * {@code vpcTags}, and everything in them netstack has a type for, into a stack file
+     * ({@link io.netstack.engine.Importer}). {@code stack} null: named after the first VPC's Name tag.
+     */
+    public io.netstack.engine.Importer.Result importNetwork(String region, java.util.Collection<String> vpcIds, Map<String, String> vpcTags, String stack) {
+        AwsProvider p = provider(region);
+        java.util.Set<String> vpcs = new java.util.TreeSet<>(vpcIds);
+        if (!vpcTags.isEmpty()) vpcs.addAll(vpcsTagged(p, vpcTags));
+        if (vpcs.isEmpty()) throw new io.netstack.engine.Importer.ImportException("no VPC in " + region + " is tagged " + vpcTags);
+        EngineContext ctx = EngineContext.of(stack == null ? "import" : stack, region, Progress.NONE, sleeper, delayScale);
+        java.util.List<LiveResource> found = io.netstack.engine.Importer.read(p, ctx, vpcs);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        found.stream().filter(r -> r.type().equals("vpc")).forEach(r -> seen.add(r.awsId()));
+        java.util.Set<String> missing = new java.util.TreeSet<>(vpcs);
+        missing.removeAll(seen);
+        if (!missing.isEmpty()) throw new io.netstack.engine.Importer.ImportException("no such VPC in " + region + ": " + String.join(", ", missing));
+        String name = stack != null ? stack : stackName(found);
+        return io.netstack.engine.Importer.build(name, region, java.util.List.copyOf(vpcs), p, found);
+    }
+
+    /** A stack name from the first VPC's Name tag (lower case, [a-z][a-z0-9-]{0,39}), else "imported". */
+    private static String stackName(java.util.List<LiveResource> found) {
+        for (LiveResource r : found) {
+            if (!r.type().equals("vpc")) continue;
+            String n = r.properties().path("tags").path("Name").asText("").toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^[^a-z]+|-+$", "");
+            if (!n.isEmpty()) return n.length() > 40 ? n.substring(0, 40).replaceAll("-+$", "") : n;
+        }
+        return "imported";
+    }
+
+    /** One DescribeVpcs filtered by the tags. */
+    private static java.util.List<String> vpcsTagged(AwsProvider p, Map<String, String> tags) {
+        java.util.List<software.amazon.awssdk.services.ec2.model.Filter> filters = new java.util.ArrayList<>();
+        tags.forEach((k, v) -> filters.add(io.netstack.provider.Ec2Tags.filter("tag:" + k, v)));
+        java.util.List<String> out = new java.util.ArrayList<>();
+        io.netstack.provider.AwsCalls.run(null, "DescribeVpcs", () -> p.session().ec2().describeVpcsPaginator(r -> r.filters(filters)).vpcs().forEach(v -> {
+            // re-checked client-side: some backends ignore tag filters (docs/moto-notes.md)
+            Map<String, String> have = new java.util.HashMap<>();
+            v.tags().forEach(t -> have.put(t.key(), t.value()));
+            if (tags.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())))) out.add(v.vpcId());
+        }));
+        return out;
+    }
+
+    /** What {@code adopt} would tag, or why it will not: the file planned against the objects the adopt file names. */
+    public io.netstack.engine.Adopter.Adoption adoption(StackFile stack, io.netstack.engine.AdoptFile sidecar) {
+        AwsProvider p = provider(stack.region());
+        java.util.List<LiveResource> found = io.netstack.engine.Importer.read(p, context(stack, Progress.NONE), new java.util.TreeSet<>(sidecar.vpcs()));
+        return io.netstack.engine.Adopter.plan(stack, sidecar, found, p);
+    }
+
+    /** Puts the ownership tags of {@code adoption} on its objects. */
+    public void adopt(StackFile stack, io.netstack.engine.Adopter.Adoption adoption, java.util.function.Consumer<io.netstack.engine.Adopter.Item> progress) {
+        io.netstack.engine.Adopter.apply(adoption, provider(stack.region()), context(stack, Progress.NONE), progress);
+    }
+
     /** Output name → value, from the given live resources (e.g. an apply's result) or a fresh read. */
     public Map<String, String> outputs(StackFile stack, Map<String, LiveResource> live) {
         Map<String, String> out = new LinkedHashMap<>();

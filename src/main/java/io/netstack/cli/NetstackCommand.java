@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 public class NetstackCommand implements Runnable {
     /** Name → class of every subcommand, in the order help lists them. */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ValidateCommand.class, PlanCommand.class, ApplyCommand.class,
-            DestroyCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, RenderCommand.class, SchemaCommand.class,
+            DestroyCommand.class, ImportCommand.class, AdoptCommand.class, OutputCommand.class, DriftCommand.class, GraphCommand.class, RenderCommand.class, SchemaCommand.class,
             PolicyCommand.class, LintCommand.class, ReachCommand.class, CostCommand.class, DiagramCommand.class, CompletionCommand.class,
             picocli.CommandLine.HelpCommand.class);
 

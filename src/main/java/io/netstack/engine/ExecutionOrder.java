@@ -124,11 +124,12 @@ public final class ExecutionOrder {
         }
         for (ResourceView r : liveViews) {
             Set<String> deps = new java.util.TreeSet<>(References.dependencies(r, liveView, types));
+            Set<String> keepAlive = References.dependencies(withoutObjectProperties(r, types), liveView, types);
             Step del = delete.get(r.id());
             for (String d : deps) {
                 Step depDel = delete.get(d);
                 if (depDel == null) continue;
-                if (del != null) g.edge(del, depDel);
+                if (del != null && keepAlive.contains(d)) g.edge(del, depDel);
                 Step upd = update.get(r.id());
                 boolean stillNeeded = desiredDeps.getOrDefault(r.id(), Set.of()).contains(d);
                 if (upd != null && !stillNeeded && !create.containsKey(d)) g.edge(upd, depDel);
@@ -158,6 +159,24 @@ public final class ExecutionOrder {
             }
         }
         return g;
+    }
+
+    /**
+     * {@code r} without its object-valued properties, for delete order: those hold parts that go
+     * with the object (a VPC's main route table routes, its default NACL and security group rules,
+     * read even when the file does not manage them), so a reference inside one does not keep its
+     * target alive. A main table routing to the VPC's own internet gateway (a VPC made in the
+     * console, then imported) would otherwise make the VPC's delete wait for the gateway's, which
+     * waits for the VPC's: a cycle, and no destroy.
+     */
+    private static ResourceView withoutObjectProperties(ResourceView r, TypeRegistry types) {
+        var type = types.find(r.type());
+        if (type.isEmpty()) return r;
+        com.fasterxml.jackson.databind.node.ObjectNode p = r.properties().deepCopy();
+        for (io.netstack.spi.Property prop : type.get().schema().properties().values()) {
+            if (prop.kind() == io.netstack.spi.Property.Kind.OBJECT) p.remove(prop.name());
+        }
+        return new ResourceView(r.id(), r.type(), p);
     }
 
     private static Step put(DependencyGraph<Step> g, Map<String, Step> m, String key, Step s) {

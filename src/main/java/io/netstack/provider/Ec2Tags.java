@@ -56,6 +56,48 @@ public final class Ec2Tags {
         return stack.equals(s) && id != null ? Optional.of(id) : Optional.empty();
     }
 
+    /**
+     * Which objects a read keeps, and under which logical id: {@link #owned} for {@code list} (the
+     * stack's objects, by their netstack:id tag), {@link #any} for {@code importable} (every object,
+     * by its AWS id until the importer names it).
+     */
+    public interface Select {
+        Optional<String> id(List<Tag> tags, String awsId);
+
+        /** What the read adds to the translated object: {@link #any} marks a netstack stack tag. */
+        default io.netstack.spi.LiveResource mark(io.netstack.spi.LiveResource r, List<Tag> tags) {
+            return r;
+        }
+    }
+
+    public static Select owned(String stack) {
+        return (tags, awsId) -> ownedId(tags, stack);
+    }
+
+    public static Select any() {
+        return new Select() {
+            @Override
+            public Optional<String> id(List<Tag> tags, String awsId) {
+                return Optional.of(awsId);
+            }
+
+            @Override
+            public io.netstack.spi.LiveResource mark(io.netstack.spi.LiveResource r, List<Tag> tags) {
+                return imported(r, tags);
+            }
+        };
+    }
+
+    /** {@code r} with the stack named by its {@code netstack:stack} tag (if any) as attribute of that name. */
+    public static io.netstack.spi.LiveResource imported(io.netstack.spi.LiveResource r, List<Tag> tags) {
+        String owner = null;
+        if (tags != null) for (Tag t : tags) if (Ownership.STACK_TAG.equals(t.key())) owner = t.value();
+        if (owner == null) return r;
+        Map<String, String> attrs = new java.util.LinkedHashMap<>(r.attributes());
+        attrs.put(Ownership.STACK_TAG, owner);
+        return new io.netstack.spi.LiveResource(r.id(), r.type(), r.awsId(), r.properties(), attrs);
+    }
+
     public static boolean hasOwnership(List<Tag> tags) {
         boolean s = false, id = false;
         if (tags != null) for (Tag t : tags) {

@@ -48,6 +48,15 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
     }
 
+    /**
+     * {@code netstack adopt}: one CreateTags on the object (tags differ per object: netstack:id), and
+     * nothing else. CreateTags only adds or overwrites the keys it names, so the object's other tags stay.
+     */
+    @Override
+    public void adopt(TypeContext ctx, LiveResource live, java.util.Map<String, String> tags) {
+        mutateRun(ctx, live.id(), "CreateTags", () -> ec2().createTags(r -> r.resources(live.awsId()).tags(Ec2Tags.toTags(tags))));
+    }
+
     /** The whole update of a type whose only updatable property is {@code tags}. */
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {

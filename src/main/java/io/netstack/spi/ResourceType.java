@@ -74,6 +74,27 @@ public interface ResourceType {
     }
 
     /**
+     * For {@code netstack import}: every object of this type in {@code scope}, owned or not, in the
+     * shape of {@link #list} (references as AWS ids) but as a person would write the block: only
+     * what the stack file needs (e.g. a subnet's zone, not also its zone id). The logical id is the
+     * AWS id for now (the importer names resources); an object that carries a netstack stack tag has
+     * it as the attribute {@link Ownership#STACK_TAG}, so the importer can refuse it. One batched
+     * Describe per type filtered by {@code vpc-id} (or by the referenced ids), never one per object.
+     * Types netstack cannot import yet return nothing.
+     */
+    default List<LiveResource> importable(TypeContext ctx, ImportScope scope) {
+        return List.of();
+    }
+
+    /**
+     * For {@code netstack adopt}: puts {@code tags} (the ownership tags, and the {@code Name} a
+     * create would have set) on the existing object {@code live} and changes nothing else.
+     */
+    default void adopt(TypeContext ctx, LiveResource live, java.util.Map<String, String> tags) {
+        throw new UnsupportedOperationException(name() + " cannot be adopted");
+    }
+
+    /**
      * The IAM actions this type's handlers call (for {@code netstack policy}); see {@link Permissions}.
      */
     default Permissions permissions() {

@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.customergateway;
 
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -93,6 +94,19 @@ public final class CustomerGatewayType extends Ec2Type {
     public List<LiveResource> list(TypeContext ctx) {
         return listOwned(ctx, "DescribeCustomerGateways", () -> ec2().describeCustomerGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).customerGateways(),
                 CustomerGateway::tags, g -> !gone(g.state()), this::translate);
+    }
+
+    /** Gateways live outside VPCs: the second pass imports those the VPN connections name (it takes no pagination). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        Set<String> ids = scope.referenced("cgw-");
+        if (!scope.byReference() || ids.isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (CustomerGateway g : AwsCalls.call(null, "DescribeCustomerGateways",
+                () -> ec2().describeCustomerGateways(r -> r.filters(Ec2Tags.filter("customer-gateway-id", ids))).customerGateways())) {
+            if (!gone(g.state()) && ids.contains(g.customerGatewayId())) out.add(Ec2Tags.any().mark(translate(g.customerGatewayId(), g), g.tags()));
+        }
+        return out;
     }
 
     static boolean gone(String state) {

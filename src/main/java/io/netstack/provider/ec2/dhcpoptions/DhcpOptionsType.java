@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.dhcpoptions;
 
+import io.netstack.provider.AwsCalls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -118,6 +119,55 @@ public final class DhcpOptionsType extends Ec2Type {
     public List<LiveResource> list(TypeContext ctx) {
         return listOwned(ctx, "DescribeDhcpOptions", () -> ec2().describeDhcpOptionsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).dhcpOptions(),
                 DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
+    }
+
+    /** The sets the import's VPCs use, but AWS's default set (left to AWS: not managed). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (DhcpOptions d : ofVpcs(ec2(), scope)) if (!awsDefault(d)) out.add(Ec2Tags.any().mark(translate(ctx, d.dhcpOptionsId(), d), d.tags()));
+        return out;
+    }
+
+    /** The DHCP options sets of the import's VPCs: one DescribeDhcpOptions by id, shared with the vpc type. */
+    public static List<DhcpOptions> ofVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeDhcpOptions", () -> {
+            Set<String> ids = new java.util.TreeSet<>();
+            for (var v : io.netstack.provider.ec2.vpc.VpcType.inScope(ec2, scope)) {
+                if (v.dhcpOptionsId() != null && v.dhcpOptionsId().startsWith("dopt-")) ids.add(v.dhcpOptionsId());
+            }
+            List<DhcpOptions> all = new ArrayList<>();
+            if (ids.isEmpty()) return all;
+            AwsCalls.run(null, "DescribeDhcpOptions", () -> ec2.describeDhcpOptionsPaginator(r -> r.filters(Ec2Tags.filter("dhcp-options-id", ids))).dhcpOptions().forEach(d -> {
+                if (ids.contains(d.dhcpOptionsId())) all.add(d);
+            }));
+            return all;
+        });
+    }
+
+    /**
+     * AWS's default set, which every VPC of a region gets unless told otherwise: only
+     * {@code domain-name} {@code <region>.compute.internal} ({@code ec2.internal} in us-east-1) and
+     * {@code domain-name-servers} {@code AmazonProvidedDNS}, and no Name.
+     */
+    public static boolean awsDefault(DhcpOptions d) {
+        if (d.tags() != null && d.tags().stream().anyMatch(t -> t.key().equals("Name"))) return false;
+        for (DhcpConfiguration c : d.dhcpConfigurations()) {
+            List<String> values = c.values().stream().map(x -> x.value()).toList();
+            switch (c.key()) {
+                case "domain-name" -> {
+                    if (values.size() != 1 || !(values.get(0).endsWith(".compute.internal") || values.get(0).equals("ec2.internal"))) return false;
+                }
+                case "domain-name-servers" -> {
+                    if (!values.equals(List.of("AmazonProvidedDNS"))) return false;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private LiveResource translate(TypeContext ctx, String id, DhcpOptions d) {

@@ -1,5 +1,7 @@
 package io.netstack.provider.ec2.elasticip;
 
+import java.util.ArrayList;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
@@ -109,8 +111,26 @@ public final class ElasticIpType extends Ec2Type {
      * An address without an allocation id is EC2-Classic: not something netstack creates.
      */
     public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).addresses(),
-                Address::tags, a -> a.allocationId() != null, this::translate);
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null, Ec2Tags.owned(ctx.stack()));
+    }
+
+    /** Addresses live outside VPCs: the second pass imports those the VPCs' objects name (a NAT gateway's eip). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        java.util.Set<String> ids = scope.referenced("eipalloc-");
+        if (!scope.byReference() || ids.isEmpty()) return List.of();
+        return read(ctx, List.of(Ec2Tags.filter("allocation-id", ids)), null, Ec2Tags.any());
+    }
+
+    /** DescribeAddresses takes no pagination (docs/aws-facts.md): one filtered call returns them all. */
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource, Ec2Tags.Select select) {
+        List<LiveResource> out = new ArrayList<>();
+        List<Address> all = AwsCalls.call(resource, "DescribeAddresses", () -> ec2().describeAddresses(r -> r.filters(filters)).addresses());
+        for (Address a : all) {
+            if (a.allocationId() == null) continue; // EC2-Classic address: not something netstack creates
+            select.id(a.tags(), a.allocationId()).ifPresent(id -> out.add(select.mark(translate(id, a), a.tags())));
+        }
+        return out;
     }
 
     private LiveResource translate(String id, Address a) {

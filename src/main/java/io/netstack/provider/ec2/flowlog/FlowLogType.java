@@ -133,6 +133,21 @@ public final class FlowLogType extends Ec2Type {
                 FlowLog::tags, this::translate);
     }
 
+    /**
+     * The flow logs of the VPCs themselves: one DescribeFlowLogs filtered by resource-id (flow logs
+     * of single subnets or interfaces are not imported yet). AWS returns the format it applies
+     * even when none was given, so the imported file spells it out.
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs().forEach(f -> {
+            if (scope.vpcIds().contains(f.resourceId())) out.add(Ec2Tags.any().mark(translate(f.flowLogId(), f), f.tags()));
+        }));
+        return out;
+    }
+
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {

@@ -179,6 +179,36 @@ public final class RouteTableType extends Ec2Type {
                 RouteTable::tags, (id, t) -> translate(ctx, id, t));
     }
 
+    /**
+     * Every route table of the VPCs but their main tables (those are the vpc block's
+     * {@code mainRouteTable}), from the read shared with the vpc type ({@link #inVpcs}).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (RouteTable t : inVpcs(ec2(), scope)) {
+            if (main(t)) continue;
+            out.add(Ec2Tags.any().mark(translate(ctx, t.routeTableId(), t), t.tags()));
+        }
+        return out;
+    }
+
+    /** Whether {@code t} is its VPC's main route table. */
+    public static boolean main(RouteTable t) {
+        return t.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main()));
+    }
+
+    /** The route tables of the import's VPCs: one paginated DescribeRouteTables, shared by the vpc type. */
+    public static List<RouteTable> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeRouteTables", () -> {
+            List<RouteTable> all = new ArrayList<>();
+            AwsCalls.run(null, "DescribeRouteTables", () -> ec2.describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
+                    .routeTables().forEach(all::add));
+            return all;
+        });
+    }
+
     LiveResource translate(TypeContext ctx, String id, RouteTable t) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("vpc", t.vpcId());

@@ -94,6 +94,31 @@ public final class SecurityGroupType extends Ec2Type {
                 SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
     }
 
+    /**
+     * Every group of the VPCs but their "default" groups (those are the vpc block's
+     * {@code defaultSecurityGroup}), from the read shared with the vpc type ({@link #inVpcs}).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (SecurityGroup g : inVpcs(ec2(), scope)) {
+            if (g.groupName().equals("default")) continue;
+            out.add(Ec2Tags.any().mark(translate(ctx, g.groupId(), g), g.tags()));
+        }
+        return out;
+    }
+
+    /** The security groups of the import's VPCs: one paginated DescribeSecurityGroups, shared by the vpc type. */
+    public static List<SecurityGroup> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeSecurityGroups", () -> {
+            List<SecurityGroup> all = new ArrayList<>();
+            AwsCalls.run(null, "DescribeSecurityGroups", () -> ec2.describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
+                    .securityGroups().forEach(all::add));
+            return all;
+        });
+    }
+
     private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("vpc", g.vpcId());

@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.subnet;
 
+import software.amazon.awssdk.services.ec2.model.Filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -140,8 +141,25 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).subnets(),
-                Subnet::tags, this::translate);
+        return read(ctx, List.of(Ec2Tags.stackFilter(ctx.stack())), null, Ec2Tags.owned(ctx.stack()));
+    }
+
+    /** Every subnet of the VPCs, with its zone name only (zoneId is the same zone said twice). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = read(ctx, List.of(Ec2Tags.filter("vpc-id", scope.vpcIds())), null, Ec2Tags.any());
+        out.forEach(r -> {
+            if (r.properties().has("zone")) r.properties().remove("zoneId");
+        });
+        return out;
+    }
+
+    private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource, Ec2Tags.Select select) {
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(resource, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(filters)).subnets().forEach(s ->
+                select.id(s.tags(), s.subnetId()).ifPresent(id -> out.add(select.mark(translate(id, s), s.tags())))));
+        return out;
     }
 
     private LiveResource translate(String id, Subnet s) {

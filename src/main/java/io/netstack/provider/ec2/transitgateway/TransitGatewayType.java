@@ -145,6 +145,24 @@ public final class TransitGatewayType extends Ec2Type {
         return out;
     }
 
+    /**
+     * Gateways live outside VPCs: the second pass imports those the VPCs' attachments name, when
+     * the VPCs' account owns them (a gateway shared from another account stays a literal id).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        Set<String> ids = scope.referenced("tgw-");
+        if (!scope.byReference() || ids.isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeTransitGateways", () -> ec2().describeTransitGatewaysPaginator(r -> r.filters(Ec2Tags.filter("transit-gateway-id", ids)))
+                .transitGateways().forEach(t -> {
+                    if (!ids.contains(t.transitGatewayId()) || GONE_STATES.contains(t.stateAsString())) return;
+                    if (t.ownerId() != null && !scope.accounts().isEmpty() && !scope.accounts().contains(t.ownerId())) return;
+                    out.add(Ec2Tags.any().mark(translate(t.transitGatewayId(), t), t.tags()));
+                }));
+        return out;
+    }
+
     private LiveResource translate(String id, TransitGateway t) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         TransitGatewayOptions o = t.options();

@@ -164,6 +164,22 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         return out;
     }
 
+    /** The VPC attachments of the VPCs: one Describe filtered by vpc-id (and the default route tables' associations, as list reads them). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<TransitGatewayVpcAttachment> found = new ArrayList<>();
+        AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
+                .transitGatewayVpcAttachments().forEach(a -> {
+                    if (a.vpcId() != null && scope.vpcIds().contains(a.vpcId()) && !GONE_STATES.contains(a.stateAsString())) found.add(a);
+                }));
+        if (found.isEmpty()) return List.of();
+        TgwAttachmentDefaults.Snapshot snap = defaults.snapshot(null, found.stream().map(TransitGatewayVpcAttachment::transitGatewayId).distinct().toList());
+        List<LiveResource> out = new ArrayList<>();
+        for (TransitGatewayVpcAttachment a : found) out.add(Ec2Tags.any().mark(translate(a.transitGatewayAttachmentId(), a, snap), a.tags()));
+        return out;
+    }
+
     /** Attachments of the owned VPCs made by hand or another tool (one Describe filtered by vpc-id). */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {

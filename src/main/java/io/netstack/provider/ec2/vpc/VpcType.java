@@ -117,14 +117,8 @@ public final class VpcType extends Ec2Type {
     }
 
     private List<LiveResource> read(TypeContext ctx, List<Filter> filters, String resource) {
-        List<Vpc> vpcs = new ArrayList<>();
         Map<String, String> ids = new LinkedHashMap<>();
-        DescribeVpcsRequest req = DescribeVpcsRequest.builder().filters(filters).build();
-        AwsCalls.run(resource, "DescribeVpcs", () -> ec2().describeVpcsPaginator(req).vpcs().forEach(vpc ->
-                Ec2Tags.ownedId(vpc.tags(), ctx.stack()).ifPresent(id -> {
-                    vpcs.add(vpc);
-                    ids.put(vpc.vpcId(), id);
-                })));
+        List<Vpc> vpcs = vpcs(filters, resource, Ec2Tags.owned(ctx.stack()), ids);
         if (vpcs.isEmpty()) return List.of();
         Map<String, SecurityGroup> defaults = new HashMap<>();
         AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
@@ -138,6 +132,68 @@ public final class VpcType extends Ec2Type {
         AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("default", "true")))
                 .networkAcls().forEach(a -> defaultAcls.put(a.vpcId(), a)));
+        return translate(ctx, vpcs, ids, defaults, mainTables, defaultAcls);
+    }
+
+    /**
+     * The VPCs of the scope, owned or not. Their default security group, main route table and
+     * default NACL come from the reads the security-group, route-table and network-acl types import
+     * from (shared: one call each for the whole import). {@code dhcpOptions} is kept only for a set
+     * of the user's, which the dhcp-options type imports; AWS's default set is left out (not managed).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        Map<String, String> ids = new LinkedHashMap<>();
+        Map<String, Vpc> byId = new HashMap<>();
+        List<Vpc> vpcs = inScope(ec2(), scope);
+        vpcs.forEach(v -> ids.put(v.vpcId(), v.vpcId()));
+        Set<String> ownSets = new HashSet<>();
+        for (var d : io.netstack.provider.ec2.dhcpoptions.DhcpOptionsType.ofVpcs(ec2(), scope)) {
+            if (!io.netstack.provider.ec2.dhcpoptions.DhcpOptionsType.awsDefault(d)) ownSets.add(d.dhcpOptionsId());
+        }
+        vpcs.forEach(v -> {
+            byId.put(v.vpcId(), v);
+            if (v.ownerId() != null) scope.accounts().add(v.ownerId());
+        });
+        Map<String, SecurityGroup> defaults = new HashMap<>();
+        for (SecurityGroup g : io.netstack.provider.ec2.securitygroup.SecurityGroupType.inVpcs(ec2(), scope)) if (g.groupName().equals("default")) defaults.put(g.vpcId(), g);
+        Map<String, RouteTable> mainTables = new HashMap<>();
+        for (RouteTable t : io.netstack.provider.ec2.routetable.RouteTableType.inVpcs(ec2(), scope)) if (io.netstack.provider.ec2.routetable.RouteTableType.main(t)) mainTables.put(t.vpcId(), t);
+        Map<String, NetworkAcl> defaultAcls = new HashMap<>();
+        for (NetworkAcl a : io.netstack.provider.ec2.networkacl.NetworkAclType.inVpcs(ec2(), scope)) if (Boolean.TRUE.equals(a.isDefault())) defaultAcls.put(a.vpcId(), a);
+        List<LiveResource> out = new ArrayList<>();
+        for (LiveResource r : translate(ctx, vpcs, ids, defaults, mainTables, defaultAcls)) {
+            if (!ownSets.contains(r.properties().path("dhcpOptions").asText())) r.properties().remove("dhcpOptions");
+            out.add(Ec2Tags.any().mark(r, byId.get(r.awsId()).tags()));
+        }
+        return out;
+    }
+
+    /** The import's VPCs: one DescribeVpcs filtered by vpc-id, shared with the dhcp-options type. */
+    public static List<Vpc> inScope(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeVpcs", () -> {
+            List<Vpc> all = new ArrayList<>();
+            AwsCalls.run(null, "DescribeVpcs", () -> ec2.describeVpcsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).vpcs().forEach(v -> {
+                if (scope.vpcIds().contains(v.vpcId())) all.add(v);
+            }));
+            return all;
+        });
+    }
+
+    private List<Vpc> vpcs(List<Filter> filters, String resource, Ec2Tags.Select select, Map<String, String> ids) {
+        List<Vpc> vpcs = new ArrayList<>();
+        DescribeVpcsRequest req = DescribeVpcsRequest.builder().filters(filters).build();
+        AwsCalls.run(resource, "DescribeVpcs", () -> ec2().describeVpcsPaginator(req).vpcs().forEach(vpc ->
+                select.id(vpc.tags(), vpc.vpcId()).ifPresent(id -> {
+                    vpcs.add(vpc);
+                    ids.put(vpc.vpcId(), id);
+                })));
+        return vpcs;
+    }
+
+    private List<LiveResource> translate(TypeContext ctx, List<Vpc> vpcs, Map<String, String> ids, Map<String, SecurityGroup> defaults,
+                                         Map<String, RouteTable> mainTables, Map<String, NetworkAcl> defaultAcls) {
         List<LiveResource> out = new ArrayList<>();
         for (Vpc vpc : vpcs) {
             String id = ids.get(vpc.vpcId());

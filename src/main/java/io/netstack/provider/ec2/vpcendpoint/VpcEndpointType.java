@@ -189,6 +189,24 @@ public final class VpcEndpointType extends Ec2Type {
     }
 
     /**
+     * The endpoints of the VPCs (not those an AWS service manages for you): one DescribeVpcEndpoints
+     * filtered by vpc-id. {@code subnetConfigurations} is left out (not managed): pinning the
+     * addresses AWS picked is not what a person writes, and it spares the DescribeNetworkInterfaces.
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpointsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).vpcEndpoints().forEach(e -> {
+            if (!scope.vpcIds().contains(e.vpcId()) || DROPPED.contains(state(e)) || Boolean.TRUE.equals(e.requesterManaged())) return;
+            LiveResource r = VpcEndpointTranslator.translate(name(), ctx.region(), e.vpcEndpointId(), e, Map.of());
+            r.properties().remove("subnetConfigurations");
+            out.add(Ec2Tags.any().mark(r, e.tags()));
+        }));
+        return out;
+    }
+
+    /**
      * The network interfaces of interface endpoints, by id: their private addresses are the
      * endpoint's subnetConfigurations (DescribeVpcEndpoints does not return them). One paginated
      * DescribeNetworkInterfaces for all endpoints read together.

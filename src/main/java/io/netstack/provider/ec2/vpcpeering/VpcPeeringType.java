@@ -219,6 +219,29 @@ public final class VpcPeeringType extends Ec2Type {
         return new ArrayList<>(out.values());
     }
 
+    /**
+     * The live peerings requested by one of the VPCs (a peering requested from elsewhere is the
+     * requester's to manage, as {@code list} reads it): one DescribeVpcPeeringConnections filtered
+     * by requester VPC. Within one account and region, {@code peerAccount} and {@code peerRegion}
+     * are left out (AWS's defaults).
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, "DescribeVpcPeeringConnections", () -> ec2().describeVpcPeeringConnectionsPaginator(r -> r.filters(Ec2Tags.filter("requester-vpc-info.vpc-id", scope.vpcIds())))
+                .vpcPeeringConnections().forEach(pcx -> {
+                    if (GONE_STATES.contains(status(pcx)) || pcx.requesterVpcInfo() == null || !scope.vpcIds().contains(pcx.requesterVpcInfo().vpcId())) return;
+                    LiveResource r = translate(ctx, pcx.vpcPeeringConnectionId(), pcx);
+                    if (pcx.accepterVpcInfo() != null && pcx.accepterVpcInfo().ownerId() != null && pcx.accepterVpcInfo().ownerId().equals(pcx.requesterVpcInfo().ownerId())) {
+                        r.properties().remove("peerAccount");
+                    }
+                    if (ctx.region().equals(r.properties().path("peerRegion").asText())) r.properties().remove("peerRegion");
+                    out.add(Ec2Tags.any().mark(r, pcx.tags()));
+                }));
+        return out;
+    }
+
     private LiveResource translate(TypeContext ctx, String id, VpcPeeringConnection pcx) {
         VpcPeeringConnectionVpcInfo req = pcx.requesterVpcInfo(), acc = pcx.accepterVpcInfo();
         ObjectNode p = JsonNodeFactory.instance.objectNode();

@@ -164,6 +164,26 @@ public final class VpnConnectionType extends Ec2Type {
         return out;
     }
 
+    /**
+     * The connections that end on the VPN gateways of the import's VPCs: one DescribeVpnConnections
+     * filtered by vpn-gateway-id (the gateways come from the read the vpn-gateway type imports
+     * from). Connections to a transit gateway are not imported yet. The pre-shared keys AWS returns
+     * are never written: the importer puts {@code ${env.…}} placeholders in their place.
+     */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<String> vgws = io.netstack.provider.ec2.vpngateway.VpnGatewayType.ofVpcs(ec2(), scope).stream().map(g -> g.vpnGatewayId()).toList();
+        if (vgws.isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (VpnConnection c : AwsCalls.call(null, "DescribeVpnConnections",
+                () -> ec2().describeVpnConnections(r -> r.filters(Ec2Tags.filter("vpn-gateway-id", vgws))).vpnConnections())) {
+            if (gone(c.stateAsString()) || !vgws.contains(c.vpnGatewayId())) continue;
+            out.add(Ec2Tags.any().mark(VpnConnectionTranslator.translate(name(), c.vpnConnectionId(), c, null), c.tags()));
+        }
+        return out;
+    }
+
     static boolean gone(String state) {
         return GONE_STATES.contains(state);
     }

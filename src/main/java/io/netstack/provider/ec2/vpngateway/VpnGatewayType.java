@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.vpngateway;
 
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
@@ -81,6 +82,27 @@ public final class VpnGatewayType extends Ec2Type {
     public List<LiveResource> list(TypeContext ctx) {
         return listOwned(ctx, "DescribeVpnGateways", () -> ec2().describeVpnGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).vpnGateways(),
                 VpnGateway::tags, g -> !gone(g.stateAsString()), this::translate);
+    }
+
+    /** The gateways attached to the VPCs: one DescribeVpnGateways by attachment.vpc-id (it takes no pagination). */
+    @Override
+    public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        for (VpnGateway g : ofVpcs(ec2(), scope)) out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
+        return out;
+    }
+
+    /** The live gateways attached to the import's VPCs: one DescribeVpnGateways, shared with the vpn-connection type. */
+    public static List<VpnGateway> ofVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
+        return scope.shared("DescribeVpnGateways", () -> {
+            List<VpnGateway> out = new ArrayList<>();
+            for (VpnGateway g : AwsCalls.call(null, "DescribeVpnGateways",
+                    () -> ec2.describeVpnGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).vpnGateways())) {
+                if (!gone(g.stateAsString()) && attachedVpc(g).filter(scope.vpcIds()::contains).isPresent()) out.add(g);
+            }
+            return out;
+        });
     }
 
     static boolean gone(String state) {
