@@ -171,10 +171,10 @@ class MultiAccountExampleIT {
 
                 Cli.Result destroy = Cli.run(chain.env(), "destroy", "--auto-approve", dir.toString());
                 assertEquals(0, destroy.exit(), destroy.toString());
-                ItSupport.assertBefore(destroy.out(), "[" + accept + "]  deleted transit-gateway-route-table", "[" + spokeA + "]  deleting transit-gateway-attachment");
-                ItSupport.assertBefore(destroy.out(), "[" + accept + "]  deleted vpc-peering-acceptance", "[" + spokeB + "]  deleting vpc-peering");
-                ItSupport.assertBefore(destroy.out(), "[" + spokeA + "]  deleted transit-gateway-attachment", "[" + hub + "]  deleting transit-gateway");
-                ItSupport.assertBefore(destroy.out(), "[" + spokeB + "]  deleted vpc-peering", "[" + hub + "]  deleting vpc");
+                ItSupport.assertBefore(destroy.out(), "[" + accept + "]  deleted tgw-routes (transit-gateway-route-table)", "[" + spokeA + "]  deleting attachment (transit-gateway-attachment)");
+                ItSupport.assertBefore(destroy.out(), "[" + accept + "]  deleted spoke-b (vpc-peering-acceptance)", "[" + spokeB + "]  deleting to-hub (vpc-peering)");
+                ItSupport.assertBefore(destroy.out(), "[" + spokeA + "]  deleted attachment (transit-gateway-attachment)", "[" + hub + "]  deleting tgw (transit-gateway)");
+                ItSupport.assertBefore(destroy.out(), "[" + spokeB + "]  deleted to-hub (vpc-peering)", "[" + hub + "]  deleting vpc (vpc)");
                 assertNothingOwned(n.values(), hubEc2, aEc2, bEc2);
                 assertEquals("DELETED", chain.ram().share(shareArn).get("status").asText(), "the hub's share is deleted with the hub");
             } finally {
