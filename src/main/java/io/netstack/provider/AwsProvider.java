@@ -139,8 +139,20 @@ public final class AwsProvider implements TypeRegistry {
             @Override public io.netstack.spi.Retry retry() { return retry; }
         };
         java.util.Set<String> owned = scope(ctx, java.util.Set.of(), false);
+        Optional<io.netstack.spi.LiveResource> found = find(ctx, id, owned);
+        if (found.isPresent()) return found;
+        // The tagging API behind the hint for RAM shares is eventually consistent: a share the
+        // referenced stack created seconds ago (the spoke planned right after the hub's apply in one
+        // command) can be missing from it. A reference names the stack and id it needs, so the
+        // regional hinted types the hint did not return are read in full (one GetResourceShares).
+        java.util.Set<String> unread = new java.util.TreeSet<>(OwnedTypes.REGIONAL_HINTED_TYPES);
+        unread.removeAll(owned);
+        return find(ctx, id, unread);
+    }
+
+    private Optional<io.netstack.spi.LiveResource> find(io.netstack.spi.TypeContext ctx, String id, java.util.Set<String> read) {
         for (ResourceType t : types.values()) {
-            if (!owned.contains(t.name())) continue;
+            if (!read.contains(t.name())) continue;
             for (io.netstack.spi.LiveResource r : t.list(ctx)) {
                 if (r.id().equals(id)) return Optional.of(r);
             }

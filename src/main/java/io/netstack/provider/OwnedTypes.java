@@ -97,6 +97,9 @@ public final class OwnedTypes {
             // RAM shares are regional but have no EC2 tags: found the same way, in the stack's region
             "ram-resource-share");
 
+    /** The types of {@link #GLOBAL_TYPES} that are regional: a cross-stack reference reads them in full when the hint misses. */
+    public static final Set<String> REGIONAL_HINTED_TYPES = Set.of("ram-resource-share");
+
     /** IAM actions of the look-ups. */
     public static final List<String> LOOKUP_ACTIONS = List.of("ec2:DescribeTags", "tag:GetResources");
 

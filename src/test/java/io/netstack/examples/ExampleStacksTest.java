@@ -28,10 +28,41 @@ class ExampleStacksTest {
             "privatelink.json", Map.of("nlbArn", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/example/0123456789abcdef",
                     "consumerAccount", "123456789012"));
 
+    /** Directories of stacks/ that are not examples of their own: modules are included by stacks, schema is generated. */
+    static final java.util.Set<String> NOT_EXAMPLES = java.util.Set.of("modules", "schema");
+
+    /** Every stack file of stacks/ and of its example directories (several stacks run by one command, e.g. multi-account/). */
     static Stream<Path> examples() throws IOException {
+        List<Path> files = new java.util.ArrayList<>(jsonFiles(STACKS));
+        for (Path dir : exampleDirectories()) files.addAll(jsonFiles(dir));
+        return files.stream();
+    }
+
+    static List<Path> exampleDirectories() throws IOException {
         try (Stream<Path> s = Files.list(STACKS)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-            return files.stream();
+            return s.filter(Files::isDirectory).filter(d -> !NOT_EXAMPLES.contains(d.getFileName().toString())).sorted().toList();
+        }
+    }
+
+    static List<Path> jsonFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theMultiAccountExampleIsOneGraphOfFourStacks() throws IOException {
+        assertTrue(exampleDirectories().contains(STACKS.resolve("multi-account")), exampleDirectories().toString());
+        try (Netstack ns = Netstack.forEndpoint(URI.create("http://127.0.0.1:9"))) {
+            List<StackFile> files = new java.util.ArrayList<>();
+            for (Path f : jsonFiles(STACKS.resolve("multi-account"))) files.add(ns.load(f, Map.of()));
+            io.netstack.engine.StackSet set = io.netstack.engine.StackSet.of(files);
+            assertEquals(java.util.Set.of("hub", "spoke-a", "spoke-b", "hub-accept"), java.util.Set.copyOf(set.order()));
+            assertEquals("hub", set.order().get(0), set.order().toString());
+            assertEquals("hub-accept", set.order().get(3), set.order().toString());
+            assertEquals(java.util.Set.of("hub", "spoke-a", "spoke-b"), set.prerequisites("hub-accept"));
+            assertEquals(java.util.Set.of("hub"), set.prerequisites("spoke-b"), "the second region's spoke does not wait for the first");
+            for (StackFile f : files) assertFalse(f.source().root().path("account").path("roleArn").asText().isEmpty(), f.name() + " names its account's role");
         }
     }
 
@@ -47,7 +78,8 @@ class ExampleStacksTest {
             StackFile s = ns.load(file, VARS.getOrDefault(file.getFileName().toString(), Map.of()));
             ns.validate(s);
             assertFalse(s.resources().isEmpty());
-            assertEquals("./schema/netstack-stack.schema.json", s.source().root().path("$schema").asText(), "examples point editors at the schema");
+            assertEquals(STACKS.resolve("schema/netstack-stack.schema.json").normalize(),
+                    file.getParent().resolve(s.source().root().path("$schema").asText()).normalize(), "examples point editors at the schema");
         }
     }
 
