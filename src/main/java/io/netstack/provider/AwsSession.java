@@ -157,6 +157,44 @@ public final class AwsSession implements AutoCloseable {
         return (DescribeBatch<T>) batches.computeIfAbsent(new ClientAction(client, action), k -> new DescribeBatch<>(System::nanoTime));
     }
 
+    /** AWS id → when this session created it (nanoTime): see {@link #created} and {@link #fresh}. */
+    private final java.util.Map<String, Long> created = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Records that this session has just created {@code awsId} (its create call answered). */
+    public void created(String awsId) {
+        if (awsId != null) created.put(awsId, System.nanoTime());
+    }
+
+    /**
+     * Whether this session created {@code awsId} less than {@link AwsType#PROPAGATION_TIMEOUT} ago:
+     * a NotFound about it may then be EC2's eventual consistency (docs/aws-facts.md, "Eventual
+     * consistency") rather than an object deleted by hand, and is worth retrying. Lets an update
+     * skip the existence check a read would cost (issue 12): only a write about a fresh object
+     * retries NotFound, any other NotFound fails at once.
+     */
+    public boolean fresh(String awsId) {
+        Long at = awsId == null ? null : created.get(awsId);
+        return at != null && System.nanoTime() - at < AwsType.PROPAGATION_TIMEOUT.toNanos();
+    }
+
+    /** The session's cache of each VPC's default network ACL id, which never changes for a VPC's lifetime. */
+    private final java.util.Map<String, String> defaultNetworkAcls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The default network ACL of {@code vpcId}, read at most once per session: AWS makes it with the
+     * VPC and it cannot be deleted or replaced while the VPC exists (Amazon VPC user guide, "Default
+     * network ACL"), so every type that needs it (vpc reads it, network-acl gives subnets back to
+     * it) shares one read per VPC (issue 12).
+     */
+    public String defaultNetworkAcl(String vpcId, java.util.function.Function<String, String> read) {
+        return defaultNetworkAcls.computeIfAbsent(vpcId, read);
+    }
+
+    /** Records the default network ACL of {@code vpcId} a read has just seen (see {@link #defaultNetworkAcl}). */
+    public void knownDefaultNetworkAcl(String vpcId, String aclId) {
+        if (vpcId != null && aclId != null) defaultNetworkAcls.put(vpcId, aclId);
+    }
+
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {
         return tagging.computeIfAbsent(region, r -> configure(
                 software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient.builder(), r).httpClient(http()).build());

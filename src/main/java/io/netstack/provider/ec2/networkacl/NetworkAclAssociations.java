@@ -9,7 +9,9 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,7 +49,10 @@ final class NetworkAclAssociations {
         add.removeAll(have);
         remove.removeAll(want);
         if (add.isEmpty() && remove.isEmpty()) return false;
-        for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId);
+        // Where the new subnets are now: one DescribeNetworkAcls for all of them (issue 12); a
+        // subnet whose association is not visible yet, or moved meanwhile, is read again alone.
+        Map<String, Held> now = add.isEmpty() ? Map.of() : associations(id, add);
+        for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId, now.get(subnetId));
         if (!remove.isEmpty()) {
             String defaultAcl = defaultAcl(id, vpcId);
             for (String subnetId : remove) release(ctx, id, aclId, defaultAcl, subnetId);
@@ -65,24 +70,33 @@ final class NetworkAclAssociations {
     private record Held(String aclId, String associationId, String vpcId, boolean isDefault, List<Tag> aclTags) {}
 
     private Optional<Held> association(String id, String subnetId) {
+        return Optional.ofNullable(associations(id, Set.of(subnetId)).get(subnetId));
+    }
+
+    /** Where each of {@code subnetIds} is (a subnet not in the answer has no association visible yet). */
+    private Map<String, Held> associations(String id, Set<String> subnetIds) {
         List<NetworkAcl> acls = new ArrayList<>();
-        AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetId)))
+        AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetIds)))
                 .networkAcls().forEach(acls::add));
+        Map<String, Held> out = new HashMap<>();
         for (NetworkAcl a : acls) {
             for (NetworkAclAssociation as : a.associations()) {
-                if (subnetId.equals(as.subnetId())) {
-                    return Optional.of(new Held(a.networkAclId(), as.networkAclAssociationId(), a.vpcId(), Boolean.TRUE.equals(a.isDefault()), a.tags()));
+                if (subnetIds.contains(as.subnetId())) {
+                    out.put(as.subnetId(), new Held(a.networkAclId(), as.networkAclAssociationId(), a.vpcId(), Boolean.TRUE.equals(a.isDefault()), a.tags()));
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
+    /** The VPC's default NACL: read once per session, by whichever type needs it first ({@code AwsSession.defaultNetworkAcl}). */
     private String defaultAcl(String id, String vpcId) {
-        List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
-                Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
-        return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
-                .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
+        return aws.defaultNetworkAcl(vpcId, v -> {
+            List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
+                    Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
+            return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
+                    .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
+        });
     }
 
     /**
@@ -90,9 +104,13 @@ final class NetworkAclAssociations {
      * subnet moved by another NACL of this apply changes association id: both are retried (as
      * NotFound) by re-reading where the subnet is.
      */
-    private void join(TypeContext ctx, String id, String aclId, String vpcId, String subnetId) {
+    private void join(TypeContext ctx, String id, String aclId, String vpcId, String subnetId, Held read) {
+        Held[] first = {read};
         ctx.retrying(id, "ReplaceNetworkAclAssociation", Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> {
-            Held h = association(id, subnetId).orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls",
+            // The batched read serves the first attempt only: a retry re-reads where the subnet is now.
+            Optional<Held> where = first[0] != null ? Optional.of(first[0]) : association(id, subnetId);
+            first[0] = null;
+            Held h = where.orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls",
                     subnetId + " has no network ACL association (yet)"));
             if (h.aclId().equals(aclId)) return null;
             if (vpcId != null && !vpcId.equals(h.vpcId())) {

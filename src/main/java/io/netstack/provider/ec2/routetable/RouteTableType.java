@@ -240,8 +240,10 @@ public final class RouteTableType extends Ec2Type {
     }
 
     private Optional<RouteTable> findTable(String id, String tableId) {
-        return findOne(id, "DescribeRouteTables", tableId, () -> ec2().describeRouteTables(r -> r.routeTableIds(tableId)).routeTables(),
-                RouteTable::routeTableId, null);
+        // The route-table-id filter, not RouteTableIds: one missing id would fail the whole batched
+        // call; tables written together are read back with one call (issue 12).
+        return findBatched(id, "DescribeRouteTables", tableId,
+                ids -> ec2().describeRouteTables(r -> r.filters(Ec2Tags.filter("route-table-id", ids))).routeTables(), RouteTable::routeTableId, null);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String tableId) {
