@@ -195,6 +195,24 @@ public final class AwsSession implements AutoCloseable {
         if (vpcId != null && aclId != null) defaultNetworkAcls.put(vpcId, aclId);
     }
 
+    /** The session's view of each VPC's Amazon-provided IPv6 block, as the vpc type last read or made it. */
+    private final java.util.Map<String, String> vpcIpv6 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Records the IPv6 block of {@code vpcId} that the vpc type has just read (or none): subnets
+     * created in the same run take their /64 from it instead of reading the VPC again (issue 12).
+     */
+    public void knownVpcIpv6(String vpcId, String ipv6Cidr) {
+        if (vpcId == null) return;
+        if (ipv6Cidr == null) vpcIpv6.remove(vpcId);
+        else vpcIpv6.put(vpcId, ipv6Cidr);
+    }
+
+    /** The IPv6 block of {@code vpcId} as this session last saw it, if it saw one. */
+    public java.util.Optional<String> vpcIpv6(String vpcId) {
+        return java.util.Optional.ofNullable(vpcId == null ? null : vpcIpv6.get(vpcId));
+    }
+
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {
         return tagging.computeIfAbsent(region, r -> configure(
                 software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient.builder(), r).httpClient(http()).build());

@@ -120,8 +120,13 @@ public final class RouteTableSync {
         remove.removeAll(want);
         if (add.isEmpty() && remove.isEmpty()) return false;
         // Where the new subnets are now: one DescribeRouteTables for all of them (issue 12); a lost
-        // race re-reads the one subnet it is about.
-        Map<String, Held> held = add.isEmpty() ? Map.of() : explicitAssociations(id, add);
+        // race re-reads the one subnet it is about. A subnet this session created moments ago has
+        // no explicit association but the one a table of this apply gives it (a subnet has one
+        // table in a stack), so it is not looked up: should one exist after all (a lost response),
+        // AssociateRouteTable answers Resource.AlreadyAssociated, which re-reads it.
+        Set<String> lookUp = new TreeSet<>(add);
+        lookUp.removeIf(aws::fresh);
+        Map<String, Held> held = lookUp.isEmpty() ? Map.of() : explicitAssociations(id, lookUp);
         for (String subnetId : add) associate(ctx, id, tableId, subnetId, Optional.ofNullable(held.get(subnetId)));
         if (!remove.isEmpty()) {
             // Association ids from a fresh read: another table of this apply may have taken a subnet already.

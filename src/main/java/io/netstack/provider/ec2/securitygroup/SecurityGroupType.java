@@ -175,8 +175,15 @@ public final class SecurityGroupType extends Ec2Type {
      */
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        if (changed.contains("tags") && !changesRules(live, spec, changed)) ensureExists(spec.id(), live.awsId(), () -> findGroup(spec.id(), live.awsId()));
+        if (changesTags(live, spec, changed) && !changesRules(live, spec, changed)) ensureExists(spec.id(), live.awsId(), () -> findGroup(spec.id(), live.awsId()));
         return modify(ctx, live, spec, changed);
+    }
+
+    /** {@code tags} in {@code changed} and really different (a create's follow-up update lists every property). */
+    private static boolean changesTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        JsonNode have = live.properties().get("tags"), want = spec.properties().get("tags");
+        JsonNode empty = JsonNodeFactory.instance.objectNode();
+        return changed.contains("tags") && !java.util.Objects.equals(have == null ? empty : have, want == null ? empty : want);
     }
 
     private static boolean changesRules(LiveResource live, ResourceSpec spec, Set<String> changed) {
@@ -218,7 +225,7 @@ public final class SecurityGroupType extends Ec2Type {
             SecurityGroupRules.normalize(written, dir, peer);
             touched = true;
         }
-        if (changed.contains("tags")) {
+        if (changesTags(live, spec, changed)) {
             Ec2Tags.update(ec2(), id, groupId, live.properties().get("tags"), spec.properties().get("tags"));
             return updated(ctx, live, true, () -> readOne(ctx, id, groupId));
         }

@@ -186,6 +186,7 @@ public final class VpcType extends Ec2Type {
             if (!a.cidrBlock().equals(vpc.cidrBlock()) && ("associated".equals(state) || "associating".equals(state))) sec.add(a.cidrBlock());
         }
         String ipv6 = ipv6Cidr(vpc);
+        aws.knownVpcIpv6(vpc.vpcId(), ipv6);
         p.put("ipv6", ipv6 != null);
         p.put("dnsSupport", dnsSupport);
         p.put("dnsHostnames", dnsHostnames);
@@ -416,6 +417,7 @@ public final class VpcType extends Ec2Type {
             mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).amazonProvidedIpv6CidrBlock(true)));
             await(ctx, id, vpcId, IPV6_ASSOCIATED, () -> findVpc(id, vpcId), now -> new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null));
         } else {
+            aws.knownVpcIpv6(vpcId, null);
             for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
                 AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
             }
