@@ -203,14 +203,23 @@ public final class AwsSession implements AutoCloseable {
      * created in the same run take their /64 from it instead of reading the VPC again (issue 12).
      */
     public void knownVpcIpv6(String vpcId, String ipv6Cidr) {
-        if (vpcId == null) return;
-        if (ipv6Cidr == null) vpcIpv6.remove(vpcId);
-        else vpcIpv6.put(vpcId, ipv6Cidr);
+        if (vpcId != null) vpcIpv6.put(vpcId, ipv6Cidr == null ? "" : ipv6Cidr);
+    }
+
+    /** Forgets what this session knows of the IPv6 block of {@code vpcId} (it is being changed). */
+    public void unknownVpcIpv6(String vpcId) {
+        if (vpcId != null) vpcIpv6.remove(vpcId);
     }
 
     /** The IPv6 block of {@code vpcId} as this session last saw it, if it saw one. */
     public java.util.Optional<String> vpcIpv6(String vpcId) {
-        return java.util.Optional.ofNullable(vpcId == null ? null : vpcIpv6.get(vpcId));
+        String v = vpcId == null ? null : vpcIpv6.get(vpcId);
+        return v == null || v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v);
+    }
+
+    /** Whether this session last saw {@code vpcId} without an IPv6 block (false if it does not know). */
+    public boolean vpcWithoutIpv6(String vpcId) {
+        return vpcId != null && "".equals(vpcIpv6.get(vpcId));
     }
 
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {

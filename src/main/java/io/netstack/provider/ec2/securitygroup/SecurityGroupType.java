@@ -156,13 +156,31 @@ public final class SecurityGroupType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         String name = spec.text("name") != null ? spec.text("name") : ctx.stack() + "-" + id;
-        String groupId = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
-                .vpcId(spec.text("vpc")).groupName(name).description(spec.text("description"))
-                .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags())))).groupId();
+        String vpcId = spec.text("vpc");
+        var created = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
+                .vpcId(vpcId).groupName(name).description(spec.text("description"))
+                .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags()))));
+        String groupId = created.groupId();
         aws.created(groupId);
-        // One read of the new group (batched with the other groups created meanwhile): the rules
-        // AWS gave it (its default egress) are what the rules below are diffed against.
-        LiveResource live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
+        LiveResource live;
+        if (created.securityGroupArn() != null && aws.vpcWithoutIpv6(vpcId)) {
+            // No read-back (issue 12): a new group in a VPC without IPv6 has no inbound rules and one
+            // outbound rule, all IPv4 traffic to 0.0.0.0/0 (Amazon VPC user guide, "Security group
+            // rules": https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html),
+            // and the response gives its ARN. The writes below retry the new id's NotFound (rulesOf).
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("vpc", vpcId);
+            p.put("name", name);
+            p.put("description", spec.text("description"));
+            p.set("ingress", JsonNodeFactory.instance.arrayNode());
+            p.set("egress", defaultEgress());
+            p.set("tags", Ec2Tags.userTags(Ec2Tags.toTags(spec.tags())));
+            live = new LiveResource(id, name(), groupId, p, Map.of("arn", created.securityGroupArn(), "name", name));
+        } else {
+            // Where the VPC has (or may have) IPv6, read what AWS gave the group rather than assume
+            // (batched with the other groups created meanwhile).
+            live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
+        }
         return modify(ctx, live, spec, Set.of("ingress", "egress"));
     }
 

@@ -414,10 +414,11 @@ public final class VpcType extends Ec2Type {
     private void syncIpv6(TypeContext ctx, String id, Vpc vpc, boolean on) {
         String vpcId = vpc.vpcId();
         if (on) {
+            aws.unknownVpcIpv6(vpcId);
             mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).amazonProvidedIpv6CidrBlock(true)));
             await(ctx, id, vpcId, IPV6_ASSOCIATED, () -> findVpc(id, vpcId), now -> new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null));
         } else {
-            aws.knownVpcIpv6(vpcId, null);
+            aws.unknownVpcIpv6(vpcId);
             for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
                 AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
             }
