@@ -237,7 +237,8 @@ public final class NetworkAclType extends Ec2Type {
         }
         boolean touched = !entriesChanged.isEmpty();
         if (changed.contains("subnets")) {
-            if (touched && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
+            // Not for subnets this session created moments ago (issue 12): they carry no traffic yet.
+            if (touched && joining(haveSubnets, wantSubnets)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, handedOver);
             touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), wantSubnets, haveSubnets);
         }
         if (changed.contains("tags")) {
@@ -250,6 +251,11 @@ public final class NetworkAclType extends Ec2Type {
         // The wait's last answer is the NACL as written: no read-back after it (issue 12).
         NetworkAcl last = awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? wantSubnets : null, handedOver);
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, aclId));
+    }
+
+    /** Whether a subnet that may carry traffic (not one this session just created) joins. */
+    private boolean joining(Set<String> have, Set<String> want) {
+        return want.stream().anyMatch(s -> !have.contains(s) && !aws.fresh(s));
     }
 
     /**

@@ -287,7 +287,10 @@ public final class RouteTableType extends Ec2Type {
         if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
             touched = true;
             // A subnet joins only once every route of its new table is in place (readable).
-            if (changed.contains("subnets") && !haveSubnets.containsAll(wantSubnets)) awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
+            // Not for subnets this session created moments ago (issue 12): they carry no traffic yet.
+            if (changed.contains("subnets") && wantSubnets.stream().anyMatch(s -> !haveSubnets.contains(s) && !aws.fresh(s))) {
+                awaitVisible(ctx, id, tableId, wantRoutes, null, handedOver);
+            }
         }
         if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, wantSubnets, haveSubnets, () -> findTable(id, tableId));
         if (changed.contains("tags")) {
