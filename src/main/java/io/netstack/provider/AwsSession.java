@@ -177,6 +177,17 @@ public final class AwsSession implements AutoCloseable {
         return at != null && System.nanoTime() - at < AwsType.PROPAGATION_TIMEOUT.toNanos();
     }
 
+    private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@link #fresh} for the first caller only: true once for an object this session just created
+     * and nobody has used yet (an Elastic IP no NAT gateway of this session was given: none can be
+     * holding it, not even one this session deleted since).
+     */
+    public boolean claimFresh(String awsId) {
+        return fresh(awsId) && claimed.add(awsId);
+    }
+
     /** The session's cache of each VPC's default network ACL id, which never changes for a VPC's lifetime. */
     private final java.util.Map<String, String> defaultNetworkAcls = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -29,9 +29,12 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 final class NetworkAclAssociations {
     private final AwsSession aws;
+    /** The NACL type's batched finder: callers asking at the same time share one DescribeNetworkAcls. */
+    private final java.util.function.Function<String, Optional<NetworkAcl>> findAcl;
 
-    NetworkAclAssociations(AwsSession aws) {
+    NetworkAclAssociations(AwsSession aws, java.util.function.Function<String, Optional<NetworkAcl>> findAcl) {
         this.aws = aws;
+        this.findAcl = findAcl;
     }
 
     private Ec2Client ec2() {
@@ -51,7 +54,7 @@ final class NetworkAclAssociations {
         if (add.isEmpty() && remove.isEmpty()) return false;
         // Where the new subnets are now: one DescribeNetworkAcls for all of them (issue 12); a
         // subnet whose association is not visible yet, or moved meanwhile, is read again alone.
-        Map<String, Held> now = add.isEmpty() ? Map.of() : associations(id, add);
+        Map<String, Held> now = add.isEmpty() ? Map.of() : joining(id, vpcId, add);
         for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId, now.get(subnetId));
         if (!remove.isEmpty()) {
             String defaultAcl = defaultAcl(id, vpcId);
@@ -73,11 +76,28 @@ final class NetworkAclAssociations {
         return Optional.ofNullable(associations(id, Set.of(subnetId)).get(subnetId));
     }
 
+    /**
+     * Where the subnets about to join are. Subnets this session created moments ago are on their
+     * VPC's default NACL: that NACL is read through the batched finder, which the NACLs of an apply
+     * taking new subnets at the same time share (issue 12); a subnet not on it (yet) is looked up.
+     */
+    private Map<String, Held> joining(String id, String vpcId, Set<String> subnetIds) {
+        if (vpcId != null && subnetIds.stream().allMatch(aws::fresh)) {
+            Map<String, Held> out = held(findAcl.apply(defaultAcl(id, vpcId)).stream().toList(), subnetIds);
+            if (out.keySet().containsAll(subnetIds)) return out;
+        }
+        return associations(id, subnetIds);
+    }
+
     /** Where each of {@code subnetIds} is (a subnet not in the answer has no association visible yet). */
     private Map<String, Held> associations(String id, Set<String> subnetIds) {
         List<NetworkAcl> acls = new ArrayList<>();
         AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetIds)))
                 .networkAcls().forEach(acls::add));
+        return held(acls, subnetIds);
+    }
+
+    private static Map<String, Held> held(List<NetworkAcl> acls, Set<String> subnetIds) {
         Map<String, Held> out = new HashMap<>();
         for (NetworkAcl a : acls) {
             for (NetworkAclAssociation as : a.associations()) {

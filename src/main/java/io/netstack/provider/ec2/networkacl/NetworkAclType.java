@@ -89,7 +89,7 @@ public final class NetworkAclType extends Ec2Type {
 
     public NetworkAclType(AwsSession aws) {
         super(aws);
-        associations = new NetworkAclAssociations(aws);
+        associations = new NetworkAclAssociations(aws, aclId -> findAcl(null, aclId));
     }
 
     @Override
