@@ -273,18 +273,21 @@ public final class Executor {
         return false;
     }
 
-    /** A late-bound value without the list elements that reference resources not created yet. */
+    /**
+     * A late-bound value for the create: the list as it is if every resource its elements reference
+     * exists, else empty — the follow-up update then writes the whole list at once. Writing the
+     * elements that could be written now and the rest later would cost two writes of the list (for
+     * security groups: two AuthorizeSecurityGroupIngress calls, EC2's scarcest bucket, 5/s: issue 12);
+     * and a resource whose update fails is left with none of its late-bound elements rather than
+     * some of them.
+     */
     private static JsonNode withoutMissing(JsonNode v, Map<String, LiveResource> current) {
         if (!v.isArray()) return v;
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        for (JsonNode e : v) {
-            boolean[] missing = {false};
-            References.forEach(e, "", (p, ref) -> {
-                if (ref.kind() == Reference.Kind.RESOURCE && !current.containsKey(ref.target())) missing[0] = true;
-            });
-            if (!missing[0]) out.add(e);
-        }
-        return out;
+        boolean[] missing = {false};
+        References.forEach(v, "", (p, ref) -> {
+            if (ref.kind() == Reference.Kind.RESOURCE && !current.containsKey(ref.target())) missing[0] = true;
+        });
+        return missing[0] ? Json.MAPPER.createArrayNode() : v;
     }
 
     private static ObjectNode withoutSecrets(ResourceType type, ObjectNode props) {

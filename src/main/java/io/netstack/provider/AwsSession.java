@@ -169,6 +169,82 @@ public final class AwsSession implements AutoCloseable {
         return (DescribeBatch<T>) batches.computeIfAbsent(new ClientAction(client, action), k -> new DescribeBatch<>(System::nanoTime));
     }
 
+    /** AWS id → when this session created it (nanoTime): see {@link #created} and {@link #fresh}. */
+    private final java.util.Map<String, Long> created = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Records that this session has just created {@code awsId} (its create call answered). */
+    public void created(String awsId) {
+        if (awsId != null) created.put(awsId, System.nanoTime());
+    }
+
+    /**
+     * Whether this session created {@code awsId} less than {@link AwsType#PROPAGATION_TIMEOUT} ago:
+     * a NotFound about it may then be EC2's eventual consistency (docs/aws-facts.md, "Eventual
+     * consistency") rather than an object deleted by hand, and is worth retrying. Lets an update
+     * skip the existence check a read would cost (issue 12): only a write about a fresh object
+     * retries NotFound, any other NotFound fails at once.
+     */
+    public boolean fresh(String awsId) {
+        Long at = awsId == null ? null : created.get(awsId);
+        return at != null && System.nanoTime() - at < AwsType.PROPAGATION_TIMEOUT.toNanos();
+    }
+
+    private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@link #fresh} for the first caller only: true once for an object this session just created
+     * and nobody has used yet (an Elastic IP no NAT gateway of this session was given: none can be
+     * holding it, not even one this session deleted since).
+     */
+    public boolean claimFresh(String awsId) {
+        return fresh(awsId) && claimed.add(awsId);
+    }
+
+    /** The session's cache of each VPC's default network ACL id, which never changes for a VPC's lifetime. */
+    private final java.util.Map<String, String> defaultNetworkAcls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The default network ACL of {@code vpcId}, read at most once per session: AWS makes it with the
+     * VPC and it cannot be deleted or replaced while the VPC exists (Amazon VPC user guide, "Default
+     * network ACL"), so every type that needs it (vpc reads it, network-acl gives subnets back to
+     * it) shares one read per VPC (issue 12).
+     */
+    public String defaultNetworkAcl(String vpcId, java.util.function.Function<String, String> read) {
+        return defaultNetworkAcls.computeIfAbsent(vpcId, read);
+    }
+
+    /** Records the default network ACL of {@code vpcId} a read has just seen (see {@link #defaultNetworkAcl}). */
+    public void knownDefaultNetworkAcl(String vpcId, String aclId) {
+        if (vpcId != null && aclId != null) defaultNetworkAcls.put(vpcId, aclId);
+    }
+
+    /** The session's view of each VPC's Amazon-provided IPv6 block, as the vpc type last read or made it. */
+    private final java.util.Map<String, String> vpcIpv6 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Records the IPv6 block of {@code vpcId} that the vpc type has just read (or none): subnets
+     * created in the same run take their /64 from it instead of reading the VPC again (issue 12).
+     */
+    public void knownVpcIpv6(String vpcId, String ipv6Cidr) {
+        if (vpcId != null) vpcIpv6.put(vpcId, ipv6Cidr == null ? "" : ipv6Cidr);
+    }
+
+    /** Forgets what this session knows of the IPv6 block of {@code vpcId} (it is being changed). */
+    public void unknownVpcIpv6(String vpcId) {
+        if (vpcId != null) vpcIpv6.remove(vpcId);
+    }
+
+    /** The IPv6 block of {@code vpcId} as this session last saw it, if it saw one. */
+    public java.util.Optional<String> vpcIpv6(String vpcId) {
+        String v = vpcId == null ? null : vpcIpv6.get(vpcId);
+        return v == null || v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v);
+    }
+
+    /** Whether this session last saw {@code vpcId} without an IPv6 block (false if it does not know). */
+    public boolean vpcWithoutIpv6(String vpcId) {
+        return vpcId != null && "".equals(vpcIpv6.get(vpcId));
+    }
+
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging(String region) {
         return tagging.computeIfAbsent(region, r -> configure(
                 software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient.builder(), r).httpClient(http()).build());

@@ -89,9 +89,13 @@ public final class SubnetClaims {
             return new Claim(texts(want), held, handedOver);
         }
 
-        /** Some wanted subnet is not held yet: it joins only once the resource's own children are in place. */
-        public boolean joining() {
-            return !have.containsAll(want);
+        /**
+         * Some wanted subnet that may carry traffic is not held yet: it joins only once the
+         * resource's own children are in place. Subnets {@code fresh} says this session created
+         * moments ago carry no traffic yet, so nothing waits for them (issue 12).
+         */
+        public boolean joining(java.util.function.Predicate<String> fresh) {
+            return want.stream().anyMatch(s -> !have.contains(s) && !fresh.test(s));
         }
     }
 

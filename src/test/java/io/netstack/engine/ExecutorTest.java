@@ -585,6 +585,29 @@ class ExecutorTest {
     }
 
     @Test
+    void aLateBoundListWithOneMissingElementIsWrittenWholeByTheFollowUpUpdate() {
+        String s1 = """
+                    "n":    {"type": "net", "cidr": "10.0.0.0/16"},
+                    "rh-c": {"type": "rule-holder", "net": "${n}"}
+                """;
+        e.converge(stack(s1));
+        e.fake.resetCalls();
+        // rh-e names rh-c (exists) and rh-f (created in this apply, and naming rh-e back)
+        String s2 = s1.stripTrailing() + """
+                ,
+                    "rh-e": {"type": "rule-holder", "net": "${n}", "peers": ["${rh-c}", "${rh-f}"]},
+                    "rh-f": {"type": "rule-holder", "net": "${n}", "peers": ["${rh-e}"]}
+                """;
+        e.fake.rendezvous("rule-holder", Op.CREATE, 2);
+        assertSuccess(e.apply(e.plan(stack(s2)), 10));
+        assertEquals(List.of(), values(e.fake.call(Op.CREATE, "rh-e").spec().properties().get("peers")),
+                "the list is not written in two parts: " + e.fake.calls());
+        Call u = e.fake.call(Op.UPDATE, "rh-e");
+        assertEquals(List.of(e.fake.awsId(STACK, "rh-c"), e.fake.awsId(STACK, "rh-f")), values(u.spec().properties().get("peers")));
+        e.assertConverged(stack(s2));
+    }
+
+    @Test
     void mutuallyReferencingLateBoundResourcesCanBeDestroyed() {
         e.fake.deleteTimeout(Duration.ofMillis(500));
         StackFile s = stack(MUTUAL);

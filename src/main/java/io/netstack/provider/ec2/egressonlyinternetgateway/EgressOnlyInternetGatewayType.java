@@ -136,8 +136,13 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
                 .clientToken(spec.clientToken())
                 .tagSpecifications(Ec2Tags.spec(ResourceType.EGRESS_ONLY_INTERNET_GATEWAY, spec.tags()))))
                 .egressOnlyInternetGateway().egressOnlyInternetGatewayId();
-        await(ctx, id, gatewayId, ATTACHED, () -> describe(id, gatewayId), g -> new Waiter.Outcome(vpcOf(g).isPresent() ? "attached" : "attaching", null));
-        return readBack(ctx, id, gatewayId, () -> readOne(id, gatewayId));
+        // The wait's last answer is the gateway as AWS has it now: no read-back (issue 12).
+        var seen = new java.util.concurrent.atomic.AtomicReference<EgressOnlyInternetGateway>();
+        await(ctx, id, gatewayId, ATTACHED, () -> describe(id, gatewayId).map(g -> {
+            seen.set(g);
+            return g;
+        }), g -> new Waiter.Outcome(vpcOf(g).isPresent() ? "attached" : "attaching", null));
+        return translate(id, seen.get());
     }
 
     @Override

@@ -155,10 +155,16 @@ public final class ElasticIpType extends Ec2Type {
         String id = spec.id();
         // AllocateAddress takes no ClientToken; the tags at creation let a re-run find an address
         // whose allocate response was lost (docs/aws-facts.md, "Idempotency").
-        String allocationId = AwsCalls.call(id, "AllocateAddress", () -> ec2().allocateAddress(r -> r
+        var allocated = AwsCalls.call(id, "AllocateAddress", () -> ec2().allocateAddress(r -> r
                 .domain(DomainType.VPC)
-                .tagSpecifications(Ec2Tags.spec(ResourceType.ELASTIC_IP, spec.tags())))).allocationId();
-        return readBack(ctx, id, allocationId, () -> readOne(id, allocationId));
+                .tagSpecifications(Ec2Tags.spec(ResourceType.ELASTIC_IP, spec.tags()))));
+        String allocationId = allocated.allocationId();
+        aws.created(allocationId);
+        // The response says all a new address has (its id and public IP; the tags are those just
+        // set, EC2 rolls the allocation back if tagging fails): no read-back (issue 12).
+        if (allocated.publicIp() == null) return readBack(ctx, id, allocationId, () -> readOne(id, allocationId));
+        return translate(id, Address.builder().allocationId(allocationId).publicIp(allocated.publicIp())
+                .tags(Ec2Tags.toTags(spec.tags())).build());
     }
 
     @Override

@@ -167,8 +167,9 @@ public final class InternetGatewayType extends Ec2Type {
         String igwId = AwsCalls.call(id, "CreateInternetGateway", () -> ec2().createInternetGateway(r -> r
                 .tagSpecifications(Ec2Tags.spec(ResourceType.INTERNET_GATEWAY, spec.tags())))).internetGateway().internetGatewayId();
         String vpcId = attachedVpc(spec.properties());
-        if (vpcId != null) attach(ctx, id, igwId, vpcId);
-        return readBack(ctx, id, igwId, () -> readOne(ctx, id, igwId));
+        if (vpcId == null) return readBack(ctx, id, igwId, () -> readOne(ctx, id, igwId));
+        // The attach wait's last answer is the gateway as AWS has it now: no read-back (issue 12).
+        return translate(ctx, id, attach(ctx, id, igwId, vpcId));
     }
 
     @Override
@@ -200,9 +201,15 @@ public final class InternetGatewayType extends Ec2Type {
     }
 
     /** Attach, retrying NotFound of the just-created gateway or VPC, then wait for the attachment. */
-    private void attach(TypeContext ctx, String id, String igwId, String vpcId) {
+    /** Attaches and waits until attached; returns the gateway as the wait last read it. */
+    private InternetGateway attach(TypeContext ctx, String id, String igwId, String vpcId) {
         mutateRun(ctx, id, "AttachInternetGateway", () -> ec2().attachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId)));
-        await(ctx, id, igwId, Wait.created("attached to " + vpcId, ATTACH_TIMEOUT, "attached"), () -> describe(id, igwId), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
+        var seen = new java.util.concurrent.atomic.AtomicReference<InternetGateway>();
+        await(ctx, id, igwId, Wait.created("attached to " + vpcId, ATTACH_TIMEOUT, "attached"), () -> describe(id, igwId).map(g -> {
+            seen.set(g);
+            return g;
+        }), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
+        return seen.get();
     }
 
     /**

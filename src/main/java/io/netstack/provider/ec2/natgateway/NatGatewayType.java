@@ -196,7 +196,9 @@ public final class NatGatewayType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         boolean pub = isPublic(spec.properties());
-        if (pub) awaitAddressFreed(ctx, id, spec.text("eip"));
+        // An address this session allocated moments ago and gives a NAT gateway for the first time
+        // was never held by one: no wait (issue 12).
+        if (pub && !aws.claimFresh(spec.text("eip"))) awaitAddressFreed(ctx, id, spec.text("eip"));
         String token = spec.clientToken();
         NatGateway nat = null;
         for (int round = 0; ; round++) {

@@ -10,7 +10,9 @@ import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.TypeContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,9 +28,12 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * stack; one held by a NACL this stack does not own is refused (principle 1).
  */
 final class NetworkAclAssociations extends Ec2Helper {
+    /** The NACL type's batched finder: callers asking at the same time share one DescribeNetworkAcls. */
+    private final java.util.function.Function<String, Optional<NetworkAcl>> findAcl;
 
-    NetworkAclAssociations(AwsSession aws) {
+    NetworkAclAssociations(AwsSession aws, java.util.function.Function<String, Optional<NetworkAcl>> findAcl) {
         super(aws);
+        this.findAcl = findAcl;
     }
 
     /**
@@ -42,7 +47,10 @@ final class NetworkAclAssociations extends Ec2Helper {
         add.removeAll(have);
         remove.removeAll(want);
         if (add.isEmpty() && remove.isEmpty()) return false;
-        for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId);
+        // Where the new subnets are now: one DescribeNetworkAcls for all of them (issue 12); a
+        // subnet whose association is not visible yet, or moved meanwhile, is read again alone.
+        Map<String, Held> now = add.isEmpty() ? Map.of() : joining(id, vpcId, add);
+        for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId, now.get(subnetId));
         if (!remove.isEmpty()) {
             String defaultAcl = defaultAcl(id, vpcId);
             for (String subnetId : remove) release(ctx, id, aclId, defaultAcl, subnetId);
@@ -60,24 +68,50 @@ final class NetworkAclAssociations extends Ec2Helper {
     private record Held(String aclId, String associationId, String vpcId, boolean isDefault, List<Tag> aclTags) {}
 
     private Optional<Held> association(String id, String subnetId) {
+        return Optional.ofNullable(associations(id, Set.of(subnetId)).get(subnetId));
+    }
+
+    /**
+     * Where the subnets about to join are. Subnets this session created moments ago are on their
+     * VPC's default NACL: that NACL is read through the batched finder, which the NACLs of an apply
+     * taking new subnets at the same time share (issue 12); a subnet not on it (yet) is looked up.
+     */
+    private Map<String, Held> joining(String id, String vpcId, Set<String> subnetIds) {
+        if (vpcId != null && subnetIds.stream().allMatch(aws::fresh)) {
+            Map<String, Held> out = held(findAcl.apply(defaultAcl(id, vpcId)).stream().toList(), subnetIds);
+            if (out.keySet().containsAll(subnetIds)) return out;
+        }
+        return associations(id, subnetIds);
+    }
+
+    /** Where each of {@code subnetIds} is (a subnet not in the answer has no association visible yet). */
+    private Map<String, Held> associations(String id, Set<String> subnetIds) {
         List<NetworkAcl> acls = new ArrayList<>();
-        AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetId)))
+        AwsCalls.run(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetIds)))
                 .networkAcls().forEach(acls::add));
+        return held(acls, subnetIds);
+    }
+
+    private static Map<String, Held> held(List<NetworkAcl> acls, Set<String> subnetIds) {
+        Map<String, Held> out = new HashMap<>();
         for (NetworkAcl a : acls) {
             for (NetworkAclAssociation as : a.associations()) {
-                if (subnetId.equals(as.subnetId())) {
-                    return Optional.of(new Held(a.networkAclId(), as.networkAclAssociationId(), a.vpcId(), Boolean.TRUE.equals(a.isDefault()), a.tags()));
+                if (subnetIds.contains(as.subnetId())) {
+                    out.put(as.subnetId(), new Held(a.networkAclId(), as.networkAclAssociationId(), a.vpcId(), Boolean.TRUE.equals(a.isDefault()), a.tags()));
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
+    /** The VPC's default NACL: read once per session, by whichever type needs it first ({@code AwsSession.defaultNetworkAcl}). */
     private String defaultAcl(String id, String vpcId) {
-        List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
-                Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
-        return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
-                .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
+        return aws.defaultNetworkAcl(vpcId, v -> {
+            List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
+                    Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
+            return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
+                    .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
+        });
     }
 
     /**
@@ -85,9 +119,13 @@ final class NetworkAclAssociations extends Ec2Helper {
      * subnet moved by another NACL of this apply changes association id: both are retried (as
      * NotFound) by re-reading where the subnet is.
      */
-    private void join(TypeContext ctx, String id, String aclId, String vpcId, String subnetId) {
+    private void join(TypeContext ctx, String id, String aclId, String vpcId, String subnetId, Held read) {
+        Held[] first = {read};
         ctx.retrying(id, "ReplaceNetworkAclAssociation", Set.of(ErrorCategory.NOT_FOUND), Ec2Type.PROPAGATION_TIMEOUT, () -> {
-            Held h = association(id, subnetId).orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls",
+            // The batched read serves the first attempt only: a retry re-reads where the subnet is now.
+            Optional<Held> where = first[0] != null ? Optional.of(first[0]) : association(id, subnetId);
+            first[0] = null;
+            Held h = where.orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls",
                     subnetId + " has no network ACL association (yet)"));
             if (h.aclId().equals(aclId)) return null;
             if (vpcId != null && !vpcId.equals(h.vpcId())) {

@@ -114,7 +114,15 @@ public final class RouteTableSync extends Ec2Helper {
         add.removeAll(have);
         remove.removeAll(want);
         if (add.isEmpty() && remove.isEmpty()) return false;
-        for (String subnetId : add) associate(ctx, id, tableId, subnetId);
+        // Where the new subnets are now: one DescribeRouteTables for all of them (issue 12); a lost
+        // race re-reads the one subnet it is about. A subnet this session created moments ago has
+        // no explicit association but the one a table of this apply gives it (a subnet has one
+        // table in a stack), so it is not looked up: should one exist after all (a lost response),
+        // AssociateRouteTable answers Resource.AlreadyAssociated, which re-reads it.
+        Set<String> lookUp = new TreeSet<>(add);
+        lookUp.removeIf(aws::fresh);
+        Map<String, Held> held = lookUp.isEmpty() ? Map.of() : explicitAssociations(id, lookUp);
+        for (String subnetId : add) associate(ctx, id, tableId, subnetId, Optional.ofNullable(held.get(subnetId)));
         if (!remove.isEmpty()) {
             // Association ids from a fresh read: another table of this apply may have taken a subnet already.
             RouteTable t = now.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, tableId + " no longer exists; run plan again to recreate it"));
@@ -130,26 +138,32 @@ public final class RouteTableSync extends Ec2Helper {
     private record Held(String tableId, String associationId, List<Tag> tableTags) {}
 
     private Optional<Held> explicitAssociation(String id, String subnetId) {
+        return Optional.ofNullable(explicitAssociations(id, Set.of(subnetId)).get(subnetId));
+    }
+
+    /** The explicit association of each of {@code subnetIds} that has one, in one call. */
+    private Map<String, Held> explicitAssociations(String id, Set<String> subnetIds) {
         List<RouteTable> tables = new ArrayList<>();
-        AwsCalls.run(id, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetId)))
+        AwsCalls.run(id, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("association.subnet-id", subnetIds)))
                 .routeTables().forEach(tables::add));
+        Map<String, Held> out = new java.util.HashMap<>();
         for (RouteTable t : tables) {
             for (RouteTableAssociation a : t.associations()) {
-                if (!Boolean.TRUE.equals(a.main()) && subnetId.equals(a.subnetId()) && RouteTableType.active(a)) {
-                    return Optional.of(new Held(t.routeTableId(), a.routeTableAssociationId(), t.tags()));
+                if (!Boolean.TRUE.equals(a.main()) && subnetIds.contains(a.subnetId()) && RouteTableType.active(a)) {
+                    out.put(a.subnetId(), new Held(t.routeTableId(), a.routeTableAssociationId(), t.tags()));
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     /**
      * Associates a subnet with this table: AssociateRouteTable if it has no explicit association,
      * ReplaceRouteTableAssociation if another table of this stack holds it (a move, in one step).
      */
-    private void associate(TypeContext ctx, String id, String tableId, String subnetId) {
+    private void associate(TypeContext ctx, String id, String tableId, String subnetId, Optional<Held> read) {
         for (int attempt = 1; ; attempt++) {
-            Optional<Held> held = explicitAssociation(id, subnetId);
+            Optional<Held> held = attempt == 1 ? read : explicitAssociation(id, subnetId);
             try {
                 if (held.isEmpty()) {
                     mutate(ctx, id, "AssociateRouteTable", () -> ec2().associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId)));

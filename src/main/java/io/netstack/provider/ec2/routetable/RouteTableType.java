@@ -248,8 +248,10 @@ public final class RouteTableType extends Ec2Type {
     }
 
     private Optional<RouteTable> findTable(String id, String tableId) {
-        return findOne(id, "DescribeRouteTables", tableId, () -> ec2().describeRouteTables(r -> r.routeTableIds(tableId)).routeTables(),
-                RouteTable::routeTableId, null);
+        // The route-table-id filter, not RouteTableIds: one missing id would fail the whole batched
+        // call; tables written together are read back with one call (issue 12).
+        return findBatched(id, "DescribeRouteTables", tableId,
+                ids -> ec2().describeRouteTables(r -> r.filters(Ec2Tags.filter("route-table-id", ids))).routeTables(), RouteTable::routeTableId, null);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String tableId) {
@@ -291,7 +293,8 @@ public final class RouteTableType extends Ec2Type {
         if (changed.contains("routes") && sync.routes(ctx, id, tableId, spec.properties().get("routes"), live.properties().get("routes"))) {
             touched = true;
             // A subnet joins only once every route of its new table is in place (readable).
-            if (changed.contains("subnets") && subnets.joining()) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
+            // Not for subnets this session created moments ago (issue 12): they carry no traffic yet.
+            if (changed.contains("subnets") && subnets.joining(aws::fresh)) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
         }
         if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId));
         touched |= syncTags(live, spec, changed);

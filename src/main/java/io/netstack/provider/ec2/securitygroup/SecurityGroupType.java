@@ -133,7 +133,10 @@ public final class SecurityGroupType extends Ec2Type {
     }
 
     private Optional<SecurityGroup> findGroup(String id, String groupId) {
-        return findOne(id, "DescribeSecurityGroups", groupId, () -> ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups(), SecurityGroup::groupId, null);
+        // The group-id filter, not GroupIds: one missing id would fail the whole batched call; groups
+        // created together are read back with one call (issue 12).
+        return findBatched(id, "DescribeSecurityGroups", groupId,
+                ids -> ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("group-id", ids))).securityGroups(), SecurityGroup::groupId, null);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String groupId) {
@@ -156,23 +159,70 @@ public final class SecurityGroupType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         String name = spec.text("name") != null ? spec.text("name") : ctx.stack() + "-" + id;
-        String groupId = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
-                .vpcId(spec.text("vpc")).groupName(name).description(spec.text("description"))
-                .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags())))).groupId();
-        LiveResource live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
-        // The read-back just saw the group: no ensureExists (issue 12).
+        String vpcId = spec.text("vpc");
+        var created = mutate(ctx, id, "CreateSecurityGroup", () -> ec2().createSecurityGroup(r -> r
+                .vpcId(vpcId).groupName(name).description(spec.text("description"))
+                .tagSpecifications(Ec2Tags.spec(ResourceType.SECURITY_GROUP, spec.tags()))));
+        String groupId = created.groupId();
+        aws.created(groupId);
+        LiveResource live;
+        if (created.securityGroupArn() != null && aws.vpcWithoutIpv6(vpcId)) {
+            // No read-back (issue 12): a new group in a VPC without IPv6 has no inbound rules and one
+            // outbound rule, all IPv4 traffic to 0.0.0.0/0 (Amazon VPC user guide, "Security group
+            // rules": https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html),
+            // and the response gives its ARN. The writes below retry the new id's NotFound (rulesOf).
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("vpc", vpcId);
+            p.put("name", name);
+            p.put("description", spec.text("description"));
+            p.set("ingress", JsonNodeFactory.instance.arrayNode());
+            p.set("egress", defaultEgress());
+            p.set("tags", Ec2Tags.userTags(Ec2Tags.toTags(spec.tags())));
+            live = new LiveResource(id, name(), groupId, p, Map.of("arn", created.securityGroupArn(), "name", name));
+        } else {
+            // Where the VPC has (or may have) IPv6, read what AWS gave the group rather than assume
+            // (batched with the other groups created meanwhile).
+            live = readBack(ctx, id, groupId, () -> readOne(ctx, id, groupId));
+        }
         return modify(ctx, live, spec, Set.of("ingress", "egress"));
     }
 
+    /**
+     * No {@link #ensureExists} when rules change (issue 12): the revoke or authorize itself fails
+     * InvalidGroup.NotFound for a group deleted by hand, which {@link #rulesOf} reports at once
+     * naming the group (unless the group is fresh: then it is EC2 catching up, and retried). A
+     * change of tags alone is checked first: CreateTags does not fail on every backend. An update
+     * with nothing to write (the late-bound rules were all authorized at create) calls nothing.
+     */
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        ensureExists(spec.id(), live.awsId(), () -> findGroup(spec.id(), live.awsId()));
+        if (changesTags(live, spec, changed) && !changesRules(live, spec, changed)) ensureExists(spec.id(), live.awsId(), () -> findGroup(spec.id(), live.awsId()));
         return modify(ctx, live, spec, changed);
     }
 
-    /** {@link #update} of a group known to exist. */
+    /** {@code tags} in {@code changed} and really different (a create's follow-up update lists every property). */
+    private static boolean changesTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        JsonNode have = live.properties().get("tags"), want = spec.properties().get("tags");
+        JsonNode empty = JsonNodeFactory.instance.objectNode();
+        return changed.contains("tags") && !java.util.Objects.equals(have == null ? empty : have, want == null ? empty : want);
+    }
+
+    private static boolean changesRules(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        for (String dir : List.of("ingress", "egress")) {
+            String peer = dir.equals("ingress") ? "from" : "to";
+            if (changed.contains(dir) && !SecurityGroupRules.delta(spec.properties().get(dir), live.properties().get(dir), peer).isEmpty()) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@link #update} of a group that exists, or was just created. Returns the group as written
+     * without reading it back (issue 12): the rules are then exactly the wanted ones (each call
+     * either succeeded or failed the step), in the canonical form a read would give.
+     */
     private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), groupId = live.awsId();
+        ObjectNode written = live.properties().deepCopy();
         boolean touched = false;
         for (String dir : List.of("ingress", "egress")) {
             if (!changed.contains(dir)) continue;
@@ -183,19 +233,53 @@ public final class SecurityGroupType extends Ec2Type {
             // answers InvalidPermission.NotFound, which is success here, not a reason to retry.
             var revoke = new SecurityGroupRules.Delta(java.util.List.of(), delta.remove());
             var authorize = new SecurityGroupRules.Delta(delta.add(), java.util.List.of());
-            try {
-                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), revoke, peer);
-            } catch (io.netstack.spi.AwsFailure f) {
-                if (!"InvalidPermission.NotFound".equals(f.code())) throw f;
-            }
-            ctx.retrying(id, dir, Set.of(io.netstack.spi.ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
-                SecurityGroupRules.apply(ec2(), id, groupId, dir.equals("ingress"), authorize, peer);
-                return null;
+            boolean ingress = dir.equals("ingress");
+            rulesOf(ctx, id, groupId, dir, delta, () -> {
+                try {
+                    SecurityGroupRules.apply(ec2(), id, groupId, ingress, revoke, peer);
+                } catch (io.netstack.spi.AwsFailure f) {
+                    if (!"InvalidPermission.NotFound".equals(f.code())) throw f;
+                }
             });
+            rulesOf(ctx, id, groupId, dir, delta, () -> SecurityGroupRules.apply(ec2(), id, groupId, ingress, authorize, peer));
+            written.set(dir, spec.properties().get(dir) == null ? JsonNodeFactory.instance.arrayNode() : spec.properties().get(dir).deepCopy());
+            SecurityGroupRules.normalize(written, dir, peer);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, groupId));
+        if (changesTags(live, spec, changed)) {
+            Ec2Tags.update(ec2(), id, groupId, live.properties().get("tags"), spec.properties().get("tags"));
+            return updated(ctx, live, true, () -> readOne(ctx, id, groupId));
+        }
+        return touched ? new LiveResource(live.id(), live.type(), groupId, written, live.attributes()) : live;
+    }
+
+    /**
+     * Runs one revoke or authorize of {@code dir}. EC2 is eventually consistent (docs/aws-facts.md,
+     * "Eventual consistency"): a group created moments ago by this session, or one its rules name,
+     * may still be InvalidGroup.NotFound, which is retried for {@link #PROPAGATION_TIMEOUT}. Any
+     * other NotFound is final: about this group (the message names no other group) it is reported
+     * as this group deleted outside netstack.
+     */
+    private void rulesOf(TypeContext ctx, String id, String groupId, String dir, SecurityGroupRules.Delta delta, Runnable call) {
+        Set<String> named = new java.util.TreeSet<>();
+        for (JsonNode r : delta.add()) named.add(r.path(dir.equals("ingress") ? "from" : "to").asText());
+        boolean fresh = aws.fresh(groupId) || named.stream().anyMatch(aws::fresh);
+        if (fresh) {
+            ctx.retrying(id, dir, Set.of(io.netstack.spi.ErrorCategory.NOT_FOUND), PROPAGATION_TIMEOUT, () -> {
+                call.run();
+                return null;
+            });
+            return;
+        }
+        try {
+            call.run();
+        } catch (io.netstack.spi.AwsFailure f) {
+            boolean aboutOther = f.getMessage() != null && !f.getMessage().contains(groupId) && f.getMessage().matches("(?s).*\\bsg-[0-9a-f]+.*");
+            if (f.category() == io.netstack.spi.ErrorCategory.NOT_FOUND && "InvalidGroup.NotFound".equals(f.code()) && !aboutOther) {
+                throw new io.netstack.spi.AwsFailure(io.netstack.spi.ErrorCategory.NOT_FOUND, id, f.action(), f.code(), f.requestId(), notFound(id, groupId).getMessage(), f);
+            }
+            throw f;
+        }
     }
 
     @Override

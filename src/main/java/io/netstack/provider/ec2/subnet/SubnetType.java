@@ -217,10 +217,10 @@ public final class SubnetType extends Ec2Type {
         String vpcId = spec.text("vpc");
         String ipv6Block = null;
         if (spec.properties().has("ipv6Index")) {
-            // Batched: the subnets of one VPC are created together and each needs the VPC's IPv6 block (issue 12).
-            Vpc vpc = mutate(ctx, id, "DescribeVpcs", () -> findBatched(id, "DescribeVpcs", vpcId,
-                    ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(), Vpc::vpcId, null).orElseThrow(() -> gone(id, vpcId)));
-            String v6 = VpcType.ipv6Cidr(vpc);
+            // The block as the vpc type of this run read or made it (the plan reads every owned VPC);
+            // else read, batched: the subnets of one VPC are created together (issue 12).
+            String v6 = aws.vpcIpv6(vpcId).orElseGet(() -> VpcType.ipv6Cidr(mutate(ctx, id, "DescribeVpcs", () -> findBatched(id, "DescribeVpcs", vpcId,
+                    ids -> ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("vpc-id", ids))).vpcs(), Vpc::vpcId, null).orElseThrow(() -> gone(id, vpcId)))));
             if (v6 == null) throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "CreateSubnet", "VPC " + vpcId + " has no IPv6 block to take ipv6Index from");
             ipv6Block = Cidr.parse(v6).subnet(64, spec.properties().get("ipv6Index").asInt()).toString();
         }
@@ -234,6 +234,7 @@ public final class SubnetType extends Ec2Type {
             if (v6 != null) r.ipv6CidrBlock(v6);
         }).subnet());
         String subnetId = s.subnetId();
+        aws.created(subnetId);
         // The wait's last answer is the subnet as AWS has it now: no read-back, no ensureExists (issue 12).
         var seen = new java.util.concurrent.atomic.AtomicReference<>(s);
         await(ctx, id, subnetId, AVAILABLE, () -> findSubnet(id, subnetId).map(o -> {

@@ -120,19 +120,7 @@ public final class VpcType extends Ec2Type {
         Map<String, String> ids = new LinkedHashMap<>();
         List<Vpc> vpcs = vpcs(filters, resource, Ec2Tags.owned(ctx.stack()), ids);
         if (vpcs.isEmpty()) return List.of();
-        Map<String, SecurityGroup> defaults = new HashMap<>();
-        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
-                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("group-name", "default")))
-                .securityGroups().forEach(g -> defaults.put(g.vpcId(), g)));
-        Map<String, RouteTable> mainTables = new HashMap<>();
-        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
-                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("association.main", "true")))
-                .routeTables().forEach(t -> mainTables.put(t.vpcId(), t)));
-        Map<String, NetworkAcl> defaultAcls = new HashMap<>();
-        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
-                Ec2Tags.filter("vpc-id", ids.keySet()), Ec2Tags.filter("default", "true")))
-                .networkAcls().forEach(a -> defaultAcls.put(a.vpcId(), a)));
-        return translate(ctx, vpcs, ids, defaults, mainTables, defaultAcls);
+        return translate(ctx, vpcs, ids, defaults(resource, ids.keySet()));
     }
 
     /**
@@ -163,7 +151,7 @@ public final class VpcType extends Ec2Type {
         Map<String, NetworkAcl> defaultAcls = new HashMap<>();
         for (NetworkAcl a : io.netstack.provider.ec2.networkacl.NetworkAclType.inVpcs(ec2(), scope)) if (Boolean.TRUE.equals(a.isDefault())) defaultAcls.put(a.vpcId(), a);
         List<LiveResource> out = new ArrayList<>();
-        for (LiveResource r : translate(ctx, vpcs, ids, defaults, mainTables, defaultAcls)) {
+        for (LiveResource r : translate(ctx, vpcs, ids, new Defaults(defaults, mainTables, defaultAcls))) {
             if (!ownSets.contains(r.properties().path("dhcpOptions").asText())) r.properties().remove("dhcpOptions");
             out.add(Ec2Tags.any().mark(r, byId.get(r.awsId()).tags()));
         }
@@ -192,38 +180,69 @@ public final class VpcType extends Ec2Type {
         return vpcs;
     }
 
-    private List<LiveResource> translate(TypeContext ctx, List<Vpc> vpcs, Map<String, String> ids, Map<String, SecurityGroup> defaults,
-                                         Map<String, RouteTable> mainTables, Map<String, NetworkAcl> defaultAcls) {
+    private List<LiveResource> translate(TypeContext ctx, List<Vpc> vpcs, Map<String, String> ids, Defaults defaults) {
         List<LiveResource> out = new ArrayList<>();
         for (Vpc vpc : vpcs) {
             String id = ids.get(vpc.vpcId());
-            ObjectNode p = JsonNodeFactory.instance.objectNode();
-            p.put("cidr", vpc.cidrBlock());
-            ArrayNode sec = p.putArray("secondaryCidrs");
-            for (VpcCidrBlockAssociation a : vpc.cidrBlockAssociationSet()) {
-                String state = a.cidrBlockState() == null ? "associated" : a.cidrBlockState().stateAsString();
-                if (!a.cidrBlock().equals(vpc.cidrBlock()) && ("associated".equals(state) || "associating".equals(state))) sec.add(a.cidrBlock());
-            }
-            String ipv6 = ipv6Cidr(vpc);
-            p.put("ipv6", ipv6 != null);
-            p.put("dnsSupport", attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT));
-            p.put("dnsHostnames", attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES));
-            p.put("tenancy", vpc.instanceTenancyAsString());
-            SecurityGroup dsg = defaults.get(vpc.vpcId());
-            RouteTable main = mainTables.get(vpc.vpcId());
-            NetworkAcl acl = defaultAcls.get(vpc.vpcId());
-            VpcDefaults.read(p, dsg, main, acl);
-            if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
-            p.set("tags", Ec2Tags.userTags(vpc.tags()));
-            Map<String, String> attrs = new LinkedHashMap<>();
-            if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
-            if (main != null) attrs.put("defaultRouteTableId", main.routeTableId());
-            if (acl != null) attrs.put("defaultNetworkAclId", acl.networkAclId());
-            if (ipv6 != null) attrs.put("ipv6Cidr", ipv6);
-            attrs.put("arn", arn(ctx, vpc.ownerId(), "vpc", vpc.vpcId()));
-            out.add(new LiveResource(id, name(), vpc.vpcId(), p, attrs));
+            out.add(translate(ctx, id, vpc, defaults, attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT),
+                    attribute(id, vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES)));
         }
         return out;
+    }
+
+    /** The objects AWS makes with each VPC, by VPC id (any may be missing). */
+    private record Defaults(Map<String, SecurityGroup> groups, Map<String, RouteTable> mainTables, Map<String, NetworkAcl> acls) {
+        boolean complete(String vpcId) {
+            return groups.containsKey(vpcId) && mainTables.containsKey(vpcId) && acls.containsKey(vpcId);
+        }
+    }
+
+    /** The default security groups, main route tables and default NACLs of {@code vpcIds}: one filtered call each, for all of them. */
+    private Defaults defaults(String resource, java.util.Collection<String> vpcIds) {
+        Map<String, SecurityGroup> groups = new HashMap<>();
+        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("group-name", "default")))
+                .securityGroups().forEach(g -> groups.put(g.vpcId(), g)));
+        Map<String, RouteTable> mainTables = new HashMap<>();
+        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("association.main", "true")))
+                .routeTables().forEach(t -> mainTables.put(t.vpcId(), t)));
+        Map<String, NetworkAcl> acls = new HashMap<>();
+        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
+                Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("default", "true")))
+                .networkAcls().forEach(a -> acls.put(a.vpcId(), a)));
+        // network-acl gives subnets back to the default NACL: it need not read it again (issue 12).
+        acls.forEach((vpcId, a) -> aws.knownDefaultNetworkAcl(vpcId, a.networkAclId()));
+        return new Defaults(groups, mainTables, acls);
+    }
+
+    private LiveResource translate(TypeContext ctx, String id, Vpc vpc, Defaults defaults, boolean dnsSupport, boolean dnsHostnames) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("cidr", vpc.cidrBlock());
+        ArrayNode sec = p.putArray("secondaryCidrs");
+        for (VpcCidrBlockAssociation a : vpc.cidrBlockAssociationSet()) {
+            String state = a.cidrBlockState() == null ? "associated" : a.cidrBlockState().stateAsString();
+            if (!a.cidrBlock().equals(vpc.cidrBlock()) && ("associated".equals(state) || "associating".equals(state))) sec.add(a.cidrBlock());
+        }
+        String ipv6 = ipv6Cidr(vpc);
+        aws.knownVpcIpv6(vpc.vpcId(), ipv6);
+        p.put("ipv6", ipv6 != null);
+        p.put("dnsSupport", dnsSupport);
+        p.put("dnsHostnames", dnsHostnames);
+        p.put("tenancy", vpc.instanceTenancyAsString());
+        SecurityGroup dsg = defaults.groups().get(vpc.vpcId());
+        RouteTable main = defaults.mainTables().get(vpc.vpcId());
+        NetworkAcl acl = defaults.acls().get(vpc.vpcId());
+        VpcDefaults.read(p, dsg, main, acl);
+        if (vpc.dhcpOptionsId() != null) p.put("dhcpOptions", vpc.dhcpOptionsId());
+        p.set("tags", Ec2Tags.userTags(vpc.tags()));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        if (dsg != null) attrs.put("defaultSecurityGroupId", dsg.groupId());
+        if (main != null) attrs.put("defaultRouteTableId", main.routeTableId());
+        if (acl != null) attrs.put("defaultNetworkAclId", acl.networkAclId());
+        if (ipv6 != null) attrs.put("ipv6Cidr", ipv6);
+        attrs.put("arn", arn(ctx, vpc.ownerId(), "vpc", vpc.vpcId()));
+        return new LiveResource(id, name(), vpc.vpcId(), p, attrs);
     }
 
     /**
@@ -269,8 +288,16 @@ public final class VpcType extends Ec2Type {
             seen.set(o);
             return o;
         }), STATE);
-        LiveResource live = readBack(ctx, id, vpcId, () -> readOne(ctx, id, vpcId));
-        // The wait just saw the VPC: no ensureExists (issue 12).
+        // The wait just saw the VPC: no read-back of it, no ensureExists (issue 12). Its DNS
+        // attributes are AWS's defaults for a VPC made by CreateVpc, enableDnsSupport true and
+        // enableDnsHostnames false (Amazon VPC user guide, "DNS attributes for your VPC":
+        // https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#vpc-dns-support),
+        // so DescribeVpcAttribute is not asked. Only the objects AWS made with it are read, until
+        // all three are visible (eventual consistency).
+        LiveResource live = readBack(ctx, id, vpcId, () -> {
+            Defaults d = defaults(id, List.of(vpcId));
+            return d.complete(vpcId) ? Optional.of(translate(ctx, id, seen.get(), d, true, false)) : Optional.empty();
+        });
         return modify(ctx, live, spec, seen.get(), Set.of("dnsSupport", "dnsHostnames", "secondaryCidrs", "ipv6", "defaultSecurityGroup", "mainRouteTable", "defaultNetworkAcl", "dhcpOptions"));
     }
 
@@ -287,6 +314,8 @@ public final class VpcType extends Ec2Type {
         ObjectNode have = live.properties();
         ObjectNode want = spec.properties();
         boolean touched = false;
+        // Whether something was changed that only a read can tell (new CIDR associations, DHCP options, tags).
+        boolean reread = false;
         // enableDnsHostnames needs enableDnsSupport: turn support on first and off last.
         boolean supportOn = want.path("dnsSupport").asBoolean(true), hostnamesOn = want.path("dnsHostnames").asBoolean(false);
         if (changed.contains("dnsSupport") && supportOn != have.path("dnsSupport").asBoolean() && supportOn) {
@@ -301,10 +330,10 @@ public final class VpcType extends Ec2Type {
             setAttribute(ctx, id, vpcId, VpcAttributeName.ENABLE_DNS_SUPPORT, false);
             touched = true;
         }
-        if (changed.contains("secondaryCidrs")) touched |= syncSecondary(ctx, id, now, want.get("secondaryCidrs"), have.get("secondaryCidrs"));
+        if (changed.contains("secondaryCidrs")) reread |= syncSecondary(ctx, id, now, want.get("secondaryCidrs"), have.get("secondaryCidrs"));
         if (changed.contains("ipv6") && want.path("ipv6").asBoolean(false) != have.path("ipv6").asBoolean(false)) {
             syncIpv6(ctx, id, now, want.path("ipv6").asBoolean(false));
-            touched = true;
+            reread = true;
         }
         JsonNode dsg = want.get("defaultSecurityGroup");
         if (changed.contains("defaultSecurityGroup") && dsg != null && !dsg.isNull()) {
@@ -321,9 +350,33 @@ public final class VpcType extends Ec2Type {
             touched |= NetworkAclEntries.sync(ec2(), ctx, id, aclId, false, acl.get("ingress"), have.path("defaultNetworkAcl").get("ingress"));
             touched |= NetworkAclEntries.sync(ec2(), ctx, id, aclId, true, acl.get("egress"), have.path("defaultNetworkAcl").get("egress"));
         }
-        if (changed.contains("dhcpOptions")) touched |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, vpcId));
+        if (changed.contains("dhcpOptions")) reread |= syncDhcpOptions(ctx, id, vpcId, want.path("dhcpOptions").asText(null), have.path("dhcpOptions").asText(null));
+        if (changed.contains("tags")) {
+            Ec2Tags.update(ec2(), id, vpcId, have.get("tags"), want.get("tags"));
+            reread = true;
+        }
+        if (reread) return updated(ctx, live, true, () -> readOne(ctx, id, vpcId));
+        return touched ? written(live, want) : live;
+    }
+
+    /** Properties whose wanted value is, once its calls succeeded, what a read gives (after normalize). */
+    private static final List<String> WRITTEN_AS_WANTED = List.of("dnsSupport", "dnsHostnames", "defaultSecurityGroup", "mainRouteTable", "defaultNetworkAcl");
+
+    /**
+     * The VPC as just written, without reading it back (a read is six calls: the VPC, its three
+     * default objects, two attributes; issue 12): each property above whose calls all succeeded now
+     * has its wanted value, in the canonical form of {@link #normalize}; the attributes (ids of the
+     * default objects) do not change. An omitted property is not managed and keeps what was read.
+     */
+    private LiveResource written(LiveResource live, ObjectNode want) {
+        ObjectNode p = live.properties().deepCopy();
+        for (String name : WRITTEN_AS_WANTED) {
+            JsonNode w = want.get(name);
+            if (w == null || w.isNull()) continue;
+            if (w.isObject() && !p.has(name)) continue; // that default object was not found: nothing was written to it
+            p.set(name, w.deepCopy());
+        }
+        return new LiveResource(live.id(), live.type(), live.awsId(), VpcValidation.normalize(p), live.attributes());
     }
 
     /**
@@ -374,9 +427,11 @@ public final class VpcType extends Ec2Type {
     private void syncIpv6(TypeContext ctx, String id, Vpc vpc, boolean on) {
         String vpcId = vpc.vpcId();
         if (on) {
+            aws.unknownVpcIpv6(vpcId);
             mutateRun(ctx, id, "AssociateVpcCidrBlock", () -> ec2().associateVpcCidrBlock(r -> r.vpcId(vpcId).amazonProvidedIpv6CidrBlock(true)));
             await(ctx, id, vpcId, IPV6_ASSOCIATED, () -> findVpc(id, vpcId), now -> new Waiter.Outcome(ipv6Cidr(now) != null ? "yes" : "associating", null));
         } else {
+            aws.unknownVpcIpv6(vpcId);
             for (VpcIpv6CidrBlockAssociation a : vpc.ipv6CidrBlockAssociationSet()) {
                 AwsCalls.run(id, "DisassociateVpcCidrBlock", () -> ec2().disassociateVpcCidrBlock(r -> r.associationId(a.associationId())));
             }
