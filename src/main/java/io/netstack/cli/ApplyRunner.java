@@ -57,8 +57,10 @@ final class ApplyRunner {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (finished.getCount() == 0) return;
-            stop.set(true);
-            cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+            synchronized (stop) { // Executor starts a change holding it: nothing starts after this message
+                stop.set(true);
+                cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+            }
             try {
                 finished.await(SHUTDOWN_GRACE_MINUTES, TimeUnit.MINUTES);
             } catch (InterruptedException ignored) {

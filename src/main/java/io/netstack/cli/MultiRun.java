@@ -211,8 +211,10 @@ final class MultiRun {
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 if (finished.getCount() == 0) return;
-                stop.set(true);
-                cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+                synchronized (stop) { // Executor starts a change holding it: nothing starts after this message
+                    stop.set(true);
+                    cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
+                }
                 try {
                     finished.await(ApplyRunner.SHUTDOWN_GRACE_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
                 } catch (InterruptedException ignored) {

@@ -110,11 +110,16 @@ public final class Executor {
         boolean interrupted = false;
         try {
             while (true) {
-                boolean stopping = !failed.isEmpty() || stop.get();
-                while (!stopping && running.size() < limit.limit() && !ready.isEmpty()) {
-                    Step s = ready.pollFirst();
-                    startedAt.put(s, System.nanoTime());
-                    listener.started(s);
+                while (running.size() < limit.limit() && !ready.isEmpty()) {
+                    Step s;
+                    // A stop signal's handler sets the flag and says "stopping" holding the flag's
+                    // monitor: a change either starts (and says so) before that message, or not at all.
+                    synchronized (stop) {
+                        if (!failed.isEmpty() || stop.get()) break;
+                        s = ready.pollFirst();
+                        startedAt.put(s, System.nanoTime());
+                        listener.started(s);
+                    }
                     running.put(cs.submit(() -> {
                         run(s, ctx, current);
                         return s;
