@@ -88,7 +88,7 @@ class ApplyCallCountIT {
             Plan after = ns.plan(s, false);
             assertFalse(after.hasChanges(), "no changes after apply: " + after.actionable());
             // What the creates returned without reading back is what a read now gives.
-            for (String id : List.of("vpc", "web", "app", "db", "db-acl", "public", "app-rt-a", "db-rt", "nat-ip-a", "igw", "eigw")) {
+            for (String id : List.of("net-vpc", "web", "app", "db", "db-acl", "net-public-rt", "net-private-rt-a", "db-rt", "net-nat-ip-a", "net-igw", "net-eigw")) {
                 var returned = r.resources().get(id);
                 var read = after.live().get(id);
                 var type = ns.provider(REGION).find(returned.type()).orElseThrow();
