@@ -64,6 +64,13 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return updated(ctx, live, syncTags(live, spec, changed), read);
     }
 
+    /** {@link #updateTags} for a type whose finder and read take (logical id, AWS id): {@code this::describe, this::readOne}. */
+    protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
+                                                BiFunction<String, String, Optional<T>> find, BiFunction<String, String, Optional<LiveResource>> read) {
+        String id = spec.id(), awsId = live.awsId();
+        return updateTags(ctx, live, spec, changed, () -> find.apply(id, awsId), () -> read.apply(id, awsId));
+    }
+
     /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
     protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
         if (!changed.contains("tags")) return false;

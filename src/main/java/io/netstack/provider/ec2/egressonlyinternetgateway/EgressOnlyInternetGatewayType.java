@@ -147,8 +147,7 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), gatewayId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, gatewayId), () -> readOne(id, gatewayId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override

@@ -169,8 +169,7 @@ public final class ElasticIpType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), allocationId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, allocationId), () -> readOne(id, allocationId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override

@@ -246,8 +246,7 @@ public final class FlowLogType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), flowLogId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, flowLogId), () -> readOne(id, flowLogId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override
