@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -262,6 +264,13 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
                                                Supplier<Optional<T>> find, Status<T> status) {
         deleteAndWaitGone(ctx, id, awsId, d, call, find, status, Wait.deleted(d.timeout()));
+    }
+
+    /** {@link #deleteAndWaitGone} of {@code live}, for a type whose delete call takes the AWS id and whose finder (logical id, AWS id). */
+    protected final <T> void deleteAndWaitGone(TypeContext ctx, LiveResource live, Deletion d, Consumer<String> call,
+                                               BiFunction<String, String, Optional<T>> find, Status<T> status) {
+        String id = live.id(), awsId = live.awsId();
+        deleteAndWaitGone(ctx, id, awsId, d, () -> call.accept(awsId), () -> find.apply(id, awsId), status);
     }
 
     /** {@link #deleteAndWaitGone} with its own wait for the object to go (one with failure states). */

@@ -3,6 +3,7 @@ package io.netstack.provider;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.Permissions;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
@@ -76,6 +77,16 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         if (!changed.contains("tags")) return false;
         Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
         return true;
+    }
+
+    /**
+     * The IAM actions of a type whose only update is its tags: {@code describe} reads it (drift's
+     * scan of unmanaged objects too when {@code driftReads}), {@code create} makes and tags it at
+     * creation, {@code delete} removes it.
+     */
+    protected static Permissions tagOnlyPermissions(String describe, String create, String delete, boolean driftReads) {
+        return new Permissions(List.of(describe), List.of(create, "ec2:CreateTags"), List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                List.of(delete), driftReads ? List.of(describe) : List.of());
     }
 
     /**

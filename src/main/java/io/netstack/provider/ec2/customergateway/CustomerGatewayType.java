@@ -156,19 +156,13 @@ public final class CustomerGatewayType extends Ec2Type {
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), cgwId = live.awsId();
-        deleteAndWaitGone(ctx, id, cgwId, DELETION, () -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId)),
-                () -> describe(id, cgwId, DELETED), STATE);
+        deleteAndWaitGone(ctx, live, DELETION, cgwId -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId)),
+                (id, cgwId) -> describe(id, cgwId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeCustomerGateways"),
-                java.util.List.of("ec2:CreateCustomerGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteCustomerGateway"),
-                java.util.List.of());
+        return tagOnlyPermissions("ec2:DescribeCustomerGateways", "ec2:CreateCustomerGateway", "ec2:DeleteCustomerGateway", false);
     }
 }
