@@ -104,7 +104,7 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     }
 
     /** {@code arn:aws:ec2:<region>:<owner>:<kind>/<id>}: EC2 returns ARNs for few of its objects. */
-    protected static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
+    public static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
         return "arn:aws:ec2:" + ctx.region() + ":" + ownerId + ":" + kind + "/" + awsId;
     }
 }
