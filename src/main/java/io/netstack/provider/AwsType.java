@@ -178,6 +178,15 @@ public abstract class AwsType<C> implements ResourceType {
         return findBatched(id, action, awsId, describeIds, idOf, stateOf, DELETED);
     }
 
+    /**
+     * The type's {@link Finder}: {@code describe} asks for one AWS id, {@code goneStates} are the
+     * states in which the object counts as gone.
+     */
+    protected final <T> Finder<T> finder(String action, Function<String, ? extends Collection<T>> describe,
+                                         Function<T, String> idOf, Function<T, String> stateOf, Set<String> goneStates) {
+        return new Finder<>(this, action, describe, idOf, stateOf, goneStates);
+    }
+
     /** {@link #findOne} with {@link #DELETED} as the gone state. */
     protected final <T> Optional<T> findOne(String id, String action, String awsId, Supplier<? extends Collection<T>> describe,
                                             Function<T, String> idOf, Function<T, String> stateOf) {
