@@ -49,8 +49,15 @@ public abstract class AwsType<C> implements ResourceType {
     /** The state most finders count as gone: EC2 lists deleted objects for a while (docs/aws-facts.md). */
     public static final Set<String> DELETED = Set.of("deleted");
 
+    /** A service's error model: runs one SDK call and turns its failure into an {@link AwsFailure}. */
+    @FunctionalInterface
+    public interface Calls {
+        <T> T call(String id, String action, Supplier<T> call);
+    }
+
     protected final AwsSession aws;
     private final Function<AwsSession, C> clientOf;
+    private final Calls calls;
     private final String name, noun;
     private final Schema schema;
 
@@ -60,8 +67,14 @@ public abstract class AwsType<C> implements ResourceType {
      * @param schema the type's properties and attributes
      */
     protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, String name, String noun, Schema schema) {
+        this(aws, clientOf, AwsCalls::call, name, noun, schema);
+    }
+
+    /** A type of a service with its own error model ({@code calls}: Direct Connect's, RAM's). */
+    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, Calls calls, String name, String noun, Schema schema) {
         this.aws = aws;
         this.clientOf = clientOf;
+        this.calls = calls;
         this.name = name;
         this.noun = noun;
         this.schema = schema;
@@ -89,9 +102,9 @@ public abstract class AwsType<C> implements ResourceType {
 
     // ---- calls ---------------------------------------------------------------------------------
 
-    /** One SDK call with this service's error model ({@link AwsCalls}; Direct Connect overrides it). */
-    protected <T> T call(String id, String action, Supplier<T> call) {
-        return AwsCalls.call(id, action, call);
+    /** One SDK call with this service's error model ({@link AwsCalls} unless the constructor named another). */
+    protected final <T> T call(String id, String action, Supplier<T> call) {
+        return calls.call(id, action, call);
     }
 
     protected final void run(String id, String action, Runnable call) {
