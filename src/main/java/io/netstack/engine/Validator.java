@@ -224,6 +224,16 @@ public final class Validator {
         }
     }
 
+    /** {@code text} as a whole-value reference (empty: not one); null once a malformed reference's error is added. */
+    private static Optional<Reference> whole(String text, Location loc, String what, List<StackError> errors) {
+        try {
+            return Reference.whole(text);
+        } catch (IllegalArgumentException e) {
+            errors.add(new StackError(loc, what + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
     private void checkValue(StackFile stack, ResourceBlock block, Property p, JsonNode val, String rel, List<StackError> errors) {
         // `validate` without --var values: a value known only at plan time is checked then
         if (val.isTextual() && stack.unknown(val)) return;
@@ -231,13 +241,8 @@ public final class Validator {
         String what = block.id() + ": " + rel.substring(1).replace('/', '.');
         boolean textual = p.kind() == Property.Kind.STRING || p.kind() == Property.Kind.CIDR || p.kind() == Property.Kind.JSON;
         if (val.isTextual() && Reference.containsReference(val.asText()) && textual) {
-            Optional<Reference> r;
-            try {
-                r = Reference.whole(val.asText());
-            } catch (IllegalArgumentException e) {
-                errors.add(new StackError(loc, what + ": " + e.getMessage()));
-                return;
-            }
+            Optional<Reference> r = whole(val.asText(), loc, what, errors);
+            if (r == null) return;
             if (r.isEmpty()) {
                 errors.add(new StackError(loc, what + ": a reference must be the whole value, like \"${id}\" (only ${var.…} can be embedded in text)"));
                 return;
@@ -272,13 +277,8 @@ public final class Validator {
                     errors.add(new StackError(loc, what + ": must be a reference \"${id}\" or an AWS id, got " + kindOf(val)));
                     return;
                 }
-                Optional<Reference> r;
-                try {
-                    r = Reference.whole(val.asText());
-                } catch (IllegalArgumentException e) {
-                    errors.add(new StackError(loc, what + ": " + e.getMessage()));
-                    return;
-                }
+                Optional<Reference> r = whole(val.asText(), loc, what, errors);
+                if (r == null) return;
                 if (r.isPresent()) {
                     checkReference(stack, block, p, r.get(), rel, loc, what, errors);
                 } else if (!p.idPrefixes().isEmpty() && p.idPrefixes().stream().noneMatch(val.asText()::startsWith)) {

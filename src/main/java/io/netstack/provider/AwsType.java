@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -47,8 +49,15 @@ public abstract class AwsType<C> implements ResourceType {
     /** The state most finders count as gone: EC2 lists deleted objects for a while (docs/aws-facts.md). */
     public static final Set<String> DELETED = Set.of("deleted");
 
+    /** A service's error model: runs one SDK call and turns its failure into an {@link AwsFailure}. */
+    @FunctionalInterface
+    public interface Calls {
+        <T> T call(String id, String action, Supplier<T> call);
+    }
+
     protected final AwsSession aws;
     private final Function<AwsSession, C> clientOf;
+    private final Calls calls;
     private final String name, noun;
     private final Schema schema;
 
@@ -58,8 +67,14 @@ public abstract class AwsType<C> implements ResourceType {
      * @param schema the type's properties and attributes
      */
     protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, String name, String noun, Schema schema) {
+        this(aws, clientOf, AwsCalls::call, name, noun, schema);
+    }
+
+    /** A type of a service with its own error model ({@code calls}: Direct Connect's, RAM's). */
+    protected AwsType(AwsSession aws, Function<AwsSession, C> clientOf, Calls calls, String name, String noun, Schema schema) {
         this.aws = aws;
         this.clientOf = clientOf;
+        this.calls = calls;
         this.name = name;
         this.noun = noun;
         this.schema = schema;
@@ -87,9 +102,9 @@ public abstract class AwsType<C> implements ResourceType {
 
     // ---- calls ---------------------------------------------------------------------------------
 
-    /** One SDK call with this service's error model ({@link AwsCalls}; Direct Connect overrides it). */
-    protected <T> T call(String id, String action, Supplier<T> call) {
-        return AwsCalls.call(id, action, call);
+    /** One SDK call with this service's error model ({@link AwsCalls} unless the constructor named another). */
+    protected final <T> T call(String id, String action, Supplier<T> call) {
+        return calls.call(id, action, call);
     }
 
     protected final void run(String id, String action, Runnable call) {
@@ -174,6 +189,15 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> Optional<T> findBatched(String id, String action, String awsId, Function<List<String>, ? extends Collection<T>> describeIds,
                                                 Function<T, String> idOf, Function<T, String> stateOf) {
         return findBatched(id, action, awsId, describeIds, idOf, stateOf, DELETED);
+    }
+
+    /**
+     * The type's {@link Finder}: {@code describe} asks for one AWS id, {@code goneStates} are the
+     * states in which the object counts as gone.
+     */
+    protected final <T> Finder<T> finder(String action, Function<String, ? extends Collection<T>> describe,
+                                         Function<T, String> idOf, Function<T, String> stateOf, Set<String> goneStates) {
+        return new Finder<>(this, action, describe, idOf, stateOf, goneStates);
     }
 
     /** {@link #findOne} with {@link #DELETED} as the gone state. */
@@ -262,6 +286,13 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> void deleteAndWaitGone(TypeContext ctx, String id, String awsId, Deletion d, Runnable call,
                                                Supplier<Optional<T>> find, Status<T> status) {
         deleteAndWaitGone(ctx, id, awsId, d, call, find, status, Wait.deleted(d.timeout()));
+    }
+
+    /** {@link #deleteAndWaitGone} of {@code live}, for a type whose delete call takes the AWS id and whose finder (logical id, AWS id). */
+    protected final <T> void deleteAndWaitGone(TypeContext ctx, LiveResource live, Deletion d, Consumer<String> call,
+                                               BiFunction<String, String, Optional<T>> find, Status<T> status) {
+        String id = live.id(), awsId = live.awsId();
+        deleteAndWaitGone(ctx, id, awsId, d, () -> call.accept(awsId), () -> find.apply(id, awsId), status);
     }
 
     /** {@link #deleteAndWaitGone} with its own wait for the object to go (one with failure states). */

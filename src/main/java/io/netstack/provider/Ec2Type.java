@@ -3,6 +3,7 @@ package io.netstack.provider;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.Permissions;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
@@ -64,11 +65,28 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return updated(ctx, live, syncTags(live, spec, changed), read);
     }
 
+    /** {@link #updateTags} for a type whose finder and read take (logical id, AWS id): {@code this::describe, this::readOne}. */
+    protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
+                                                BiFunction<String, String, Optional<T>> find, BiFunction<String, String, Optional<LiveResource>> read) {
+        String id = spec.id(), awsId = live.awsId();
+        return updateTags(ctx, live, spec, changed, () -> find.apply(id, awsId), () -> read.apply(id, awsId));
+    }
+
     /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
     protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
         if (!changed.contains("tags")) return false;
         Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
         return true;
+    }
+
+    /**
+     * The IAM actions of a type whose only update is its tags: {@code describe} reads it (drift's
+     * scan of unmanaged objects too when {@code driftReads}), {@code create} makes and tags it at
+     * creation, {@code delete} removes it.
+     */
+    protected static Permissions tagOnlyPermissions(String describe, String create, String delete, boolean driftReads) {
+        return new Permissions(List.of(describe), List.of(create, "ec2:CreateTags"), List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                List.of(delete), driftReads ? List.of(describe) : List.of());
     }
 
     /**
@@ -86,7 +104,7 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     }
 
     /** {@code arn:aws:ec2:<region>:<owner>:<kind>/<id>}: EC2 returns ARNs for few of its objects. */
-    protected static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
+    public static String arn(TypeContext ctx, String ownerId, String kind, String awsId) {
         return "arn:aws:ec2:" + ctx.region() + ":" + ownerId + ":" + kind + "/" + awsId;
     }
 }

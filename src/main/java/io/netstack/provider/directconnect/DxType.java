@@ -3,7 +3,6 @@ package io.netstack.provider.directconnect;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.AwsType;
 import io.netstack.spi.Schema;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.directconnect.DirectConnectClient;
 
 /**
@@ -12,15 +11,10 @@ import software.amazon.awssdk.services.directconnect.DirectConnectClient;
  */
 public abstract class DxType extends AwsType<DirectConnectClient> {
     protected DxType(AwsSession aws, String name, String noun, Schema schema) {
-        super(aws, AwsSession::directConnect, name, noun, schema);
+        super(aws, AwsSession::directConnect, DxCalls::call, name, noun, schema);
     }
 
     protected DirectConnectClient dx() {
         return client();
-    }
-
-    @Override
-    protected <T> T call(String id, String action, Supplier<T> call) {
-        return DxCalls.call(id, action, call);
     }
 }

@@ -31,16 +31,11 @@ public abstract class RamType extends AwsType<RamClient> {
             Map.entry("IdempotentParameterMismatchException", ErrorCategory.CONFLICT));
 
     protected RamType(AwsSession aws, String name, String noun, io.netstack.spi.Schema schema) {
-        super(aws, AwsSession::ram, name, noun, schema);
+        super(aws, AwsSession::ram, RamType::calls, name, noun, schema);
     }
 
     protected RamClient ram() {
         return client();
-    }
-
-    @Override
-    protected <T> T call(String id, String action, Supplier<T> call) {
-        return RamType.calls(id, action, call);
     }
 
     /** One RAM call, its failure's category remapped by RAM's error codes. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.provider.directconnect.DxCalls;
@@ -75,6 +76,10 @@ public final class DxGatewayAssociationType extends DxType {
                     .describe("the VPN gateway or transit gateway to associate"),
             Property.list("allowedPrefixes", Property.cidr("cidr"))
                     .describe("prefixes advertised from the gateway to on-premises; omitted = AWS's choice (a VPN gateway's VPC CIDRs); required for a transit gateway"));
+
+    private final Finder<DirectConnectGatewayAssociation> associations = finder("DescribeDirectConnectGatewayAssociations",
+            associationId -> dx().describeDirectConnectGatewayAssociations(r -> r.associationId(associationId)).directConnectGatewayAssociations(),
+            DirectConnectGatewayAssociation::associationId, DirectConnectGatewayAssociation::associationStateAsString, GONE_STATES);
 
     public DxGatewayAssociationType(AwsSession aws) {
         super(aws, "dx-gateway-association", "Direct Connect gateway association", SCHEMA);
@@ -169,14 +174,8 @@ public final class DxGatewayAssociationType extends DxType {
         return cidrs.stream().map(c -> RouteFilterPrefix.builder().cidr(c).build()).toList();
     }
 
-    private Optional<DirectConnectGatewayAssociation> byId(String id, String associationId, Set<String> goneStates) {
-        return findOne(id, "DescribeDirectConnectGatewayAssociations", associationId,
-                () -> dx().describeDirectConnectGatewayAssociations(r -> r.associationId(associationId)).directConnectGatewayAssociations(),
-                DirectConnectGatewayAssociation::associationId, DirectConnectGatewayAssociation::associationStateAsString, goneStates);
-    }
-
     private Optional<LiveResource> readOne(String id, String associationId) {
-        return byId(id, associationId, GONE_STATES).map(a -> translate(id, a));
+        return associations.find(id, associationId).map(a -> translate(id, a));
     }
 
     @Override
@@ -223,7 +222,7 @@ public final class DxGatewayAssociationType extends DxType {
     /** Waits for {@code associated} (and, after an update, for the allowed prefixes to read back as sent). */
     private void waitAssociated(TypeContext ctx, String id, String associationId, Duration timeout, Set<String> prefixes) {
         Wait associated = prefixes == null ? Wait.created("associated", timeout, "associated") : Wait.until("associated", timeout, "associated");
-        await(ctx, id, associationId, associated.failingOn("disassociating", "disassociated"), () -> byId(id, associationId, Set.of()), a -> {
+        await(ctx, id, associationId, associated.failingOn("disassociating", "disassociated"), () -> associations.find(id, associationId, Set.of()), a -> {
             String s = a.associationStateAsString();
             if ("associated".equals(s) && prefixes != null && !prefixes.equals(prefixes(a))) s = "updating";
             return new Waiter.Outcome(s, a.stateChangeError());
@@ -233,7 +232,7 @@ public final class DxGatewayAssociationType extends DxType {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), associationId = live.awsId();
-        ensureExists(id, associationId, () -> byId(id, associationId, GONE_STATES));
+        ensureExists(id, associationId, () -> associations.find(id, associationId));
         if (!changed.contains("allowedPrefixes") || !spec.properties().has("allowedPrefixes")) return live;
         Set<String> want = prefixes(spec.properties().get("allowedPrefixes")), have = prefixes(live.properties().get("allowedPrefixes"));
         Set<String> add = new TreeSet<>(want), remove = new TreeSet<>(have);
@@ -254,7 +253,7 @@ public final class DxGatewayAssociationType extends DxType {
         String id = live.id(), associationId = live.awsId();
         String dxgwId = live.properties().path("dxGateway").asText(), gwId = live.properties().path("gateway").asText();
         deleteAndWaitGone(ctx, id, associationId, DELETION, () -> dx().deleteDirectConnectGatewayAssociation(r -> r.associationId(associationId)),
-                () -> byId(id, associationId, Set.of("disassociated")), STATE);
+                () -> associations.find(id, associationId, Set.of("disassociated")), STATE);
         DxCalls.gateway(dx(), id, dxgwId).ifPresent(g -> {
             String key = TAG_PREFIX + gwId;
             if (mark(ctx.region(), ctx.stack(), id).equals(DxTags.toMap(g.tags()).get(key))) {

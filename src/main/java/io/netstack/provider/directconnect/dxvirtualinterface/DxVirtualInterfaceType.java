@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.provider.directconnect.DxCalls;
@@ -98,6 +99,9 @@ public final class DxVirtualInterfaceType extends DxType {
             Property.string("amazonAddress").createOnly().describe("Amazon-side peer address with prefix length, e.g. 169.254.255.1/30; AWS assigns one if omitted (private, transit)"),
             Property.string("customerAddress").createOnly().describe("your peer address with prefix length; AWS assigns one if omitted (private, transit)"),
             Property.list("prefixes", Property.cidr("cidr")).createOnly().describe("public only: the public prefixes you advertise"));
+
+    private final Finder<VirtualInterface> interfaces = finder("DescribeVirtualInterfaces", vifId -> dx().describeVirtualInterfaces(r -> r.virtualInterfaceId(vifId)).virtualInterfaces(),
+            VirtualInterface::virtualInterfaceId, VirtualInterface::virtualInterfaceStateAsString, GONE_STATES);
 
     public DxVirtualInterfaceType(AwsSession aws) {
         super(aws, "dx-virtual-interface", "virtual interface", SCHEMA);
@@ -216,13 +220,8 @@ public final class DxVirtualInterfaceType extends DxType {
         return new LiveResource(id, name(), vif.virtualInterfaceId(), p, attrs);
     }
 
-    private Optional<VirtualInterface> describe(String id, String vifId, Set<String> goneStates) {
-        return findOne(id, "DescribeVirtualInterfaces", vifId, () -> dx().describeVirtualInterfaces(r -> r.virtualInterfaceId(vifId)).virtualInterfaces(),
-                VirtualInterface::virtualInterfaceId, VirtualInterface::virtualInterfaceStateAsString, goneStates);
-    }
-
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String vifId) {
-        return describe(id, vifId, GONE_STATES).map(v -> translate(ctx, id, v, tags(ctx, id, v)));
+        return interfaces.find(id, vifId).map(v -> translate(ctx, id, v, tags(ctx, id, v)));
     }
 
     @Override
@@ -258,7 +257,7 @@ public final class DxVirtualInterfaceType extends DxType {
                     .amazonAddress(amazon).customerAddress(customer).tags(tags)
                     .routeFilterPrefixes(prefixes(spec.properties().get("prefixes"))))).virtualInterfaceId();
         });
-        await(ctx, id, vifId, new Wait("available or down", CREATE_TIMEOUT, CREATED, GONE_STATES, Wait.NOT_VISIBLE_YET), () -> describe(id, vifId, Set.of()), STATE);
+        await(ctx, id, vifId, new Wait("available or down", CREATE_TIMEOUT, CREATED, GONE_STATES, Wait.NOT_VISIBLE_YET), () -> interfaces.find(id, vifId, Set.of()), STATE);
         return readBack(ctx, id, vifId, () -> readOne(ctx, id, vifId));
     }
 
@@ -278,7 +277,7 @@ public final class DxVirtualInterfaceType extends DxType {
         String id = spec.id(), vifId = live.awsId();
         boolean mtu = changed.contains("mtu") && spec.properties().has("mtu") && spec.properties().get("mtu").asInt() != live.properties().path("mtu").asInt();
         boolean rename = changed.contains("name") && spec.text("name") != null && !spec.text("name").equals(live.properties().path("name").asText(null));
-        ensureExists(id, vifId, () -> describe(id, vifId, GONE_STATES));
+        ensureExists(id, vifId, () -> interfaces.find(id, vifId));
         boolean touched = false;
         if (mtu || rename) {
             run(id, "UpdateVirtualInterfaceAttributes", () -> dx().updateVirtualInterfaceAttributes(r -> {
@@ -287,7 +286,7 @@ public final class DxVirtualInterfaceType extends DxType {
                 if (rename) r.virtualInterfaceName(spec.text("name"));
             }));
             int want = spec.properties().path("mtu").asInt(live.properties().path("mtu").asInt());
-            await(ctx, id, vifId, new Wait("updated", UPDATE_TIMEOUT, CREATED, GONE_STATES, null), () -> describe(id, vifId, Set.of()),
+            await(ctx, id, vifId, new Wait("updated", UPDATE_TIMEOUT, CREATED, GONE_STATES, null), () -> interfaces.find(id, vifId, Set.of()),
                     v -> new Waiter.Outcome(mtu && v.mtu() != null && v.mtu() != want ? "updating" : v.virtualInterfaceStateAsString(), null));
             touched = true;
         }
@@ -302,7 +301,7 @@ public final class DxVirtualInterfaceType extends DxType {
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vifId = live.awsId();
         deleteAndWaitGone(ctx, id, vifId, DELETION, () -> dx().deleteVirtualInterface(r -> r.virtualInterfaceId(vifId)),
-                () -> describe(id, vifId, DELETED), STATE);
+                () -> interfaces.find(id, vifId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -6,6 +6,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.LiveResource;
@@ -116,6 +117,11 @@ public final class ClientVpnEndpointType extends Ec2Type {
 
     private final ClientVpnChildren children;
 
+    /** The endpoint; {@code find(id, eid, goneStates)}: in any state but those, deleting and deleted ones included. */
+    private final Finder<ClientVpnEndpoint> endpoints = finder("DescribeClientVpnEndpoints",
+            endpointId -> ec2().describeClientVpnEndpoints(r -> r.clientVpnEndpointIds(endpointId)).clientVpnEndpoints(),
+            ClientVpnEndpoint::clientVpnEndpointId, ClientVpnEndpointType::state, GONE_STATES);
+
     public ClientVpnEndpointType(AwsSession aws) {
         super(aws, "client-vpn-endpoint", "Client VPN endpoint", SCHEMA);
         children = new ClientVpnChildren(aws);
@@ -151,18 +157,8 @@ public final class ClientVpnEndpointType extends Ec2Type {
         return ClientVpnTranslator.translate(name(), id, e, children.targetNetworks(id, eid), children.rules(id, eid), children.routes(id, eid));
     }
 
-    /** The endpoint in any state, deleting and deleted ones included ({@code goneStates}: the endpoint's own gone states, or none). */
-    private Optional<ClientVpnEndpoint> findEndpoint(String id, String endpointId, Set<String> goneStates) {
-        return findOne(id, "DescribeClientVpnEndpoints", endpointId, () -> ec2().describeClientVpnEndpoints(r -> r.clientVpnEndpointIds(endpointId)).clientVpnEndpoints(),
-                ClientVpnEndpoint::clientVpnEndpointId, ClientVpnEndpointType::state, goneStates);
-    }
-
-    private Optional<ClientVpnEndpoint> findEndpoint(String id, String endpointId) {
-        return findEndpoint(id, endpointId, GONE_STATES);
-    }
-
     private Optional<LiveResource> readOne(String id, String endpointId) {
-        return findEndpoint(id, endpointId).map(e -> read(id, e));
+        return endpoints.find(id, endpointId).map(e -> read(id, e));
     }
 
     static String state(ClientVpnEndpoint e) {
@@ -175,13 +171,13 @@ public final class ClientVpnEndpointType extends Ec2Type {
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
         String id = spec.id();
         String endpointId = createEndpoint(ctx, spec, spec.clientToken());
-        Optional<ClientVpnEndpoint> made = findEndpoint(id, endpointId, Set.of());
+        Optional<ClientVpnEndpoint> made = endpoints.find(id, endpointId, Set.of());
         if (made.isPresent() && ClientVpnTranslator.gone(made.get())) {
             // The token was first used by an endpoint that has since been deleted: AWS replays that result. Ask again.
             endpointId = createEndpoint(ctx, spec, ClientVpnTranslator.token(spec.clientToken(), "recreate", endpointId));
         }
         String eid = endpointId;
-        await(ctx, id, eid, CREATED, () -> findEndpoint(id, eid, Set.of()), STATUS);
+        await(ctx, id, eid, CREATED, () -> endpoints.find(id, eid, Set.of()), STATUS);
         LiveResource live = readBack(ctx, id, eid, () -> readOne(id, eid));
         return update(ctx, live, spec, Set.of("subnets", "authorizationRules", "routes"));
     }
@@ -214,7 +210,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), eid = live.awsId();
         JsonNode want = spec.properties(), have = live.properties();
-        ensureExists(id, eid, () -> findEndpoint(id, eid));
+        ensureExists(id, eid, () -> endpoints.find(id, eid));
         boolean touched = false;
 
         Map<String, JsonNode> routesWant = ClientVpnTranslator.routeKeys(want.get("routes")), routesHave = ClientVpnTranslator.routeKeys(have.get("routes"));
@@ -340,12 +336,12 @@ public final class ClientVpnEndpointType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), eid = live.awsId();
-        if (findEndpoint(id, eid).isEmpty()) return;
+        if (endpoints.find(id, eid).isEmpty()) return;
         // AWS deletes an endpoint only once no target network is associated.
         Set<String> associated = new TreeSet<>();
         for (TargetNetwork t : children.targetNetworks(id, eid)) if (ClientVpnTranslator.live(t)) associated.add(t.targetNetworkId());
         if (!associated.isEmpty()) children.disassociate(ctx, id, eid, associated);
-        deleteAndWaitGone(ctx, id, eid, DELETION, () -> ec2().deleteClientVpnEndpoint(b -> b.clientVpnEndpointId(eid)), () -> findEndpoint(id, eid, DELETED), STATUS); // gone once deleted, not while deleting
+        deleteAndWaitGone(ctx, id, eid, DELETION, () -> ec2().deleteClientVpnEndpoint(b -> b.clientVpnEndpointId(eid)), () -> endpoints.find(id, eid, DELETED), STATUS); // gone once deleted, not while deleting
     }
 
     // ---------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
@@ -65,6 +66,9 @@ public final class CustomerGatewayType extends Ec2Type {
             Property.integer("bgpAsn").createOnly().range(1, MAX_BGP_ASN).defaultValue(DEFAULT_BGP_ASN)
                     .describe("BGP ASN of the on-premises side (AWS default 65000)"),
             Property.string("deviceName").createOnly().describe("name of the on-premises device (informational)"));
+
+    private final Finder<CustomerGateway> gateways = finder("DescribeCustomerGateways", cgwId -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways(),
+            CustomerGateway::customerGatewayId, CustomerGateway::state, GONE_STATES);
 
     public CustomerGatewayType(AwsSession aws) {
         super(aws, "customer-gateway", "customer gateway", SCHEMA);
@@ -135,40 +139,28 @@ public final class CustomerGatewayType extends Ec2Type {
             if (spec.text("deviceName") != null) r.deviceName(spec.text("deviceName"));
         }).customerGateway());
         String cgwId = g.customerGatewayId();
-        await(ctx, id, cgwId, AVAILABLE, () -> describe(id, cgwId, Set.of()), STATE);
+        await(ctx, id, cgwId, AVAILABLE, () -> gateways.find(id, cgwId, Set.of()), STATE);
         return readBack(ctx, id, cgwId, () -> readOne(id, cgwId));
     }
 
-    private Optional<CustomerGateway> describe(String id, String cgwId, Set<String> goneStates) {
-        return findOne(id, "DescribeCustomerGateways", cgwId, () -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways(),
-                CustomerGateway::customerGatewayId, CustomerGateway::state, goneStates);
-    }
-
     private Optional<LiveResource> readOne(String id, String cgwId) {
-        return describe(id, cgwId, GONE_STATES).map(g -> translate(id, g));
+        return gateways.find(id, cgwId).map(g -> translate(id, g));
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), cgwId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, cgwId, GONE_STATES), () -> readOne(id, cgwId));
+        return updateTags(ctx, live, spec, changed, gateways::find, this::readOne);
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), cgwId = live.awsId();
-        deleteAndWaitGone(ctx, id, cgwId, DELETION, () -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId)),
-                () -> describe(id, cgwId, DELETED), STATE);
+        deleteAndWaitGone(ctx, live, DELETION, cgwId -> ec2().deleteCustomerGateway(r -> r.customerGatewayId(cgwId)),
+                (id, cgwId) -> gateways.find(id, cgwId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeCustomerGateways"),
-                java.util.List.of("ec2:CreateCustomerGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteCustomerGateway"),
-                java.util.List.of());
+        return tagOnlyPermissions("ec2:DescribeCustomerGateways", "ec2:CreateCustomerGateway", "ec2:DeleteCustomerGateway", false);
     }
 }

@@ -147,25 +147,18 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), gatewayId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, gatewayId), () -> readOne(id, gatewayId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), gatewayId = live.awsId();
-        deleteAndWaitGone(ctx, id, gatewayId, DELETION, () -> ec2().deleteEgressOnlyInternetGateway(r -> r.egressOnlyInternetGatewayId(gatewayId)),
-                () -> describe(id, gatewayId), Status.exists());
+        deleteAndWaitGone(ctx, live, DELETION, gatewayId -> ec2().deleteEgressOnlyInternetGateway(r -> r.egressOnlyInternetGatewayId(gatewayId)),
+                this::describe, Status.exists());
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeEgressOnlyInternetGateways"),
-                java.util.List.of("ec2:CreateEgressOnlyInternetGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteEgressOnlyInternetGateway"),
-                java.util.List.of("ec2:DescribeEgressOnlyInternetGateways"));
+        return tagOnlyPermissions("ec2:DescribeEgressOnlyInternetGateways", "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway", true);
     }
 }

@@ -169,14 +169,12 @@ public final class ElasticIpType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), allocationId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, allocationId), () -> readOne(id, allocationId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), allocationId = live.awsId();
-        deleteAndWaitGone(ctx, id, allocationId, RELEASE, () -> release(id, allocationId), () -> describe(id, allocationId), a -> new Waiter.Outcome("allocated", null));
+        deleteAndWaitGone(ctx, live, RELEASE, allocationId -> release(live.id(), allocationId), this::describe, a -> new Waiter.Outcome("allocated", null));
     }
 
     /**
@@ -216,11 +214,6 @@ public final class ElasticIpType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeAddresses"),
-                java.util.List.of("ec2:AllocateAddress", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:ReleaseAddress"),
-                java.util.List.of());
+        return tagOnlyPermissions("ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:ReleaseAddress", false);
     }
 }

@@ -246,26 +246,19 @@ public final class FlowLogType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), flowLogId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, flowLogId), () -> readOne(id, flowLogId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), flowLogId = live.awsId();
-        deleteAndWaitGone(ctx, id, flowLogId, DELETION,
-                () -> failOnUnsuccessful(id, DELETION.action(), ec2().deleteFlowLogs(r -> r.flowLogIds(flowLogId)).unsuccessful(), Set.of()),
-                () -> describe(id, flowLogId), Status.exists());
+        deleteAndWaitGone(ctx, live, DELETION,
+                flowLogId -> failOnUnsuccessful(live.id(), DELETION.action(), ec2().deleteFlowLogs(r -> r.flowLogIds(flowLogId)).unsuccessful(), Set.of()),
+                this::describe, Status.exists());
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeFlowLogs"),
-                java.util.List.of("ec2:CreateFlowLogs", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteFlowLogs"),
-                java.util.List.of("ec2:DescribeFlowLogs"));
+        return tagOnlyPermissions("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", true);
     }
 }

@@ -294,8 +294,7 @@ public final class NatGatewayType extends Ec2Type {
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
-        String id = spec.id(), natId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> describe(id, natId), () -> readOne(id, natId));
+        return updateTags(ctx, live, spec, changed, this::describe, this::readOne);
     }
 
     @Override

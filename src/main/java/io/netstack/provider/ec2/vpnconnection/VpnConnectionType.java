@@ -7,6 +7,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
@@ -111,6 +112,9 @@ public final class VpnConnectionType extends Ec2Type {
                     .createOnly().ordered()
                     .describe("both tunnels (AWS always makes two), or none to let AWS choose"));
 
+    private final Finder<VpnConnection> connections = finder("DescribeVpnConnections", vpnId -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections(),
+            VpnConnection::vpnConnectionId, VpnConnection::stateAsString, GONE_STATES);
+
     public VpnConnectionType(AwsSession aws) {
         super(aws, "vpn-connection", "VPN connection", SCHEMA);
     }
@@ -191,17 +195,8 @@ public final class VpnConnectionType extends Ec2Type {
     }
 
 
-    private Optional<VpnConnection> describe(String id, String vpnId, Set<String> goneStates) {
-        return findOne(id, "DescribeVpnConnections", vpnId, () -> ec2().describeVpnConnections(r -> r.vpnConnectionIds(vpnId)).vpnConnections(),
-                VpnConnection::vpnConnectionId, VpnConnection::stateAsString, goneStates);
-    }
-
-    private Optional<VpnConnection> describe(String id, String vpnId) {
-        return describe(id, vpnId, GONE_STATES);
-    }
-
     private Optional<LiveResource> readOne(String id, String vpnId) {
-        return describe(id, vpnId).map(c -> VpnConnectionTranslator.translate(name(), id, c, tgwAttachments(id, List.of(c)).get(vpnId)));
+        return connections.find(id, vpnId).map(c -> VpnConnectionTranslator.translate(name(), id, c, tgwAttachments(id, List.of(c)).get(vpnId)));
     }
 
     @Override
@@ -241,7 +236,7 @@ public final class VpnConnectionType extends Ec2Type {
             if (VpnConnectionTranslator.present(tgw)) r.transitGatewayId(tgw);
         }).vpnConnection()));
         String vpnId = c.vpnConnectionId();
-        await(ctx, id, vpnId, AVAILABLE, () -> describe(id, vpnId, Set.of()), STATE);
+        await(ctx, id, vpnId, AVAILABLE, () -> connections.find(id, vpnId, Set.of()), STATE);
         List<String> routes = new ArrayList<>();
         spec.properties().path("routes").forEach(r -> routes.add(r.asText()));
         if (!routes.isEmpty()) syncRoutes(ctx, id, vpnId, routes, List.of());
@@ -274,7 +269,7 @@ public final class VpnConnectionType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vpnId = live.awsId();
-        VpnConnection now = ensureExists(id, vpnId, () -> describe(id, vpnId));
+        VpnConnection now = ensureExists(id, vpnId, () -> connections.find(id, vpnId));
         boolean touched = false;
         if (changed.contains("routes")) {
             List<String> have = new ArrayList<>();
@@ -298,7 +293,7 @@ public final class VpnConnectionType extends Ec2Type {
             deleteOnly(ctx, id, ROUTE_DELETION, () -> ec2().deleteVpnConnectionRoute(r -> r.vpnConnectionId(vpnId).destinationCidrBlock(cidr)));
         }
         if (add.isEmpty() && remove.isEmpty()) return false;
-        await(ctx, id, vpnId, ROUTES_SETTLED, () -> describe(id, vpnId), c -> {
+        await(ctx, id, vpnId, ROUTES_SETTLED, () -> connections.find(id, vpnId), c -> {
             Map<String, String> states = new HashMap<>();
             for (VpnStaticRoute r : c.routes()) states.put(Cidr.canonical(r.destinationCidrBlock()), r.stateAsString());
             for (String cidr : add) {
@@ -317,7 +312,7 @@ public final class VpnConnectionType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vpnId = live.awsId();
-        deleteAndWaitGone(ctx, id, vpnId, DELETION, () -> ec2().deleteVpnConnection(r -> r.vpnConnectionId(vpnId)), () -> describe(id, vpnId, DELETED), STATE);
+        deleteAndWaitGone(ctx, id, vpnId, DELETION, () -> ec2().deleteVpnConnection(r -> r.vpnConnectionId(vpnId)), () -> connections.find(id, vpnId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -8,6 +8,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
@@ -64,6 +65,9 @@ public final class VpnGatewayType extends Ec2Type {
                     .describe("VPC to attach to (attached/detached in place); omit or \"\" to leave the gateway detached"),
             Property.integer("amazonAsn").createOnly().range(1, 4_294_967_294L).defaultValue((int) DEFAULT_AMAZON_ASN)
                     .describe("private ASN of the Amazon side: 64512–65534 or 4200000000–4294967294 (AWS default 64512)"));
+
+    private final Finder<VpnGateway> gateways = finder("DescribeVpnGateways", vgwId -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways(),
+            VpnGateway::vpnGatewayId, VpnGateway::stateAsString, GONE_STATES);
 
     public VpnGatewayType(AwsSession aws) {
         super(aws, "vpn-gateway", "VPN gateway", SCHEMA);
@@ -126,17 +130,8 @@ public final class VpnGatewayType extends Ec2Type {
         return new LiveResource(id, name(), g.vpnGatewayId(), p, Map.of());
     }
 
-    private Optional<VpnGateway> describe(String id, String vgwId, Set<String> goneStates) {
-        return findOne(id, "DescribeVpnGateways", vgwId, () -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways(),
-                VpnGateway::vpnGatewayId, VpnGateway::stateAsString, goneStates);
-    }
-
-    private Optional<VpnGateway> describe(String id, String vgwId) {
-        return describe(id, vgwId, GONE_STATES);
-    }
-
     private Optional<LiveResource> readOne(String id, String vgwId) {
-        return describe(id, vgwId).map(g -> translate(id, g));
+        return gateways.find(id, vgwId).map(g -> translate(id, g));
     }
 
     @Override
@@ -148,7 +143,7 @@ public final class VpnGatewayType extends Ec2Type {
                 .amazonSideAsn(asn)
                 .tagSpecifications(Ec2Tags.spec(ResourceType.VPN_GATEWAY, spec.tags()))).vpnGateway());
         String vgwId = g.vpnGatewayId();
-        await(ctx, id, vgwId, AVAILABLE, () -> describe(id, vgwId, Set.of()), STATE);
+        await(ctx, id, vgwId, AVAILABLE, () -> gateways.find(id, vgwId, Set.of()), STATE);
         String vpc = spec.text("vpc");
         if (vpc != null && !vpc.isEmpty()) attach(ctx, id, vgwId, vpc);
         return readBack(ctx, id, vgwId, () -> readOne(id, vgwId));
@@ -157,7 +152,7 @@ public final class VpnGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vgwId = live.awsId();
-        VpnGateway now = ensureExists(id, vgwId, () -> describe(id, vgwId));
+        VpnGateway now = ensureExists(id, vgwId, () -> gateways.find(id, vgwId));
         boolean touched = false;
         if (changed.contains("vpc")) {
             String have = attachedVpc(now).orElse("");
@@ -195,20 +190,20 @@ public final class VpnGatewayType extends Ec2Type {
 
     /** State of the attachment to {@code vpcId}; "detached" when there is none (or the gateway is gone). */
     private String attachmentState(String id, String vgwId, String vpcId) {
-        return describe(id, vgwId).flatMap(g -> g.vpcAttachments().stream().filter(a -> vpcId.equals(a.vpcId())).findFirst())
+        return gateways.find(id, vgwId).flatMap(g -> g.vpcAttachments().stream().filter(a -> vpcId.equals(a.vpcId())).findFirst())
                 .map(VpcAttachment::stateAsString).orElse("detached");
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), vgwId = live.awsId();
-        Optional<VpnGateway> g = describe(id, vgwId);
+        Optional<VpnGateway> g = gateways.find(id, vgwId);
         if (g.isEmpty() || gone(g.get().stateAsString())) return;
         for (VpcAttachment a : g.get().vpcAttachments()) {
             String s = a.stateAsString();
             if ("attached".equals(s) || "attaching".equals(s) || "detaching".equals(s)) detach(ctx, id, vgwId, a.vpcId(), !"detaching".equals(s));
         }
-        deleteAndWaitGone(ctx, id, vgwId, DELETION, () -> ec2().deleteVpnGateway(r -> r.vpnGatewayId(vgwId)), () -> describe(id, vgwId, DELETED), STATE);
+        deleteAndWaitGone(ctx, id, vgwId, DELETION, () -> ec2().deleteVpnGateway(r -> r.vpnGatewayId(vgwId)), () -> gateways.find(id, vgwId, DELETED), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
