@@ -48,11 +48,16 @@ final class ApplyRunner {
         int run(AtomicBoolean stop) throws Exception;
     }
 
+    /** A run that {@link #stoppable} guards; {@code stop} is set by SIGINT/SIGTERM. */
+    interface Guarded<T> {
+        T run(AtomicBoolean stop) throws Exception;
+    }
+
     /**
-     * Runs {@code body} holding the stack's lock, with a shutdown hook that on SIGINT/SIGTERM
-     * stops new changes and holds the JVM until in-flight ones are done and the lock is released.
+     * Runs {@code body} with a shutdown hook that on SIGINT/SIGTERM stops new changes and holds the
+     * JVM until {@code body} returns (in-flight changes done, locks released).
      */
-    static int locked(BaseCommand cmd, Netstack ns, StackFile stack, boolean forceUnlock, Body body) throws Exception {
+    static <T> T stoppable(BaseCommand cmd, Guarded<T> body) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -69,6 +74,20 @@ final class ApplyRunner {
         }, "netstack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            return body.run(stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+    }
+
+    /** Runs {@code body} holding the stack's lock, {@link #stoppable}. */
+    static int locked(BaseCommand cmd, Netstack ns, StackFile stack, boolean forceUnlock, Body body) throws Exception {
+        return stoppable(cmd, stop -> {
             LockLease lease;
             try {
                 lease = ns.lock(stack, forceUnlock, m -> cmd.console.err().println("warning: " + m));
@@ -84,14 +103,7 @@ final class ApplyRunner {
             try (lease) {
                 return body.run(stop);
             }
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
-        }
+        });
     }
 
     /**

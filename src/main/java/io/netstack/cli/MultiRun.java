@@ -207,37 +207,13 @@ final class MultiRun {
             if (!ApplyRunner.confirm(cmd, question, autoApprove)) return ExitCodes.ERROR;
             // As ApplyRunner.locked: SIGINT/SIGTERM start no new change (nor stack), and hold the JVM
             // until in-flight changes are done and every lock is released.
-            AtomicBoolean stop = new AtomicBoolean();
-            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                if (finished.getCount() == 0) return;
-                synchronized (stop) { // Executor starts a change holding it: nothing starts after this message
-                    stop.set(true);
-                    cmd.console.err().println("netstack: stopping: no new changes start; waiting for in-flight changes to finish ...");
-                }
-                try {
-                    finished.await(ApplyRunner.SHUTDOWN_GRACE_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "netstack-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Map<String, MultiStack.Outcome> outcomes;
             long t0 = System.nanoTime();
             PrintStream human = cmd.human();
-            try {
-                outcomes = MultiStack.apply(ns, set, plans, destroy, ApplyRunner.parallelism(parallelism),
-                        name -> new ProgressPrinter(new PrefixedStream(human, "[" + name + "]")), stop, forceUnlock,
-                        m -> cmd.console.err().println("warning: " + m),
-                        p -> human.println("[" + p.stack().name() + "] planned again after the stacks it references were applied: " + PlanRenderer.summary(p.plan())));
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down
-                }
-            }
+            Map<String, MultiStack.Outcome> outcomes = ApplyRunner.stoppable(cmd, stop ->
+                    MultiStack.apply(ns, set, plans, destroy, ApplyRunner.parallelism(parallelism),
+                            name -> new ProgressPrinter(new PrefixedStream(human, "[" + name + "]")), stop, forceUnlock,
+                            m -> cmd.console.err().println("warning: " + m),
+                            p -> human.println("[" + p.stack().name() + "] planned again after the stacks it references were applied: " + PlanRenderer.summary(p.plan()))));
             return report(cmd, ns, set, outcomes, destroy, (System.nanoTime() - t0) / 1e9) && !planFailed ? ExitCodes.OK : ExitCodes.ERROR;
         }
     }
