@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "policy", description = "Print the least-privilege IAM policy (JSON) a stack's runs need; no AWS call.")
 class PolicyCommand extends OfflineCommand {
-    @Option(names = "--for", paramLabel = "plan|apply|destroy|drift", defaultValue = "apply",
+    @Option(names = "--for", paramLabel = "plan|apply|destroy|drift|adopt", defaultValue = "apply",
             converter = PurposeConverter.class,
             description = "The command the policy is for (default: ${DEFAULT-VALUE}; apply includes what plan needs).")
     Policy.Purpose purpose;
@@ -26,7 +26,7 @@ class PolicyCommand extends OfflineCommand {
             try {
                 return Policy.Purpose.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("expected plan, apply, destroy or drift, not '" + value + "'");
+                throw new picocli.CommandLine.TypeConversionException("expected plan, apply, destroy, drift or adopt, not '" + value + "'");
             }
         }
     }

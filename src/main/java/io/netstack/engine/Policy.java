@@ -34,7 +34,9 @@ public final class Policy {
         /** {@code destroy} and {@code plan --destroy}: reads of every type the stack may own, deletes, the lock. */
         DESTROY,
         /** {@code drift}: the plan's reads and the reads of objects without tags inside owned VPCs. */
-        DRIFT;
+        DRIFT,
+        /** {@code adopt}: the plan's reads, the import's reads (every adoptable type) and tagging; nothing created or deleted. */
+        ADOPT;
 
         public static Purpose parse(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));
@@ -58,11 +60,20 @@ public final class Policy {
             Permissions p = t.permissions();
             if (!p.declared()) throw new PlanException("type " + name + " declares no IAM permissions");
             Set<Need> needs = switch (purpose) {
-                case PLAN, DRIFT -> EnumSet.of(Need.LIST);
+                case PLAN, DRIFT, ADOPT -> EnumSet.of(Need.LIST);
                 case APPLY -> EnumSet.of(Need.LIST, Need.CREATE, Need.UPDATE, Need.DELETE);
                 case DESTROY -> declared.contains(name) ? EnumSet.of(Need.LIST, Need.DELETE) : EnumSet.of(Need.LIST);
             };
             out.addAll(p.actions(needs));
+        }
+        // adopt reads the network again as import did (every type it can adopt, declared or not: what
+        // else is in the VPCs decides nothing but must be read to be told apart), then tags
+        if (purpose == Purpose.ADOPT) {
+            for (ResourceType t : types.all()) {
+                if (t.adoptActions().isEmpty()) continue;
+                out.addAll(t.permissions().actions(EnumSet.of(Need.LIST)));
+                out.addAll(t.adoptActions());
+            }
         }
         // drift asks every type for untagged objects inside the owned VPCs, declared or not
         if (purpose == Purpose.DRIFT) for (ResourceType t : types.all()) out.addAll(t.permissions().drift());

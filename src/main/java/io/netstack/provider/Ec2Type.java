@@ -58,6 +58,11 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         mutateRun(ctx, live.id(), "CreateTags", () -> ec2().createTags(r -> r.resources(live.awsId()).tags(Ec2Tags.toTags(tags))));
     }
 
+    @Override
+    public List<String> adoptActions() {
+        return List.of("ec2:CreateTags");
+    }
+
     /** The whole update of a type whose only updatable property is {@code tags}. */
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {

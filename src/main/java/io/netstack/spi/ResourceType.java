@@ -94,6 +94,11 @@ public interface ResourceType {
         throw new UnsupportedOperationException(name() + " cannot be adopted");
     }
 
+    /** The IAM actions {@link #adopt} calls, besides the plan's reads (for {@code netstack policy --for adopt}). */
+    default java.util.List<String> adoptActions() {
+        return java.util.List.of();
+    }
+
     /**
      * The IAM actions this type's handlers call (for {@code netstack policy}); see {@link Permissions}.
      */

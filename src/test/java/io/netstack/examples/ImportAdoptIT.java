@@ -171,7 +171,22 @@ class ImportAdoptIT {
         assertTrue(refused.err().contains("app would be replaced"), refused.toString());
         assertEquals(0, ownedCount(ec2, net, stack), "a refused adopt tags nothing");
 
-        Cli.Result adopt = Cli.run(api, REGION, "adopt", f.toString(), "--auto-approve");
+        // Adopt runs with exactly what `netstack policy --for adopt` prints (an IAM proxy denies the rest).
+        Cli.Result policy = Cli.run(api, REGION, "policy", f.toString(), "--for", "adopt");
+        assertEquals(0, policy.exit(), policy.toString());
+        Set<String> allowed = new java.util.TreeSet<>();
+        Json.MAPPER.readTree(policy.out()).get("Statement").forEach(st -> st.get("Action").forEach(a -> allowed.add(a.asText())));
+        assertTrue(allowed.contains("ec2:CreateTags") && allowed.stream().noneMatch(a -> a.matches("ec2:(Create(?!Tags)|Delete|Modify|Replace)\\w*")),
+                "reads and tagging only: " + allowed);
+        Cli.Result adopt;
+        try (io.netstack.testing.faults.AccessDenyProxy iam = io.netstack.testing.faults.AccessDenyProxy.start(api.endpoint())) {
+            iam.allow(allowed);
+            java.util.Map<String, String> env = new java.util.HashMap<>(api.cliEnv(REGION));
+            env.put("AWS_ENDPOINT_URL", iam.endpoint().toString());
+            adopt = Cli.run(env, "adopt", f.toString(), "--auto-approve");
+            assertEquals(java.util.List.of(), iam.denied(), "adopt asked for actions outside its policy:\n" + adopt);
+            assertTrue(iam.seen().contains("ec2:CreateTags"), iam.seen().toString());
+        }
         assertEquals(0, adopt.exit(), adopt.toString());
         assertTrue(adopt.out().contains("netstack:stack=" + stack), adopt.toString());
         assertEquals(net.all().size(), ownedCount(ec2, net, stack), "every object carries the ownership tags: " + adopt);

@@ -70,6 +70,18 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void adoptReadsAndTagsOnly() {
+        Set<String> plan = actions("three-tier.json", Policy.Purpose.PLAN);
+        Set<String> adopt = actions("three-tier.json", Policy.Purpose.ADOPT);
+        Set<String> extra = new java.util.TreeSet<>(adopt);
+        extra.removeAll(plan);
+        assertTrue(extra.contains("ec2:CreateTags"), adopt.toString());
+        extra.remove("ec2:CreateTags");
+        assertTrue(extra.stream().allMatch(a -> a.matches("ec2:(Describe|Get|Search)\\w+")), "besides tagging, adopt only reads (the import's reads): " + extra);
+        assertTrue(extra.contains("ec2:DescribeVpnGateways"), "the import's reads of types the file does not declare: " + extra);
+    }
+
+    @Test
     void describeTagsRowsNameTheirTypes() {
         assertEquals(List.of("nat-gateway"), OwnedTypes.ec2Types("natgateway", "nat-0abc"));
         // a spoke's attachment the hub accepted is a transit-gateway-attachment row too (issue 17)
