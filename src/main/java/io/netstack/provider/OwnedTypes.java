@@ -156,14 +156,41 @@ public final class OwnedTypes {
     public static Set<String> global(AwsSession aws, String stack, String region) {
         Set<String> out = new TreeSet<>();
         try {
-            // DX virtual interfaces are regional; gateways and distributions are global and are
-            // reported in us-east-1 (asked in the stack's region too, to be sure of gateways).
-            out.addAll(global(aws.tagging(region), stack, region, List.of("directconnect:dx-gateway", "directconnect:dxvif", "ram:resource-share")));
-            out.addAll(global(aws.tagging(GLOBAL_REGION), stack, region, List.of("cloudfront:distribution", "directconnect:dx-gateway")));
+            for (Map.Entry<String, List<String>> ask : hintCalls(region).entrySet()) {
+                out.addAll(global(aws.tagging(ask.getKey()), stack, region, ask.getValue()));
+            }
         } catch (AwsFailure f) {
             LoggerFactory.getLogger(OwnedTypes.class).warn("{}; CloudFront, Direct Connect and RAM objects of types this file no longer declares "
                     + "are not looked for in this run", f.describe());
         }
+        return out;
+    }
+
+    /** Resource type filters of the objects the tagging API reports in the stack's own region: their ARNs name it. */
+    static final List<String> REGIONAL_FILTERS = List.of("directconnect:dxvif", "ram:resource-share");
+    /** Resource type filters of the global objects (ARNs without a region), which it reports in us-east-1 only. */
+    static final List<String> GLOBAL_FILTERS = List.of("cloudfront:distribution", "directconnect:dx-gateway");
+
+    /**
+     * Region → the resource type filters the hint asks there. {@code GetResources} "returns all the
+     * tagged or previously tagged resources that are located in the specified AWS Region" (API
+     * reference, https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html):
+     * DX virtual interfaces and RAM shares are in the stack's region; CloudFront distributions and
+     * DX gateways have no region (their ARNs leave it empty) and are reported in us-east-1 only
+     * (docs/aws-facts.md, "Resource Groups Tagging API"), not also in the stack's region. So a stack
+     * in us-east-1 asks once, with every filter; any other stack twice (one call per region is the
+     * least: the API answers for one region a call).
+     */
+    static Map<String, List<String>> hintCalls(String region) {
+        String home = region == null ? GLOBAL_REGION : region;
+        if (home.equals(GLOBAL_REGION)) {
+            List<String> all = new java.util.ArrayList<>(REGIONAL_FILTERS);
+            all.addAll(GLOBAL_FILTERS);
+            return Map.of(GLOBAL_REGION, List.copyOf(all));
+        }
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        out.put(home, REGIONAL_FILTERS);
+        out.put(GLOBAL_REGION, GLOBAL_FILTERS);
         return out;
     }
 

@@ -39,6 +39,14 @@ public interface TypeContext {
         return java.util.Map.of();
     }
 
+    /**
+     * What this run needs of the objects of {@code type} beyond what {@link ResourceType#list}
+     * always reads ({@link ReadNeeds}); {@link ReadNeeds#ALL} where no stack file is at hand.
+     */
+    default ReadNeeds needs(String type) {
+        return ReadNeeds.ALL;
+    }
+
     default <T> T retrying(String resource, String action, Set<ErrorCategory> on, Duration timeout, Supplier<T> call) {
         return retry().retrying(resource, action, on, timeout, call);
     }

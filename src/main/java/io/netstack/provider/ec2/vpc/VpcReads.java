@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation;
 /**
  * The reads of {@link VpcType}: its {@code list}, its read-back and {@code import}'s VPCs, each VPC
  * translated with its DNS attributes and the objects AWS makes with it (default security group,
- * main route table, default NACL), read with one filtered call each for all the VPCs at once.
+ * main route table, default NACL), read with one filtered call each for all the VPCs at once, and
+ * by a plan only when its file needs them ({@link Wanted}).
  */
 final class VpcReads {
     private final AwsSession aws;
@@ -49,7 +50,28 @@ final class VpcReads {
         Map<String, String> ids = new LinkedHashMap<>();
         List<Vpc> vpcs = vpcs(filters, resource, Ec2Tags.owned(ctx.stack()), ids);
         if (vpcs.isEmpty()) return List.of();
-        return translate(ctx, vpcs, ids, defaults(resource, ids.keySet()));
+        return translate(ctx, vpcs, ids, defaults(resource, ids.keySet(), Wanted.of(ctx.needs(typeName))));
+    }
+
+    /**
+     * Which of the objects AWS makes with a VPC a read must fetch (issue 12): each costs one call
+     * for all the VPCs, and is needed only when the file manages it ({@code defaultSecurityGroup},
+     * {@code mainRouteTable}, {@code defaultNetworkAcl}: then a change made by hand is drift) or
+     * references its id ({@code ${vpc.defaultSecurityGroupId}} …: an apply resolves it from the
+     * plan's read). No other type's plan uses them: security-group, route-table and network-acl
+     * leave the VPC's own objects out of their lists by their own filters, and network-acl, which
+     * gives subnets back to the default NACL in an apply, reads its id then if this run has not
+     * ({@code AwsSession.defaultNetworkAcl}). Without a stack file (apply read-backs, destroy,
+     * another stack's reference) everything is read.
+     */
+    record Wanted(boolean group, boolean mainTable, boolean acl) {
+        static final Wanted ALL = new Wanted(true, true, true);
+
+        static Wanted of(io.netstack.spi.ReadNeeds needs) {
+            return new Wanted(needs.property("defaultSecurityGroup") || needs.attribute("defaultSecurityGroupId"),
+                    needs.property("mainRouteTable") || needs.attribute("defaultRouteTableId"),
+                    needs.property("defaultNetworkAcl") || needs.attribute("defaultNetworkAclId"));
+        }
     }
 
 
@@ -83,16 +105,21 @@ final class VpcReads {
 
     /** The default security groups, main route tables and default NACLs of {@code vpcIds}: one filtered call each, for all of them. */
     Defaults defaults(String resource, java.util.Collection<String> vpcIds) {
+        return defaults(resource, vpcIds, Wanted.ALL);
+    }
+
+    /** {@link #defaults(String, java.util.Collection)}, only those {@code wanted} (the others come back empty). */
+    Defaults defaults(String resource, java.util.Collection<String> vpcIds, Wanted wanted) {
         Map<String, SecurityGroup> groups = new HashMap<>();
-        AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
+        if (wanted.group()) AwsCalls.run(resource, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("group-name", "default")))
                 .securityGroups().forEach(g -> groups.put(g.vpcId(), g)));
         Map<String, RouteTable> mainTables = new HashMap<>();
-        AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
+        if (wanted.mainTable()) AwsCalls.run(resource, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("association.main", "true")))
                 .routeTables().forEach(t -> mainTables.put(t.vpcId(), t)));
         Map<String, NetworkAcl> acls = new HashMap<>();
-        AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
+        if (wanted.acl()) AwsCalls.run(resource, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(
                 Ec2Tags.filter("vpc-id", vpcIds), Ec2Tags.filter("default", "true")))
                 .networkAcls().forEach(a -> acls.put(a.vpcId(), a)));
         // network-acl gives subnets back to the default NACL: it need not read it again (issue 12).

@@ -42,10 +42,11 @@ import software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation;
  * route table and the entries of its default NACL (objects AWS makes with the VPC: changed in
  * place, never tagged or deleted; the route and entry verbs are route-table's and network-acl's).
  *
- * <p>Reads: one paginated DescribeVpcs for the stack, one DescribeSecurityGroups for all default
- * groups, one DescribeRouteTables for all main tables, one DescribeNetworkAcls for all default
- * NACLs, and DescribeVpcAttribute twice per VPC — the only per-resource read of a plan: EC2
- * returns enableDnsSupport/enableDnsHostnames nowhere else (docs/aws-facts.md).
+ * <p>Reads: one paginated DescribeVpcs for the stack, DescribeVpcAttribute twice per VPC — the
+ * only per-resource read of a plan: EC2 returns enableDnsSupport/enableDnsHostnames nowhere else
+ * (docs/aws-facts.md) — and, only when the file manages them or references their ids
+ * ({@code VpcReads.Wanted}), one DescribeSecurityGroups for all default groups, one
+ * DescribeRouteTables for all main tables, one DescribeNetworkAcls for all default NACLs.
  */
 public final class VpcType extends Ec2Type {
     /** Terraform: aws_vpc create 20 m is for IPAM; plain VPCs are available within seconds. */
