@@ -166,25 +166,27 @@ public final class OwnedTypes {
         return out;
     }
 
-    /** Resource type filters of the objects the tagging API reports in the stack's own region: their ARNs name it. */
-    static final List<String> REGIONAL_FILTERS = List.of("directconnect:dxvif", "ram:resource-share");
-    /** Resource type filters of the global objects (ARNs without a region), which it reports in us-east-1 only. */
+    /**
+     * Resource type filters asked in the stack's own region: DX virtual interfaces and RAM shares
+     * (their ARNs name the region), and DX gateways, which are global but which no AWS page places
+     * in us-east-1: asking here too costs no call and keeps a gateway from being missed for good.
+     */
+    static final List<String> REGIONAL_FILTERS = List.of("directconnect:dxvif", "ram:resource-share", "directconnect:dx-gateway");
+    /** Resource type filters asked in us-east-1, where the API reports global objects (ARNs without a region). */
     static final List<String> GLOBAL_FILTERS = List.of("cloudfront:distribution", "directconnect:dx-gateway");
 
     /**
      * Region → the resource type filters the hint asks there. {@code GetResources} "returns all the
      * tagged or previously tagged resources that are located in the specified AWS Region" (API
-     * reference, https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html):
-     * DX virtual interfaces and RAM shares are in the stack's region; CloudFront distributions and
-     * DX gateways have no region (their ARNs leave it empty) and are reported in us-east-1 only
-     * (docs/aws-facts.md, "Resource Groups Tagging API"), not also in the stack's region. So a stack
-     * in us-east-1 asks once, with every filter; any other stack twice (one call per region is the
-     * least: the API answers for one region a call).
+     * reference, https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html),
+     * one region a call: DX virtual interfaces and RAM shares are in the stack's region; CloudFront
+     * distributions are global and reported in us-east-1 only (docs/aws-facts.md, "Resource Groups
+     * Tagging API"). So a stack in us-east-1 asks once, with every filter; any other stack twice.
      */
     static Map<String, List<String>> hintCalls(String region) {
         String home = region == null ? GLOBAL_REGION : region;
         if (home.equals(GLOBAL_REGION)) {
-            List<String> all = new java.util.ArrayList<>(REGIONAL_FILTERS);
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(REGIONAL_FILTERS);
             all.addAll(GLOBAL_FILTERS);
             return Map.of(GLOBAL_REGION, List.copyOf(all));
         }
