@@ -94,13 +94,10 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one unfiltered paginated read (it filters only by tag), matched on the attachment. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255))
-                .egressOnlyInternetGateways().forEach(g -> {
-                    if (vpcOf(g).filter(scope.vpcIds()::contains).isPresent()) out.add(Ec2Tags.any().mark(translate(g.egressOnlyInternetGatewayId(), g), g.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeEgressOnlyInternetGateways",
+                () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255)).egressOnlyInternetGateways(),
+                g -> vpcOf(g).filter(scope.vpcIds()::contains).isPresent(),
+                EgressOnlyInternetGateway::egressOnlyInternetGatewayId, EgressOnlyInternetGateway::tags, this::translate);
     }
 
     private LiveResource translate(String id, EgressOnlyInternetGateway g) {

@@ -140,12 +140,8 @@ public final class FlowLogType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs().forEach(f -> {
-            if (scope.vpcIds().contains(f.resourceId())) out.add(Ec2Tags.any().mark(translate(f.flowLogId(), f), f.tags()));
-        }));
-        return out;
+        return importInVpcs(scope, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs(),
+                f -> scope.vpcIds().contains(f.resourceId()), FlowLog::flowLogId, FlowLog::tags, this::translate);
     }
 
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */

@@ -109,13 +109,10 @@ public final class InternetGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds())))
-                .internetGateways().forEach(g -> {
-                    if (attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent()) out.add(Ec2Tags.any().mark(translate(ctx, g.internetGatewayId(), g), g.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeInternetGateways",
+                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).internetGateways(),
+                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent(),
+                InternetGateway::internetGatewayId, InternetGateway::tags, (id, g) -> translate(ctx, id, g));
     }
 
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */

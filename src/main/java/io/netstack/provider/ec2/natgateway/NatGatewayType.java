@@ -136,13 +136,10 @@ public final class NatGatewayType extends Ec2Type {
     /** The live NAT gateways of the VPCs: one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                .natGateways().forEach(n -> {
-                    if (live(n) && scope.vpcIds().contains(n.vpcId())) out.add(Ec2Tags.any().mark(NatGatewayTranslator.translate(name(), n.natGatewayId(), n), n.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeNatGateways",
+                () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", scope.vpcIds()))).natGateways(),
+                n -> live(n) && scope.vpcIds().contains(n.vpcId()),
+                NatGateway::natGatewayId, NatGateway::tags, (id, n) -> NatGatewayTranslator.translate(name(), id, n));
     }
 
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */

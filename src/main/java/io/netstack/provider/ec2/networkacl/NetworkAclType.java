@@ -126,23 +126,13 @@ public final class NetworkAclType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (NetworkAcl a : inVpcs(ec2(), scope)) {
-            if (Boolean.TRUE.equals(a.isDefault())) continue;
-            out.add(Ec2Tags.any().mark(translate(ctx, a.networkAclId(), a), a.tags()));
-        }
-        return out;
+        return importInVpcs(scope, "DescribeNetworkAcls", () -> inVpcs(ec2(), scope), a -> !Boolean.TRUE.equals(a.isDefault()),
+                NetworkAcl::networkAclId, NetworkAcl::tags, (id, a) -> translate(ctx, id, a));
     }
 
     /** The NACLs of the import's VPCs: one paginated DescribeNetworkAcls, shared by the vpc type. */
     public static List<NetworkAcl> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
-        return scope.shared("DescribeNetworkAcls", () -> {
-            List<NetworkAcl> all = new ArrayList<>();
-            AwsCalls.run(null, "DescribeNetworkAcls", () -> ec2.describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                    .networkAcls().forEach(all::add));
-            return all;
-        });
+        return importRead(scope, "DescribeNetworkAcls", () -> ec2.describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).networkAcls());
     }
 
     LiveResource translate(TypeContext ctx, String id, NetworkAcl a) {

@@ -185,13 +185,8 @@ public final class RouteTableType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (RouteTable t : inVpcs(ec2(), scope)) {
-            if (main(t)) continue;
-            out.add(Ec2Tags.any().mark(translate(ctx, t.routeTableId(), t), t.tags()));
-        }
-        return out;
+        return importInVpcs(scope, "DescribeRouteTables", () -> inVpcs(ec2(), scope), t -> !main(t),
+                RouteTable::routeTableId, RouteTable::tags, (id, t) -> translate(ctx, id, t));
     }
 
     /** Whether {@code t} is its VPC's main route table. */
@@ -201,12 +196,7 @@ public final class RouteTableType extends Ec2Type {
 
     /** The route tables of the import's VPCs: one paginated DescribeRouteTables, shared by the vpc type. */
     public static List<RouteTable> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
-        return scope.shared("DescribeRouteTables", () -> {
-            List<RouteTable> all = new ArrayList<>();
-            AwsCalls.run(null, "DescribeRouteTables", () -> ec2.describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                    .routeTables().forEach(all::add));
-            return all;
-        });
+        return importRead(scope, "DescribeRouteTables", () -> ec2.describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).routeTables());
     }
 
     LiveResource translate(TypeContext ctx, String id, RouteTable t) {

@@ -91,10 +91,7 @@ public final class VpnGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one DescribeVpnGateways by attachment.vpc-id (it takes no pagination). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (VpnGateway g : ofVpcs(ec2(), scope)) out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
-        return out;
+        return importInVpcs(scope, "DescribeVpnGateways", () -> ofVpcs(ec2(), scope), g -> true, VpnGateway::vpnGatewayId, VpnGateway::tags, this::translate);
     }
 
     /** The live gateways attached to the import's VPCs: one DescribeVpnGateways, shared with the vpn-connection type. */
