@@ -303,6 +303,27 @@ public abstract class AwsType<C> implements ResourceType {
     }
 
     /**
+     * {@link #deleteAndWaitGone} of an object that AWS keeps listing in state "deleted" for a while
+     * (gone) and that may be "deleting" already (then only the wait): the transit gateway family.
+     * Asking first also spares moto's HTTP 500 on deleting an unknown id (docs/moto-notes.md).
+     *
+     * @param first run before the delete when there is one to make (what must go before the object)
+     */
+    protected final <T> void deleteUnlessDeleting(TypeContext ctx, String id, String awsId, Deletion d, Runnable first, Runnable call,
+                                                  Supplier<Optional<T>> describe, Function<T, String> stateOf) {
+        Supplier<Optional<T>> find = () -> describe.get().filter(o -> !"deleted".equals(stateOf.apply(o)));
+        Optional<T> now = find.get();
+        if (now.isEmpty()) return;
+        Status<T> state = Status.of(stateOf);
+        if ("deleting".equals(stateOf.apply(now.get()))) {
+            await(ctx, id, awsId, Wait.deleted(d.timeout()), find, state);
+            return;
+        }
+        first.run();
+        deleteAndWaitGone(ctx, id, awsId, d, call, find, state);
+    }
+
+    /**
      * Only the delete call of {@link #deleteAndWaitGone}, for objects that are gone when it returns.
      *
      * @return false if the object was already gone

@@ -9,9 +9,6 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import java.util.function.Supplier;
-import io.netstack.provider.Wait;
-import io.netstack.provider.Status;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.ErrorCategory;
@@ -324,14 +321,9 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), attachmentId = live.awsId();
-        Supplier<Optional<TransitGatewayVpcAttachment>> find = () -> describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
-        Optional<TransitGatewayVpcAttachment> now = find.get();
-        // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty()) return;
-        Status<TransitGatewayVpcAttachment> state = Status.of(TransitGatewayVpcAttachment::stateAsString);
-        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
-        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
-                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
+        deleteUnlessDeleting(ctx, id, attachmentId, DELETION, () -> { },
+                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
+                () -> describe(id, attachmentId), TransitGatewayVpcAttachment::stateAsString);
     }
 
     /**
