@@ -48,6 +48,8 @@ public abstract class AwsType<C> implements ResourceType {
     public static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(5);
     /** The state most finders count as gone: EC2 lists deleted objects for a while (docs/aws-facts.md). */
     public static final Set<String> DELETED = Set.of("deleted");
+    /** The gone states of objects whose delete goes through "deleting" (gateways, VPN connections, transit gateways). */
+    public static final Set<String> DELETING_OR_DELETED = Set.of("deleting", "deleted");
 
     /** A service's error model: runs one SDK call and turns its failure into an {@link AwsFailure}. */
     @FunctionalInterface

@@ -75,7 +75,7 @@ public final class NatGatewayType extends Ec2Type {
      */
     static final int MAX_TOKEN_REPLAYS = 3;
 
-    private static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    private static final Set<String> GONE_STATES = DELETING_OR_DELETED;
 
     static final Status<NatGateway> STATE = Status.of(NatGateway::stateAsString, NatGatewayType::failure);
     static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("failed", "deleting", "deleted");

@@ -59,7 +59,7 @@ public final class TransitGatewayType extends Ec2Type {
     static final int MAX_TRANSIT_GATEWAYS = 5;
     static final long DEFAULT_ASN = 64512;
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
 
     private static final Schema SCHEMA = new Schema(true,
             List.of("arn", "ownerId", "associationDefaultRouteTableId", "propagationDefaultRouteTableId"),

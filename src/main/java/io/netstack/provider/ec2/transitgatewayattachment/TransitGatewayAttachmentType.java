@@ -66,7 +66,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     static final Deletion DELETION = new Deletion("DeleteTransitGatewayVpcAttachment", DELETE_TIMEOUT,
             Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
 
     private static final Schema SCHEMA = new Schema(true, List.of("vpcOwnerId"),

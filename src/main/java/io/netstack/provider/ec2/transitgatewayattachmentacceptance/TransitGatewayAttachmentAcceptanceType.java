@@ -68,7 +68,7 @@ public final class TransitGatewayAttachmentAcceptanceType extends Ec2Type {
     /** The spoke's create waited for pendingAcceptance there; here only propagation delay remains (docs/aws-facts.md: ~5 min). */
     static final Duration VISIBLE_TIMEOUT = Duration.ofMinutes(5);
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     private static final String[] FAILED = {"failed", "failing", "rejected", "rejecting", "deleting", "deleted"};
     static final Status<TransitGatewayAttachment> STATE = Status.of(TransitGatewayAttachment::stateAsString);
     static final Wait VISIBLE = Wait.created("ready to accept", VISIBLE_TIMEOUT, "pendingAcceptance", "available").failingOn(FAILED);

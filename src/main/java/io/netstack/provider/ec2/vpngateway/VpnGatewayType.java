@@ -52,9 +52,9 @@ public final class VpnGatewayType extends Ec2Type {
     static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
     /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
     static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Status<VpnGateway> STATE = Status.of(VpnGateway::stateAsString);
-    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait AVAILABLE = Wait.available(CREATE_TIMEOUT);
     /** IncorrectState: VPN connections or a Direct Connect association are still being removed. */
     static final Deletion DELETION = Deletion.of("DeleteVpnGateway", DELETE_TIMEOUT, "InvalidVpnGatewayID.NotFound").busyOn("IncorrectState");
     /** AWS's default Amazon-side ASN when CreateVpnGateway gets none (EC2 API reference). */
