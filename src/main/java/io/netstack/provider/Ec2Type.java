@@ -8,6 +8,7 @@ import io.netstack.spi.Permissions;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,21 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         List<LiveResource> out = new ArrayList<>();
         AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
             if (keep.test(o)) out.add(Ec2Tags.any().mark(translate.apply(idOf.apply(o), o), tagsOf.apply(o)));
+        }));
+        return out;
+    }
+
+    /**
+     * The body of an {@code unmanaged} (drift): the objects of one Describe by the stack's VPCs that
+     * carry no netstack ownership tags, each as {@code unmanaged} describes it (empty: not the
+     * type's to report: another VPC's, AWS's default, gone).
+     */
+    protected static <T> List<Unmanaged> unmanagedIn(Set<String> vpcIds, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, Function<T, Optional<Unmanaged>> unmanaged) {
+        if (vpcIds.isEmpty()) return List.of();
+        List<Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
+            if (!Ec2Tags.hasOwnership(tagsOf.apply(o))) unmanaged.apply(o).ifPresent(out::add);
         }));
         return out;
     }

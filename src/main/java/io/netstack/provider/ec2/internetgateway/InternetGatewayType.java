@@ -22,7 +22,6 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,15 +117,9 @@ public final class InternetGatewayType extends Ec2Type {
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        if (vpcIds.isEmpty()) return List.of();
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds)))
-                .internetGateways().forEach(g -> {
-                    if (Ec2Tags.hasOwnership(g.tags())) return;
-                    attachment(g).filter(a -> vpcIds.contains(a.vpcId())).ifPresent(a ->
-                            out.add(new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeInternetGateways",
+                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds))).internetGateways(), InternetGateway::tags,
+                g -> attachment(g).filter(a -> vpcIds.contains(a.vpcId())).map(a -> new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
     }
 
     private LiveResource translate(TypeContext ctx, String id, InternetGateway g) {

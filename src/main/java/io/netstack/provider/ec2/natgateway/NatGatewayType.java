@@ -145,15 +145,11 @@ public final class NatGatewayType extends Ec2Type {
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        if (vpcIds.isEmpty()) return List.of();
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds)))
-                .natGateways().forEach(n -> {
-                    if (!live(n) || Ec2Tags.hasOwnership(n.tags()) || !vpcIds.contains(n.vpcId())) return;
-                    out.add(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
-                            + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds))).natGateways(),
+                NatGateway::tags, n -> live(n) && vpcIds.contains(n.vpcId())
+                        ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
+                                + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
+                        : Optional.empty());
     }
 
     /** Not deleting, deleted or failed: see the class comment. */

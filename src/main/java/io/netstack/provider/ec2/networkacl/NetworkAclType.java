@@ -3,7 +3,6 @@ package io.netstack.provider.ec2.networkacl;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
@@ -150,14 +149,13 @@ public final class NetworkAclType extends Ec2Type {
     /** NACLs in the owned VPCs without netstack's tags (drift); each VPC's default NACL is AWS's own and not reported. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).networkAcls().forEach(a -> {
-            if (Boolean.TRUE.equals(a.isDefault()) || Ec2Tags.hasOwnership(a.tags())) return;
-            List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
-            out.add(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
-                    + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).networkAcls(),
+                NetworkAcl::tags, a -> {
+                    if (Boolean.TRUE.equals(a.isDefault())) return Optional.empty();
+                    List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
+                    return Optional.of(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
+                            + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
+                });
     }
 
     private Optional<NetworkAcl> findAcl(String id, String aclId) {

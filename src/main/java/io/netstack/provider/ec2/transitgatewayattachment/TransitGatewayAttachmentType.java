@@ -180,14 +180,10 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     /** Attachments of the owned VPCs made by hand or another tool (one Describe filtered by vpc-id). */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        if (vpcIds.isEmpty()) return out;
-        AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds)))
-                .transitGatewayVpcAttachments().forEach(a -> {
-                    if (a.vpcId() == null || !vpcIds.contains(a.vpcId()) || GONE_STATES.contains(a.stateAsString()) || Ec2Tags.hasOwnership(a.tags())) return;
-                    out.add(new Unmanaged(name(), a.transitGatewayAttachmentId(), a.vpcId(), "attachment to transit gateway " + a.transitGatewayId()));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeTransitGatewayVpcAttachments",
+                () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).transitGatewayVpcAttachments(),
+                TransitGatewayVpcAttachment::tags, a -> a.vpcId() == null || !vpcIds.contains(a.vpcId()) || GONE_STATES.contains(a.stateAsString()) ? Optional.empty()
+                        : Optional.of(new Unmanaged(name(), a.transitGatewayAttachmentId(), a.vpcId(), "attachment to transit gateway " + a.transitGatewayId())));
     }
 
     private LiveResource translate(String id, TransitGatewayVpcAttachment a, TgwAttachmentDefaults.Snapshot snap) {
