@@ -64,7 +64,7 @@ public final class Importer {
     }
 
     private static List<LiveResource> readAll(TypeRegistry types, TypeContext ctx, ImportScope scope) {
-        return LiveState.readEach(new ArrayList<>(types.all()), "import", t -> t.importable(ctx, scope));
+        return LiveState.readEach(new ArrayList<>(types.all()), "import", "reading for import", t -> t.importable(ctx, scope));
     }
 
     private static void texts(JsonNode n, Set<String> out) {

@@ -57,16 +57,17 @@ public final class LiveState {
     public static LiveState read(TypeRegistry types, TypeContext ctx, java.util.Set<String> scope) {
         List<ResourceType> all = new ArrayList<>(types.all());
         if (scope != null) all.removeIf(t -> !scope.contains(t.name()));
-        return new LiveState(readEach(all, "read", t -> t.list(ctx)));
+        return new LiveState(readEach(all, "read", "reading live state", t -> t.list(ctx)));
     }
 
     /**
      * {@code read} of every type, {@link #READ_PARALLELISM} at a time on daemon threads named
-     * {@code netstack-<what>}, the answers joined in the types' order; a type's failure is the whole read's.
+     * {@code netstack-<thread>}, the answers joined in the types' order; a type's failure is the whole
+     * read's; an interrupt fails it "while {@code doing}".
      */
-    static List<LiveResource> readEach(List<ResourceType> types, String what, java.util.function.Function<ResourceType, List<LiveResource>> read) {
+    static List<LiveResource> readEach(List<ResourceType> types, String thread, String doing, java.util.function.Function<ResourceType, List<LiveResource>> read) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, types.size())), r -> {
-            Thread t = new Thread(r, "netstack-" + what);
+            Thread t = new Thread(r, "netstack-" + thread);
             t.setDaemon(true);
             return t;
         });
@@ -85,7 +86,7 @@ public final class LiveState {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading (" + what + ")", e);
+            throw new IllegalStateException("interrupted while " + doing, e);
         } finally {
             pool.shutdownNow();
         }
