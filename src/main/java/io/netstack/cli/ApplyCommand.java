@@ -10,22 +10,22 @@ import picocli.CommandLine.Command;
 @Command(name = "apply", description = "Make AWS match the stack file (or apply a plan saved with plan -o).")
 class ApplyCommand extends ChangeCommand {
     @Override
-    public Integer call() throws Exception {
-        Integer several = multi(false);
-        if (several != null) return several;
-        try (Netstack ns = netstack()) {
-            PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
-            StackArgs args = stack;
-            if (saved != null) {
-                args = new StackArgs();
-                args.file = Path.of(saved.stackFile());
-                args.vars = saved.variables();
-            }
-            StackFile s = loadAndValidate(ns, args);
-            checkSecrets(ns, s, saved == null || !saved.destroy());
-            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
-            return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, saved, stop));
+    boolean destroys() {
+        return false;
+    }
+
+    @Override
+    int single(Netstack ns) throws Exception {
+        PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
+        StackArgs args = stack;
+        if (saved != null) {
+            args = new StackArgs();
+            args.file = Path.of(saved.stackFile());
+            args.vars = saved.variables();
         }
+        StackFile s = loadAndValidate(ns, args);
+        checkSecrets(ns, s, saved == null || !saved.destroy());
+        return locked(ns, s, stop -> run(ns, s, saved, stop));
     }
 
     private int run(Netstack ns, StackFile s, PlanFile saved, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {

@@ -30,6 +30,27 @@ abstract class ChangeCommand extends BaseCommand {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write a JSON-lines event trace (start/end/wait/retry per change).")
     java.nio.file.Path trace;
 
+    /** Whether the command plans the stack's destruction (destroy) or its file (apply). */
+    abstract boolean destroys();
+
+    /** The run of a single stack file (or saved plan), in the command's session. */
+    abstract int single(Netstack ns) throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        Integer several = multi(destroys());
+        if (several != null) return several;
+        try (Netstack ns = netstack()) {
+            return single(ns);
+        }
+    }
+
+    /** Runs {@code body} under the stack's lock; the declared account is checked before the lock is taken in it. */
+    int locked(Netstack ns, StackFile s, ApplyRunner.Body body) throws Exception {
+        if (s.account() != null) ns.identity(s);
+        return ApplyRunner.locked(this, ns, s, forceUnlock, body);
+    }
+
     /** The plan as the user reviews it: JSON under --json, else text; headed by where it runs when the stack names its account. */
     void show(Plan plan, StackFile s, io.netstack.provider.AwsSession.Identity identity) throws Exception {
         if (global.json) {

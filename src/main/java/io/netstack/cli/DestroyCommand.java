@@ -8,14 +8,14 @@ import picocli.CommandLine.Command;
 @Command(name = "destroy", description = "Delete every resource the stack owns (and nothing else).")
 class DestroyCommand extends ChangeCommand {
     @Override
-    public Integer call() throws Exception {
-        Integer several = multi(true);
-        if (several != null) return several;
-        try (Netstack ns = netstack()) {
-            StackFile s = loadAndValidate(ns, stack);
-            if (s.account() != null) ns.identity(s); // the declared account is checked before the stack's lock is taken in it
-            return ApplyRunner.locked(this, ns, s, forceUnlock, stop -> run(ns, s, stop));
-        }
+    boolean destroys() {
+        return true;
+    }
+
+    @Override
+    int single(Netstack ns) throws Exception {
+        StackFile s = loadAndValidate(ns, stack);
+        return locked(ns, s, stop -> run(ns, s, stop));
     }
 
     private int run(Netstack ns, StackFile s, java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {

@@ -5,15 +5,11 @@ import io.netstack.analysis.Reach;
 import io.netstack.engine.Json;
 import io.netstack.stack.Location;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "reach", description = "Whether a flow can get from one place to another in the declared network (no AWS call), "
         + "or with --live in what AWS has now: the hop-by-hop path, or what blocks it. Exit 0 reachable, 2 not, 3 invalid.")
-class ReachCommand extends BaseCommand {
-    @Mixin
-    StacksArgs stacks = new StacksArgs();
-
+class ReachCommand extends AnalysisCommand {
     @Option(names = "--from", required = true, paramLabel = "ID|internet", description = "A subnet (id or stack/id), or internet.")
     String from;
 
@@ -33,34 +29,26 @@ class ReachCommand extends BaseCommand {
     boolean live;
 
     @Override
-    boolean callsAws() {
-        return live;
-    }
-
-    @Override
-    public Integer call() {
-        try (var ns = netstack()) {
-            var files = Analysis.load(this, ns, stacks);
-            Reach.Flow flow;
-            try {
-                flow = Reach.Flow.parse(port);
-            } catch (IllegalArgumentException e) {
-                console.err().println("error: " + e.getMessage());
-                return ExitCodes.INVALID_INPUT;
-            }
-            NetworkModel model = live ? liveModel(ns, files) : NetworkModel.of(files);
-            Reach.Result r;
-            try {
-                r = Reach.run(model, from, to, flow, fromSg, toSg);
-            } catch (IllegalArgumentException e) {
-                // A bad --from/--to/--port, not a bad file: no file:line to point at.
-                console.err().println("error: " + e.getMessage() + (live ? " (--live: among what the stacks own in AWS now; are they applied?)" : ""));
-                return ExitCodes.INVALID_INPUT;
-            }
-            if (global.json) console.out().println(json(r).toPrettyString());
-            else console.out().print(text(r));
-            return r.reachable() ? ExitCodes.OK : ExitCodes.CHANGES;
+    int run(io.netstack.api.Netstack ns, java.util.List<io.netstack.stack.StackFile> files) {
+        Reach.Flow flow;
+        try {
+            flow = Reach.Flow.parse(port);
+        } catch (IllegalArgumentException e) {
+            console.err().println("error: " + e.getMessage());
+            return ExitCodes.INVALID_INPUT;
         }
+        NetworkModel model = live ? liveModel(ns, files) : NetworkModel.of(files);
+        Reach.Result r;
+        try {
+            r = Reach.run(model, from, to, flow, fromSg, toSg);
+        } catch (IllegalArgumentException e) {
+            // A bad --from/--to/--port, not a bad file: no file:line to point at.
+            console.err().println("error: " + e.getMessage() + (live ? " (--live: among what the stacks own in AWS now; are they applied?)" : ""));
+            return ExitCodes.INVALID_INPUT;
+        }
+        if (global.json) console.out().println(json(r).toPrettyString());
+        else console.out().print(text(r));
+        return r.reachable() ? ExitCodes.OK : ExitCodes.CHANGES;
     }
 
     /** Every stack's owned objects, read like plan and drift do (only the types the stack declares or is found to own). */

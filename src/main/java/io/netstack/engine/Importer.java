@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ImportScope;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Ownership;
@@ -27,10 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code netstack import}: existing AWS objects → the stack file a person would have written, plus
@@ -50,9 +45,6 @@ import java.util.concurrent.Future;
  * </ul>
  */
 public final class Importer {
-    /** Types read at once, as {@link LiveState} reads them. */
-    static final int READ_PARALLELISM = LiveState.READ_PARALLELISM;
-
     /** The stack file, the id map for adopt, and what the user should know (properties left out). */
     public record Result(ObjectNode stack, AdoptFile adopt, List<String> notes) {}
 
@@ -72,31 +64,7 @@ public final class Importer {
     }
 
     private static List<LiveResource> readAll(TypeRegistry types, TypeContext ctx, ImportScope scope) {
-        List<ResourceType> all = new ArrayList<>(types.all());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, all.size())), r -> {
-            Thread t = new Thread(r, "netstack-import");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<List<LiveResource>>> futures = new ArrayList<>();
-            for (ResourceType t : all) futures.add(pool.submit(() -> t.importable(ctx, scope)));
-            List<LiveResource> out = new ArrayList<>();
-            for (Future<List<LiveResource>> f : futures) {
-                try {
-                    out.addAll(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new AwsFailure(io.netstack.spi.ErrorCategory.OTHER, null, null, e.getCause().toString());
-                }
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading for import", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        return LiveState.readEach(new ArrayList<>(types.all()), "import", "reading for import", t -> t.importable(ctx, scope));
     }
 
     private static void texts(JsonNode n, Set<String> out) {

@@ -57,27 +57,36 @@ public final class LiveState {
     public static LiveState read(TypeRegistry types, TypeContext ctx, java.util.Set<String> scope) {
         List<ResourceType> all = new ArrayList<>(types.all());
         if (scope != null) all.removeIf(t -> !scope.contains(t.name()));
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, all.size())), r -> {
-            Thread t = new Thread(r, "netstack-read");
+        return new LiveState(readEach(all, "read", "reading live state", t -> t.list(ctx)));
+    }
+
+    /**
+     * {@code read} of every type, {@link #READ_PARALLELISM} at a time on daemon threads named
+     * {@code netstack-<thread>}, the answers joined in the types' order; a type's failure is the whole
+     * read's; an interrupt fails it "while {@code doing}".
+     */
+    static List<LiveResource> readEach(List<ResourceType> types, String thread, String doing, java.util.function.Function<ResourceType, List<LiveResource>> read) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READ_PARALLELISM, Math.max(1, types.size())), r -> {
+            Thread t = new Thread(r, "netstack-" + thread);
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<List<LiveResource>>> futures = new ArrayList<>();
-            for (ResourceType t : all) futures.add(pool.submit(() -> t.list(ctx)));
-            List<LiveResource> live = new ArrayList<>();
+            for (ResourceType t : types) futures.add(pool.submit(() -> read.apply(t)));
+            List<LiveResource> out = new ArrayList<>();
             for (Future<List<LiveResource>> f : futures) {
                 try {
-                    live.addAll(f.get());
+                    out.addAll(f.get());
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException re) throw re;
                     throw new AwsFailure(io.netstack.spi.ErrorCategory.OTHER, null, null, e.getCause().toString());
                 }
             }
-            return new LiveState(live);
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading live state", e);
+            throw new IllegalStateException("interrupted while " + doing, e);
         } finally {
             pool.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package io.netstack.provider;
 
+import io.netstack.spi.LiveResource;
 import io.netstack.spi.Ownership;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeTagsResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -87,6 +90,31 @@ public final class AccepterTags {
     }
 
     /** This account's tags of one object. */
+    /** How an accepter type translates one of its objects: the logical id and the accepter tags are netstack's. */
+    @FunctionalInterface
+    public interface Translate<T> {
+        LiveResource of(String id, T object, List<Tag> tags);
+    }
+
+    /**
+     * The body of an accepter type's {@code list}: the objects of {@code resourceType} that this
+     * stack accepted ({@link #owned}), read with one Describe filtered by their ids
+     * ({@code idFilter}), without those in a gone state or that a backend returned though the
+     * filter left them out (moto ignores it).
+     */
+    public static <T> List<LiveResource> listAccepted(Ec2Client ec2, String stack, String resourceType, String action, String idFilter,
+                                                      Function<Filter, ? extends Iterable<T>> describe, Function<T, String> idOf,
+                                                      Predicate<T> gone, Translate<T> translate) {
+        Map<String, Owned> owned = owned(ec2, stack, resourceType);
+        if (owned.isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.apply(Ec2Tags.filter(idFilter, owned.keySet())).forEach(o -> {
+            Owned mine = owned.get(idOf.apply(o));
+            if (mine != null && !gone.test(o)) out.add(translate.of(mine.logicalId(), o, mine.tags()));
+        }));
+        return out;
+    }
+
     public static List<Tag> tagsOf(Ec2Client ec2, String resource, String awsId) {
         List<Tag> out = new ArrayList<>();
         for (TagDescription d : describe(ec2, resource, List.of(Ec2Tags.filter("resource-id", awsId)))) {

@@ -2,11 +2,13 @@ package io.netstack.provider;
 
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
+import io.netstack.spi.ImportScope;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Permissions;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
 import io.netstack.spi.TypeContext;
+import io.netstack.spi.Unmanaged;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +49,48 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
                                                      Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
         return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
+    }
+
+    /**
+     * The body of an {@code importable} that reads by the import's VPCs (nothing for an import by
+     * reference or without VPCs): the objects of one Describe that {@code keep} accepts, each
+     * translated under its AWS id and marked with its tags, netstack's or not.
+     */
+    protected final <T> List<LiveResource> importInVpcs(ImportScope scope, String action, Supplier<? extends Iterable<T>> describe, Predicate<T> keep,
+                                                        Function<T, String> idOf, Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
+        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
+        List<LiveResource> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
+            if (keep.test(o)) out.add(Ec2Tags.any().mark(translate.apply(idOf.apply(o), o), tagsOf.apply(o)));
+        }));
+        return out;
+    }
+
+    /**
+     * The body of an {@code unmanaged} (drift): the objects of one Describe by the stack's VPCs that
+     * carry no netstack ownership tags, each as {@code unmanaged} describes it (empty: not the
+     * type's to report: another VPC's, AWS's default, gone).
+     */
+    protected static <T> List<Unmanaged> unmanagedIn(Set<String> vpcIds, String action, Supplier<? extends Iterable<T>> describe,
+                                                     Function<T, List<Tag>> tagsOf, Function<T, Optional<Unmanaged>> unmanaged) {
+        if (vpcIds.isEmpty()) return List.of();
+        List<Unmanaged> out = new ArrayList<>();
+        AwsCalls.run(null, action, () -> describe.get().forEach(o -> {
+            if (!Ec2Tags.hasOwnership(tagsOf.apply(o))) unmanaged.apply(o).ifPresent(out::add);
+        }));
+        return out;
+    }
+
+    /**
+     * One paginated Describe of the import's objects, read once per import and shared by the types
+     * that need it (the vpc type takes its default group, main table and default NACL from them).
+     */
+    public static <T> List<T> importRead(ImportScope scope, String action, Supplier<? extends Iterable<T>> describe) {
+        return scope.shared(action, () -> {
+            List<T> all = new ArrayList<>();
+            AwsCalls.run(null, action, () -> describe.get().forEach(all::add));
+            return all;
+        });
     }
 
     /**

@@ -31,6 +31,14 @@ public record Wait(String goal, Duration timeout, Set<String> targets, Set<Strin
         return new Wait(goal, timeout, Set.of(targets), Set.of(), NOT_VISIBLE_YET);
     }
 
+    /**
+     * Waits on a just-created object until it is "available"; one that starts going instead
+     * ("deleting", "deleted": deleted by hand or by AWS) fails the wait at once.
+     */
+    public static Wait available(Duration timeout) {
+        return created("available", timeout, "available").failingOn("deleting", "deleted");
+    }
+
     /** Waits until the object is gone (not found, or in one of the finder's gone states). */
     public static Wait deleted(Duration timeout) {
         return new Wait("deleted", timeout, Set.of(Waiter.GONE), Set.of(), Waiter.GONE);

@@ -82,51 +82,44 @@ public final class Expr {
     }
 
     private Node or() {
-        Node l = and();
-        while (eat("||")) l = new Binary("||", l, and());
-        return l;
+        return leftAssociative(this::and, "||");
     }
 
     private Node and() {
-        Node l = eq();
-        while (eat("&&")) l = new Binary("&&", l, eq());
-        return l;
+        return leftAssociative(this::eq, "&&");
     }
 
     private Node eq() {
-        Node l = cmp();
-        while (true) {
-            if (eat("==")) l = new Binary("==", l, cmp());
-            else if (eat("!=")) l = new Binary("!=", l, cmp());
-            else return l;
-        }
+        return leftAssociative(this::cmp, "==", "!=");
     }
 
     private Node cmp() {
         Node l = add();
-        for (String op : new String[] {"<=", ">=", "<", ">"}) {
-            if (eat(op)) return new Binary(op, l, add());
-        }
-        return l;
+        String op = eatAny("<=", ">=", "<", ">");
+        return op == null ? l : new Binary(op, l, add());
     }
 
     private Node add() {
-        Node l = mul();
-        while (true) {
-            if (eat("+")) l = new Binary("+", l, mul());
-            else if (eat("-")) l = new Binary("-", l, mul());
-            else return l;
-        }
+        return leftAssociative(this::mul, "+", "-");
     }
 
     private Node mul() {
-        Node l = unary();
-        while (true) {
-            if (eat("*")) l = new Binary("*", l, unary());
-            else if (eat("/")) l = new Binary("/", l, unary());
-            else if (eat("%")) l = new Binary("%", l, unary());
-            else return l;
+        return leftAssociative(this::unary, "*", "/", "%");
+    }
+
+    /** One precedence level of left-associative operators: {@code operand (op operand)*}. */
+    private Node leftAssociative(java.util.function.Supplier<Node> operand, String... ops) {
+        Node l = operand.get();
+        for (String op = eatAny(ops); op != null; op = eatAny(ops)) l = new Binary(op, l, operand.get());
+        return l;
+    }
+
+    /** The first of {@code ops} that comes next, consumed; null if none does. */
+    private String eatAny(String... ops) {
+        for (String op : ops) {
+            if (eat(op)) return op;
         }
+        return null;
     }
 
     private Node unary() {

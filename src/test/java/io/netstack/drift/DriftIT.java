@@ -1,5 +1,8 @@
 package io.netstack.drift;
 
+import static io.netstack.testing.ItSupport.driftItems;
+import static io.netstack.testing.ItSupport.idFilter;
+import static io.netstack.testing.ItSupport.stackFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +14,11 @@ import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 
 /**
@@ -41,10 +42,10 @@ class DriftIT {
         assertTrue(clean.out().contains("No drift"), clean.toString());
 
         String vpc = id(ec2, name, "net-vpc", "vpc");
-        String web = ec2.describeSecurityGroups(r -> r.filters(owned(name), tag("web"))).securityGroups().get(0).groupId();
-        String publicRt = ec2.describeRouteTables(r -> r.filters(owned(name), tag("net-public-rt"))).routeTables().get(0).routeTableId();
-        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("net-public-b"))).subnets().get(0).subnetId();
-        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("net-nat-a"))).natGateways().stream()
+        String web = ec2.describeSecurityGroups(r -> r.filters(stackFilter(name), idFilter("web"))).securityGroups().get(0).groupId();
+        String publicRt = ec2.describeRouteTables(r -> r.filters(stackFilter(name), idFilter("net-public-rt"))).routeTables().get(0).routeTableId();
+        String publicB = ec2.describeSubnets(r -> r.filters(stackFilter(name), idFilter("net-public-b"))).subnets().get(0).subnetId();
+        String natA = ec2.describeNatGateways(r -> r.filter(stackFilter(name), idFilter("net-nat-a"))).natGateways().stream()
                 .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("net-nat-a")))
                 .filter(n -> !n.stateAsString().startsWith("delet")).findFirst().orElseThrow().natGatewayId();
 
@@ -58,9 +59,8 @@ class DriftIT {
         Cli.Result drift = Cli.run(api, REGION, "drift", f.toString(), "--json");
         assertEquals(2, drift.exit(), drift.toString());
         JsonNode items = Json.MAPPER.readTree(drift.out()).get("drift");
-        List<String> seen = new ArrayList<>();
-        items.forEach(i -> seen.add(i.get("class").asText() + " " + i.get("id").asText("-") + " " + i.get("path").asText("-")));
-        assertEquals(5, items.size(), "exactly the five hand-made changes: " + seen);
+        List<String> seen = driftItems(drift);
+        assertEquals(5, seen.size(), "exactly the five hand-made changes: " + seen);
         assertTrue(seen.contains("unmanaged web ingress"), seen.toString());
         assertTrue(seen.contains("modified net-public-rt routes"), seen.toString());
         assertTrue(seen.contains("modified net-public-b mapPublicIp"), seen.toString());
@@ -90,15 +90,9 @@ class DriftIT {
         throw new AssertionError("no " + cls + " item for " + id + " in " + items);
     }
 
-    private static Filter owned(String stack) {
-        return Filter.builder().name("tag:netstack:stack").values(stack).build();
-    }
 
-    private static Filter tag(String id) {
-        return Filter.builder().name("tag:netstack:id").values(id).build();
-    }
 
     private static String id(Ec2Client ec2, String stack, String logical, String kind) {
-        return ec2.describeVpcs(r -> r.filters(owned(stack), tag(logical))).vpcs().get(0).vpcId();
+        return ec2.describeVpcs(r -> r.filters(stackFilter(stack), idFilter(logical))).vpcs().get(0).vpcId();
     }
 }

@@ -1,22 +1,21 @@
 package io.netstack.drift;
 
+import static io.netstack.testing.ItSupport.driftItems;
+import static io.netstack.testing.ItSupport.idFilter;
+import static io.netstack.testing.ItSupport.stackFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.netstack.engine.Json;
 import io.netstack.testing.AwsApi;
 import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 
 /**
@@ -34,11 +33,11 @@ class DriftNatAndRoutesIT {
         Ec2Client ec2 = api.ec2(REGION);
         assertEquals(0, Cli.run(api, REGION, "apply", f.toString(), "--auto-approve").exit());
 
-        String vpc = ec2.describeVpcs(r -> r.filters(owned(name), tag("net-vpc"))).vpcs().get(0).vpcId();
-        String web = ec2.describeSecurityGroups(r -> r.filters(owned(name), tag("web"))).securityGroups().get(0).groupId();
-        String appRtA = ec2.describeRouteTables(r -> r.filters(owned(name), tag("net-private-rt-a"))).routeTables().get(0).routeTableId();
-        String publicB = ec2.describeSubnets(r -> r.filters(owned(name), tag("net-public-b"))).subnets().get(0).subnetId();
-        String natA = ec2.describeNatGateways(r -> r.filter(owned(name), tag("net-nat-a"))).natGateways().stream()
+        String vpc = ec2.describeVpcs(r -> r.filters(stackFilter(name), idFilter("net-vpc"))).vpcs().get(0).vpcId();
+        String web = ec2.describeSecurityGroups(r -> r.filters(stackFilter(name), idFilter("web"))).securityGroups().get(0).groupId();
+        String appRtA = ec2.describeRouteTables(r -> r.filters(stackFilter(name), idFilter("net-private-rt-a"))).routeTables().get(0).routeTableId();
+        String publicB = ec2.describeSubnets(r -> r.filters(stackFilter(name), idFilter("net-public-b"))).subnets().get(0).subnetId();
+        String natA = ec2.describeNatGateways(r -> r.filter(stackFilter(name), idFilter("net-nat-a"))).natGateways().stream()
                 .filter(n -> n.tags().stream().anyMatch(t -> t.key().equals("netstack:id") && t.value().equals("net-nat-a")))
                 .filter(n -> !n.stateAsString().startsWith("delet")).findFirst().orElseThrow().natGatewayId();
 
@@ -51,10 +50,8 @@ class DriftNatAndRoutesIT {
 
         Cli.Result drift = Cli.run(api, REGION, "drift", f.toString(), "--json");
         assertEquals(2, drift.exit(), drift.toString());
-        JsonNode items = Json.MAPPER.readTree(drift.out()).get("drift");
-        List<String> seen = new ArrayList<>();
-        items.forEach(i -> seen.add(i.get("class").asText() + " " + i.get("id").asText("-") + " " + i.get("path").asText("-")));
-        assertEquals(5, items.size(), "the five hand-made changes: " + seen);
+        List<String> seen = driftItems(drift);
+        assertEquals(5, seen.size(), "the five hand-made changes: " + seen);
         assertTrue(seen.contains("deleted net-nat-a -"), seen.toString());
         assertTrue(seen.contains("modified net-private-rt-a routes"), "the route removed with its NAT: " + seen);
         assertTrue(seen.contains("unmanaged web ingress"), seen.toString());
@@ -65,11 +62,5 @@ class DriftNatAndRoutesIT {
         assertEquals(0, Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve").exit());
     }
 
-    private static Filter owned(String stack) {
-        return Filter.builder().name("tag:netstack:stack").values(stack).build();
-    }
 
-    private static Filter tag(String id) {
-        return Filter.builder().name("tag:netstack:id").values(id).build();
-    }
 }

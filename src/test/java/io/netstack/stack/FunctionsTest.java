@@ -85,6 +85,10 @@ class FunctionsTest {
     void operatorsAndPrecedence() {
         assertEquals(7L, eval("1 + 2 * 3"));
         assertEquals(1L, eval("7 % 3"));
+        assertEquals(5L, eval("10 - 2 - 3"), "left-associative");
+        assertEquals(2L, eval("12 / 3 / 2"), "left-associative");
+        assertEquals(1L, eval("8 / 2 % 3"), "* / % share one level");
+        assertEquals(true, eval("1 != 2 == true"), "left-associative");
         assertEquals(2L, eval("var.n - 1"));
         assertEquals(true, eval("!false && (1 < 2 || false)"));
         assertEquals("b", eval("var.on && var.n >= 3 ? 'b' : 'c'"));

@@ -38,6 +38,22 @@ public final class ItSupport {
         return Filter.builder().name("tag:" + STACK_TAG).values(stack).build();
     }
 
+    /** The server-side filter on the logical id tag ({@code netstack:id}). */
+    public static Filter idFilter(String id) {
+        return Filter.builder().name("tag:" + ID_TAG).values(id).build();
+    }
+
+    /**
+     * The items of a {@code drift --json} run as "{@code <class> <id> <path>}" ("-" where an item
+     * has none: an unmanaged object has no id, a deleted one no path), in report order.
+     */
+    public static List<String> driftItems(Cli.Result drift) throws IOException {
+        List<String> seen = new ArrayList<>();
+        Json.MAPPER.readTree(drift.out()).get("drift")
+                .forEach(i -> seen.add(i.get("class").asText() + " " + i.get("id").asText("-") + " " + i.get("path").asText("-")));
+        return seen;
+    }
+
     /** EC2 tags as a map (keys are unique within one object). */
     public static Map<String, String> tags(List<Tag> tags) {
         return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));

@@ -52,9 +52,9 @@ public final class DxGatewayType extends DxType {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform aws_dx_gateway: delete timeout 10 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Status<DirectConnectGateway> STATE = Status.of(DirectConnectGateway::directConnectGatewayStateAsString, DirectConnectGateway::stateChangeError);
-    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait AVAILABLE = Wait.available(CREATE_TIMEOUT);
     /** Direct Connect has one client error code; DxCalls makes it NotFound only when the message says the object does not exist. */
     static final Deletion DELETION = Deletion.of("DeleteDirectConnectGateway", DELETE_TIMEOUT, DxCalls.CLIENT_EXCEPTION);
     /** CreateDirectConnectGateway: "The default is 64512". */

@@ -74,7 +74,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
     /** Terraform ClientVPNEndpointDeletedTimeout: 5 m. */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     static final Status<ClientVpnEndpoint> STATUS = Status.of(ClientVpnEndpointType::state, e -> e.status() == null ? null : e.status().message());
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Wait CREATED = Wait.created("created", CREATE_TIMEOUT, "pending-associate", "available").failingOn("deleting", "deleted");
     static final Deletion DELETION = Deletion.of("DeleteClientVpnEndpoint", DELETE_TIMEOUT, "InvalidClientVpnEndpointId.NotFound");
     /** Terraform ClientVPNNetworkAssociationCreatedTimeout/DeletedTimeout: 30 m (raised from 10 m; docs/aws-facts.md). */

@@ -49,9 +49,9 @@ public final class CustomerGatewayType extends Ec2Type {
      * counts a just-deleted VPN connection as using the gateway (IncorrectState), for as long.
      */
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Status<CustomerGateway> STATE = Status.of(CustomerGateway::state);
-    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait AVAILABLE = Wait.available(CREATE_TIMEOUT);
     /** IncorrectState: a VPN connection that used the gateway is still being deleted, a dependency that goes away. */
     static final Deletion DELETION = Deletion.of("DeleteCustomerGateway", DELETE_TIMEOUT, "InvalidCustomerGatewayID.NotFound").busyOn("IncorrectState");
     /** AWS's default when CreateCustomerGateway gets no BgpAsn (EC2 API reference). */

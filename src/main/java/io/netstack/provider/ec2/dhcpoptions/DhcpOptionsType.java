@@ -124,10 +124,8 @@ public final class DhcpOptionsType extends Ec2Type {
     /** The sets the import's VPCs use, but AWS's default set (left to AWS: not managed). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (DhcpOptions d : ofVpcs(ec2(), scope)) if (!awsDefault(d)) out.add(Ec2Tags.any().mark(translate(ctx, d.dhcpOptionsId(), d), d.tags()));
-        return out;
+        return importInVpcs(scope, "DescribeDhcpOptions", () -> ofVpcs(ec2(), scope), d -> !awsDefault(d),
+                DhcpOptions::dhcpOptionsId, DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
     }
 
     /** The DHCP options sets of the import's VPCs: one DescribeDhcpOptions by id, shared with the vpc type. */

@@ -2,7 +2,6 @@ package io.netstack.provider.ec2.egressonlyinternetgateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
@@ -19,7 +18,6 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,27 +78,18 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
      */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        if (vpcIds.isEmpty()) return List.of();
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255))
-                .egressOnlyInternetGateways().forEach(g -> {
-                    if (Ec2Tags.hasOwnership(g.tags())) return;
-                    vpcOf(g).filter(vpcIds::contains).ifPresent(vpc ->
-                            out.add(new Unmanaged(name(), g.egressOnlyInternetGatewayId(), vpc, "egress-only internet gateway " + g.egressOnlyInternetGatewayId())));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeEgressOnlyInternetGateways",
+                () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255)).egressOnlyInternetGateways(), EgressOnlyInternetGateway::tags,
+                g -> vpcOf(g).filter(vpcIds::contains).map(vpc -> new Unmanaged(name(), g.egressOnlyInternetGatewayId(), vpc, "egress-only internet gateway " + g.egressOnlyInternetGatewayId())));
     }
 
     /** The gateways attached to the VPCs: one unfiltered paginated read (it filters only by tag), matched on the attachment. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255))
-                .egressOnlyInternetGateways().forEach(g -> {
-                    if (vpcOf(g).filter(scope.vpcIds()::contains).isPresent()) out.add(Ec2Tags.any().mark(translate(g.egressOnlyInternetGatewayId(), g), g.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeEgressOnlyInternetGateways",
+                () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255)).egressOnlyInternetGateways(),
+                g -> vpcOf(g).filter(scope.vpcIds()::contains).isPresent(),
+                EgressOnlyInternetGateway::egressOnlyInternetGatewayId, EgressOnlyInternetGateway::tags, this::translate);
     }
 
     private LiveResource translate(String id, EgressOnlyInternetGateway g) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
@@ -140,25 +139,18 @@ public final class FlowLogType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs().forEach(f -> {
-            if (scope.vpcIds().contains(f.resourceId())) out.add(Ec2Tags.any().mark(translate(f.flowLogId(), f), f.tags()));
-        }));
-        return out;
+        return importInVpcs(scope, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs(),
+                f -> scope.vpcIds().contains(f.resourceId()), FlowLog::flowLogId, FlowLog::tags, this::translate);
     }
 
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", vpcIds))).flowLogs().forEach(f -> {
-            if (vpcIds.contains(f.resourceId()) && !Ec2Tags.hasOwnership(f.tags())) {
-                out.add(new Unmanaged(name(), f.flowLogId(), f.resourceId(), "flow log (" + f.trafficTypeAsString() + " traffic to "
-                        + (f.logDestination() != null ? f.logDestination() : f.logGroupName()) + ")"));
-            }
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", vpcIds))).flowLogs(), FlowLog::tags,
+                f -> vpcIds.contains(f.resourceId())
+                        ? Optional.of(new Unmanaged(name(), f.flowLogId(), f.resourceId(), "flow log (" + f.trafficTypeAsString() + " traffic to "
+                                + (f.logDestination() != null ? f.logDestination() : f.logGroupName()) + ")"))
+                        : Optional.empty());
     }
 
     private LiveResource translate(String id, FlowLog f) {

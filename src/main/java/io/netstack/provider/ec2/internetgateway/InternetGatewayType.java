@@ -22,7 +22,6 @@ import io.netstack.spi.Validation;
 import io.netstack.spi.Waiter;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,27 +108,18 @@ public final class InternetGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds())))
-                .internetGateways().forEach(g -> {
-                    if (attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent()) out.add(Ec2Tags.any().mark(translate(ctx, g.internetGatewayId(), g), g.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeInternetGateways",
+                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).internetGateways(),
+                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent(),
+                InternetGateway::internetGatewayId, InternetGateway::tags, (id, g) -> translate(ctx, id, g));
     }
 
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        if (vpcIds.isEmpty()) return List.of();
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds)))
-                .internetGateways().forEach(g -> {
-                    if (Ec2Tags.hasOwnership(g.tags())) return;
-                    attachment(g).filter(a -> vpcIds.contains(a.vpcId())).ifPresent(a ->
-                            out.add(new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeInternetGateways",
+                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds))).internetGateways(), InternetGateway::tags,
+                g -> attachment(g).filter(a -> vpcIds.contains(a.vpcId())).map(a -> new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
     }
 
     private LiveResource translate(TypeContext ctx, String id, InternetGateway g) {

@@ -75,7 +75,7 @@ public final class NatGatewayType extends Ec2Type {
      */
     static final int MAX_TOKEN_REPLAYS = 3;
 
-    private static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    private static final Set<String> GONE_STATES = DELETING_OR_DELETED;
 
     static final Status<NatGateway> STATE = Status.of(NatGateway::stateAsString, NatGatewayType::failure);
     static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("failed", "deleting", "deleted");
@@ -136,27 +136,20 @@ public final class NatGatewayType extends Ec2Type {
     /** The live NAT gateways of the VPCs: one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                .natGateways().forEach(n -> {
-                    if (live(n) && scope.vpcIds().contains(n.vpcId())) out.add(Ec2Tags.any().mark(NatGatewayTranslator.translate(name(), n.natGatewayId(), n), n.tags()));
-                }));
-        return out;
+        return importInVpcs(scope, "DescribeNatGateways",
+                () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", scope.vpcIds()))).natGateways(),
+                n -> live(n) && scope.vpcIds().contains(n.vpcId()),
+                NatGateway::natGatewayId, NatGateway::tags, (id, n) -> NatGatewayTranslator.translate(name(), id, n));
     }
 
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        if (vpcIds.isEmpty()) return List.of();
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds)))
-                .natGateways().forEach(n -> {
-                    if (!live(n) || Ec2Tags.hasOwnership(n.tags()) || !vpcIds.contains(n.vpcId())) return;
-                    out.add(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
-                            + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds))).natGateways(),
+                NatGateway::tags, n -> live(n) && vpcIds.contains(n.vpcId())
+                        ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
+                                + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
+                        : Optional.empty());
     }
 
     /** Not deleting, deleted or failed: see the class comment. */

@@ -3,7 +3,6 @@ package io.netstack.provider.ec2.networkacl;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
@@ -126,23 +125,13 @@ public final class NetworkAclType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (NetworkAcl a : inVpcs(ec2(), scope)) {
-            if (Boolean.TRUE.equals(a.isDefault())) continue;
-            out.add(Ec2Tags.any().mark(translate(ctx, a.networkAclId(), a), a.tags()));
-        }
-        return out;
+        return importInVpcs(scope, "DescribeNetworkAcls", () -> inVpcs(ec2(), scope), a -> !Boolean.TRUE.equals(a.isDefault()),
+                NetworkAcl::networkAclId, NetworkAcl::tags, (id, a) -> translate(ctx, id, a));
     }
 
     /** The NACLs of the import's VPCs: one paginated DescribeNetworkAcls, shared by the vpc type. */
     public static List<NetworkAcl> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
-        return scope.shared("DescribeNetworkAcls", () -> {
-            List<NetworkAcl> all = new ArrayList<>();
-            AwsCalls.run(null, "DescribeNetworkAcls", () -> ec2.describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                    .networkAcls().forEach(all::add));
-            return all;
-        });
+        return importRead(scope, "DescribeNetworkAcls", () -> ec2.describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).networkAcls());
     }
 
     LiveResource translate(TypeContext ctx, String id, NetworkAcl a) {
@@ -160,14 +149,13 @@ public final class NetworkAclType extends Ec2Type {
     /** NACLs in the owned VPCs without netstack's tags (drift); each VPC's default NACL is AWS's own and not reported. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).networkAcls().forEach(a -> {
-            if (Boolean.TRUE.equals(a.isDefault()) || Ec2Tags.hasOwnership(a.tags())) return;
-            List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
-            out.add(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
-                    + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).networkAcls(),
+                NetworkAcl::tags, a -> {
+                    if (Boolean.TRUE.equals(a.isDefault())) return Optional.empty();
+                    List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
+                    return Optional.of(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
+                            + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
+                });
     }
 
     private Optional<NetworkAcl> findAcl(String id, String aclId) {

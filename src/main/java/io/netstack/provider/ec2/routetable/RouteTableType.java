@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Tags;
@@ -26,7 +25,6 @@ import io.netstack.spi.Waiter;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -185,13 +183,8 @@ public final class RouteTableType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (RouteTable t : inVpcs(ec2(), scope)) {
-            if (main(t)) continue;
-            out.add(Ec2Tags.any().mark(translate(ctx, t.routeTableId(), t), t.tags()));
-        }
-        return out;
+        return importInVpcs(scope, "DescribeRouteTables", () -> inVpcs(ec2(), scope), t -> !main(t),
+                RouteTable::routeTableId, RouteTable::tags, (id, t) -> translate(ctx, id, t));
     }
 
     /** Whether {@code t} is its VPC's main route table. */
@@ -201,12 +194,7 @@ public final class RouteTableType extends Ec2Type {
 
     /** The route tables of the import's VPCs: one paginated DescribeRouteTables, shared by the vpc type. */
     public static List<RouteTable> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
-        return scope.shared("DescribeRouteTables", () -> {
-            List<RouteTable> all = new ArrayList<>();
-            AwsCalls.run(null, "DescribeRouteTables", () -> ec2.describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                    .routeTables().forEach(all::add));
-            return all;
-        });
+        return importRead(scope, "DescribeRouteTables", () -> ec2.describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).routeTables());
     }
 
     LiveResource translate(TypeContext ctx, String id, RouteTable t) {
@@ -230,14 +218,13 @@ public final class RouteTableType extends Ec2Type {
      */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).routeTables().forEach(t -> {
-            if (Ec2Tags.hasOwnership(t.tags()) || t.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main()))) return;
-            List<String> subnets = t.associations().stream().filter(RouteTableType::active).map(RouteTableAssociation::subnetId).filter(x -> x != null).sorted().toList();
-            out.add(new Unmanaged(name(), t.routeTableId(), t.vpcId(), "route table with " + RouteTableRoutes.fromAws(t.routes()).size() + " route(s)"
-                    + (subnets.isEmpty() ? "" : ", associated with " + String.join(", ", subnets))));
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).routeTables(),
+                RouteTable::tags, t -> {
+                    if (main(t)) return Optional.empty();
+                    List<String> subnets = t.associations().stream().filter(RouteTableType::active).map(RouteTableAssociation::subnetId).filter(x -> x != null).sorted().toList();
+                    return Optional.of(new Unmanaged(name(), t.routeTableId(), t.vpcId(), "route table with " + RouteTableRoutes.fromAws(t.routes()).size() + " route(s)"
+                            + (subnets.isEmpty() ? "" : ", associated with " + String.join(", ", subnets))));
+                });
     }
 
     /** Associations on their way out do not count; no state at all (some backends) means associated. */

@@ -100,23 +100,13 @@ public final class SecurityGroupType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (SecurityGroup g : inVpcs(ec2(), scope)) {
-            if (g.groupName().equals("default")) continue;
-            out.add(Ec2Tags.any().mark(translate(ctx, g.groupId(), g), g.tags()));
-        }
-        return out;
+        return importInVpcs(scope, "DescribeSecurityGroups", () -> inVpcs(ec2(), scope), g -> !g.groupName().equals("default"),
+                SecurityGroup::groupId, SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
     }
 
     /** The security groups of the import's VPCs: one paginated DescribeSecurityGroups, shared by the vpc type. */
     public static List<SecurityGroup> inVpcs(software.amazon.awssdk.services.ec2.Ec2Client ec2, io.netstack.spi.ImportScope scope) {
-        return scope.shared("DescribeSecurityGroups", () -> {
-            List<SecurityGroup> all = new ArrayList<>();
-            AwsCalls.run(null, "DescribeSecurityGroups", () -> ec2.describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds())))
-                    .securityGroups().forEach(all::add));
-            return all;
-        });
+        return importRead(scope, "DescribeSecurityGroups", () -> ec2.describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", scope.vpcIds()))).securityGroups());
     }
 
     private LiveResource translate(TypeContext ctx, String id, SecurityGroup g) {

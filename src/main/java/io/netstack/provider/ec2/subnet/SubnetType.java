@@ -204,11 +204,8 @@ public final class SubnetType extends Ec2Type {
 
     @Override
     public List<io.netstack.spi.Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<io.netstack.spi.Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).subnets().forEach(s -> {
-            if (!Ec2Tags.hasOwnership(s.tags())) out.add(new io.netstack.spi.Unmanaged(name(), s.subnetId(), s.vpcId(), "subnet " + s.cidrBlock() + " in " + s.availabilityZone()));
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeSubnets", () -> ec2().describeSubnetsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).subnets(), Subnet::tags,
+                s -> Optional.of(new io.netstack.spi.Unmanaged(name(), s.subnetId(), s.vpcId(), "subnet " + s.cidrBlock() + " in " + s.availabilityZone())));
     }
 
     @Override

@@ -7,9 +7,6 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import java.util.function.Supplier;
-import io.netstack.provider.Wait;
-import io.netstack.provider.Status;
 import io.netstack.provider.Deletion;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -62,7 +59,7 @@ public final class TransitGatewayType extends Ec2Type {
     static final int MAX_TRANSIT_GATEWAYS = 5;
     static final long DEFAULT_ASN = 64512;
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
 
     private static final Schema SCHEMA = new Schema(true,
             List.of("arn", "ownerId", "associationDefaultRouteTableId", "propagationDefaultRouteTableId"),
@@ -297,14 +294,8 @@ public final class TransitGatewayType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), tgwId = live.awsId();
-        // AWS (and moto) keep a deleted gateway visible in state 'deleted' for a while: that is gone.
-        Supplier<Optional<TransitGateway>> find = () -> describe(id, tgwId).filter(t -> !"deleted".equals(t.stateAsString()));
-        Optional<TransitGateway> now = find.get();
-        // Asking first also spares moto's HTTP 500 on DeleteTransitGateway of an unknown id (docs/moto-notes.md).
-        if (now.isEmpty()) return;
-        Status<TransitGateway> state = Status.of(TransitGateway::stateAsString);
-        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, tgwId, Wait.deleted(DELETE_TIMEOUT), find, state);
-        else deleteAndWaitGone(ctx, id, tgwId, DELETION, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)), find, state);
+        deleteUnlessDeleting(ctx, id, tgwId, DELETION, () -> { }, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)),
+                () -> describe(id, tgwId), TransitGateway::stateAsString);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

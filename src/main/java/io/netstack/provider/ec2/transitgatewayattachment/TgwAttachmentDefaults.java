@@ -101,56 +101,79 @@ final class TgwAttachmentDefaults extends Ec2Helper {
 
     /** Brings the attachment's association with its gateway's default table to {@code want}. */
     void setAssociation(TypeContext ctx, String id, String tgwId, String att, boolean want) {
-        String rt = defaultTables(id, Set.of(tgwId)).getOrDefault(tgwId, new DefaultTables(null, null)).association();
-        if (rt == null) {
-            if (!want) return;
-            throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "AssociateTransitGatewayRouteTable",
-                    "transit gateway " + tgwId + " has no default route table (it was created with both default route table options off):"
-                            + " associate " + att + " with a transit-gateway-route-table instead");
-        }
-        String state = associationState(id, rt, att);
-        boolean now = state != null && !"disassociating".equals(state) && !"disassociated".equals(state);
-        if (now == want) return;
-        if (want) {
-            mutateRun(ctx, id, "AssociateTransitGatewayRouteTable", () -> ec2().associateTransitGatewayRouteTable(r -> r
-                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-        } else {
-            AwsCalls.ignoringNotFound(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
-                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
-        }
-        ctx.waiter().until(id, "attachment " + att + (want ? " associated with" : " disassociated from") + " default route table " + rt, ASSOCIATION_TIMEOUT,
-                Set.of(want ? "associated" : Waiter.GONE), want ? Set.of("disassociated") : Set.of(), () -> {
-                    String s = associationState(id, rt, att);
-                    if (!want) return new Waiter.Outcome(s == null || "disassociated".equals(s) ? Waiter.GONE : s, null);
-                    return new Waiter.Outcome(s == null ? "not visible yet" : s, null);
-                });
+        setLink(ctx, id, tgwId, att, want, Link.ASSOCIATION);
     }
 
     /** Brings the attachment's propagation to its gateway's default propagation table to {@code want}. */
     void setPropagation(TypeContext ctx, String id, String tgwId, String att, boolean want) {
-        String rt = defaultTables(id, Set.of(tgwId)).getOrDefault(tgwId, new DefaultTables(null, null)).propagation();
+        setLink(ctx, id, tgwId, att, want, Link.PROPAGATION);
+    }
+
+    /**
+     * The two links of an attachment to its gateway's default tables: they differ in their API
+     * actions and state names only.
+     */
+    private enum Link {
+        ASSOCIATION("AssociateTransitGatewayRouteTable", "DisassociateTransitGatewayRouteTable", "associated", "disassociating", "disassociated",
+                ASSOCIATION_TIMEOUT, "associate %s with a transit-gateway-route-table instead"),
+        PROPAGATION("EnableTransitGatewayRouteTablePropagation", "DisableTransitGatewayRouteTablePropagation", "enabled", "disabling", "disabled",
+                PROPAGATION_TIMEOUT, "list %s in a transit-gateway-route-table's propagations instead");
+
+        final String enable, disable, on, leaving, off, instead;
+        final Duration timeout;
+
+        Link(String enable, String disable, String on, String leaving, String off, Duration timeout, String instead) {
+            this.enable = enable;
+            this.disable = disable;
+            this.on = on;
+            this.leaving = leaving;
+            this.off = off;
+            this.timeout = timeout;
+            this.instead = instead;
+        }
+
+        String table(DefaultTables t) {
+            return this == ASSOCIATION ? t.association() : t.propagation();
+        }
+
+        /** The wait's subject: "attachment … associated with default route table …", "propagation of … to default route table … enabled". */
+        String waitingFor(String att, String rt, boolean want) {
+            return this == ASSOCIATION
+                    ? "attachment " + att + (want ? " associated with" : " disassociated from") + " default route table " + rt
+                    : "propagation of " + att + (want ? " to" : " from") + " default route table " + rt + (want ? " enabled" : " disabled");
+        }
+    }
+
+    private void setLink(TypeContext ctx, String id, String tgwId, String att, boolean want, Link link) {
+        String rt = link.table(defaultTables(id, Set.of(tgwId)).getOrDefault(tgwId, new DefaultTables(null, null)));
         if (rt == null) {
             if (!want) return;
-            throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, "EnableTransitGatewayRouteTablePropagation",
-                    "transit gateway " + tgwId + " has no default route table (it was created with both default route table options off):"
-                            + " list " + att + " in a transit-gateway-route-table's propagations instead");
+            throw new AwsFailure(ErrorCategory.INVALID_REQUEST, id, link.enable,
+                    "transit gateway " + tgwId + " has no default route table (it was created with both default route table options off): "
+                            + String.format(link.instead, att));
         }
-        String state = propagationState(id, rt, att);
-        boolean now = state != null && !"disabling".equals(state) && !"disabled".equals(state);
+        String state = state(id, rt, att, link);
+        boolean now = state != null && !link.leaving.equals(state) && !link.off.equals(state);
         if (now == want) return;
         if (want) {
-            mutateRun(ctx, id, "EnableTransitGatewayRouteTablePropagation", () -> ec2().enableTransitGatewayRouteTablePropagation(r -> r
-                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+            mutateRun(ctx, id, link.enable, () -> {
+                if (link == Link.ASSOCIATION) ec2().associateTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att));
+                else ec2().enableTransitGatewayRouteTablePropagation(r -> r.transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att));
+            });
         } else {
-            AwsCalls.ignoringNotFound(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
-                    .transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
+            AwsCalls.ignoringNotFound(id, link.disable, () -> link == Link.ASSOCIATION
+                    ? ec2().disassociateTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att))
+                    : ec2().disableTransitGatewayRouteTablePropagation(r -> r.transitGatewayRouteTableId(rt).transitGatewayAttachmentId(att)));
         }
-        ctx.waiter().until(id, "propagation of " + att + (want ? " to" : " from") + " default route table " + rt + (want ? " enabled" : " disabled"),
-                PROPAGATION_TIMEOUT, Set.of(want ? "enabled" : Waiter.GONE), want ? Set.of("disabled") : Set.of(), () -> {
-                    String s = propagationState(id, rt, att);
-                    if (!want) return new Waiter.Outcome(s == null || "disabled".equals(s) ? Waiter.GONE : s, null);
-                    return new Waiter.Outcome(s == null ? "not visible yet" : s, null);
-                });
+        ctx.waiter().until(id, link.waitingFor(att, rt, want), link.timeout, Set.of(want ? link.on : Waiter.GONE), want ? Set.of(link.off) : Set.of(), () -> {
+            String s = state(id, rt, att, link);
+            if (!want) return new Waiter.Outcome(s == null || link.off.equals(s) ? Waiter.GONE : s, null);
+            return new Waiter.Outcome(s == null ? "not visible yet" : s, null);
+        });
+    }
+
+    private String state(String id, String rt, String att, Link link) {
+        return link == Link.ASSOCIATION ? associationState(id, rt, att) : propagationState(id, rt, att);
     }
 
     private String associationState(String id, String rt, String att) {

@@ -9,9 +9,6 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import java.util.function.Supplier;
-import io.netstack.provider.Wait;
-import io.netstack.provider.Status;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.ErrorCategory;
@@ -69,7 +66,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     static final Deletion DELETION = new Deletion("DeleteTransitGatewayVpcAttachment", DELETE_TIMEOUT,
             Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
 
     private static final Schema SCHEMA = new Schema(true, List.of("vpcOwnerId"),
@@ -183,14 +180,10 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     /** Attachments of the owned VPCs made by hand or another tool (one Describe filtered by vpc-id). */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        if (vpcIds.isEmpty()) return out;
-        AwsCalls.run(null, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds)))
-                .transitGatewayVpcAttachments().forEach(a -> {
-                    if (a.vpcId() == null || !vpcIds.contains(a.vpcId()) || GONE_STATES.contains(a.stateAsString()) || Ec2Tags.hasOwnership(a.tags())) return;
-                    out.add(new Unmanaged(name(), a.transitGatewayAttachmentId(), a.vpcId(), "attachment to transit gateway " + a.transitGatewayId()));
-                }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeTransitGatewayVpcAttachments",
+                () -> ec2().describeTransitGatewayVpcAttachmentsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).transitGatewayVpcAttachments(),
+                TransitGatewayVpcAttachment::tags, a -> a.vpcId() == null || !vpcIds.contains(a.vpcId()) || GONE_STATES.contains(a.stateAsString()) ? Optional.empty()
+                        : Optional.of(new Unmanaged(name(), a.transitGatewayAttachmentId(), a.vpcId(), "attachment to transit gateway " + a.transitGatewayId())));
     }
 
     private LiveResource translate(String id, TransitGatewayVpcAttachment a, TgwAttachmentDefaults.Snapshot snap) {
@@ -324,14 +317,9 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), attachmentId = live.awsId();
-        Supplier<Optional<TransitGatewayVpcAttachment>> find = () -> describe(id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
-        Optional<TransitGatewayVpcAttachment> now = find.get();
-        // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty()) return;
-        Status<TransitGatewayVpcAttachment> state = Status.of(TransitGatewayVpcAttachment::stateAsString);
-        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
-        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
-                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
+        deleteUnlessDeleting(ctx, id, attachmentId, DELETION, () -> { },
+                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
+                () -> describe(id, attachmentId), TransitGatewayVpcAttachment::stateAsString);
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AccepterTags;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
@@ -69,7 +68,7 @@ public final class TransitGatewayAttachmentAcceptanceType extends Ec2Type {
     /** The spoke's create waited for pendingAcceptance there; here only propagation delay remains (docs/aws-facts.md: ~5 min). */
     static final Duration VISIBLE_TIMEOUT = Duration.ofMinutes(5);
 
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     private static final String[] FAILED = {"failed", "failing", "rejected", "rejecting", "deleting", "deleted"};
     static final Status<TransitGatewayAttachment> STATE = Status.of(TransitGatewayAttachment::stateAsString);
     static final Wait VISIBLE = Wait.created("ready to accept", VISIBLE_TIMEOUT, "pendingAcceptance", "available").failingOn(FAILED);
@@ -97,17 +96,9 @@ public final class TransitGatewayAttachmentAcceptanceType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        Map<String, AccepterTags.Owned> owned = AccepterTags.owned(ec2(), ctx.stack(), "transit-gateway-attachment");
-        if (owned.isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeTransitGatewayAttachments", () -> ec2().describeTransitGatewayAttachmentsPaginator(r -> r
-                        .filters(Ec2Tags.filter("transit-gateway-attachment-id", owned.keySet())))
-                .transitGatewayAttachments().forEach(a -> {
-                    AccepterTags.Owned o = owned.get(a.transitGatewayAttachmentId());
-                    if (o == null || GONE_STATES.contains(a.stateAsString())) return; // backends that ignore the filter
-                    out.add(translate(o.logicalId(), a, o.tags()));
-                }));
-        return out;
+        return AccepterTags.listAccepted(ec2(), ctx.stack(), "transit-gateway-attachment", "DescribeTransitGatewayAttachments", "transit-gateway-attachment-id",
+                f -> ec2().describeTransitGatewayAttachmentsPaginator(r -> r.filters(f)).transitGatewayAttachments(),
+                TransitGatewayAttachment::transitGatewayAttachmentId, a -> GONE_STATES.contains(a.stateAsString()), this::translate);
     }
 
     private LiveResource translate(String id, TransitGatewayAttachment a, List<Tag> tags) {

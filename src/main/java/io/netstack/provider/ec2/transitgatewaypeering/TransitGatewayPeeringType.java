@@ -7,9 +7,6 @@ import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
-import java.util.function.Supplier;
-import io.netstack.provider.Wait;
-import io.netstack.provider.Status;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.AwsFailure;
@@ -202,15 +199,9 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     }
 
     private void deleteAndWait(TypeContext ctx, String id, String attachmentId) {
-        // AWS (and moto) keep a deleted peering visible in state 'deleted' for a while: that is gone.
-        Supplier<Optional<TransitGatewayPeeringAttachment>> find = () -> describe(ec2(), id, attachmentId).filter(a -> !"deleted".equals(a.stateAsString()));
-        Optional<TransitGatewayPeeringAttachment> now = find.get();
-        // Asking first also spares moto's HTTP 500 on deleting an unknown attachment.
-        if (now.isEmpty()) return;
-        Status<TransitGatewayPeeringAttachment> state = Status.of(TransitGatewayPeeringAttachment::stateAsString);
-        if ("deleting".equals(now.get().stateAsString())) await(ctx, id, attachmentId, Wait.deleted(DELETE_TIMEOUT), find, state);
-        else deleteAndWaitGone(ctx, id, attachmentId, DELETION,
-                () -> ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)), find, state);
+        deleteUnlessDeleting(ctx, id, attachmentId, DELETION, () -> { },
+                () -> ec2().deleteTransitGatewayPeeringAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
+                () -> describe(ec2(), id, attachmentId), TransitGatewayPeeringAttachment::stateAsString);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -14,8 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRoute;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
+import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTableAssociation;
+import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTablePropagation;
 
 /**
  * The reads of {@code transit-gateway-route-table}: one table, its children (three calls per
@@ -38,25 +42,26 @@ final class TgwRouteTableReads extends Ec2Helper {
 
     /** Attachment id → association state, for one table (empty if the table is gone). */
     Map<String, String> associations(String id, String rtId) {
-        Map<String, String> out = new TreeMap<>();
-        try {
-            AwsCalls.run(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociationsPaginator(r -> r.transitGatewayRouteTableId(rtId))
-                    .associations().forEach(a -> out.put(a.transitGatewayAttachmentId(), a.stateAsString())));
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
-        return out;
+        return byAttachment(id, "GetTransitGatewayRouteTableAssociations",
+                () -> ec2().getTransitGatewayRouteTableAssociationsPaginator(r -> r.transitGatewayRouteTableId(rtId)).associations(),
+                TransitGatewayRouteTableAssociation::transitGatewayAttachmentId, TransitGatewayRouteTableAssociation::stateAsString);
     }
 
     /** Attachment id → propagation state, for one table (empty if the table is gone). */
     Map<String, String> propagations(String id, String rtId) {
+        return byAttachment(id, "GetTransitGatewayRouteTablePropagations",
+                () -> ec2().getTransitGatewayRouteTablePropagationsPaginator(r -> r.transitGatewayRouteTableId(rtId)).transitGatewayRouteTablePropagations(),
+                TransitGatewayRouteTablePropagation::transitGatewayAttachmentId, TransitGatewayRouteTablePropagation::stateAsString);
+    }
+
+    /** One paginated read of a table's links: attachment id → state; NotFound (the table is gone) is empty. */
+    private static <T> Map<String, String> byAttachment(String id, String action, Supplier<? extends Iterable<T>> read,
+                                                        Function<T, String> attachmentOf, Function<T, String> stateOf) {
         Map<String, String> out = new TreeMap<>();
-        try {
-            AwsCalls.run(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagationsPaginator(r -> r.transitGatewayRouteTableId(rtId))
-                    .transitGatewayRouteTablePropagations().forEach(a -> out.put(a.transitGatewayAttachmentId(), a.stateAsString())));
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
+        AwsCalls.ignoringNotFound(id, action, () -> {
+            read.get().forEach(l -> out.put(attachmentOf.apply(l), stateOf.apply(l)));
+            return out;
+        });
         return out;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netstack.provider.AwsType;
 import io.netstack.stack.Cidr;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRoute;
  * shapes AWS answers with. No AWS calls here: {@link TgwRouteTableReads} fetches, this shapes.
  */
 final class TgwRouteTableTranslator {
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = AwsType.DELETING_OR_DELETED;
 
     private TgwRouteTableTranslator() {}
 

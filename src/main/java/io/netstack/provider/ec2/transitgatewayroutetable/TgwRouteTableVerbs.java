@@ -68,12 +68,8 @@ final class TgwRouteTableVerbs extends Ec2Helper {
         // Terraform's rule too: disassociation only from the associated state.
         if ("associating".equals(state)) waitAssociation(ctx, id, rtId, att, "associated");
         if (!"disassociating".equals(state)) {
-            try {
-                AwsCalls.run(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
-                        .transitGatewayRouteTableId(rtId).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisassociateTransitGatewayRouteTable", () -> ec2().disassociateTransitGatewayRouteTable(r -> r
+                    .transitGatewayRouteTableId(rtId).transitGatewayAttachmentId(att)));
         }
         waitAssociation(ctx, id, rtId, att, null);
     }
@@ -138,12 +134,8 @@ final class TgwRouteTableVerbs extends Ec2Helper {
         if (state == null || "disabled".equals(state)) return;
         if ("enabling".equals(state)) waitPropagation(ctx, id, rtId, att, true);
         if (!"disabling".equals(state)) {
-            try {
-                AwsCalls.run(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
-                        .transitGatewayRouteTableId(rtId).transitGatewayAttachmentId(att)));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+            AwsCalls.ignoringNotFound(id, "DisableTransitGatewayRouteTablePropagation", () -> ec2().disableTransitGatewayRouteTablePropagation(r -> r
+                    .transitGatewayRouteTableId(rtId).transitGatewayAttachmentId(att)));
         }
         waitPropagation(ctx, id, rtId, att, false);
     }
@@ -171,12 +163,8 @@ final class TgwRouteTableVerbs extends Ec2Helper {
 
     void deleteRoute(TypeContext ctx, String id, String rtId, String destination) {
         if (reads.routeState(id, rtId, destination) == null) return;
-        try {
-            AwsCalls.run(id, "DeleteTransitGatewayRoute", () -> ec2().deleteTransitGatewayRoute(r -> r
-                    .transitGatewayRouteTableId(rtId).destinationCidrBlock(destination)));
-        } catch (AwsFailure f) {
-            if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-        }
+        AwsCalls.ignoringNotFound(id, "DeleteTransitGatewayRoute", () -> ec2().deleteTransitGatewayRoute(r -> r
+                .transitGatewayRouteTableId(rtId).destinationCidrBlock(destination)));
         waitRoute(ctx, id, rtId, destination, false);
     }
 

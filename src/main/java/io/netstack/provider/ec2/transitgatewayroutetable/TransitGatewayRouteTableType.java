@@ -7,10 +7,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
-import io.netstack.provider.Status;
 import io.netstack.provider.SubnetClaims;
-import io.netstack.provider.Wait;
-import java.util.function.Supplier;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Property;
@@ -311,18 +308,12 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             defaults.release(id, rtId);
             return;
         }
-        // AWS (and moto) keep a deleted table visible in state 'deleted' for a while: that is gone.
-        Supplier<Optional<TransitGatewayRouteTable>> find = () -> reads.describe(id, rtId).filter(t -> !"deleted".equals(t.stateAsString()));
-        Optional<TransitGatewayRouteTable> now = find.get();
-        // Asking first also spares moto's HTTP 500 on deleting an unknown table.
-        if (now.isEmpty()) return;
-        Status<TransitGatewayRouteTable> state = Status.of(TransitGatewayRouteTable::stateAsString);
-        if ("deleting".equals(now.get().stateAsString())) {
-            await(ctx, id, rtId, Wait.deleted(DELETE_TIMEOUT), find, state);
-            return;
-        }
-        // AWS refuses to delete a table that still has associations or propagations: undo them
-        // first (its static routes go with it).
+        deleteUnlessDeleting(ctx, id, rtId, DELETION, () -> undoLinks(ctx, id, rtId),
+                () -> ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rtId)), () -> reads.describe(id, rtId), TransitGatewayRouteTable::stateAsString);
+    }
+
+    /** AWS refuses to delete a table that still has associations or propagations: they go first (its static routes go with it). */
+    private void undoLinks(TypeContext ctx, String id, String rtId) {
         for (Map.Entry<String, String> a : reads.associations(id, rtId).entrySet()) {
             if ("disassociated".equals(a.getValue())) continue;
             synchronized (TgwRouteTableVerbs.lock(a.getKey())) {
@@ -332,7 +323,6 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         for (Map.Entry<String, String> p : reads.propagations(id, rtId).entrySet()) {
             if (!"disabled".equals(p.getValue())) verbs.disablePropagation(ctx, id, rtId, p.getKey());
         }
-        deleteAndWaitGone(ctx, id, rtId, DELETION, () -> ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(rtId)), find, state);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

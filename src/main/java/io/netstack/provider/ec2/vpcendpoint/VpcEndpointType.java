@@ -226,13 +226,10 @@ public final class VpcEndpointType extends Ec2Type {
      */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        List<Unmanaged> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpointsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).vpcEndpoints().forEach(e -> {
-            if (vpcIds.contains(e.vpcId()) && !DROPPED.contains(state(e)) && !Boolean.TRUE.equals(e.requesterManaged()) && !Ec2Tags.hasOwnership(e.tags())) {
-                out.add(new Unmanaged(name(), e.vpcEndpointId(), e.vpcId(), kind(e) + " VPC endpoint for " + e.serviceName()));
-            }
-        }));
-        return out;
+        return unmanagedIn(vpcIds, "DescribeVpcEndpoints", () -> ec2().describeVpcEndpointsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).vpcEndpoints(),
+                VpcEndpoint::tags, e -> vpcIds.contains(e.vpcId()) && !DROPPED.contains(state(e)) && !Boolean.TRUE.equals(e.requesterManaged())
+                        ? Optional.of(new Unmanaged(name(), e.vpcEndpointId(), e.vpcId(), kind(e) + " VPC endpoint for " + e.serviceName()))
+                        : Optional.empty());
     }
 
     private Optional<VpcEndpoint> describe(String id, String endpointId) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AccepterTags;
-import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
@@ -104,17 +103,9 @@ public final class VpcPeeringAcceptanceType extends Ec2Type {
 
     @Override
     public List<LiveResource> list(TypeContext ctx) {
-        Map<String, AccepterTags.Owned> owned = AccepterTags.owned(ec2(), ctx.stack(), "vpc-peering-connection");
-        if (owned.isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeVpcPeeringConnections", () -> ec2().describeVpcPeeringConnectionsPaginator(r -> r
-                        .filters(Ec2Tags.filter("vpc-peering-connection-id", owned.keySet())))
-                .vpcPeeringConnections().forEach(pcx -> {
-                    AccepterTags.Owned o = owned.get(pcx.vpcPeeringConnectionId());
-                    if (o == null || GONE_STATES.contains(status(pcx))) return; // moto ignores the filter
-                    out.add(translate(ctx, o.logicalId(), pcx, o.tags()));
-                }));
-        return out;
+        return AccepterTags.listAccepted(ec2(), ctx.stack(), "vpc-peering-connection", "DescribeVpcPeeringConnections", "vpc-peering-connection-id",
+                f -> ec2().describeVpcPeeringConnectionsPaginator(r -> r.filters(f)).vpcPeeringConnections(),
+                VpcPeeringConnection::vpcPeeringConnectionId, pcx -> GONE_STATES.contains(status(pcx)), (id, pcx, tags) -> translate(ctx, id, pcx, tags));
     }
 
     private LiveResource translate(TypeContext ctx, String id, VpcPeeringConnection pcx, List<Tag> tags) {

@@ -79,9 +79,9 @@ public final class VpnConnectionType extends Ec2Type {
      * route being slower than that is not a failure worth stopping an apply for, so allow 2 m.
      */
     static final Duration ROUTE_TIMEOUT = Duration.ofMinutes(2);
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Status<VpnConnection> STATE = Status.of(VpnConnection::stateAsString);
-    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait AVAILABLE = Wait.available(CREATE_TIMEOUT);
     static final Wait ROUTES_SETTLED = Wait.until("static routes settled", ROUTE_TIMEOUT, "settled");
     static final Deletion DELETION = Deletion.of("DeleteVpnConnection", DELETE_TIMEOUT, "InvalidVpnConnectionID.NotFound");
     static final Deletion ROUTE_DELETION = Deletion.of("DeleteVpnConnectionRoute", ROUTE_TIMEOUT, "InvalidRoute.NotFound");

@@ -52,9 +52,9 @@ public final class VpnGatewayType extends Ec2Type {
     static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(15);
     /** Terraform VPNGatewayVPCAttachmentDetachedTimeout = 30 m: detaching waits for propagated routes and DX VIFs to go. */
     static final Duration DETACH_TIMEOUT = Duration.ofMinutes(30);
-    static final Set<String> GONE_STATES = Set.of("deleting", "deleted");
+    static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Status<VpnGateway> STATE = Status.of(VpnGateway::stateAsString);
-    static final Wait AVAILABLE = Wait.created("available", CREATE_TIMEOUT, "available").failingOn("deleting", "deleted");
+    static final Wait AVAILABLE = Wait.available(CREATE_TIMEOUT);
     /** IncorrectState: VPN connections or a Direct Connect association are still being removed. */
     static final Deletion DELETION = Deletion.of("DeleteVpnGateway", DELETE_TIMEOUT, "InvalidVpnGatewayID.NotFound").busyOn("IncorrectState");
     /** AWS's default Amazon-side ASN when CreateVpnGateway gets none (EC2 API reference). */
@@ -91,10 +91,7 @@ public final class VpnGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one DescribeVpnGateways by attachment.vpc-id (it takes no pagination). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        for (VpnGateway g : ofVpcs(ec2(), scope)) out.add(Ec2Tags.any().mark(translate(g.vpnGatewayId(), g), g.tags()));
-        return out;
+        return importInVpcs(scope, "DescribeVpnGateways", () -> ofVpcs(ec2(), scope), g -> true, VpnGateway::vpnGatewayId, VpnGateway::tags, this::translate);
     }
 
     /** The live gateways attached to the import's VPCs: one DescribeVpnGateways, shared with the vpn-connection type. */
