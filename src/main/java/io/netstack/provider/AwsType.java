@@ -218,11 +218,17 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> Waiter.Outcome awaitOn(TypeContext ctx, String id, String object, String awsId, Wait wait,
                                                Supplier<Optional<T>> find, Status<T> status) {
         return ctx.waiter().until(id, wait.what(object), wait.timeout(), wait.targets(), wait.failures(), () -> {
-            Optional<T> o = DescribeBatch.polling(find);
+            // Polls of one action share a round a FIRST_DELAY apart, the shortest any wait polls at.
+            Optional<T> o = DescribeBatch.polling(pollCadence(ctx), find);
             if (o.isPresent()) return status.of(o.get());
             if (wait.whenMissing() == null) throw notFound(id, awsId);
             return new Waiter.Outcome(wait.whenMissing(), null);
         });
+    }
+
+    /** {@link Waiter#FIRST_DELAY} as the session's waiter scales it (tests shrink every delay). */
+    private static Duration pollCadence(TypeContext ctx) {
+        return Duration.ofNanos((long) (Waiter.FIRST_DELAY.toNanos() * ctx.waiter().scale()));
     }
 
     // ---- read back / update --------------------------------------------------------------------

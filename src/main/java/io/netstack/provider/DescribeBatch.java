@@ -47,7 +47,8 @@ final class DescribeBatch<T> {
      */
     static final int MAX_IDS = 200;
 
-    private static final ThreadLocal<Boolean> POLLING = ThreadLocal.withInitial(() -> false);
+    /** Inside a wait's poll: the cadence its rounds keep ({@link Duration#ZERO}: none); {@code null} outside a poll. */
+    private static final ThreadLocal<Duration> POLLING = new ThreadLocal<>();
 
     private record Answer<T>(Optional<T> object, long at) {}
 
@@ -56,6 +57,9 @@ final class DescribeBatch<T> {
         final CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
         boolean led;
         long at;
+        /** The longest cadence of the polls in it; a lookup (read after a write) joining it sends it at once. */
+        long cadence;
+        boolean urgent;
     }
 
     private final Object lock = new Object();
@@ -67,6 +71,8 @@ final class DescribeBatch<T> {
     private Round open;
     private boolean inFlight;
     private long calls;
+    /** When the last round went (clock nanos); a round of polls goes no sooner than a cadence after it. */
+    private long lastSent = Long.MIN_VALUE;
 
     DescribeBatch(LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -74,8 +80,19 @@ final class DescribeBatch<T> {
 
     /** Runs {@code poll} as a wait's poll: lookups in it may use another caller's fresh answer. */
     static <R> R polling(java.util.function.Supplier<R> poll) {
-        boolean was = POLLING.get();
-        POLLING.set(true);
+        return polling(Duration.ZERO, poll);
+    }
+
+    /**
+     * {@link #polling(java.util.function.Supplier)} on a shared cadence: a poll that finds no fresh
+     * answer joins the next round, which goes no sooner than {@code cadence} after the previous
+     * round of this action. Every waiter on the action then rides the same round, one call per
+     * cadence however the waits' own (jittered) schedules fall (issue 12: 108 subnet waits cost
+     * 30–65 DescribeSubnets from run to run, with how their polls happened to line up).
+     */
+    static <R> R polling(Duration cadence, java.util.function.Supplier<R> poll) {
+        Duration was = POLLING.get();
+        POLLING.set(cadence);
         try {
             return poll.get();
         } finally {
@@ -106,13 +123,20 @@ final class DescribeBatch<T> {
             asked.put(awsId, now);
             Answer<T> a = answers.get(awsId);
             Long last = seen.get(awsId);
-            if (POLLING.get() && a != null && (last == null || a.at() > last) && now - a.at() <= FRESH.toNanos()) {
+            Duration cadence = POLLING.get();
+            if (cadence != null && a != null && (last == null || a.at() > last) && now - a.at() <= FRESH.toNanos()) {
                 seen.put(awsId, a.at());
                 return a.object();
             }
             if (open == null) open = new Round();
             round = open;
             round.ids.add(awsId);
+            if (cadence == null) {
+                round.urgent = true;
+                lock.notifyAll();
+            } else {
+                round.cadence = Math.max(round.cadence, cadence.toNanos());
+            }
             if (!round.led) {
                 round.led = true;
                 lead = true;
@@ -134,20 +158,27 @@ final class DescribeBatch<T> {
     private void send(Round round, Function<List<String>, Collection<T>> describe, Function<T, String> idOf) {
         List<String> ids;
         synchronized (lock) {
-            // One call of this action at a time: who asks meanwhile joins this round, which goes next.
-            while (inFlight) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    if (open == round) open = null;
-                    round.result.completeExceptionally(new IllegalStateException("interrupted", e));
-                    return;
+            try {
+                // A round of polls only: hold it until a cadence after the last round, gathering
+                // every poll of the action meanwhile; a lookup joining it sends it at once.
+                long hold = lastSent == Long.MIN_VALUE ? 0 : lastSent + round.cadence - clock.getAsLong();
+                long until = System.nanoTime() + hold;
+                while (!round.urgent && hold > 0) {
+                    lock.wait(Math.max(1, hold / 1_000_000));
+                    hold = until - System.nanoTime();
                 }
+                // One call of this action at a time: who asks meanwhile joins this round, which goes next.
+                while (inFlight) lock.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (open == round) open = null;
+                round.result.completeExceptionally(new IllegalStateException("interrupted", e));
+                return;
             }
             inFlight = true;
             open = open == round ? null : open;
             long now = clock.getAsLong();
+            lastSent = now;
             asked.values().removeIf(t -> now - t > RECENT.toNanos());
             Set<String> all = new LinkedHashSet<>(round.ids);
             all.addAll(asked.keySet());
