@@ -226,6 +226,15 @@ public abstract class AwsType<C> implements ResourceType {
         });
     }
 
+    /**
+     * Runs {@code read}, whose batched lookups ({@link #findBatched}) need an answer read after they
+     * asked but may wait up to {@link Waiter#FIRST_DELAY} to share it with the other callers of the
+     * action meanwhile ({@link DescribeBatch#gathering}).
+     */
+    protected final <R> R gathered(TypeContext ctx, Supplier<R> read) {
+        return DescribeBatch.gathering(pollCadence(ctx), read);
+    }
+
     /** {@link Waiter#FIRST_DELAY} as the session's waiter scales it (tests shrink every delay). */
     private static Duration pollCadence(TypeContext ctx) {
         return Duration.ofNanos((long) (Waiter.FIRST_DELAY.toNanos() * ctx.waiter().scale()));

@@ -49,6 +49,8 @@ final class DescribeBatch<T> {
 
     /** Inside a wait's poll: the cadence its rounds keep ({@link Duration#ZERO}: none); {@code null} outside a poll. */
     private static final ThreadLocal<Duration> POLLING = new ThreadLocal<>();
+    /** Inside a gathered lookup ({@link #gathering}): the cadence its round keeps; {@code null} outside one. */
+    private static final ThreadLocal<Duration> GATHERING = new ThreadLocal<>();
 
     private record Answer<T>(Optional<T> object, long at) {}
 
@@ -100,6 +102,23 @@ final class DescribeBatch<T> {
         }
     }
 
+    /**
+     * Runs {@code read} as a lookup that needs an answer read after it asked (never another
+     * caller's earlier one) but not at once: it joins the next round, held as a round of polls is
+     * (no sooner than {@code cadence} after the previous one), so lookups of the same objects by
+     * many callers within a cadence share one call (issue 12: the NACLs of an apply reading their
+     * new subnets' associations on the VPC's default NACL).
+     */
+    static <R> R gathering(Duration cadence, java.util.function.Supplier<R> read) {
+        Duration was = GATHERING.get();
+        GATHERING.set(cadence);
+        try {
+            return read.get();
+        } finally {
+            GATHERING.set(was);
+        }
+    }
+
     /** Describe calls sent (for tests). */
     long calls() {
         synchronized (lock) {
@@ -131,11 +150,12 @@ final class DescribeBatch<T> {
             if (open == null) open = new Round();
             round = open;
             round.ids.add(awsId);
-            if (cadence == null) {
+            Duration hold = cadence != null ? cadence : GATHERING.get();
+            if (hold == null) {
                 round.urgent = true;
                 lock.notifyAll();
             } else {
-                round.cadence = Math.max(round.cadence, cadence.toNanos());
+                round.cadence = Math.max(round.cadence, hold.toNanos());
             }
             if (!round.led) {
                 round.led = true;

@@ -150,4 +150,24 @@ class DescribeBatchTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void gatheredLookupsWithinACadenceShareOneFreshRound() throws Exception {
+        CountDownLatch open = new CountDownLatch(0);
+        java.time.Duration cadence = java.time.Duration.ofMillis(400);
+        DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
+        real.get("acl-default", describe(open), s -> s); // a round just went, with an answer about the id
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Optional<String>>> reads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                reads.add(pool.submit(() -> DescribeBatch.gathering(cadence, () -> real.get("acl-default", describe(open), s -> s))));
+                Thread.sleep(40);
+            }
+            for (Future<Optional<String>> r : reads) assertEquals(Optional.of("acl-default"), r.get(5, TimeUnit.SECONDS));
+            assertEquals(2, sent.size(), "the fresh answer was not taken; the three lookups shared one new round: " + sent);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

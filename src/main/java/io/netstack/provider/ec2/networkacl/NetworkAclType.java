@@ -88,7 +88,7 @@ public final class NetworkAclType extends Ec2Type {
 
     public NetworkAclType(AwsSession aws) {
         super(aws, "network-acl", "network ACL", SCHEMA);
-        associations = new NetworkAclAssociations(aws, aclId -> findAcl(null, aclId));
+        associations = new NetworkAclAssociations(aws, (ctx, aclId) -> gathered(ctx, () -> findAcl(null, aclId)));
     }
 
     @Override
