@@ -31,8 +31,14 @@ import java.util.function.LongSupplier;
  *       caller's round brought back since this id was last asked about and not longer than
  *       {@link #FRESH} ago: polling only needs a recent state, not one of its own. Every round asks
  *       about the ids polled in the last {@link #RECENT} too, so waiters on the same action end up
- *       sharing one call per round.</li>
+ *       sharing one call per round. A poll that finds no such answer joins the next round, which is
+ *       held until the wait's cadence ({@code Waiter.FIRST_DELAY}) after the previous round: one
+ *       call per cadence for all the waits on the action, however their own polls fall.</li>
+ *   <li><b>A gathered lookup</b> ({@link AwsType#gathered}) is answered by a round sent after it
+ *       asked, like any lookup, but held like a round of polls, to share it with the callers
+ *       asking within the cadence.</li>
  * </ul>
+ * A lookup of the first kind joining a held round sends it at once: a read after a write is never held.
  *
  * @param <T> the SDK's object (Subnet, Vpc…)
  */
