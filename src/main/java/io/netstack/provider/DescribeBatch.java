@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  *       {@link #FRESH} ago: polling only needs a recent state, not one of its own. Every round asks
  *       about the ids polled in the last {@link #RECENT} too, so waiters on the same action end up
  *       sharing one call per round. A poll that finds no such answer joins the next round, which is
- *       held until the wait's cadence ({@code Waiter.FIRST_DELAY}) after the previous round: one
+ *       held until the wait's cadence ({@code Waiter.FIRST_DELAY}) after the previous round of polls: one
  *       call per cadence for all the waits on the action, however their own polls fall.</li>
  *   <li><b>A gathered lookup</b> ({@link AwsType#gathered}) is answered by a round sent after it
  *       asked, like any lookup, but held like a round of polls, to share it with the callers
@@ -79,8 +79,13 @@ final class DescribeBatch<T> {
     private Round open;
     private boolean inFlight;
     private long calls;
-    /** When the last round went (clock nanos); a round of polls goes no sooner than a cadence after it. */
-    private long lastSent = Long.MIN_VALUE;
+    /**
+     * When the last round with a held caller (a poll, a gathered lookup) went (clock nanos): the
+     * next such round goes no sooner than a cadence after it. A round of lookups only does not
+     * count: a poll or gathered lookup right after one (an update's ensureExists, say) is not held
+     * when there is no stream of held callers to share with.
+     */
+    private long lastHeld = Long.MIN_VALUE;
 
     DescribeBatch(LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -94,7 +99,7 @@ final class DescribeBatch<T> {
     /**
      * {@link #polling(java.util.function.Supplier)} on a shared cadence: a poll that finds no fresh
      * answer joins the next round, which goes no sooner than {@code cadence} after the previous
-     * round of this action. Every waiter on the action then rides the same round, one call per
+     * round of this action that held a caller. Every waiter on the action then rides the same round, one call per
      * cadence however the waits' own (jittered) schedules fall (issue 12: 108 subnet waits cost
      * 30–65 DescribeSubnets from run to run, with how their polls happened to line up).
      */
@@ -111,7 +116,7 @@ final class DescribeBatch<T> {
     /**
      * Runs {@code read} as a lookup that needs an answer read after it asked (never another
      * caller's earlier one) but not at once: it joins the next round, held as a round of polls is
-     * (no sooner than {@code cadence} after the previous one), so lookups of the same objects by
+     * (no sooner than {@code cadence} after the previous round that held a caller), so lookups of the same objects by
      * many callers within a cadence share one call (issue 12: the NACLs of an apply reading their
      * new subnets' associations on the VPC's default NACL).
      */
@@ -187,7 +192,7 @@ final class DescribeBatch<T> {
             try {
                 // A round of polls only: hold it until a cadence after the last round, gathering
                 // every poll of the action meanwhile; a lookup joining it sends it at once.
-                long hold = lastSent == Long.MIN_VALUE ? 0 : lastSent + round.cadence - clock.getAsLong();
+                long hold = lastHeld == Long.MIN_VALUE ? 0 : lastHeld + round.cadence - clock.getAsLong();
                 long until = System.nanoTime() + hold;
                 while (!round.urgent && hold > 0) {
                     lock.wait(Math.max(1, hold / 1_000_000));
@@ -204,7 +209,7 @@ final class DescribeBatch<T> {
             inFlight = true;
             open = open == round ? null : open;
             long now = clock.getAsLong();
-            lastSent = now;
+            if (round.cadence > 0) lastHeld = now;
             asked.values().removeIf(t -> now - t > RECENT.toNanos());
             Set<String> all = new LinkedHashSet<>(round.ids);
             all.addAll(asked.keySet());

@@ -122,7 +122,7 @@ class DescribeBatchTest {
         CountDownLatch open = new CountDownLatch(0);
         java.time.Duration cadence = java.time.Duration.ofMillis(400);
         DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
-        real.get("subnet-0", describe(open), s -> s); // a round just went
+        DescribeBatch.polling(cadence, () -> real.get("subnet-0", describe(open), s -> s)); // a round of polls just went
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             long start = System.nanoTime();
@@ -156,7 +156,7 @@ class DescribeBatchTest {
         CountDownLatch open = new CountDownLatch(0);
         java.time.Duration cadence = java.time.Duration.ofMillis(400);
         DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
-        real.get("acl-default", describe(open), s -> s); // a round just went, with an answer about the id
+        DescribeBatch.polling(cadence, () -> real.get("acl-default", describe(open), s -> s)); // a poll's round just went, answering the id
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<Optional<String>>> reads = new ArrayList<>();
@@ -169,5 +169,17 @@ class DescribeBatchTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aPollRightAfterALookupIsNotHeld() {
+        CountDownLatch open = new CountDownLatch(0);
+        java.time.Duration cadence = java.time.Duration.ofSeconds(5);
+        DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
+        real.get("subnet-1", describe(open), s -> s); // an update's look-up: no stream of polls to share with
+        long before = System.nanoTime();
+        assertEquals(Optional.of("subnet-2"), DescribeBatch.polling(cadence, () -> real.get("subnet-2", describe(open), s -> s)));
+        assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(2), "sent at once");
+        assertEquals(2, sent.size(), sent.toString());
     }
 }
