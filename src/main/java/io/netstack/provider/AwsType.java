@@ -220,11 +220,26 @@ public abstract class AwsType<C> implements ResourceType {
     protected final <T> Waiter.Outcome awaitOn(TypeContext ctx, String id, String object, String awsId, Wait wait,
                                                Supplier<Optional<T>> find, Status<T> status) {
         return ctx.waiter().until(id, wait.what(object), wait.timeout(), wait.targets(), wait.failures(), () -> {
-            Optional<T> o = DescribeBatch.polling(find);
+            // Polls of one action share a round a FIRST_DELAY apart, the shortest any wait polls at.
+            Optional<T> o = DescribeBatch.polling(pollCadence(ctx), find);
             if (o.isPresent()) return status.of(o.get());
             if (wait.whenMissing() == null) throw notFound(id, awsId);
             return new Waiter.Outcome(wait.whenMissing(), null);
         });
+    }
+
+    /**
+     * Runs {@code read}, whose batched lookups ({@link #findBatched}) need an answer read after they
+     * asked but may wait up to {@link Waiter#FIRST_DELAY} to share it with the other callers of the
+     * action meanwhile ({@link DescribeBatch#gathering}).
+     */
+    protected final <R> R gathered(TypeContext ctx, Supplier<R> read) {
+        return DescribeBatch.gathering(pollCadence(ctx), read);
+    }
+
+    /** {@link Waiter#FIRST_DELAY} as the session's waiter scales it (tests shrink every delay). */
+    private static Duration pollCadence(TypeContext ctx) {
+        return Duration.ofNanos((long) (Waiter.FIRST_DELAY.toNanos() * ctx.waiter().scale()));
     }
 
     // ---- read back / update --------------------------------------------------------------------

@@ -31,8 +31,14 @@ import java.util.function.LongSupplier;
  *       caller's round brought back since this id was last asked about and not longer than
  *       {@link #FRESH} ago: polling only needs a recent state, not one of its own. Every round asks
  *       about the ids polled in the last {@link #RECENT} too, so waiters on the same action end up
- *       sharing one call per round.</li>
+ *       sharing one call per round. A poll that finds no such answer joins the next round, which is
+ *       held until the wait's cadence ({@code Waiter.FIRST_DELAY}) after the previous round of polls: one
+ *       call per cadence for all the waits on the action, however their own polls fall.</li>
+ *   <li><b>A gathered lookup</b> ({@link AwsType#gathered}) is answered by a round sent after it
+ *       asked, like any lookup, but held like a round of polls, to share it with the callers
+ *       asking within the cadence.</li>
  * </ul>
+ * A lookup of the first kind joining a held round sends it at once: a read after a write is never held.
  *
  * @param <T> the SDK's object (Subnet, Vpc…)
  */
@@ -47,7 +53,10 @@ final class DescribeBatch<T> {
      */
     static final int MAX_IDS = 200;
 
-    private static final ThreadLocal<Boolean> POLLING = ThreadLocal.withInitial(() -> false);
+    /** Inside a wait's poll: the cadence its rounds keep ({@link Duration#ZERO}: none); {@code null} outside a poll. */
+    private static final ThreadLocal<Duration> POLLING = new ThreadLocal<>();
+    /** Inside a gathered lookup ({@link #gathering}): the cadence its round keeps; {@code null} outside one. */
+    private static final ThreadLocal<Duration> GATHERING = new ThreadLocal<>();
 
     private record Answer<T>(Optional<T> object, long at) {}
 
@@ -56,6 +65,9 @@ final class DescribeBatch<T> {
         final CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
         boolean led;
         long at;
+        /** The longest cadence of the polls in it; a lookup (read after a write) joining it sends it at once. */
+        long cadence;
+        boolean urgent;
     }
 
     private final Object lock = new Object();
@@ -67,6 +79,13 @@ final class DescribeBatch<T> {
     private Round open;
     private boolean inFlight;
     private long calls;
+    /**
+     * When the last round with a held caller (a poll, a gathered lookup) went (clock nanos): the
+     * next such round goes no sooner than a cadence after it. A round of lookups only does not
+     * count: a poll or gathered lookup right after one (an update's ensureExists, say) is not held
+     * when there is no stream of held callers to share with.
+     */
+    private long lastHeld = Long.MIN_VALUE;
 
     DescribeBatch(LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -74,12 +93,40 @@ final class DescribeBatch<T> {
 
     /** Runs {@code poll} as a wait's poll: lookups in it may use another caller's fresh answer. */
     static <R> R polling(java.util.function.Supplier<R> poll) {
-        boolean was = POLLING.get();
-        POLLING.set(true);
+        return polling(Duration.ZERO, poll);
+    }
+
+    /**
+     * {@link #polling(java.util.function.Supplier)} on a shared cadence: a poll that finds no fresh
+     * answer joins the next round, which goes no sooner than {@code cadence} after the previous
+     * round of this action that held a caller. Every waiter on the action then rides the same round, one call per
+     * cadence however the waits' own (jittered) schedules fall (issue 12: 108 subnet waits cost
+     * 30–65 DescribeSubnets from run to run, with how their polls happened to line up).
+     */
+    static <R> R polling(Duration cadence, java.util.function.Supplier<R> poll) {
+        Duration was = POLLING.get();
+        POLLING.set(cadence);
         try {
             return poll.get();
         } finally {
             POLLING.set(was);
+        }
+    }
+
+    /**
+     * Runs {@code read} as a lookup that needs an answer read after it asked (never another
+     * caller's earlier one) but not at once: it joins the next round, held as a round of polls is
+     * (no sooner than {@code cadence} after the previous round that held a caller), so lookups of the same objects by
+     * many callers within a cadence share one call (issue 12: the NACLs of an apply reading their
+     * new subnets' associations on the VPC's default NACL).
+     */
+    static <R> R gathering(Duration cadence, java.util.function.Supplier<R> read) {
+        Duration was = GATHERING.get();
+        GATHERING.set(cadence);
+        try {
+            return read.get();
+        } finally {
+            GATHERING.set(was);
         }
     }
 
@@ -106,13 +153,21 @@ final class DescribeBatch<T> {
             asked.put(awsId, now);
             Answer<T> a = answers.get(awsId);
             Long last = seen.get(awsId);
-            if (POLLING.get() && a != null && (last == null || a.at() > last) && now - a.at() <= FRESH.toNanos()) {
+            Duration cadence = POLLING.get();
+            if (cadence != null && a != null && (last == null || a.at() > last) && now - a.at() <= FRESH.toNanos()) {
                 seen.put(awsId, a.at());
                 return a.object();
             }
             if (open == null) open = new Round();
             round = open;
             round.ids.add(awsId);
+            Duration hold = cadence != null ? cadence : GATHERING.get();
+            if (hold == null) {
+                round.urgent = true;
+                lock.notifyAll();
+            } else {
+                round.cadence = Math.max(round.cadence, hold.toNanos());
+            }
             if (!round.led) {
                 round.led = true;
                 lead = true;
@@ -134,20 +189,27 @@ final class DescribeBatch<T> {
     private void send(Round round, Function<List<String>, Collection<T>> describe, Function<T, String> idOf) {
         List<String> ids;
         synchronized (lock) {
-            // One call of this action at a time: who asks meanwhile joins this round, which goes next.
-            while (inFlight) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    if (open == round) open = null;
-                    round.result.completeExceptionally(new IllegalStateException("interrupted", e));
-                    return;
+            try {
+                // A round of polls only: hold it until a cadence after the last round, gathering
+                // every poll of the action meanwhile; a lookup joining it sends it at once.
+                long hold = lastHeld == Long.MIN_VALUE ? 0 : lastHeld + round.cadence - clock.getAsLong();
+                long until = System.nanoTime() + hold;
+                while (!round.urgent && hold > 0) {
+                    lock.wait(Math.max(1, hold / 1_000_000));
+                    hold = until - System.nanoTime();
                 }
+                // One call of this action at a time: who asks meanwhile joins this round, which goes next.
+                while (inFlight) lock.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (open == round) open = null;
+                round.result.completeExceptionally(new IllegalStateException("interrupted", e));
+                return;
             }
             inFlight = true;
             open = open == round ? null : open;
             long now = clock.getAsLong();
+            if (round.cadence > 0) lastHeld = now;
             asked.values().removeIf(t -> now - t > RECENT.toNanos());
             Set<String> all = new LinkedHashSet<>(round.ids);
             all.addAll(asked.keySet());

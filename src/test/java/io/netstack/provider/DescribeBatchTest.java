@@ -116,4 +116,70 @@ class DescribeBatchTest {
         assertEquals(3, batch.calls() - before);
         assertEquals(List.of(200, 200, 51), sent.stream().map(List::size).toList());
     }
+
+    @Test
+    void pollsOnACadenceShareOneRoundPerCadenceAndALookupDoesNotWaitForIt() throws Exception {
+        CountDownLatch open = new CountDownLatch(0);
+        java.time.Duration cadence = java.time.Duration.ofMillis(400);
+        DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
+        DescribeBatch.polling(cadence, () -> real.get("subnet-0", describe(open), s -> s)); // a round of polls just went
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            long start = System.nanoTime();
+            List<Future<Optional<String>>> polls = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                String id = "subnet-" + i;
+                polls.add(pool.submit(() -> DescribeBatch.polling(cadence, () -> real.get(id, describe(open), s -> s))));
+                Thread.sleep(40); // five waits polling at their own times, all within one cadence
+            }
+            for (int i = 1; i <= 5; i++) assertEquals(Optional.of("subnet-" + i), polls.get(i - 1).get(5, TimeUnit.SECONDS));
+            long took = System.nanoTime() - start;
+            assertEquals(2, sent.size(), "the five polls rode one round: " + sent);
+            assertTrue(sent.get(1).containsAll(List.of("subnet-1", "subnet-2", "subnet-3", "subnet-4", "subnet-5")), sent.toString());
+            assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(300), "the round waited for the cadence: " + took / 1_000_000 + " ms");
+
+            // A lookup (a read after a write) joining a held round of polls sends it at once.
+            long before = System.nanoTime();
+            Future<Optional<String>> poll = pool.submit(() -> DescribeBatch.polling(cadence, () -> real.get("subnet-6", describe(open), s -> s)));
+            Thread.sleep(50);
+            assertEquals(Optional.of("subnet-7"), real.get("subnet-7", describe(open), s -> s));
+            assertEquals(Optional.of("subnet-6"), poll.get(5, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(300), "not held for the cadence");
+            assertEquals(3, sent.size(), "the poll and the lookup shared one round: " + sent);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void gatheredLookupsWithinACadenceShareOneFreshRound() throws Exception {
+        CountDownLatch open = new CountDownLatch(0);
+        java.time.Duration cadence = java.time.Duration.ofMillis(400);
+        DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
+        DescribeBatch.polling(cadence, () -> real.get("acl-default", describe(open), s -> s)); // a poll's round just went, answering the id
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Optional<String>>> reads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                reads.add(pool.submit(() -> DescribeBatch.gathering(cadence, () -> real.get("acl-default", describe(open), s -> s))));
+                Thread.sleep(40);
+            }
+            for (Future<Optional<String>> r : reads) assertEquals(Optional.of("acl-default"), r.get(5, TimeUnit.SECONDS));
+            assertEquals(2, sent.size(), "the fresh answer was not taken; the three lookups shared one new round: " + sent);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPollRightAfterALookupIsNotHeld() {
+        CountDownLatch open = new CountDownLatch(0);
+        java.time.Duration cadence = java.time.Duration.ofSeconds(5);
+        DescribeBatch<String> real = new DescribeBatch<>(System::nanoTime);
+        real.get("subnet-1", describe(open), s -> s); // an update's look-up: no stream of polls to share with
+        long before = System.nanoTime();
+        assertEquals(Optional.of("subnet-2"), DescribeBatch.polling(cadence, () -> real.get("subnet-2", describe(open), s -> s)));
+        assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(2), "sent at once");
+        assertEquals(2, sent.size(), sent.toString());
+    }
 }

@@ -28,10 +28,13 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * stack; one held by a NACL this stack does not own is refused (principle 1).
  */
 final class NetworkAclAssociations extends Ec2Helper {
-    /** The NACL type's batched finder: callers asking at the same time share one DescribeNetworkAcls. */
-    private final java.util.function.Function<String, Optional<NetworkAcl>> findAcl;
+    /**
+     * The NACL type's batched finder, gathered: the callers asking within a second share one
+     * DescribeNetworkAcls read after each of them asked.
+     */
+    private final java.util.function.BiFunction<TypeContext, String, Optional<NetworkAcl>> findAcl;
 
-    NetworkAclAssociations(AwsSession aws, java.util.function.Function<String, Optional<NetworkAcl>> findAcl) {
+    NetworkAclAssociations(AwsSession aws, java.util.function.BiFunction<TypeContext, String, Optional<NetworkAcl>> findAcl) {
         super(aws);
         this.findAcl = findAcl;
     }
@@ -49,7 +52,7 @@ final class NetworkAclAssociations extends Ec2Helper {
         if (add.isEmpty() && remove.isEmpty()) return false;
         // Where the new subnets are now: one DescribeNetworkAcls for all of them (issue 12); a
         // subnet whose association is not visible yet, or moved meanwhile, is read again alone.
-        Map<String, Held> now = add.isEmpty() ? Map.of() : joining(id, vpcId, add);
+        Map<String, Held> now = add.isEmpty() ? Map.of() : joining(ctx, id, vpcId, add);
         for (String subnetId : add) join(ctx, id, aclId, vpcId, subnetId, now.get(subnetId));
         if (!remove.isEmpty()) {
             String defaultAcl = defaultAcl(id, vpcId);
@@ -73,12 +76,16 @@ final class NetworkAclAssociations extends Ec2Helper {
 
     /**
      * Where the subnets about to join are. Subnets this session created moments ago are on their
-     * VPC's default NACL: that NACL is read through the batched finder, which the NACLs of an apply
-     * taking new subnets at the same time share (issue 12); a subnet not on it (yet) is looked up.
+     * VPC's default NACL: that NACL is read through the batched finder, gathered, which the NACLs
+     * of an apply taking new subnets within a second share (issue 12) — or it is the read that
+     * found the default NACL's id just now; a subnet not on it (yet) is looked up.
      */
-    private Map<String, Held> joining(String id, String vpcId, Set<String> subnetIds) {
+    private Map<String, Held> joining(TypeContext ctx, String id, String vpcId, Set<String> subnetIds) {
         if (vpcId != null && subnetIds.stream().allMatch(aws::fresh)) {
-            Map<String, Held> out = held(findAcl.apply(defaultAcl(id, vpcId)).stream().toList(), subnetIds);
+            NetworkAcl[] justRead = {null};
+            String defaultAcl = defaultAcl(id, vpcId, a -> justRead[0] = a);
+            Optional<NetworkAcl> acl = justRead[0] != null ? Optional.of(justRead[0]) : findAcl.apply(ctx, defaultAcl);
+            Map<String, Held> out = held(acl.stream().toList(), subnetIds);
             if (out.keySet().containsAll(subnetIds)) return out;
         }
         return associations(id, subnetIds);
@@ -106,11 +113,18 @@ final class NetworkAclAssociations extends Ec2Helper {
 
     /** The VPC's default NACL: read once per session, by whichever type needs it first ({@code AwsSession.defaultNetworkAcl}). */
     private String defaultAcl(String id, String vpcId) {
+        return defaultAcl(id, vpcId, a -> { });
+    }
+
+    /** {@link #defaultAcl(String, String)}; {@code read} gets the NACL if this call read it (its associations are as of now). */
+    private String defaultAcl(String id, String vpcId, java.util.function.Consumer<NetworkAcl> read) {
         return aws.defaultNetworkAcl(vpcId, v -> {
             List<NetworkAcl> acls = AwsCalls.call(id, "DescribeNetworkAcls", () -> ec2().describeNetworkAcls(r -> r.filters(
                     Ec2Tags.filter("vpc-id", vpcId), Ec2Tags.filter("default", "true"))).networkAcls());
-            return acls.stream().filter(a -> Boolean.TRUE.equals(a.isDefault()) && vpcId.equals(a.vpcId())).map(NetworkAcl::networkAclId).findFirst()
+            NetworkAcl a = acls.stream().filter(x -> Boolean.TRUE.equals(x.isDefault()) && vpcId.equals(x.vpcId())).findFirst()
                     .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeNetworkAcls", vpcId + " has no default network ACL"));
+            read.accept(a);
+            return a.networkAclId();
         });
     }
 

@@ -1,5 +1,6 @@
 package io.netstack.provider.ec2.networkacl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -86,7 +87,7 @@ public final class NetworkAclType extends Ec2Type {
 
     public NetworkAclType(AwsSession aws) {
         super(aws, "network-acl", "network ACL", SCHEMA);
-        associations = new NetworkAclAssociations(aws, aclId -> findAcl(null, aclId));
+        associations = new NetworkAclAssociations(aws, (ctx, aclId) -> gathered(ctx, () -> findAcl(null, aclId)));
     }
 
     @Override
@@ -198,17 +199,20 @@ public final class NetworkAclType extends Ec2Type {
         // A new NACL is what the create answered (AWS's fixed deny-all entries, no subnets, its
         // tags): no read-back, and no ensureExists, which a NACL created a moment ago may not pass
         // yet (eventual consistency); the writes below retry its NotFound (issue 12).
-        return modify(ctx, translate(ctx, id, a), spec, Set.of("ingress", "egress", "subnets"));
+        return modify(ctx, translate(ctx, id, a), spec, Set.of("ingress", "egress", "subnets"), true);
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         ensureExists(spec.id(), live.awsId(), () -> findAcl(spec.id(), live.awsId()));
-        return modify(ctx, live, spec, changed);
+        return modify(ctx, live, spec, changed, false);
     }
 
-    /** {@link #update} of a NACL known to exist, or just created. */
-    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+    /**
+     * {@link #update} of a NACL known to exist, or just created ({@code created}: {@code live} is
+     * what CreateNetworkAcl answered, and no one else has touched the NACL).
+     */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed, boolean created) {
         String id = spec.id(), aclId = live.awsId();
         // Subnets that another NACL of this apply takes over stay here until it takes them with one
         // ReplaceNetworkAclAssociation: releasing them would put them on the default NACL (allow all).
@@ -227,13 +231,32 @@ public final class NetworkAclType extends Ec2Type {
             if (touched && subnets.joining(aws::fresh)) awaitVisible(ctx, id, aclId, entriesChanged, wantEntries, null, subnets.handedOver());
             touched |= associations.sync(ctx, id, aclId, live.properties().path("vpc").asText(spec.text("vpc")), subnets.want(), subnets.have());
         }
-        touched |= syncTags(live, spec, changed);
+        boolean tagged = syncTags(live, spec, changed);
+        touched |= tagged;
         if (!touched) return live;
+        if (created && !tagged) {
+            // A new NACL is what its writes answered (issue 12): CreateNetworkAcl returned it with
+            // AWS's fixed entries, each CreateNetworkAclEntry succeeded, each subnet was moved by a
+            // ReplaceNetworkAclAssociation that answered its new association id (NACL associations
+            // have no transitional state). A read now would only wait out EC2's read lag
+            // (docs/aws-facts.md), and one read that sees the writes does not promise the next will.
+            return asWritten(live, spec);
+        }
         Set<String> dirs = new TreeSet<>(changed);
         dirs.retainAll(Set.of("ingress", "egress"));
         // The wait's last answer is the NACL as written: no read-back after it (issue 12).
         NetworkAcl last = awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, aclId));
+    }
+
+    /** {@code live} (a NACL as CreateNetworkAcl answered it) with the spec's entries and subnets written. */
+    private LiveResource asWritten(LiveResource live, ResourceSpec spec) {
+        ObjectNode p = live.properties().deepCopy();
+        for (String list : List.of("ingress", "egress", "subnets")) {
+            JsonNode want = spec.properties().get(list);
+            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
+        }
+        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /**

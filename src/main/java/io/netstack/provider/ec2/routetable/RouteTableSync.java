@@ -42,6 +42,8 @@ public final class RouteTableSync extends Ec2Helper {
      * the subnet's association and tries again, a few times.
      */
     static final int ASSOCIATE_ATTEMPTS = 5;
+    /** An association the write answered in this state is in place (AWS may also answer {@code associating}). */
+    static final String ASSOCIATED = "associated";
     /** EnableVgwRoutePropagation before the VGW's attachment is complete (Terraform retries this code). */
     static final String GATEWAY_NOT_ATTACHED = "Gateway.NotAttached";
 
@@ -108,8 +110,12 @@ public final class RouteTableSync extends Ec2Helper {
      * Takes the wanted subnets (a move from another table of this stack is one
      * ReplaceRouteTableAssociation), then disassociates those no longer wanted. {@code have} is
      * without the subnets handed over to another table: those stay until it takes them.
+     *
+     * @param unsettled gets each subnet whose Associate/ReplaceRouteTableAssociation response did
+     *                  not say {@code associated} (AWS may answer {@code associating}), or that was
+     *                  not written by this call: only a read can tell where those are
      */
-    boolean subnets(TypeContext ctx, String id, String tableId, Set<String> want, Set<String> have, Supplier<Optional<RouteTable>> now) {
+    boolean subnets(TypeContext ctx, String id, String tableId, Set<String> want, Set<String> have, Supplier<Optional<RouteTable>> now, Set<String> unsettled) {
         Set<String> add = new TreeSet<>(want), remove = new TreeSet<>(have);
         add.removeAll(have);
         remove.removeAll(want);
@@ -122,7 +128,9 @@ public final class RouteTableSync extends Ec2Helper {
         Set<String> lookUp = new TreeSet<>(add);
         lookUp.removeIf(aws::fresh);
         Map<String, Held> held = lookUp.isEmpty() ? Map.of() : explicitAssociations(id, lookUp);
-        for (String subnetId : add) associate(ctx, id, tableId, subnetId, Optional.ofNullable(held.get(subnetId)));
+        for (String subnetId : add) {
+            if (!ASSOCIATED.equals(associate(ctx, id, tableId, subnetId, Optional.ofNullable(held.get(subnetId))))) unsettled.add(subnetId);
+        }
         if (!remove.isEmpty()) {
             // Association ids from a fresh read: another table of this apply may have taken a subnet already.
             RouteTable t = now.get().orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, null, tableId + " no longer exists; run plan again to recreate it"));
@@ -160,29 +168,33 @@ public final class RouteTableSync extends Ec2Helper {
     /**
      * Associates a subnet with this table: AssociateRouteTable if it has no explicit association,
      * ReplaceRouteTableAssociation if another table of this stack holds it (a move, in one step).
+     *
+     * @return the association's state as the write answered it; {@code null} if nothing was written
      */
-    private void associate(TypeContext ctx, String id, String tableId, String subnetId, Optional<Held> read) {
+    private String associate(TypeContext ctx, String id, String tableId, String subnetId, Optional<Held> read) {
         for (int attempt = 1; ; attempt++) {
             Optional<Held> held = attempt == 1 ? read : explicitAssociation(id, subnetId);
             try {
                 if (held.isEmpty()) {
-                    mutate(ctx, id, "AssociateRouteTable", () -> ec2().associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId)));
-                    return;
+                    return state(mutate(ctx, id, "AssociateRouteTable", () -> ec2().associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId))).associationState());
                 }
                 Held h = held.get();
-                if (h.tableId().equals(tableId)) return;
+                if (h.tableId().equals(tableId)) return null;
                 if (Ec2Tags.ownedId(h.tableTags(), ctx.stack()).isEmpty()) {
                     throw new AwsFailure(ErrorCategory.CONFLICT, id, "ReplaceRouteTableAssociation", null, null,
                             subnetId + " is associated with route table " + h.tableId() + ", which " + SubnetClaims.owner(h.tableTags())
                                     + "; netstack does not take a subnet from a table it does not own: remove the association there first", null);
                 }
-                AwsCalls.run(id, "ReplaceRouteTableAssociation", () -> ec2().replaceRouteTableAssociation(r -> r.associationId(h.associationId()).routeTableId(tableId)));
-                return;
+                return state(AwsCalls.call(id, "ReplaceRouteTableAssociation", () -> ec2().replaceRouteTableAssociation(r -> r.associationId(h.associationId()).routeTableId(tableId))).associationState());
             } catch (AwsFailure f) {
                 boolean raced = held.isPresent() && f.category() == ErrorCategory.NOT_FOUND && "ReplaceRouteTableAssociation".equals(f.action())
                         || "Resource.AlreadyAssociated".equals(f.code());
                 if (!raced || attempt >= ASSOCIATE_ATTEMPTS) throw f;
             }
         }
+    }
+
+    private static String state(software.amazon.awssdk.services.ec2.model.RouteTableAssociationState st) {
+        return st == null ? null : st.stateAsString();
     }
 }

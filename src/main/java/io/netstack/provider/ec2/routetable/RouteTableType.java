@@ -259,17 +259,20 @@ public final class RouteTableType extends Ec2Type {
         LiveResource live = translate(ctx, id, t);
         // No ensureExists: the table was created a moment ago and may not be visible yet (EC2
         // eventual consistency); the writes below retry its NotFound (docs/aws-facts.md).
-        return modify(ctx, live, spec, Set.of("propagateFrom", "routes", "subnets"));
+        return modify(ctx, live, spec, Set.of("propagateFrom", "routes", "subnets"), true);
     }
 
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         ensureExists(spec.id(), live.awsId(), () -> findTable(spec.id(), live.awsId()));
-        return modify(ctx, live, spec, changed);
+        return modify(ctx, live, spec, changed, false);
     }
 
-    /** {@link #update} of a table known to exist, or just created. */
-    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
+    /**
+     * {@link #update} of a table known to exist, or just created ({@code created}: {@code live} is
+     * what CreateRouteTable answered, and no one else has touched the table).
+     */
+    private LiveResource modify(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed, boolean created) {
         String id = spec.id(), tableId = live.awsId();
         // Subnets that another table of this apply takes over stay here until it takes them with
         // one ReplaceRouteTableAssociation: releasing them would leave them on the main table.
@@ -283,12 +286,32 @@ public final class RouteTableType extends Ec2Type {
             // Not for subnets this session created moments ago (issue 12): they carry no traffic yet.
             if (changed.contains("subnets") && subnets.joining(aws::fresh)) awaitVisible(ctx, id, tableId, wantRoutes, null, subnets.handedOver());
         }
-        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId));
-        touched |= syncTags(live, spec, changed);
+        Set<String> unsettled = new TreeSet<>();
+        if (changed.contains("subnets")) touched |= sync.subnets(ctx, id, tableId, subnets.want(), subnets.have(), () -> findTable(id, tableId), unsettled);
+        boolean tagged = syncTags(live, spec, changed);
+        touched |= tagged;
         if (!touched) return live;
+        if (created && !tagged && unsettled.isEmpty()) {
+            // A new table is what its writes answered (issue 12): CreateRouteTable returned it, each
+            // CreateRoute succeeded, each AssociateRouteTable answered "associated". A read now
+            // would only wait out EC2's read lag (docs/aws-facts.md), and one read that sees the
+            // writes does not promise the next will; should a plan still miss a route or an
+            // association, applying it finds it in place (RouteAlreadyExists, the subnet already here).
+            return asWritten(live, spec);
+        }
         // The wait's last answer is the table as written: no read-back after it (issue 12).
         RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
+    }
+
+    /** {@code live} (a table as CreateRouteTable answered it) with the spec's routes, subnets and propagating VGWs written. */
+    private LiveResource asWritten(LiveResource live, ResourceSpec spec) {
+        ObjectNode p = live.properties().deepCopy();
+        for (String list : List.of("routes", "subnets", "propagateFrom")) {
+            JsonNode want = spec.properties().get(list);
+            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
+        }
+        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /**
