@@ -205,21 +205,27 @@ final class ApplyBench {
         return new Calibration(Map.copyOf(seconds), Map.copyOf(types), wall, calls, parallelism, 1);
     }
 
-    static Row measure(FaultProxy proxy, FaultConfig config, URI moto, Path file, String label, Case c, Calibration cal) {
-        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(), c.limits()))) {
+    static Row measure(FaultProxy proxy, FaultConfig config, URI moto, Path file, String label, Case c, Calibration cal) throws IOException {
+        // Where the wall time goes, step by step (printed to stderr, written to target/bench/apply-timeline-*.json).
+        StepTimeline timeline = new StepTimeline();
+        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(timeline), c.limits()), timeline, 1.0)) {
             StackFile s = ns.load(file, Map.of());
             proxy.configure(FaultConfig.none()); // the plan is not measured: no latency, no buckets
             Plan plan = ns.plan(s, false);
-            CriticalPath path = criticalPath(ExecutionOrder.graph(plan.changes(), ns.provider(s.region())), cal.stepSeconds());
+            DependencyGraph<Step> graph = ExecutionOrder.graph(plan.changes(), ns.provider(s.region()));
+            CriticalPath path = criticalPath(graph, cal.stepSeconds());
             // Buckets start full for the apply (the plan's reads do not spend them) and counts start at zero.
             proxy.configure(config);
             proxy.resetCounts();
+            timeline.start();
             long t0 = System.nanoTime();
-            ApplyResult r = ns.apply(s, plan, c.parallelism(), ExecutionListener.NONE, new AtomicBoolean());
+            ApplyResult r = ns.apply(s, plan, c.parallelism(), timeline, new AtomicBoolean());
             double wall = (System.nanoTime() - t0) / 1e9;
             FaultProxy.Stats st = proxy.stats();
             BucketBound bound = bucketBound(st, config.buckets());
             System.err.println("apply " + label + " " + c.label() + ": calls by action " + new java.util.TreeMap<>(st.calls()));
+            System.err.print(timeline.summary(label + ", parallelism " + c.label(), graph));
+            Bench.writeJson("apply-timeline-" + label.replace(' ', '-') + "-" + c.name(), timeline.json(graph));
             return new Row(label, s.resources().size(), c, wall, st.totalCalls(), FaultProxy.Stats.total(st.throttled()), path, bound, r.success(),
                     r.success() ? null : errors(r));
         } finally {
