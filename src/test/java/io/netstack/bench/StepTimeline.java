@@ -39,7 +39,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * and sleeps are charged to the step whose worker thread made them: the executor names a worker
  * thread after the step it runs ({@link Executor#THREAD_NAME}).
  */
-final class StepTimeline implements ExecutionListener, ExecutionInterceptor, Sleeper {
+class StepTimeline implements ExecutionListener, ExecutionInterceptor, Sleeper {
     private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("bench.timeline.sent");
     private static final String PREFIX = Executor.THREAD_NAME + " ";
 
@@ -47,6 +47,9 @@ final class StepTimeline implements ExecutionListener, ExecutionInterceptor, Sle
     static final class Times {
         volatile long start = -1, end = -1;
         final AtomicLong queued = new AtomicLong(), wire = new AtomicLong(), asleep = new AtomicLong(), calls = new AtomicLong();
+        /** Per action: attempts AWS accepted (not answered 503/429: those take no token) and when the last was sent. */
+        final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+        final Map<String, Long> lastSent = new ConcurrentHashMap<>();
     }
 
     private final Map<String, Times> steps = new ConcurrentHashMap<>();
@@ -92,7 +95,11 @@ final class StepTimeline implements ExecutionListener, ExecutionInterceptor, Sle
         String op = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         sentByAction.computeIfAbsent(op == null ? "?" : op, k -> new ConcurrentLinkedQueue<>()).add(now - t0);
         String s = currentStep();
-        if (s != null) times(s).calls.incrementAndGet();
+        if (s != null) {
+            Times t = times(s);
+            t.calls.incrementAndGet();
+            t.lastSent.merge(op == null ? "?" : op, now - t0, Math::max);
+        }
     }
 
     @Override
@@ -100,6 +107,32 @@ final class StepTimeline implements ExecutionListener, ExecutionInterceptor, Sle
         Long sent = attrs.getAttribute(SENT);
         String s = currentStep();
         if (sent != null && s != null) times(s).wire.addAndGet(System.nanoTime() - sent);
+        int status = context.httpResponse().statusCode();
+        String op = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        if (s != null && status != 503 && status != 429) times(s).accepted.computeIfAbsent(op == null ? "?" : op, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Per step key: per action, the attempts AWS accepted. */
+    Map<String, Map<String, Long>> acceptedByStep() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        steps.forEach((k, t) -> {
+            Map<String, Long> m = new TreeMap<>();
+            t.accepted.forEach((a, n) -> m.put(a, n.get()));
+            if (!m.isEmpty()) out.put(k, m);
+        });
+        return out;
+    }
+
+    /** Per step key: per action, seconds from the step's last send of that action to the step's end. */
+    Map<String, Map<String, Double>> afterLastCall() {
+        Map<String, Map<String, Double>> out = new TreeMap<>();
+        steps.forEach((k, t) -> {
+            if (t.end < 0) return;
+            Map<String, Double> m = new TreeMap<>();
+            t.lastSent.forEach((a, at) -> m.put(a, Math.max(0, t.end - at) / 1e9));
+            if (!m.isEmpty()) out.put(k, m);
+        });
+        return out;
     }
 
     @Override
