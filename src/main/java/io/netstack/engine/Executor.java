@@ -43,8 +43,12 @@ import java.util.function.Function;
  */
 public final class Executor {
     public static final int DEFAULT_PARALLELISM = 10;
-    /** How often the scheduler looks at the stop flag while steps run. */
-    private static final long STOP_POLL_MILLIS = 200;
+    /**
+     * How often the scheduler looks at the stop flag and at the adaptive limit while steps run. The
+     * limit grows as steps park in the rate limiter or a wait, which no completion signals: at 200 ms,
+     * 240 steps made ready by two VPCs took ~2 s to be handed out ~10 at a time (BENCHMARKS.md, issue 12).
+     */
+    private static final long STOP_POLL_MILLIS = 20;
     /** Name of the apply's worker threads; while one runs a step, its name is this, a space and the step's key. */
     public static final String THREAD_NAME = "netstack-apply";
 
