@@ -43,8 +43,14 @@ import java.util.function.Function;
  */
 public final class Executor {
     public static final int DEFAULT_PARALLELISM = 10;
-    /** How often the scheduler looks at the stop flag while steps run. */
-    private static final long STOP_POLL_MILLIS = 200;
+    /**
+     * How often the scheduler looks at the stop flag and at the adaptive limit while steps run. The
+     * limit grows as steps park in the rate limiter or a wait, which no completion signals: at 200 ms,
+     * 240 steps made ready by two VPCs took ~2 s to be handed out ~10 at a time (BENCHMARKS.md, issue 12).
+     */
+    private static final long STOP_POLL_MILLIS = 20;
+    /** Name of the apply's worker threads; while one runs a step, its name is this, a space and the step's key. */
+    public static final String THREAD_NAME = "netstack-apply";
 
     private final TypeRegistry types;
     private final Parallelism parallelism;
@@ -100,7 +106,7 @@ public final class Executor {
         Map<Step, Throwable> failed = new LinkedHashMap<>();
         Parallelism.Controller limit = parallelism.start(types.pressure().withWaits(ctx.waiter()));
         ExecutorService pool = Executors.newFixedThreadPool(parallelism.ceiling(), r -> {
-            Thread t = new Thread(r, "netstack-apply");
+            Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true);
             return t;
         });
@@ -121,7 +127,15 @@ public final class Executor {
                         listener.started(s);
                     }
                     running.put(cs.submit(() -> {
-                        run(s, ctx, current);
+                        // A thread dump (and the apply bench's timeline, BENCHMARKS.md) says which step each thread runs.
+                        Thread t = Thread.currentThread();
+                        String name = t.getName();
+                        t.setName(THREAD_NAME + " " + s.key());
+                        try {
+                            run(s, ctx, current);
+                        } finally {
+                            t.setName(name);
+                        }
                         return s;
                     }), s);
                 }

@@ -11,11 +11,21 @@ import io.netstack.spi.Pressure;
  * it: those queued in the provider's client-side rate limiter (they wait for one EC2 action's
  * bucket, and other changes may use other buckets meanwhile — twenty VPC endpoints waiting on the
  * 0.3-per-second CreateVpcEndpoint bucket must not hold back every subnet and route), and those
- * asleep between polls of a pending object (a NAT gateway's minutes of {@code pending}).
+ * asleep between polls of a pending object (a NAT gateway's minutes of {@code pending}). Up to
+ * {@link #ADAPTIVE_PARKED_MAX} such parked changes come on top of the target, not under
+ * {@link #ADAPTIVE_MAX}: with the cap over both, 132 security groups queued on CreateSecurityGroup
+ * (5 per s) held 64 slots for 18 s while the subnets, on a bucket of their own, waited for a slot
+ * (BENCHMARKS.md, issue 12: a 300-resource apply in 38 s, 15 of them subnets ready but not started).
  */
 public sealed interface Parallelism {
     int ADAPTIVE_START = 8;
     int ADAPTIVE_MAX = 64;
+    /**
+     * Changes parked in the rate limiter's queue or asleep in a wait, beyond the target: each holds a
+     * thread and nothing else (the limiter paces what reaches AWS), so the bound is only there to keep
+     * the thread count finite.
+     */
+    int ADAPTIVE_PARKED_MAX = 448;
     long ADAPTIVE_BACKOFF_NANOS = 1_000_000_000L;
 
     static Parallelism fixed(int n) {
@@ -81,7 +91,7 @@ public sealed interface Parallelism {
 
         @Override
         public int ceiling() {
-            return max;
+            return max + ADAPTIVE_PARKED_MAX;
         }
 
         @Override
@@ -120,7 +130,8 @@ public sealed interface Parallelism {
         @Override
         public int limit() {
             observe();
-            return Math.min(config.max(), target + pressure.waitingForRate() + pressure.waitingForState());
+            int parked = Math.min(ADAPTIVE_PARKED_MAX, pressure.waitingForRate() + pressure.waitingForState());
+            return Math.min(config.max(), target) + parked;
         }
 
         @Override

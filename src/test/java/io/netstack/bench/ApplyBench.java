@@ -62,17 +62,38 @@ final class ApplyBench {
     record Case(String name, String label, Parallelism parallelism, RateLimits limits) {}
 
     /** What the calibration apply measured for one stack. */
-    record Calibration(Map<String, Double> stepSeconds, Map<String, String> stepTypes, double wallSeconds, long calls, int parallelism, int runs) {
-        /** Each step's shorter duration of the two, the shorter wall time; as many runs as both. */
+    record Calibration(Map<String, Double> stepSeconds, Map<String, String> stepTypes, double wallSeconds, long calls, int parallelism, int runs,
+                       Map<String, Map<String, Double>> afterLastCall) {
+        /** Each step's shorter duration of the two (and shorter time after each action's last call), the shorter wall time; as many runs as both. */
         Calibration fastest(Calibration o) {
             Map<String, Double> min = new HashMap<>(stepSeconds);
             o.stepSeconds().forEach((k, v) -> min.merge(k, v, Math::min));
             Map<String, String> types = new HashMap<>(stepTypes);
             types.putAll(o.stepTypes());
+            // A step/action seen in one calibration only keeps no figure: 0 s after its call is always a bound.
+            Map<String, Map<String, Double>> after = new HashMap<>();
+            afterLastCall.forEach((k, m) -> {
+                Map<String, Double> other = o.afterLastCall().getOrDefault(k, Map.of());
+                Map<String, Double> both = new HashMap<>();
+                m.forEach((a, v) -> {
+                    if (other.containsKey(a)) both.put(a, Math.min(v, other.get(a)));
+                });
+                after.put(k, Map.copyOf(both));
+            });
             return new Calibration(Map.copyOf(min), Map.copyOf(types), Math.min(wallSeconds, o.wallSeconds()), Math.min(calls, o.calls()), parallelism,
-                    runs + o.runs());
+                    runs + o.runs(), Map.copyOf(after));
         }
     }
+
+    /**
+     * The chained bucket bound: for one bucket and a time T, the calls of that bucket made by steps
+     * that cannot start before T (by the critical path) all take a token at or after T; the bucket
+     * holds at most {@code burst} tokens then, so the last of them is accepted no earlier than
+     * T + (calls − burst) ÷ refill, and the apply cannot end before that plus the shortest time any
+     * of those steps still needs after its last call of that bucket and then its longest chain of
+     * dependents. The largest over buckets and T.
+     */
+    record ChainedBound(double seconds, String detail) {}
 
     /** The longest path through the weighted step graph, and the sum of all step weights (serial work). */
     record CriticalPath(double seconds, List<String> steps, double serialSeconds, int stepCount) {}
@@ -82,9 +103,9 @@ final class ApplyBench {
 
     /** One row of the table. */
     record Row(String stack, int resources, Case c, double wallSeconds, long calls, long throttled, CriticalPath path, BucketBound bound,
-               boolean success, String error) {
+               ChainedBound chained, boolean success, String error) {
         double lowerBound() {
-            return Math.max(path.seconds(), bound.seconds());
+            return Math.max(Math.max(path.seconds(), bound.seconds()), chained.seconds());
         }
     }
 
@@ -142,9 +163,9 @@ final class ApplyBench {
                     System.err.printf("apply %s: parallelism %s ...%n", label, c.label());
                     Row r = measure(proxy, measured, moto, f, label, c, cal);
                     rows.add(r);
-                    System.err.printf("apply %s, %s: %s s, %d calls, %d throttled, lower bound %s s (critical path %s, buckets %s), ratio %s%n",
+                    System.err.printf("apply %s, %s: %s s, %d calls, %d throttled, lower bound %s s (critical path %s, buckets %s, chained %s: %s), ratio %s%n",
                             label, c.label(), fmt(r.wallSeconds(), 1), r.calls(), r.throttled(), fmt(r.lowerBound(), 1), fmt(r.path().seconds(), 1),
-                            fmt(r.bound().seconds(), 1), fmt(r.wallSeconds() / r.lowerBound(), 2));
+                            fmt(r.bound().seconds(), 1), fmt(r.chained().seconds(), 1), r.chained().detail(), fmt(r.wallSeconds() / r.lowerBound(), 2));
                     jsonRows.add(rowJson(r));
                 }
                 notes.append(pathNote(label, rows.get(rows.size() - 1).path()));
@@ -179,21 +200,25 @@ final class ApplyBench {
     static Calibration calibrate(FaultProxy proxy, FaultConfig config, URI moto, Path file, int parallelism) {
         Map<String, Double> seconds = new ConcurrentHashMap<>();
         Map<String, String> types = new ConcurrentHashMap<>();
-        ExecutionListener record = new ExecutionListener() {
+        // The timeline gives each step's time after its last call of each action (for the chained bound).
+        StepTimeline timeline = new StepTimeline() {
             @Override
             public void finished(Step step, Duration elapsed) {
+                super.finished(step, elapsed);
                 seconds.put(step.key(), elapsed.toNanos() / 1e9);
                 types.put(step.key(), step.change().type() + " " + step.phase().name().toLowerCase());
             }
         };
+        ExecutionListener record = timeline;
         double wall;
         long calls;
-        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(), RateLimits.OFF))) {
+        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(timeline), RateLimits.OFF), timeline, 1.0)) {
             StackFile s = ns.load(file, Map.of());
             proxy.configure(FaultConfig.none()); // the plan is not measured: no latency, no buckets
             Plan plan = ns.plan(s, false);
             proxy.configure(config);
             proxy.resetCounts();
+            timeline.start();
             long t0 = System.nanoTime();
             ApplyResult r = ns.apply(s, plan, Parallelism.fixed(parallelism), record, new AtomicBoolean());
             wall = (System.nanoTime() - t0) / 1e9;
@@ -202,25 +227,32 @@ final class ApplyBench {
         } finally {
             teardown(moto, file);
         }
-        return new Calibration(Map.copyOf(seconds), Map.copyOf(types), wall, calls, parallelism, 1);
+        return new Calibration(Map.copyOf(seconds), Map.copyOf(types), wall, calls, parallelism, 1, timeline.afterLastCall());
     }
 
-    static Row measure(FaultProxy proxy, FaultConfig config, URI moto, Path file, String label, Case c, Calibration cal) {
-        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(), c.limits()))) {
+    static Row measure(FaultProxy proxy, FaultConfig config, URI moto, Path file, String label, Case c, Calibration cal) throws IOException {
+        // Where the wall time goes, step by step (printed to stderr, written to target/bench/apply-timeline-*.json).
+        StepTimeline timeline = new StepTimeline();
+        try (Netstack ns = new Netstack(Bench.settings(proxy.endpoint(), List.of(timeline), c.limits()), timeline, 1.0)) {
             StackFile s = ns.load(file, Map.of());
             proxy.configure(FaultConfig.none()); // the plan is not measured: no latency, no buckets
             Plan plan = ns.plan(s, false);
-            CriticalPath path = criticalPath(ExecutionOrder.graph(plan.changes(), ns.provider(s.region())), cal.stepSeconds());
+            DependencyGraph<Step> graph = ExecutionOrder.graph(plan.changes(), ns.provider(s.region()));
+            CriticalPath path = criticalPath(graph, cal.stepSeconds());
             // Buckets start full for the apply (the plan's reads do not spend them) and counts start at zero.
             proxy.configure(config);
             proxy.resetCounts();
+            timeline.start();
             long t0 = System.nanoTime();
-            ApplyResult r = ns.apply(s, plan, c.parallelism(), ExecutionListener.NONE, new AtomicBoolean());
+            ApplyResult r = ns.apply(s, plan, c.parallelism(), timeline, new AtomicBoolean());
             double wall = (System.nanoTime() - t0) / 1e9;
             FaultProxy.Stats st = proxy.stats();
             BucketBound bound = bucketBound(st, config.buckets());
+            ChainedBound chained = chainedBound(graph, cal, timeline.acceptedByStep(), config.buckets());
             System.err.println("apply " + label + " " + c.label() + ": calls by action " + new java.util.TreeMap<>(st.calls()));
-            return new Row(label, s.resources().size(), c, wall, st.totalCalls(), FaultProxy.Stats.total(st.throttled()), path, bound, r.success(),
+            System.err.print(timeline.summary(label + ", parallelism " + c.label(), graph));
+            Bench.writeJson("apply-timeline-" + label.replace(' ', '-') + "-" + c.name(), timeline.json(graph));
+            return new Row(label, s.resources().size(), c, wall, st.totalCalls(), FaultProxy.Stats.total(st.throttled()), path, bound, chained, r.success(),
                     r.success() ? null : errors(r));
         } finally {
             teardown(moto, file);
@@ -263,6 +295,74 @@ final class ApplyBench {
         return new CriticalPath(last == null ? 0 : finish.get(last), chain, serial, g.nodes().size());
     }
 
+    /**
+     * {@link ChainedBound}: release(s) = the earliest start the critical path allows (longest chain of
+     * calibrated prerequisites), tail(s) = the longest chain of calibrated dependents after s. For each
+     * EC2 bucket and each release time T of a step that used it: n = the bucket's accepted calls made by
+     * steps released at or after T; if n > burst, T + (n − burst) ÷ refill + min over those steps of
+     * (time after the step's last call of that action, calibrated, + tail). No executor beats it: a step
+     * cannot start before its release, AWS's bucket cannot hold more than burst tokens at T nor refill
+     * faster, and whichever step makes the last of those calls still has its own rest and its dependents
+     * to run — the same model as the critical path (each step takes at least its calibrated time).
+     */
+    static ChainedBound chainedBound(DependencyGraph<Step> g, Calibration cal, Map<String, Map<String, Long>> accepted, Ec2Buckets buckets) {
+        Map<String, Double> w = cal.stepSeconds();
+        List<Step> topo = g.topologicalOrder();
+        Map<String, Double> release = new HashMap<>(), tail = new HashMap<>();
+        for (Step s : topo) {
+            double r = 0;
+            for (Step p : g.prerequisites(s)) r = Math.max(r, release.get(p.key()) + w.getOrDefault(p.key(), 0.0));
+            release.put(s.key(), r);
+        }
+        for (int i = topo.size() - 1; i >= 0; i--) {
+            Step s = topo.get(i);
+            double t = 0;
+            for (Step d : g.dependents(s)) t = Math.max(t, w.getOrDefault(d.key(), 0.0) + tail.get(d.key()));
+            tail.put(s.key(), t);
+        }
+        // per bucket: {release, calls, after the last call + tail}, with the action for the detail
+        Map<String, List<double[]>> uses = new TreeMap<>();
+        Map<String, BucketSpec> spec = new HashMap<>();
+        accepted.forEach((step, byAction) -> {
+            if (!release.containsKey(step)) return;
+            // A late-bound update's calls could have gone out in its create, had what it names existed
+            // by then (the executor writes a late-bound list whole wherever it can): count them from the
+            // create's release, so that the bound holds for any order, not only this run's.
+            String create = step.endsWith(":update") ? step.substring(0, step.length() - ":update".length()) + ":create" : step;
+            double from = Math.min(release.get(step), release.getOrDefault(create, release.get(step)));
+            byAction.forEach((action, n) -> {
+                if (!isEc2Action(action)) return;
+                Map.Entry<String, BucketSpec> b = buckets.bucketFor(action, true);
+                spec.put(b.getKey(), b.getValue());
+                double after = cal.afterLastCall().getOrDefault(step, Map.of()).getOrDefault(action, 0.0);
+                uses.computeIfAbsent(b.getKey(), k -> new ArrayList<>()).add(new double[] {from, n, after + tail.get(step)});
+            });
+        });
+        double best = 0;
+        String detail = "none";
+        for (Map.Entry<String, List<double[]>> e : uses.entrySet()) {
+            BucketSpec b = spec.get(e.getKey());
+            List<double[]> l = e.getValue();
+            l.sort((x, y) -> Double.compare(y[0], x[0])); // latest release first: sweep T downwards
+            long n = 0;
+            double minRest = Double.MAX_VALUE;
+            for (int i = 0; i < l.size(); i++) {
+                n += (long) l.get(i)[1];
+                minRest = Math.min(minRest, l.get(i)[2]);
+                double t = l.get(i)[0];
+                if (i + 1 < l.size() && l.get(i + 1)[0] == t) continue; // all steps released at t are in
+                if (n <= b.capacity()) continue;
+                double bound = t + (n - b.capacity()) / b.refillPerSecond() + minRest;
+                if (bound > best) {
+                    best = bound;
+                    detail = e.getKey() + ": " + n + " calls from " + fmt(t, 1) + " s, " + fmt(b.capacity(), 0) + " burst, " + fmt(b.refillPerSecond(), 0)
+                            + "/s, then ≥ " + fmt(minRest, 1) + " s";
+                }
+            }
+        }
+        return new ChainedBound(best, detail);
+    }
+
     /** max over buckets of max(0, accepted − burst) ÷ refill; accepted = calls the proxy let through. */
     static BucketBound bucketBound(FaultProxy.Stats st, Ec2Buckets buckets) {
         Map<String, Long> accepted = new TreeMap<>();
@@ -303,15 +403,16 @@ final class ApplyBench {
 
     static String table(List<Row> rows) {
         StringBuilder t = new StringBuilder();
-        t.append("| stack | resources | parallelism | apply wall (s) | calls | throttled | critical path (s) | bucket bound (s) | mutating ÷ 5/s (s) "
-                + "| lower bound (s) | **wall / lower bound** | Σ steps (s) |\n");
-        t.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        t.append("| stack | resources | parallelism | apply wall (s) | calls | throttled | critical path (s) | bucket bound (s) | chained bucket bound (s) "
+                + "| mutating ÷ 5/s (s) | lower bound (s) | **wall / lower bound** | Σ steps (s) |\n");
+        t.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             t.append("| ").append(r.stack()).append(" | ").append(r.resources()).append(" | ").append(r.c().label()).append(" | ")
                     .append(fmt(r.wallSeconds(), 1)).append(r.success() ? "" : " (failed: " + r.error() + ")").append(" | ")
                     .append(r.calls()).append(" | ").append(r.throttled()).append(" | ")
                     .append(fmt(r.path().seconds(), 1)).append(" | ").append(fmt(r.bound().seconds(), 1))
                     .append(r.bound().seconds() > 0 ? " (" + r.bound().bucket() + ")" : "").append(" | ")
+                    .append(fmt(r.chained().seconds(), 1)).append(r.chained().seconds() > 0 ? " (" + r.chained().detail() + ")" : "").append(" | ")
                     .append(fmt(r.bound().crudeSeconds(), 1)).append(" | ").append(fmt(r.lowerBound(), 1)).append(" | **")
                     .append(fmt(r.wallSeconds() / r.lowerBound(), 2)).append("** | ").append(fmt(r.path().serialSeconds(), 1)).append(" |\n");
         }
@@ -339,6 +440,7 @@ final class ApplyBench {
         o.put("stack", r.stack()).put("resources", r.resources()).put("case", r.c().name()).put("parallelism", r.c().label())
                 .put("limiter", r.c().limits().enabled()).put("wallSeconds", r.wallSeconds()).put("calls", r.calls()).put("throttled", r.throttled())
                 .put("criticalPathSeconds", r.path().seconds()).put("bucketBoundSeconds", r.bound().seconds()).put("bucketBoundBy", r.bound().bucket())
+                .put("chainedBoundSeconds", r.chained().seconds()).put("chainedBoundBy", r.chained().detail())
                 .put("mutatingCalls", r.bound().acceptedMutating()).put("crudeBucketSeconds", r.bound().crudeSeconds())
                 .put("lowerBoundSeconds", r.lowerBound()).put("ratio", r.wallSeconds() / r.lowerBound()).put("serialSeconds", r.path().serialSeconds())
                 .put("success", r.success());

@@ -304,11 +304,18 @@ class ExecutorTest {
         assertEquals(9, c.limit(), "nor do steps asleep between polls of a pending object");
         polling[0] = 0;
         waiting[0] = 40;
-        assertEquals(20, c.limit(), "capped");
+        assertEquals(43, c.limit(), "parked steps come on top of the target, not under the cap");
         now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;
         for (int i = 0; i < 50; i++) c.finished();
+        assertEquals(60, c.limit(), "the target is capped, the parked steps are not");
         waiting[0] = 0;
         assertEquals(20, c.limit());
+        waiting[0] = 10_000;
+        polling[0] = 10_000;
+        assertEquals(20 + Parallelism.ADAPTIVE_PARKED_MAX, c.limit(), "parked steps are bounded by the threads");
+        assertEquals(20 + Parallelism.ADAPTIVE_PARKED_MAX, new Parallelism.Adaptive(8, 20).ceiling());
+        waiting[0] = 0;
+        polling[0] = 0;
         for (int i = 0; i < 10; i++) {
             throttles[0]++;
             now[0] += Parallelism.ADAPTIVE_BACKOFF_NANOS;
