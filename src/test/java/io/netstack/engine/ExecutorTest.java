@@ -52,9 +52,10 @@ class ExecutorTest {
 
     // ------------------------------------------------------------------ ordering
 
+    // 100 ms per create: long enough that the six creates made ready by n overlap even on a loaded machine (20 ms once saw two at a time)
     @Test
     void createStartsOnlyAfterItsDependenciesFinished() {
-        e.fake.latency(null, Op.CREATE, Duration.ofMillis(20));
+        e.fake.latency(null, Op.CREATE, Duration.ofMillis(100));
         StackFile s = stack(PlannerTest.CHAIN);
         Plan p = e.plan(s);
         assertSuccess(e.apply(p, 10));
