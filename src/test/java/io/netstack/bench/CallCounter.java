@@ -72,6 +72,13 @@ public final class CallCounter implements ExecutionInterceptor {
         return snapshot(attempts);
     }
 
+    /** {@link #attempts()} as ints, for the call-count ITs' assertions. */
+    public Map<String, Integer> attemptCounts() {
+        Map<String, Integer> out = new TreeMap<>();
+        attempts().forEach((k, v) -> out.put(k, Math.toIntExact(v)));
+        return out;
+    }
+
     public Map<String, Long> throttled() {
         return snapshot(throttled);
     }

@@ -16,17 +16,11 @@ import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Issue 2, Done-when 6: a no-change plan of a generated stack of 200+ resources makes at most
@@ -42,21 +36,6 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 class PlanCallCountIT {
     static final String REGION = "eu-west-1";
     static final int SUBNETS = 100, GROUPS = 70, TABLES = 30;
-
-    static final class Counter implements ExecutionInterceptor {
-        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {
-            calls.computeIfAbsent(attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        Map<String, Integer> snapshot() {
-            Map<String, Integer> m = new TreeMap<>();
-            calls.forEach((k, v) -> m.put(k, v.get()));
-            return m;
-        }
-    }
 
     static String generate(String name) {
         StringBuilder r = new StringBuilder();
@@ -82,7 +61,7 @@ class PlanCallCountIT {
         Path f = StackFiles.write(dir, "big.json", generate(name));
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
-        Counter counter = new Counter();
+        CallCounter counter = new CallCounter();
         AwsSettings settings = new AwsSettings(null, api.endpoint(), null, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of(counter));
         try (Netstack ns = new Netstack(settings, io.netstack.spi.Sleeper.SYSTEM, 0.05)) {
             StackFile s = ns.load(f, Map.of());
@@ -92,12 +71,12 @@ class PlanCallCountIT {
             ApplyResult r = ns.apply(s, ns.plan(s, false), 10, ExecutionListener.NONE, new AtomicBoolean());
             assertTrue(r.success(), "apply: " + r.failed());
 
-            counter.calls.clear();
+            counter.reset();
             long t0 = System.nanoTime();
             Plan plan = ns.plan(s, false);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertFalse(plan.hasChanges(), "a just-applied stack plans zero changes: " + plan.actionable());
-            Map<String, Integer> calls = counter.snapshot();
+            Map<String, Integer> calls = counter.attemptCounts();
             int typesInStack = (int) s.resources().values().stream().map(io.netstack.stack.ResourceBlock::type).distinct().count();
             int vpcs = 1;
             int total = calls.values().stream().mapToInt(Integer::intValue).sum();

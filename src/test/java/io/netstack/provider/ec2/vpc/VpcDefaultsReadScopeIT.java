@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netstack.api.Netstack;
+import io.netstack.bench.CallCounter;
 import io.netstack.engine.Action;
 import io.netstack.engine.ApplyResult;
 import io.netstack.engine.Change;
@@ -18,17 +19,10 @@ import io.netstack.testing.StackFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
@@ -45,21 +39,6 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 class VpcDefaultsReadScopeIT {
     static final String REGION = "us-east-1";
 
-    static final class Counter implements ExecutionInterceptor {
-        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {
-            calls.computeIfAbsent(attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        Map<String, Integer> snapshot() {
-            Map<String, Integer> m = new TreeMap<>();
-            calls.forEach((k, v) -> m.put(k, v.get()));
-            return m;
-        }
-    }
-
     static String stack(String name, String vpcExtra, String ingress, String outputs) {
         return """
             { "stack": "%s", "region": "us-east-1",
@@ -71,10 +50,10 @@ class VpcDefaultsReadScopeIT {
     }
 
     /** Calls of one plan of {@code s}, which must have no changes. */
-    static Map<String, Integer> noChangePlan(Netstack ns, Counter counter, StackFile s) {
-        counter.calls.clear();
+    static Map<String, Integer> noChangePlan(Netstack ns, CallCounter counter, StackFile s) {
+        counter.reset();
         Plan p = ns.plan(s, false);
-        Map<String, Integer> calls = counter.snapshot();
+        Map<String, Integer> calls = counter.attemptCounts();
         assertFalse(p.hasChanges(), "no change: " + p.actionable() + " " + calls);
         return calls;
     }
@@ -89,7 +68,7 @@ class VpcDefaultsReadScopeIT {
         String name = api.uniqueStack("vpc-needs");
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
-        Counter counter = new Counter();
+        CallCounter counter = new CallCounter();
         AwsSettings settings = new AwsSettings(null, api.endpoint(), null, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of(counter));
         Ec2Client ec2 = api.ec2(REGION);
         String rule = "{ \"protocol\": \"tcp\", \"ports\": \"443\", \"from\": \"10.0.0.0/8\" }";
