@@ -122,9 +122,13 @@ public record PlanFile(String stackFile, Map<String, String> variables, String s
         }
         if (fresh.destroy() != destroy || destroy != plan.path("destroy").asBoolean()) return "the plan was made for " + (plan.path("destroy").asBoolean() ? "destroy" : "apply");
         if (!fresh.stackDigest().equals(stackDigest)) return "the stack file or its variables changed since the plan was made";
-        if (!fresh.liveFingerprint().equals(liveFingerprint)) return "the live state changed since the plan was made";
+        // The changes first: their difference names what an edited file would add or hide. The
+        // fingerprint then catches a live change that leaves the changes alike. (A destroy plan
+        // reads more of each object than a plan does — issue 12's read needs — so a plan edited
+        // into a destroy differs in both, and the changes say how.)
         ObjectNode now = PlanJson.render(fresh);
         if (!Json.canonical(now).equals(Json.canonical(plan))) return "the changes it shows are not the changes apply would make now: " + firstDifference(plan, now);
+        if (!fresh.liveFingerprint().equals(liveFingerprint)) return "the live state changed since the plan was made";
         return null;
     }
 

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saved plans (round trip, staleness) and the machine-readable plan (secrets masked). */
 class PlanFileTest {
+    /** A live change that changes the plan is refused naming the change; one that does not, by the live state's fingerprint. */
+    static final String CHANGED = "the changes it shows are not the changes apply would make now: ";
+
     static final String SECRET = "hunter2-very-secret";
 
     static final String RESOURCES = """
@@ -91,16 +94,23 @@ class PlanFileTest {
         assertNull(saved.staleReason(e.plan(s)));
 
         e.fake.modify(e.fake.awsId(STACK, "n"), "flag", BooleanNode.TRUE);
-        assertEquals("the live state changed since the plan was made", saved.staleReason(e.plan(s)));
+        assertEquals(CHANGED + "apply would also update n (" + e.fake.awsId(STACK, "n") + "), which the file does not show", saved.staleReason(e.plan(s)));
         e.fake.modify(e.fake.awsId(STACK, "n"), "flag", BooleanNode.FALSE);
         assertNull(saved.staleReason(e.plan(s)), "back to what the plan saw");
 
         e.fake.tag(e.fake.awsId(STACK, "p"), "added-by-hand", "x");
-        assertEquals("the live state changed since the plan was made", saved.staleReason(e.plan(s)));
+        assertEquals(CHANGED + "apply would also update p (" + e.fake.awsId(STACK, "p") + "), which the file does not show", saved.staleReason(e.plan(s)));
         e.fake.tag(e.fake.awsId(STACK, "p"), "added-by-hand", null);
 
         e.fake.remove(e.fake.awsId(STACK, "q"));
-        assertEquals("the live state changed since the plan was made", saved.staleReason(e.plan(s)));
+        assertEquals(CHANGED + "apply would also create q, which the file does not show", saved.staleReason(e.plan(s)));
+
+        // a live change that leaves the changes alike is still refused, by the live state's fingerprint
+        Plan fresh = e.plan(s);
+        Plan sameChangesOtherLive = new Plan(fresh.stack(), fresh.region(), fresh.stackDigest(), "another-live-state", fresh.destroy(), fresh.changes(), fresh.live());
+        PlanFile savedNow = PlanFile.of(fresh, "s.json", s, e.env);
+        assertNull(savedNow.staleReason(fresh));
+        assertEquals("the live state changed since the plan was made", savedNow.staleReason(sameChangesOtherLive));
     }
 
     @Test
