@@ -103,6 +103,23 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         this.defaults = new TgwDefaultRouteTable(aws, reads);
     }
 
+    /**
+     * The gateway's default table ({@code "default": true}) comes after every VPC attachment of its
+     * gateway in the stack. AWS associates a new attachment with, and propagates it to, the default
+     * table when the attachment is created (the gateway-wide defaults act once, at creation:
+     * https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html), and the table's lists are
+     * authoritative: written before an attachment of its gateway exists, they would leave that
+     * attachment in a table that does not list it (TransitGatewayDefaultRouteTableIT saw it).
+     */
+    @Override
+    public Set<String> implicitDependencies(io.netstack.spi.ResourceView self, io.netstack.spi.StackView stack) {
+        String tgw = self.text("transitGateway");
+        if (!self.properties().path("default").asBoolean(false) || tgw == null) return Set.of();
+        Set<String> out = new java.util.TreeSet<>();
+        stack.ofType("transit-gateway-attachment").filter(a -> tgw.equals(a.text("transitGateway"))).forEach(a -> out.add(a.id()));
+        return out;
+    }
+
     /** {@code "blackhole": false} and {@code null} fields say nothing: dropped, so all spellings compare equal. */
     @Override
     public ObjectNode normalize(ObjectNode p) {

@@ -94,6 +94,30 @@ class TransitGatewayOrderingTest {
         before(g, "tgw2:create", "peer:create");
     }
 
+    /** The default table's lists are written after AWS has put every attachment of its gateway in it. */
+    @Test
+    void theDefaultTableComesAfterEveryAttachmentOfItsGateway(@TempDir Path dir) {
+        StackFile s = load(dir, """
+            { "stack": "order", "region": "eu-west-1",
+              "resources": {
+                "tgw":   { "type": "transit-gateway" },
+                "tgw2":  { "type": "transit-gateway", "amazonAsn": 64600 },
+                "vpc":   { "type": "vpc", "cidr": "10.0.0.0/16" },
+                "sub":   { "type": "subnet", "vpc": "${vpc}", "cidr": "10.0.0.0/24" },
+                "att-a": { "type": "transit-gateway-attachment", "transitGateway": "${tgw}", "vpc": "${vpc}", "subnets": ["${sub}"] },
+                "att-b": { "type": "transit-gateway-attachment", "transitGateway": "${tgw}", "vpc": "${vpc}", "subnets": ["${sub}"] },
+                "att-c": { "type": "transit-gateway-attachment", "transitGateway": "${tgw2}", "vpc": "${vpc}", "subnets": ["${sub}"] },
+                "dflt":  { "type": "transit-gateway-route-table", "transitGateway": "${tgw}", "default": true, "associations": ["${att-a}"] },
+                "rt":    { "type": "transit-gateway-route-table", "transitGateway": "${tgw}", "associations": ["${att-b}"] }
+              } }
+            """);
+        Plan p = new Planner(types).plan(s, new LiveState(List.of()), false);
+        DependencyGraph<Step> g = graph(p);
+        before(g, "att-b:create", "dflt:create");
+        assertTrue(!g.hasPath(step(g, "att-c:create"), step(g, "dflt:create")), "an attachment of another gateway does not hold the default table back");
+        assertTrue(!g.hasPath(step(g, "att-a:create"), step(g, "rt:create")), "a table that is not the default comes after what it names only");
+    }
+
     static LiveResource live(String id, String type, String awsId, String json) {
         try {
             ObjectNode props = (ObjectNode) Json.MAPPER.readTree(json);
