@@ -174,8 +174,7 @@ public final class InternetGatewayType extends Ec2Type {
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, igwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, igwId));
     }
 
     @Override

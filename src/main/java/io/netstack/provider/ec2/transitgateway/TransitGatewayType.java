@@ -287,8 +287,7 @@ public final class TransitGatewayType extends Ec2Type {
             waitAvailable(ctx, id, tgwId, UPDATE_TIMEOUT);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, tgwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, tgwId));
     }
 
     @Override

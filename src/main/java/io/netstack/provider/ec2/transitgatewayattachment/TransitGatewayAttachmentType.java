@@ -310,8 +310,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             applyDefaults(ctx, id, have.path("transitGateway").asText(spec.text("transitGateway")), attachmentId, want, changed);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, attachmentId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, attachmentId));
     }
 
     @Override

@@ -160,8 +160,7 @@ public final class VpnGatewayType extends Ec2Type {
                 touched = true;
             }
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(id, vgwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vgwId));
     }
 
     private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
