@@ -340,6 +340,13 @@ public abstract class AwsType<C> implements ResourceType {
         deleteAndWaitGone(ctx, id, awsId, d, call, find, state);
     }
 
+    /** {@link #deleteUnlessDeleting} of {@code live} with nothing to remove first, for a type whose delete call takes the AWS id and whose finder (logical id, AWS id). */
+    protected final <T> void deleteUnlessDeleting(TypeContext ctx, LiveResource live, Deletion d, Consumer<String> call,
+                                                  BiFunction<String, String, Optional<T>> describe, Function<T, String> stateOf) {
+        String id = live.id(), awsId = live.awsId();
+        deleteUnlessDeleting(ctx, id, awsId, d, () -> { }, () -> call.accept(awsId), () -> describe.apply(id, awsId), stateOf);
+    }
+
     /**
      * Only the delete call of {@link #deleteAndWaitGone}, for objects that are gone when it returns.
      *

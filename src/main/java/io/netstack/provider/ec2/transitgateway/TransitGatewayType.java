@@ -292,9 +292,8 @@ public final class TransitGatewayType extends Ec2Type {
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), tgwId = live.awsId();
-        deleteUnlessDeleting(ctx, id, tgwId, DELETION, () -> { }, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)),
-                () -> describe(id, tgwId), TransitGateway::stateAsString);
+        deleteUnlessDeleting(ctx, live, DELETION, tgwId -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)),
+                this::describe, TransitGateway::stateAsString);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

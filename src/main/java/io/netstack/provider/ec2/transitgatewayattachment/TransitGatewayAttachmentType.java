@@ -315,10 +315,8 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), attachmentId = live.awsId();
-        deleteUnlessDeleting(ctx, id, attachmentId, DELETION, () -> { },
-                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
-                () -> describe(id, attachmentId), TransitGatewayVpcAttachment::stateAsString);
+        deleteUnlessDeleting(ctx, live, DELETION, attachmentId -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
+                this::describe, TransitGatewayVpcAttachment::stateAsString);
     }
 
     /**
