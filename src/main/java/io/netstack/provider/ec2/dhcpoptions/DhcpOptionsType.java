@@ -83,6 +83,8 @@ public final class DhcpOptionsType extends Ec2Type {
 
     private final Finder<DhcpOptions> sets = finder("DescribeDhcpOptions", optionsId -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions(),
             DhcpOptions::dhcpOptionsId, null, Set.of());
+    private final Reads<DhcpOptions> reads = reads("DescribeDhcpOptions", f -> ec2().describeDhcpOptionsPaginator(r -> r.filters(f)).dhcpOptions(),
+            DhcpOptions::dhcpOptionsId, DhcpOptions::tags, this::translate);
 
     public DhcpOptionsType(AwsSession aws) {
         super(aws, "dhcp-options", "DHCP options", SCHEMA);
@@ -119,17 +121,10 @@ public final class DhcpOptionsType extends Ec2Type {
         if (!any) v.error(b, "", "a DHCP options set needs at least one option (AWS refuses an empty set)");
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeDhcpOptions", () -> ec2().describeDhcpOptionsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).dhcpOptions(),
-                DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
-    }
-
     /** The sets the import's VPCs use, but AWS's default set (left to AWS: not managed). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeDhcpOptions", () -> ofVpcs(ec2(), scope), d -> !awsDefault(d),
-                DhcpOptions::dhcpOptionsId, DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
+        return importInVpcs(ctx, scope, reads, () -> ofVpcs(ec2(), scope), d -> !awsDefault(d));
     }
 
     /** The DHCP options sets of the import's VPCs: one DescribeDhcpOptions by id, shared with the vpc type. */

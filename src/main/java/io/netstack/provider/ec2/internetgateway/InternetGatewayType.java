@@ -71,6 +71,8 @@ public final class InternetGatewayType extends Ec2Type {
 
     private final Finder<InternetGateway> gateways = finder("DescribeInternetGateways", igwId -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways(),
             InternetGateway::internetGatewayId, null, Set.of());
+    private final Reads<InternetGateway> reads = reads("DescribeInternetGateways", f -> ec2().describeInternetGatewaysPaginator(r -> r.filters(f)).internetGateways(),
+            InternetGateway::internetGatewayId, InternetGateway::tags, this::translate);
 
     public InternetGatewayType(AwsSession aws) {
         super(aws, "internet-gateway", "internet gateway", SCHEMA);
@@ -103,19 +105,11 @@ public final class InternetGatewayType extends Ec2Type {
         return vpc.asText();
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).internetGateways(),
-                InternetGateway::tags, (id, g) -> translate(ctx, id, g));
-    }
-
     /** The gateways attached to the VPCs: one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeInternetGateways",
-                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).internetGateways(),
-                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent(),
-                InternetGateway::internetGatewayId, InternetGateway::tags, (id, g) -> translate(ctx, id, g));
+        return importInVpcs(ctx, scope, reads, () -> reads.describe().apply(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds())),
+                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent());
     }
 
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */

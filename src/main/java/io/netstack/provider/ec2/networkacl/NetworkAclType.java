@@ -85,6 +85,9 @@ public final class NetworkAclType extends Ec2Type {
 
     private final NetworkAclAssociations associations;
 
+    private final Reads<NetworkAcl> reads = reads("DescribeNetworkAcls", f -> ec2().describeNetworkAclsPaginator(r -> r.filters(f)).networkAcls(),
+            NetworkAcl::networkAclId, NetworkAcl::tags, NetworkAclType::custom, this::translate);
+
     public NetworkAclType(AwsSession aws) {
         super(aws, "network-acl", "network ACL", SCHEMA);
         associations = new NetworkAclAssociations(aws, (ctx, aclId) -> gathered(ctx, () -> findAcl(null, aclId)));
@@ -114,20 +117,18 @@ public final class NetworkAclType extends Ec2Type {
 
     // ---------------------------------------------------------------- read
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).networkAcls(),
-                NetworkAcl::tags, a -> !Boolean.TRUE.equals(a.isDefault()), (id, a) -> translate(ctx, id, a));
-    }
-
     /**
      * Every NACL of the VPCs but their default NACLs (those are the vpc block's
      * {@code defaultNetworkAcl}), from the read shared with the vpc type ({@link #inVpcs}).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeNetworkAcls", () -> inVpcs(ec2(), scope), a -> !Boolean.TRUE.equals(a.isDefault()),
-                NetworkAcl::networkAclId, NetworkAcl::tags, (id, a) -> translate(ctx, id, a));
+        return importInVpcs(ctx, scope, reads, () -> inVpcs(ec2(), scope), reads.keep());
+    }
+
+    /** Whether {@code a} is a NACL of its own, not its VPC's default NACL (that one is the vpc block's {@code defaultNetworkAcl}). */
+    static boolean custom(NetworkAcl a) {
+        return !Boolean.TRUE.equals(a.isDefault());
     }
 
     /** The NACLs of the import's VPCs: one paginated DescribeNetworkAcls, shared by the vpc type. */

@@ -94,6 +94,9 @@ public final class RouteTableType extends Ec2Type {
 
     private final RouteTableSync sync;
 
+    private final Reads<RouteTable> reads = reads("DescribeRouteTables", f -> ec2().describeRouteTablesPaginator(r -> r.filters(f)).routeTables(),
+            RouteTable::routeTableId, RouteTable::tags, this::translate);
+
     public RouteTableType(AwsSession aws) {
         super(aws, "route-table", "route table", SCHEMA);
         sync = new RouteTableSync(aws);
@@ -171,20 +174,13 @@ public final class RouteTableType extends Ec2Type {
 
     // ---------------------------------------------------------------- read
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).routeTables(),
-                RouteTable::tags, (id, t) -> translate(ctx, id, t));
-    }
-
     /**
      * Every route table of the VPCs but their main tables (those are the vpc block's
      * {@code mainRouteTable}), from the read shared with the vpc type ({@link #inVpcs}).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeRouteTables", () -> inVpcs(ec2(), scope), t -> !main(t),
-                RouteTable::routeTableId, RouteTable::tags, (id, t) -> translate(ctx, id, t));
+        return importInVpcs(ctx, scope, reads, () -> inVpcs(ec2(), scope), t -> !main(t));
     }
 
     /** Whether {@code t} is its VPC's main route table. */
