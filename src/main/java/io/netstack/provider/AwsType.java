@@ -5,6 +5,8 @@ import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.Schema;
+import io.netstack.spi.Validation;
+import io.netstack.stack.ResourceBlock;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.time.Duration;
@@ -100,6 +102,20 @@ public abstract class AwsType<C> implements ResourceType {
     /** How the object is named in messages: "VPC", "subnet", "Direct Connect gateway". */
     protected final String noun() {
         return noun;
+    }
+
+    /**
+     * Validation: warns once, on the block that takes the file past a default AWS quota of this
+     * type ({@code quota}), i.e. the type's first block beyond it in file order.
+     */
+    protected final void warnPastQuota(ResourceBlock b, Validation v, int quota, String message) {
+        int n = 0;
+        for (ResourceBlock other : v.blocksOfType(name())) {
+            if (!other.type().equals(name())) continue;
+            n++;
+            if (other.id().equals(b.id())) break;
+        }
+        if (n == quota + 1) v.warning(b, "", message);
     }
 
     // ---- calls ---------------------------------------------------------------------------------
