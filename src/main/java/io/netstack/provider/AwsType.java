@@ -1,8 +1,12 @@
 package io.netstack.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.Schema;
 import io.netstack.spi.Validation;
@@ -296,6 +300,19 @@ public abstract class AwsType<C> implements ResourceType {
     /** The last step of an update: the object read back if anything was changed, else {@code live}. */
     protected final LiveResource updated(TypeContext ctx, LiveResource live, boolean touched, Supplier<Optional<LiveResource>> read) {
         return touched ? readBack(ctx, live.id(), live.awsId(), read) : live;
+    }
+
+    /**
+     * {@code live}, an object as its create answered it, with the spec's {@code lists} written: what
+     * a new object is after writes that each answered success, without a read (issue 12).
+     */
+    protected final LiveResource withListsWritten(LiveResource live, ResourceSpec spec, List<String> lists) {
+        ObjectNode p = live.properties().deepCopy();
+        for (String list : lists) {
+            JsonNode want = spec.properties().get(list);
+            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
+        }
+        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /** Fails an update whose object has gone, rather than recreating it (the contract's rule). */

@@ -241,23 +241,13 @@ public final class NetworkAclType extends Ec2Type {
             // ReplaceNetworkAclAssociation that answered its new association id (NACL associations
             // have no transitional state). A read now would only wait out EC2's read lag
             // (docs/aws-facts.md), and one read that sees the writes does not promise the next will.
-            return asWritten(live, spec);
+            return withListsWritten(live, spec, List.of("ingress", "egress", "subnets"));
         }
         Set<String> dirs = new TreeSet<>(changed);
         dirs.retainAll(Set.of("ingress", "egress"));
         // The wait's last answer is the NACL as written: no read-back after it (issue 12).
         NetworkAcl last = awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, aclId));
-    }
-
-    /** {@code live} (a NACL as CreateNetworkAcl answered it) with the spec's entries and subnets written. */
-    private LiveResource asWritten(LiveResource live, ResourceSpec spec) {
-        ObjectNode p = live.properties().deepCopy();
-        for (String list : List.of("ingress", "egress", "subnets")) {
-            JsonNode want = spec.properties().get(list);
-            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
-        }
-        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /**
