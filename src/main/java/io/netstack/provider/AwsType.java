@@ -297,6 +297,23 @@ public abstract class AwsType<C> implements ResourceType {
         return find.get().orElseThrow(() -> notFound(id, awsId));
     }
 
+    /**
+     * The {@code tags} step of an update, where the service's base knows how to tag ({@code Ec2Type},
+     * {@code DxType}): writes the tags if the plan changed them; says whether it called AWS.
+     */
+    protected boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        throw new UnsupportedOperationException(name() + ": " + getClass().getSimpleName() + " has no tags step");
+    }
+
+    /**
+     * The last two steps of an update: the {@code tags} step ({@link #syncTags}), then the object read
+     * back if it or an earlier step ({@code touched}) called AWS, else {@code live}.
+     */
+    protected final LiveResource updatedAfterTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed, boolean touched,
+                                                  Supplier<Optional<LiveResource>> read) {
+        return updated(ctx, live, syncTags(live, spec, changed) | touched, read);
+    }
+
     /** The last step of an update: the object read back if anything was changed, else {@code live}. */
     protected final LiveResource updated(TypeContext ctx, LiveResource live, boolean touched, Supplier<Optional<LiveResource>> read) {
         return touched ? readBack(ctx, live.id(), live.awsId(), read) : live;

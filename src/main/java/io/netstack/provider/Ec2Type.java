@@ -176,16 +176,8 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return updateTags(ctx, live, spec, changed, () -> find.apply(id, awsId), () -> read.apply(id, awsId));
     }
 
-    /**
-     * The last two steps of an update: the {@code tags} step ({@link #syncTags}), then the object read
-     * back if it or an earlier step ({@code touched}) called AWS, else {@code live}.
-     */
-    protected final LiveResource updatedAfterTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed, boolean touched,
-                                                  Supplier<Optional<LiveResource>> read) {
-        return updated(ctx, live, syncTags(live, spec, changed) | touched, read);
-    }
-
-    /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
+    /** The {@code tags} step of an update: the tags written (CreateTags, DeleteTags) if the plan changed them; says whether it called AWS. */
+    @Override
     protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
         if (!changed.contains("tags")) return false;
         Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));
