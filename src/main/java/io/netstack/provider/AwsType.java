@@ -159,6 +159,19 @@ public abstract class AwsType<C> implements ResourceType {
     }
 
     /**
+     * A write that AWS refuses while the object or what it depends on is busy: DependencyViolation
+     * and {@code busyCodes} (e.g. IncorrectState while a transit gateway is still 'modifying') are
+     * retried for {@code timeout}.
+     */
+    protected final void runWhileBusy(TypeContext ctx, String id, String action, Set<String> busyCodes, Duration timeout, Runnable call) {
+        ctx.retrying(id, action, Set.of(ErrorCategory.DEPENDENCY_VIOLATION), timeout,
+                () -> busyIsRetryable(busyCodes, () -> call(id, action, () -> {
+                    call.run();
+                    return null;
+                })));
+    }
+
+    /**
      * A write whose object may already be gone, in which case there is nothing left to do (revoking
      * rules of a group being deleted): {@code goneCodes} are success, any other failure is not.
      *
@@ -404,11 +417,7 @@ public abstract class AwsType<C> implements ResourceType {
      */
     protected final boolean deleteOnly(TypeContext ctx, String id, Deletion d, Runnable call) {
         try {
-            ctx.retrying(id, d.action(), Set.of(ErrorCategory.DEPENDENCY_VIOLATION), d.timeout(),
-                    () -> busyIsRetryable(d.busyCodes(), () -> call(id, d.action(), () -> {
-                        call.run();
-                        return null;
-                    })));
+            runWhileBusy(ctx, id, d.action(), d.busyCodes(), d.timeout(), call);
             return true;
         } catch (AwsFailure f) {
             if (f.category() == ErrorCategory.NOT_FOUND && d.notFoundCodes().contains(f.code())) return false;

@@ -262,12 +262,11 @@ public final class TransitGatewayType extends Ec2Type {
         if (options || description != null) {
             ModifyTransitGatewayOptions opts = options ? o.build() : null;
             // A gateway still 'modifying' from an earlier change answers IncorrectState: retried.
-            ctx.retrying(id, "ModifyTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
-                        r.transitGatewayId(tgwId);
-                        if (opts != null) r.options(opts);
-                        if (description != null) r.description(description);
-                    }))));
+            runWhileBusy(ctx, id, "ModifyTransitGateway", TransitGatewayBusy.CODES, UPDATE_TIMEOUT, () -> ec2().modifyTransitGateway(r -> {
+                r.transitGatewayId(tgwId);
+                if (opts != null) r.options(opts);
+                if (description != null) r.description(description);
+            }));
             waitAvailable(ctx, id, tgwId, UPDATE_TIMEOUT);
             touched = true;
         }
