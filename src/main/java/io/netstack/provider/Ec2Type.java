@@ -100,12 +100,6 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return out;
     }
 
-    /** {@link #listOwned} keeping every owned object. */
-    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
-                                                     Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
-        return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
-    }
-
     /**
      * The body of an {@code importable} that reads by the import's VPCs (nothing for an import by
      * reference or without VPCs): the objects of one Describe that {@code keep} accepts, each
