@@ -1,10 +1,16 @@
 package io.netstack.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.Schema;
+import io.netstack.spi.Validation;
+import io.netstack.stack.ResourceBlock;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
 import java.time.Duration;
@@ -102,6 +108,20 @@ public abstract class AwsType<C> implements ResourceType {
         return noun;
     }
 
+    /**
+     * Validation: warns once, on the block that takes the file past a default AWS quota of this
+     * type ({@code quota}), i.e. the type's first block beyond it in file order.
+     */
+    protected final void warnPastQuota(ResourceBlock b, Validation v, int quota, String message) {
+        int n = 0;
+        for (ResourceBlock other : v.blocksOfType(name())) {
+            if (!other.type().equals(name())) continue;
+            n++;
+            if (other.id().equals(b.id())) break;
+        }
+        if (n == quota + 1) v.warning(b, "", message);
+    }
+
     // ---- calls ---------------------------------------------------------------------------------
 
     /** One SDK call with this service's error model ({@link AwsCalls} unless the constructor named another). */
@@ -136,6 +156,19 @@ public abstract class AwsType<C> implements ResourceType {
             if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
             throw f;
         }
+    }
+
+    /**
+     * A write that AWS refuses while the object or what it depends on is busy: DependencyViolation
+     * and {@code busyCodes} (e.g. IncorrectState while a transit gateway is still 'modifying') are
+     * retried for {@code timeout}.
+     */
+    protected final void runWhileBusy(TypeContext ctx, String id, String action, Set<String> busyCodes, Duration timeout, Runnable call) {
+        ctx.retrying(id, action, Set.of(ErrorCategory.DEPENDENCY_VIOLATION), timeout,
+                () -> busyIsRetryable(busyCodes, () -> call(id, action, () -> {
+                    call.run();
+                    return null;
+                })));
     }
 
     /**
@@ -277,9 +310,39 @@ public abstract class AwsType<C> implements ResourceType {
         return find.get().orElseThrow(() -> notFound(id, awsId));
     }
 
+    /**
+     * The {@code tags} step of an update, where the service's base knows how to tag ({@code Ec2Type},
+     * {@code DxType}): writes the tags if the plan changed them; says whether it called AWS.
+     */
+    protected boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
+        throw new UnsupportedOperationException(name() + ": " + getClass().getSimpleName() + " has no tags step");
+    }
+
+    /**
+     * The last two steps of an update: the {@code tags} step ({@link #syncTags}), then the object read
+     * back if it or an earlier step ({@code touched}) called AWS, else {@code live}.
+     */
+    protected final LiveResource updatedAfterTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed, boolean touched,
+                                                  Supplier<Optional<LiveResource>> read) {
+        return updated(ctx, live, syncTags(live, spec, changed) | touched, read);
+    }
+
     /** The last step of an update: the object read back if anything was changed, else {@code live}. */
     protected final LiveResource updated(TypeContext ctx, LiveResource live, boolean touched, Supplier<Optional<LiveResource>> read) {
         return touched ? readBack(ctx, live.id(), live.awsId(), read) : live;
+    }
+
+    /**
+     * {@code live}, an object as its create answered it, with the spec's {@code lists} written: what
+     * a new object is after writes that each answered success, without a read (issue 12).
+     */
+    protected final LiveResource withListsWritten(LiveResource live, ResourceSpec spec, List<String> lists) {
+        ObjectNode p = live.properties().deepCopy();
+        for (String list : lists) {
+            JsonNode want = spec.properties().get(list);
+            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
+        }
+        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /** Fails an update whose object has gone, rather than recreating it (the contract's rule). */
@@ -340,6 +403,13 @@ public abstract class AwsType<C> implements ResourceType {
         deleteAndWaitGone(ctx, id, awsId, d, call, find, state);
     }
 
+    /** {@link #deleteUnlessDeleting} of {@code live} with nothing to remove first, for a type whose delete call takes the AWS id and whose finder (logical id, AWS id). */
+    protected final <T> void deleteUnlessDeleting(TypeContext ctx, LiveResource live, Deletion d, Consumer<String> call,
+                                                  BiFunction<String, String, Optional<T>> describe, Function<T, String> stateOf) {
+        String id = live.id(), awsId = live.awsId();
+        deleteUnlessDeleting(ctx, id, awsId, d, () -> { }, () -> call.accept(awsId), () -> describe.apply(id, awsId), stateOf);
+    }
+
     /**
      * Only the delete call of {@link #deleteAndWaitGone}, for objects that are gone when it returns.
      *
@@ -347,11 +417,7 @@ public abstract class AwsType<C> implements ResourceType {
      */
     protected final boolean deleteOnly(TypeContext ctx, String id, Deletion d, Runnable call) {
         try {
-            ctx.retrying(id, d.action(), Set.of(ErrorCategory.DEPENDENCY_VIOLATION), d.timeout(),
-                    () -> busyIsRetryable(d.busyCodes(), () -> call(id, d.action(), () -> {
-                        call.run();
-                        return null;
-                    })));
+            runWhileBusy(ctx, id, d.action(), d.busyCodes(), d.timeout(), call);
             return true;
         } catch (AwsFailure f) {
             if (f.category() == ErrorCategory.NOT_FOUND && d.notFoundCodes().contains(f.code())) return false;

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 
@@ -32,6 +33,60 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     }
 
     /**
+     * How a type reads its objects in bulk, declared once per type with {@link #reads}: the Describe's
+     * action, the call for one filter, the object's id and tags, which objects are the type's to
+     * report (gone states, AWS defaults) and their translation under a logical id.
+     */
+    protected record Reads<T>(String action, Function<Filter, ? extends Iterable<T>> describe, Function<T, String> idOf,
+                              Function<T, List<Tag>> tagsOf, Predicate<T> keep, Translation<T> translate) {
+    }
+
+    /** An object in the canonical shape under its logical id (the function a read-back uses too). */
+    @FunctionalInterface
+    protected interface Translation<T> {
+        LiveResource of(TypeContext ctx, String id, T object);
+    }
+
+    /** The type's {@link Reads}, when it declared them: then {@link #list} is derived from them. */
+    private Reads<?> reads;
+
+    /** Declares the type's {@link Reads}; {@link #list} is then {@link #listOwned} of them. */
+    protected final <T> Reads<T> reads(String action, Function<Filter, ? extends Iterable<T>> describe, Function<T, String> idOf,
+                                       Function<T, List<Tag>> tagsOf, Predicate<T> keep, Translation<T> translate) {
+        Reads<T> r = new Reads<>(action, describe, idOf, tagsOf, keep, translate);
+        this.reads = r;
+        return r;
+    }
+
+    /** {@link #reads} keeping every object. */
+    protected final <T> Reads<T> reads(String action, Function<Filter, ? extends Iterable<T>> describe, Function<T, String> idOf,
+                                       Function<T, List<Tag>> tagsOf, Translation<T> translate) {
+        return reads(action, describe, idOf, tagsOf, o -> true, translate);
+    }
+
+    /** The objects of the type's {@link #reads} that the stack owns; a type that declared none lists its own way. */
+    @Override
+    public List<LiveResource> list(TypeContext ctx) {
+        if (reads == null) throw new IllegalStateException(name() + " declares no reads(...) and does not override list");
+        return listOwned(ctx, reads);
+    }
+
+    /** {@link #listOwned} of {@code reads}: one Describe filtered by the stack's tag. */
+    protected final <T> List<LiveResource> listOwned(TypeContext ctx, Reads<T> reads) {
+        return listOwned(ctx, reads.action(), () -> reads.describe().apply(Ec2Tags.stackFilter(ctx.stack())), reads.tagsOf(), reads.keep(),
+                (id, o) -> reads.translate().of(ctx, id, o));
+    }
+
+    /**
+     * {@link #importInVpcs} of {@code reads}: {@code describe} reads the import's VPCs (by a filter,
+     * or a read shared with the vpc type), {@code keep} says which of them to import.
+     */
+    protected final <T> List<LiveResource> importInVpcs(TypeContext ctx, ImportScope scope, Reads<T> reads, Supplier<? extends Iterable<T>> describe,
+                                                        Predicate<T> keep) {
+        return importInVpcs(scope, reads.action(), describe, keep, reads.idOf(), reads.tagsOf(), (id, o) -> reads.translate().of(ctx, id, o));
+    }
+
+    /**
      * The body of a {@code list}: the objects of one stack-filtered Describe that the stack owns
      * (tags re-checked client-side: some backends ignore filters), each translated with its
      * logical id. {@code keep} drops what is not the type's to report (gone states, defaults).
@@ -43,12 +98,6 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
             if (keep.test(o)) Ec2Tags.ownedId(tagsOf.apply(o), ctx.stack()).ifPresent(id -> out.add(translate.apply(id, o)));
         }));
         return out;
-    }
-
-    /** {@link #listOwned} keeping every owned object. */
-    protected final <T> List<LiveResource> listOwned(TypeContext ctx, String action, Supplier<? extends Iterable<T>> describe,
-                                                     Function<T, List<Tag>> tagsOf, BiFunction<String, T, LiveResource> translate) {
-        return listOwned(ctx, action, describe, tagsOf, o -> true, translate);
     }
 
     /**
@@ -121,7 +170,8 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return updateTags(ctx, live, spec, changed, () -> find.apply(id, awsId), () -> read.apply(id, awsId));
     }
 
-    /** The {@code tags} step of an update: the tags written if the plan changed them; says whether it called AWS. */
+    /** The {@code tags} step of an update: the tags written (CreateTags, DeleteTags) if the plan changed them; says whether it called AWS. */
+    @Override
     protected final boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
         if (!changed.contains("tags")) return false;
         Ec2Tags.update(ec2(), spec.id(), live.awsId(), live.properties().get("tags"), spec.properties().get("tags"));

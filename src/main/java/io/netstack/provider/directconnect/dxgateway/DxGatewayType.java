@@ -164,12 +164,7 @@ public final class DxGatewayType extends DxType {
                     .newDirectConnectGatewayName(spec.text("name"))));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            String arn = live.attributes().get("arn");
-            DxTags.update(dx(), id, arn, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
-        return updated(ctx, live, touched, () -> readOne(ctx, id, gatewayId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, gatewayId));
     }
 
     @Override

@@ -290,11 +290,7 @@ public final class DxVirtualInterfaceType extends DxType {
                     v -> new Waiter.Outcome(mtu && v.mtu() != null && v.mtu() != want ? "updating" : v.virtualInterfaceStateAsString(), null));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            DxTags.update(dx(), id, live.attributes().get("arn"), live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
-        return updated(ctx, live, touched, () -> readOne(ctx, id, vifId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, vifId));
     }
 
     @Override

@@ -318,8 +318,7 @@ public final class ClientVpnEndpointType extends Ec2Type {
         }
         if (changed.contains("routes") || !disassociate.isEmpty()) children.waitRoutes(ctx, id, eid, routesWant, false);
 
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(id, eid));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, eid));
     }
 
     /** Whether {@code prop} is to change: the diff names it and the values differ (security groups as a set). */

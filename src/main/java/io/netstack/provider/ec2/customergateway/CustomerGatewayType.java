@@ -69,6 +69,8 @@ public final class CustomerGatewayType extends Ec2Type {
 
     private final Finder<CustomerGateway> gateways = finder("DescribeCustomerGateways", cgwId -> ec2().describeCustomerGateways(r -> r.customerGatewayIds(cgwId)).customerGateways(),
             CustomerGateway::customerGatewayId, CustomerGateway::state, GONE_STATES);
+    private final Reads<CustomerGateway> reads = reads("DescribeCustomerGateways", f -> ec2().describeCustomerGateways(r -> r.filters(f)).customerGateways(),
+            CustomerGateway::customerGatewayId, CustomerGateway::tags, g -> !gone(g.state()), (ctx, id, g) -> translate(id, g));
 
     public CustomerGatewayType(AwsSession aws) {
         super(aws, "customer-gateway", "customer gateway", SCHEMA);
@@ -92,12 +94,6 @@ public final class CustomerGatewayType extends Ec2Type {
         String[] o = ip.split("\\.");
         int a = Integer.parseInt(o[0]), b = Integer.parseInt(o[1]);
         return a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
-    }
-
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeCustomerGateways", () -> ec2().describeCustomerGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).customerGateways(),
-                CustomerGateway::tags, g -> !gone(g.state()), this::translate);
     }
 
     /** Gateways live outside VPCs: the second pass imports those the VPN connections name (it takes no pagination). */

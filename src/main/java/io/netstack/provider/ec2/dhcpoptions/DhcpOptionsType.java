@@ -9,6 +9,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.LiveResource;
@@ -80,6 +81,11 @@ public final class DhcpOptionsType extends Ec2Type {
             Property.integer("netbiosNodeType").createOnly().range(1, 8)
                     .describe("NetBIOS node type 1, 2, 4 or 8 (AWS recommends 2; broadcast is not supported)"));
 
+    private final Finder<DhcpOptions> sets = finder("DescribeDhcpOptions", optionsId -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions(),
+            DhcpOptions::dhcpOptionsId, null, Set.of());
+    private final Reads<DhcpOptions> reads = reads("DescribeDhcpOptions", f -> ec2().describeDhcpOptionsPaginator(r -> r.filters(f)).dhcpOptions(),
+            DhcpOptions::dhcpOptionsId, DhcpOptions::tags, this::translate);
+
     public DhcpOptionsType(AwsSession aws) {
         super(aws, "dhcp-options", "DHCP options", SCHEMA);
     }
@@ -115,17 +121,10 @@ public final class DhcpOptionsType extends Ec2Type {
         if (!any) v.error(b, "", "a DHCP options set needs at least one option (AWS refuses an empty set)");
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeDhcpOptions", () -> ec2().describeDhcpOptionsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).dhcpOptions(),
-                DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
-    }
-
     /** The sets the import's VPCs use, but AWS's default set (left to AWS: not managed). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeDhcpOptions", () -> ofVpcs(ec2(), scope), d -> !awsDefault(d),
-                DhcpOptions::dhcpOptionsId, DhcpOptions::tags, (id, d) -> translate(ctx, id, d));
+        return importInVpcs(ctx, scope, reads, () -> ofVpcs(ec2(), scope), d -> !awsDefault(d));
     }
 
     /** The DHCP options sets of the import's VPCs: one DescribeDhcpOptions by id, shared with the vpc type. */
@@ -189,13 +188,8 @@ public final class DhcpOptionsType extends Ec2Type {
                 "arn", "arn:aws:ec2:" + ctx.region() + ":" + d.ownerId() + ":dhcp-options/" + d.dhcpOptionsId()));
     }
 
-    private Optional<DhcpOptions> findOptions(String id, String optionsId) {
-        return findOne(id, "DescribeDhcpOptions", optionsId, () -> ec2().describeDhcpOptions(r -> r.dhcpOptionsIds(optionsId)).dhcpOptions(),
-                DhcpOptions::dhcpOptionsId, null);
-    }
-
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String optionsId) {
-        return findOptions(id, optionsId).map(d -> translate(ctx, id, d));
+        return sets.find(id, optionsId).map(d -> translate(ctx, id, d));
     }
 
     @Override
@@ -214,7 +208,7 @@ public final class DhcpOptionsType extends Ec2Type {
                 .tagSpecifications(Ec2Tags.spec(ResourceType.DHCP_OPTIONS, spec.tags()))).dhcpOptions());
         String optionsId = d.dhcpOptionsId();
         Ec2Tags.ensure(ec2(), id, optionsId, d.tags(), spec.tags());
-        await(ctx, id, optionsId, VISIBLE, () -> findOptions(id, optionsId), STATE);
+        await(ctx, id, optionsId, VISIBLE, () -> sets.find(id, optionsId), STATE);
         return readBack(ctx, id, optionsId, () -> readOne(ctx, id, optionsId));
     }
 
@@ -225,14 +219,14 @@ public final class DhcpOptionsType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), optionsId = live.awsId();
-        return updateTags(ctx, live, spec, changed, () -> findOptions(id, optionsId), () -> readOne(ctx, id, optionsId));
+        return updateTags(ctx, live, spec, changed, () -> sets.find(id, optionsId), () -> readOne(ctx, id, optionsId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), optionsId = live.awsId();
         // DependencyViolation while a VPC still uses the set: the VPC's own change moves it off first.
-        deleteAndWaitGone(ctx, id, optionsId, DELETION, () -> ec2().deleteDhcpOptions(r -> r.dhcpOptionsId(optionsId)), () -> findOptions(id, optionsId), STATE);
+        deleteAndWaitGone(ctx, id, optionsId, DELETION, () -> ec2().deleteDhcpOptions(r -> r.dhcpOptionsId(optionsId)), () -> sets.find(id, optionsId), STATE);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

@@ -51,6 +51,10 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
     private static final Schema SCHEMA = new Schema(true, List.of(),
             Property.ref("vpc", List.of("vpc"), List.of("vpc-")).required().createOnly());
 
+    private final Reads<EgressOnlyInternetGateway> reads = reads("DescribeEgressOnlyInternetGateways",
+            f -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.filters(f).maxResults(255)).egressOnlyInternetGateways(),
+            EgressOnlyInternetGateway::egressOnlyInternetGatewayId, EgressOnlyInternetGateway::tags, (ctx, id, g) -> translate(id, g));
+
     public EgressOnlyInternetGatewayType(AwsSession aws) {
         super(aws, "egress-only-internet-gateway", "egress-only internet gateway", SCHEMA);
     }
@@ -63,13 +67,6 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
                 v.warning(b, "/vpc", vpc.id() + " has no IPv6 block (\"ipv6\": true): an egress-only internet gateway only carries IPv6 traffic");
             }
         });
-    }
-
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeEgressOnlyInternetGateways", () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r
-                        .filters(Ec2Tags.stackFilter(ctx.stack())).maxResults(255)).egressOnlyInternetGateways(),
-                EgressOnlyInternetGateway::tags, this::translate);
     }
 
     /**
@@ -86,10 +83,8 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
     /** The gateways attached to the VPCs: one unfiltered paginated read (it filters only by tag), matched on the attachment. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeEgressOnlyInternetGateways",
-                () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255)).egressOnlyInternetGateways(),
-                g -> vpcOf(g).filter(scope.vpcIds()::contains).isPresent(),
-                EgressOnlyInternetGateway::egressOnlyInternetGatewayId, EgressOnlyInternetGateway::tags, this::translate);
+        return importInVpcs(ctx, scope, reads, () -> ec2().describeEgressOnlyInternetGatewaysPaginator(r -> r.maxResults(255)).egressOnlyInternetGateways(),
+                g -> vpcOf(g).filter(scope.vpcIds()::contains).isPresent());
     }
 
     private LiveResource translate(String id, EgressOnlyInternetGateway g) {

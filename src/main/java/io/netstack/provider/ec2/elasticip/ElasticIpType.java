@@ -81,15 +81,8 @@ public final class ElasticIpType extends Ec2Type {
 
     @Override
     public void validate(ResourceBlock b, Validation v) {
-        int n = 0;
-        for (ResourceBlock other : v.blocksOfType(name())) {
-            if (!other.type().equals(name())) continue;
-            n++;
-            if (other.id().equals(b.id())) break;
-        }
-        if (n == MAX_EIPS_PER_REGION + 1) {
-            v.warning(b, "", "more than " + MAX_EIPS_PER_REGION + " Elastic IPs in one stack exceeds the default quota of " + MAX_EIPS_PER_REGION + " per region");
-        }
+        warnPastQuota(b, v, MAX_EIPS_PER_REGION,
+                "more than " + MAX_EIPS_PER_REGION + " Elastic IPs in one stack exceeds the default quota of " + MAX_EIPS_PER_REGION + " per region");
     }
 
     /**

@@ -248,8 +248,7 @@ public final class EndpointServiceType extends Ec2Type {
                 touched = true;
             }
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, serviceId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, serviceId));
     }
 
     @Override

@@ -83,6 +83,9 @@ public final class FlowLogType extends Ec2Type {
                     .describe("custom record format as field names in order, e.g. [\"version\", \"srcaddr\", \"dstaddr\", \"action\"]; omitted: AWS's default"),
             Property.integer("aggregationSeconds").createOnly().range(60, 600).defaultValue(600).describe("60 or 600"));
 
+    private final Reads<FlowLog> reads = reads("DescribeFlowLogs", f -> ec2().describeFlowLogsPaginator(r -> r.filter(f)).flowLogs(),
+            FlowLog::flowLogId, FlowLog::tags, (ctx, id, f) -> translate(id, f));
+
     public FlowLogType(AwsSession aws) {
         super(aws, "flow-log", "flow log", SCHEMA);
     }
@@ -126,12 +129,6 @@ public final class FlowLogType extends Ec2Type {
         }
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).flowLogs(),
-                FlowLog::tags, this::translate);
-    }
-
     /**
      * The flow logs of the VPCs themselves: one DescribeFlowLogs filtered by resource-id (flow logs
      * of single subnets or interfaces are not imported yet). AWS returns the format it applies
@@ -139,8 +136,8 @@ public final class FlowLogType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", scope.vpcIds()))).flowLogs(),
-                f -> scope.vpcIds().contains(f.resourceId()), FlowLog::flowLogId, FlowLog::tags, this::translate);
+        return importInVpcs(ctx, scope, reads, () -> reads.describe().apply(Ec2Tags.filter("resource-id", scope.vpcIds())),
+                f -> scope.vpcIds().contains(f.resourceId()));
     }
 
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */

@@ -8,6 +8,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Deletion;
 import io.netstack.provider.Ec2Type;
+import io.netstack.provider.Finder;
 import io.netstack.provider.Status;
 import io.netstack.provider.Wait;
 import io.netstack.spi.AwsFailure;
@@ -68,6 +69,11 @@ public final class InternetGatewayType extends Ec2Type {
             Property.ref("vpc", List.of("vpc"), List.of("vpc-"))
                     .describe("the VPC to attach to (attach/detach in place); omitted = detached"));
 
+    private final Finder<InternetGateway> gateways = finder("DescribeInternetGateways", igwId -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways(),
+            InternetGateway::internetGatewayId, null, Set.of());
+    private final Reads<InternetGateway> reads = reads("DescribeInternetGateways", f -> ec2().describeInternetGatewaysPaginator(r -> r.filters(f)).internetGateways(),
+            InternetGateway::internetGatewayId, InternetGateway::tags, this::translate);
+
     public InternetGatewayType(AwsSession aws) {
         super(aws, "internet-gateway", "internet gateway", SCHEMA);
     }
@@ -99,19 +105,11 @@ public final class InternetGatewayType extends Ec2Type {
         return vpc.asText();
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).internetGateways(),
-                InternetGateway::tags, (id, g) -> translate(ctx, id, g));
-    }
-
     /** The gateways attached to the VPCs: one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeInternetGateways",
-                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds()))).internetGateways(),
-                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent(),
-                InternetGateway::internetGatewayId, InternetGateway::tags, (id, g) -> translate(ctx, id, g));
+        return importInVpcs(ctx, scope, reads, () -> reads.describe().apply(Ec2Tags.filter("attachment.vpc-id", scope.vpcIds())),
+                g -> attachment(g).filter(a -> scope.vpcIds().contains(a.vpcId())).isPresent());
     }
 
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
@@ -140,13 +138,8 @@ public final class InternetGatewayType extends Ec2Type {
         return Optional.empty();
     }
 
-    private Optional<InternetGateway> describe(String id, String igwId) {
-        return findOne(id, "DescribeInternetGateways", igwId, () -> ec2().describeInternetGateways(r -> r.internetGatewayIds(igwId)).internetGateways(),
-                InternetGateway::internetGatewayId, null);
-    }
-
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String igwId) {
-        return describe(id, igwId).map(g -> translate(ctx, id, g));
+        return gateways.find(id, igwId).map(g -> translate(ctx, id, g));
     }
 
     @Override
@@ -165,7 +158,7 @@ public final class InternetGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), igwId = live.awsId();
-        InternetGateway now = ensureExists(id, igwId, () -> describe(id, igwId));
+        InternetGateway now = ensureExists(id, igwId, () -> gateways.find(id, igwId));
         boolean touched = false;
         if (changed.contains("vpc")) {
             String have = attachment(now).map(InternetGatewayAttachment::vpcId).orElse(null);
@@ -174,20 +167,19 @@ public final class InternetGatewayType extends Ec2Type {
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, igwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, igwId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
         String id = live.id(), igwId = live.awsId();
         // Detach from whatever the gateway is attached to now, not what the plan saw.
-        Optional<InternetGateway> now = describe(id, igwId);
+        Optional<InternetGateway> now = gateways.find(id, igwId);
         if (now.isEmpty()) return;
         for (InternetGatewayAttachment a : now.get().attachments()) {
             if (a.stateAsString() == null || !a.stateAsString().equals("detached")) detach(ctx, id, igwId, a.vpcId());
         }
-        deleteAndWaitGone(ctx, id, igwId, DELETION, () -> ec2().deleteInternetGateway(r -> r.internetGatewayId(igwId)), () -> describe(id, igwId), Status.exists());
+        deleteAndWaitGone(ctx, id, igwId, DELETION, () -> ec2().deleteInternetGateway(r -> r.internetGatewayId(igwId)), () -> gateways.find(id, igwId), Status.exists());
     }
 
     /** Attach, retrying NotFound of the just-created gateway or VPC, then wait for the attachment. */
@@ -195,7 +187,7 @@ public final class InternetGatewayType extends Ec2Type {
     private InternetGateway attach(TypeContext ctx, String id, String igwId, String vpcId) {
         mutateRun(ctx, id, "AttachInternetGateway", () -> ec2().attachInternetGateway(r -> r.internetGatewayId(igwId).vpcId(vpcId)));
         var seen = new java.util.concurrent.atomic.AtomicReference<InternetGateway>();
-        await(ctx, id, igwId, Wait.created("attached to " + vpcId, ATTACH_TIMEOUT, "attached"), () -> describe(id, igwId).map(g -> {
+        await(ctx, id, igwId, Wait.created("attached to " + vpcId, ATTACH_TIMEOUT, "attached"), () -> gateways.find(id, igwId).map(g -> {
             seen.set(g);
             return g;
         }), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
@@ -215,7 +207,7 @@ public final class InternetGatewayType extends Ec2Type {
             throw f;
         }
         await(ctx, id, igwId, new Wait("detached from " + vpcId, DETACH_TIMEOUT, Set.of("detached", Waiter.GONE), Set.of(), Waiter.GONE),
-                () -> describe(id, igwId), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
+                () -> gateways.find(id, igwId), g -> new Waiter.Outcome(stateFor(g, vpcId), null));
     }
 
     /** {@code attached}, {@code detached}, or AWS's transitional state of the attachment to {@code vpcId}. */

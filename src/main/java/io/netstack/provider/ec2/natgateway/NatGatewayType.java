@@ -92,6 +92,9 @@ public final class NatGatewayType extends Ec2Type {
             Property.ref("eip", List.of("elastic-ip"), List.of("eipalloc-")).createOnly()
                     .describe("the Elastic IP of a public NAT gateway (required when public)"));
 
+    private final Reads<NatGateway> reads = reads("DescribeNatGateways", f -> ec2().describeNatGatewaysPaginator(r -> r.filter(f)).natGateways(),
+            NatGateway::natGatewayId, NatGateway::tags, NatGatewayType::live, (ctx, id, n) -> NatGatewayTranslator.translate(name(), id, n));
+
     public NatGatewayType(AwsSession aws) {
         super(aws, TYPE, "NAT gateway", SCHEMA);
     }
@@ -127,19 +130,11 @@ public final class NatGatewayType extends Ec2Type {
         return out;
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.stackFilter(ctx.stack()))).natGateways(),
-                NatGateway::tags, NatGatewayType::live, (id, n) -> NatGatewayTranslator.translate(name(), id, n));
-    }
-
     /** The live NAT gateways of the VPCs: one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeNatGateways",
-                () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", scope.vpcIds()))).natGateways(),
-                n -> live(n) && scope.vpcIds().contains(n.vpcId()),
-                NatGateway::natGatewayId, NatGateway::tags, (id, n) -> NatGatewayTranslator.translate(name(), id, n));
+        return importInVpcs(ctx, scope, reads, () -> reads.describe().apply(Ec2Tags.filter("vpc-id", scope.vpcIds())),
+                n -> live(n) && scope.vpcIds().contains(n.vpcId()));
     }
 
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */

@@ -1,6 +1,5 @@
 package io.netstack.provider.ec2.networkacl;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,6 +84,9 @@ public final class NetworkAclType extends Ec2Type {
 
     private final NetworkAclAssociations associations;
 
+    private final Reads<NetworkAcl> reads = reads("DescribeNetworkAcls", f -> ec2().describeNetworkAclsPaginator(r -> r.filters(f)).networkAcls(),
+            NetworkAcl::networkAclId, NetworkAcl::tags, NetworkAclType::custom, this::translate);
+
     public NetworkAclType(AwsSession aws) {
         super(aws, "network-acl", "network ACL", SCHEMA);
         associations = new NetworkAclAssociations(aws, (ctx, aclId) -> gathered(ctx, () -> findAcl(null, aclId)));
@@ -114,20 +116,18 @@ public final class NetworkAclType extends Ec2Type {
 
     // ---------------------------------------------------------------- read
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).networkAcls(),
-                NetworkAcl::tags, a -> !Boolean.TRUE.equals(a.isDefault()), (id, a) -> translate(ctx, id, a));
-    }
-
     /**
      * Every NACL of the VPCs but their default NACLs (those are the vpc block's
      * {@code defaultNetworkAcl}), from the read shared with the vpc type ({@link #inVpcs}).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeNetworkAcls", () -> inVpcs(ec2(), scope), a -> !Boolean.TRUE.equals(a.isDefault()),
-                NetworkAcl::networkAclId, NetworkAcl::tags, (id, a) -> translate(ctx, id, a));
+        return importInVpcs(ctx, scope, reads, () -> inVpcs(ec2(), scope), reads.keep());
+    }
+
+    /** Whether {@code a} is a NACL of its own, not its VPC's default NACL (that one is the vpc block's {@code defaultNetworkAcl}). */
+    static boolean custom(NetworkAcl a) {
+        return !Boolean.TRUE.equals(a.isDefault());
     }
 
     /** The NACLs of the import's VPCs: one paginated DescribeNetworkAcls, shared by the vpc type. */
@@ -240,23 +240,13 @@ public final class NetworkAclType extends Ec2Type {
             // ReplaceNetworkAclAssociation that answered its new association id (NACL associations
             // have no transitional state). A read now would only wait out EC2's read lag
             // (docs/aws-facts.md), and one read that sees the writes does not promise the next will.
-            return asWritten(live, spec);
+            return withListsWritten(live, spec, List.of("ingress", "egress", "subnets"));
         }
         Set<String> dirs = new TreeSet<>(changed);
         dirs.retainAll(Set.of("ingress", "egress"));
         // The wait's last answer is the NACL as written: no read-back after it (issue 12).
         NetworkAcl last = awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, aclId));
-    }
-
-    /** {@code live} (a NACL as CreateNetworkAcl answered it) with the spec's entries and subnets written. */
-    private LiveResource asWritten(LiveResource live, ResourceSpec spec) {
-        ObjectNode p = live.properties().deepCopy();
-        for (String list : List.of("ingress", "egress", "subnets")) {
-            JsonNode want = spec.properties().get(list);
-            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
-        }
-        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /**

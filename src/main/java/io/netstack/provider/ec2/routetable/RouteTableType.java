@@ -94,6 +94,9 @@ public final class RouteTableType extends Ec2Type {
 
     private final RouteTableSync sync;
 
+    private final Reads<RouteTable> reads = reads("DescribeRouteTables", f -> ec2().describeRouteTablesPaginator(r -> r.filters(f)).routeTables(),
+            RouteTable::routeTableId, RouteTable::tags, this::translate);
+
     public RouteTableType(AwsSession aws) {
         super(aws, "route-table", "route table", SCHEMA);
         sync = new RouteTableSync(aws);
@@ -171,20 +174,13 @@ public final class RouteTableType extends Ec2Type {
 
     // ---------------------------------------------------------------- read
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).routeTables(),
-                RouteTable::tags, (id, t) -> translate(ctx, id, t));
-    }
-
     /**
      * Every route table of the VPCs but their main tables (those are the vpc block's
      * {@code mainRouteTable}), from the read shared with the vpc type ({@link #inVpcs}).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeRouteTables", () -> inVpcs(ec2(), scope), t -> !main(t),
-                RouteTable::routeTableId, RouteTable::tags, (id, t) -> translate(ctx, id, t));
+        return importInVpcs(ctx, scope, reads, () -> inVpcs(ec2(), scope), t -> !main(t));
     }
 
     /** Whether {@code t} is its VPC's main route table. */
@@ -297,21 +293,11 @@ public final class RouteTableType extends Ec2Type {
             // would only wait out EC2's read lag (docs/aws-facts.md), and one read that sees the
             // writes does not promise the next will; should a plan still miss a route or an
             // association, applying it finds it in place (RouteAlreadyExists, the subnet already here).
-            return asWritten(live, spec);
+            return withListsWritten(live, spec, List.of("routes", "subnets", "propagateFrom"));
         }
         // The wait's last answer is the table as written: no read-back after it (issue 12).
         RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
         return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
-    }
-
-    /** {@code live} (a table as CreateRouteTable answered it) with the spec's routes, subnets and propagating VGWs written. */
-    private LiveResource asWritten(LiveResource live, ResourceSpec spec) {
-        ObjectNode p = live.properties().deepCopy();
-        for (String list : List.of("routes", "subnets", "propagateFrom")) {
-            JsonNode want = spec.properties().get(list);
-            p.set(list, want == null ? JsonNodeFactory.instance.arrayNode() : want.deepCopy());
-        }
-        return new LiveResource(live.id(), live.type(), live.awsId(), normalize(p), live.attributes());
     }
 
     /**

@@ -49,6 +49,9 @@ public final class SecurityGroupType extends Ec2Type {
             SecurityGroupRules.ruleSchema("ingress", "from").lateBound().defaultEmptyList(),
             SecurityGroupRules.ruleSchema("egress", "to").lateBound().defaultValue(defaultEgress()));
 
+    private final Reads<SecurityGroup> reads = reads("DescribeSecurityGroups", f -> ec2().describeSecurityGroupsPaginator(r -> r.filters(f)).securityGroups(),
+            SecurityGroup::groupId, SecurityGroup::tags, this::translate);
+
     public SecurityGroupType(AwsSession aws) {
         super(aws, "security-group", "security group", SCHEMA);
     }
@@ -88,20 +91,13 @@ public final class SecurityGroupType extends Ec2Type {
         }
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).securityGroups(),
-                SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
-    }
-
     /**
      * Every group of the VPCs but their "default" groups (those are the vpc block's
      * {@code defaultSecurityGroup}), from the read shared with the vpc type ({@link #inVpcs}).
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeSecurityGroups", () -> inVpcs(ec2(), scope), g -> !g.groupName().equals("default"),
-                SecurityGroup::groupId, SecurityGroup::tags, (id, g) -> translate(ctx, id, g));
+        return importInVpcs(ctx, scope, reads, () -> inVpcs(ec2(), scope), g -> !g.groupName().equals("default"));
     }
 
     /** The security groups of the import's VPCs: one paginated DescribeSecurityGroups, shared by the vpc type. */

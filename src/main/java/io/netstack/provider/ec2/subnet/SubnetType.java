@@ -278,8 +278,7 @@ public final class SubnetType extends Ec2Type {
             }));
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(id, subnetId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, subnetId));
     }
 
     @Override

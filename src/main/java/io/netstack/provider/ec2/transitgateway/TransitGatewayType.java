@@ -83,6 +83,9 @@ public final class TransitGatewayType extends Ec2Type {
     static final int MAX_IPV4_PREFIX = 24, MAX_IPV6_PREFIX = 64;
     static final Cidr LINK_LOCAL = Cidr.parse("169.254.0.0/16");
 
+    private final Reads<TransitGateway> reads = reads("DescribeTransitGateways", f -> ec2().describeTransitGatewaysPaginator(r -> r.filters(f)).transitGateways(),
+            TransitGateway::transitGatewayId, TransitGateway::tags, t -> !GONE_STATES.contains(t.stateAsString()), (ctx, id, t) -> translate(id, t));
+
     public TransitGatewayType(AwsSession aws) {
         super(aws, "transit-gateway", "transit-gateway", SCHEMA);
     }
@@ -120,26 +123,7 @@ public final class TransitGatewayType extends Ec2Type {
                 seen.add(c);
             }
         }
-        int count = 0;
-        for (ResourceBlock other : v.blocksOfType(name())) {
-            if (!other.type().equals(name())) continue;
-            count++;
-            if (other.id().equals(b.id())) break;
-        }
-        if (count == MAX_TRANSIT_GATEWAYS + 1) {
-            v.warning(b, "", "more than " + MAX_TRANSIT_GATEWAYS + " transit gateways exceeds the default quota of 5 per account and region");
-        }
-    }
-
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeTransitGateways", () -> ec2().describeTransitGatewaysPaginator(r -> r.filters(Ec2Tags.stackFilter(ctx.stack())))
-                .transitGateways().forEach(t -> {
-                    if (GONE_STATES.contains(t.stateAsString())) return;
-                    Ec2Tags.ownedId(t.tags(), ctx.stack()).ifPresent(id -> out.add(translate(id, t)));
-                }));
-        return out;
+        warnPastQuota(b, v, MAX_TRANSIT_GATEWAYS, "more than " + MAX_TRANSIT_GATEWAYS + " transit gateways exceeds the default quota of 5 per account and region");
     }
 
     /**
@@ -278,24 +262,21 @@ public final class TransitGatewayType extends Ec2Type {
         if (options || description != null) {
             ModifyTransitGatewayOptions opts = options ? o.build() : null;
             // A gateway still 'modifying' from an earlier change answers IncorrectState: retried.
-            ctx.retrying(id, "ModifyTransitGateway", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGateway", () -> ec2().modifyTransitGateway(r -> {
-                        r.transitGatewayId(tgwId);
-                        if (opts != null) r.options(opts);
-                        if (description != null) r.description(description);
-                    }))));
+            runWhileBusy(ctx, id, "ModifyTransitGateway", TransitGatewayBusy.CODES, UPDATE_TIMEOUT, () -> ec2().modifyTransitGateway(r -> {
+                r.transitGatewayId(tgwId);
+                if (opts != null) r.options(opts);
+                if (description != null) r.description(description);
+            }));
             waitAvailable(ctx, id, tgwId, UPDATE_TIMEOUT);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, tgwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, tgwId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), tgwId = live.awsId();
-        deleteUnlessDeleting(ctx, id, tgwId, DELETION, () -> { }, () -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)),
-                () -> describe(id, tgwId), TransitGateway::stateAsString);
+        deleteUnlessDeleting(ctx, live, DELETION, tgwId -> ec2().deleteTransitGateway(r -> r.transitGatewayId(tgwId)),
+                this::describe, TransitGateway::stateAsString);
     }
 
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */

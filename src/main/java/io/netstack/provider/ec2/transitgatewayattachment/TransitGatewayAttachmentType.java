@@ -296,13 +296,12 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         if (!add.isEmpty() || !remove.isEmpty() || options) {
             ModifyTransitGatewayVpcAttachmentRequestOptions opts = options ? o.build() : null;
             // An attachment still 'modifying' from an earlier change answers IncorrectState: retried.
-            ctx.retrying(id, "ModifyTransitGatewayVpcAttachment", Set.of(ErrorCategory.DEPENDENCY_VIOLATION), UPDATE_TIMEOUT, () ->
-                    busyIsRetryable(TransitGatewayBusy.CODES, () -> AwsCalls.call(id, "ModifyTransitGatewayVpcAttachment", () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
-                        r.transitGatewayAttachmentId(attachmentId);
-                        if (!add.isEmpty()) r.addSubnetIds(add);
-                        if (!remove.isEmpty()) r.removeSubnetIds(remove);
-                        if (opts != null) r.options(opts);
-                    }))));
+            runWhileBusy(ctx, id, "ModifyTransitGatewayVpcAttachment", TransitGatewayBusy.CODES, UPDATE_TIMEOUT, () -> ec2().modifyTransitGatewayVpcAttachment(r -> {
+                r.transitGatewayAttachmentId(attachmentId);
+                if (!add.isEmpty()) r.addSubnetIds(add);
+                if (!remove.isEmpty()) r.removeSubnetIds(remove);
+                if (opts != null) r.options(opts);
+            }));
             waitAvailable(ctx, id, attachmentId, UPDATE_TIMEOUT);
             touched = true;
         }
@@ -310,16 +309,13 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             applyDefaults(ctx, id, have.path("transitGateway").asText(spec.text("transitGateway")), attachmentId, want, changed);
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, attachmentId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, attachmentId));
     }
 
     @Override
     public void delete(TypeContext ctx, LiveResource live) {
-        String id = live.id(), attachmentId = live.awsId();
-        deleteUnlessDeleting(ctx, id, attachmentId, DELETION, () -> { },
-                () -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
-                () -> describe(id, attachmentId), TransitGatewayVpcAttachment::stateAsString);
+        deleteUnlessDeleting(ctx, live, DELETION, attachmentId -> ec2().deleteTransitGatewayVpcAttachment(r -> r.transitGatewayAttachmentId(attachmentId)),
+                this::describe, TransitGatewayVpcAttachment::stateAsString);
     }
 
     /**

@@ -314,8 +314,7 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
                 }
             }
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, rtId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, rtId));
     }
 
     @Override

@@ -340,8 +340,7 @@ public final class VpcEndpointType extends Ec2Type {
             mutateRun(ctx, id, "ModifyVpcEndpoint", () -> ec2().modifyVpcEndpoint(req));
             waitUsable(ctx, id, endpointId, "VPC endpoint " + endpointId + " available after modification", UPDATE_TIMEOUT);
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, endpointId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, endpointId));
     }
 
     /**

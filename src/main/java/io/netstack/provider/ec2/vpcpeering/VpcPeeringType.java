@@ -349,8 +349,7 @@ public final class VpcPeeringType extends Ec2Type {
             setDns(ctx, id, pcxId, spec.bool("dnsResolution", false));
             touched = true;
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(ctx, id, pcxId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, pcxId));
     }
 
     private void setDns(TypeContext ctx, String id, String pcxId, boolean on) {

@@ -171,11 +171,7 @@ public final class VpcPeeringAcceptanceType extends Ec2Type {
             setDns(ctx, id, pcxId, spec.bool("dnsResolution", false));
             touched = true;
         }
-        if (changed.contains("tags")) {
-            Ec2Tags.update(ec2(), id, pcxId, live.properties().get("tags"), spec.properties().get("tags"));
-            touched = true;
-        }
-        return updated(ctx, live, touched, () -> readOne(ctx, id, pcxId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, pcxId));
     }
 
     @Override

@@ -278,8 +278,7 @@ public final class VpnConnectionType extends Ec2Type {
             spec.properties().path("routes").forEach(r -> want.add(Cidr.canonical(r.asText())));
             touched |= syncRoutes(ctx, id, vpnId, want, have);
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(id, vpnId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vpnId));
     }
 
     /** Adds missing static routes first (traffic keeps flowing), then removes extra ones; waits for each. */

@@ -69,6 +69,9 @@ public final class VpnGatewayType extends Ec2Type {
     private final Finder<VpnGateway> gateways = finder("DescribeVpnGateways", vgwId -> ec2().describeVpnGateways(r -> r.vpnGatewayIds(vgwId)).vpnGateways(),
             VpnGateway::vpnGatewayId, VpnGateway::stateAsString, GONE_STATES);
 
+    private final Reads<VpnGateway> reads = reads("DescribeVpnGateways", f -> ec2().describeVpnGateways(r -> r.filters(f)).vpnGateways(),
+            VpnGateway::vpnGatewayId, VpnGateway::tags, g -> !gone(g.stateAsString()), (ctx, id, g) -> translate(id, g));
+
     public VpnGatewayType(AwsSession aws) {
         super(aws, "vpn-gateway", "VPN gateway", SCHEMA);
     }
@@ -82,16 +85,10 @@ public final class VpnGatewayType extends Ec2Type {
         }
     }
 
-    @Override
-    public List<LiveResource> list(TypeContext ctx) {
-        return listOwned(ctx, "DescribeVpnGateways", () -> ec2().describeVpnGateways(r -> r.filters(Ec2Tags.stackFilter(ctx.stack()))).vpnGateways(),
-                VpnGateway::tags, g -> !gone(g.stateAsString()), this::translate);
-    }
-
     /** The gateways attached to the VPCs: one DescribeVpnGateways by attachment.vpc-id (it takes no pagination). */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        return importInVpcs(scope, "DescribeVpnGateways", () -> ofVpcs(ec2(), scope), g -> true, VpnGateway::vpnGatewayId, VpnGateway::tags, this::translate);
+        return importInVpcs(ctx, scope, reads, () -> ofVpcs(ec2(), scope), g -> true);
     }
 
     /** The live gateways attached to the import's VPCs: one DescribeVpnGateways, shared with the vpn-connection type. */
@@ -160,8 +157,7 @@ public final class VpnGatewayType extends Ec2Type {
                 touched = true;
             }
         }
-        touched |= syncTags(live, spec, changed);
-        return updated(ctx, live, touched, () -> readOne(id, vgwId));
+        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vgwId));
     }
 
     private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
