@@ -104,13 +104,7 @@ final class DescribeBatch<T> {
      * 30–65 DescribeSubnets from run to run, with how their polls happened to line up).
      */
     static <R> R polling(Duration cadence, java.util.function.Supplier<R> poll) {
-        Duration was = POLLING.get();
-        POLLING.set(cadence);
-        try {
-            return poll.get();
-        } finally {
-            POLLING.set(was);
-        }
+        return with(POLLING, cadence, poll);
     }
 
     /**
@@ -121,12 +115,17 @@ final class DescribeBatch<T> {
      * new subnets' associations on the VPC's default NACL).
      */
     static <R> R gathering(Duration cadence, java.util.function.Supplier<R> read) {
-        Duration was = GATHERING.get();
-        GATHERING.set(cadence);
+        return with(GATHERING, cadence, read);
+    }
+
+    /** Runs {@code body} with this thread's {@code mode} set to {@code cadence}, then restores it. */
+    private static <R> R with(ThreadLocal<Duration> mode, Duration cadence, java.util.function.Supplier<R> body) {
+        Duration was = mode.get();
+        mode.set(cadence);
         try {
-            return read.get();
+            return body.get();
         } finally {
-            GATHERING.set(was);
+            mode.set(was);
         }
     }
 
