@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayOptions;
 
 /**
@@ -70,33 +71,39 @@ final class TgwAttachmentDefaults extends Ec2Helper {
 
     Snapshot snapshot(String id, Collection<String> tgwIds) {
         Map<String, DefaultTables> tables = defaultTables(id, tgwIds);
-        Set<String> associated = new HashSet<>(), propagating = new HashSet<>();
-        Set<String> assocTables = new HashSet<>(), propTables = new HashSet<>();
+        return new Snapshot(tables, linked(id, tables, Link.ASSOCIATION), linked(id, tables, Link.PROPAGATION));
+    }
+
+    /**
+     * The attachments that {@code link} ties to the gateways' default tables, neither leaving nor
+     * off: one read per table (not per attachment); a table gone meanwhile ties none.
+     */
+    private Set<String> linked(String id, Map<String, DefaultTables> tables, Link link) {
+        Set<String> out = new HashSet<>(), rts = new HashSet<>();
         tables.values().forEach(t -> {
-            if (t.association() != null) assocTables.add(t.association());
-            if (t.propagation() != null) propTables.add(t.propagation());
+            if (link.table(t) != null) rts.add(link.table(t));
         });
-        for (String rt : assocTables) {
+        for (String rt : rts) {
             try {
-                AwsCalls.run(id, "GetTransitGatewayRouteTableAssociations", () -> ec2().getTransitGatewayRouteTableAssociationsPaginator(r -> r.transitGatewayRouteTableId(rt))
-                        .associations().forEach(a -> {
-                            if (!"disassociating".equals(a.stateAsString()) && !"disassociated".equals(a.stateAsString())) associated.add(a.transitGatewayAttachmentId());
-                        }));
+                AwsCalls.run(id, link.read, () -> links(rt, link, (att, state) -> {
+                    if (!link.leaving.equals(state) && !link.off.equals(state)) out.add(att);
+                }));
             } catch (AwsFailure f) {
                 if (f.category() != ErrorCategory.NOT_FOUND) throw f;
             }
         }
-        for (String rt : propTables) {
-            try {
-                AwsCalls.run(id, "GetTransitGatewayRouteTablePropagations", () -> ec2().getTransitGatewayRouteTablePropagationsPaginator(r -> r.transitGatewayRouteTableId(rt))
-                        .transitGatewayRouteTablePropagations().forEach(p -> {
-                            if (!"disabling".equals(p.stateAsString()) && !"disabled".equals(p.stateAsString())) propagating.add(p.transitGatewayAttachmentId());
-                        }));
-            } catch (AwsFailure f) {
-                if (f.category() != ErrorCategory.NOT_FOUND) throw f;
-            }
+        return out;
+    }
+
+    /** Every attachment of the table's associations or propagations, with its state (paginated). */
+    private void links(String rt, Link link, BiConsumer<String, String> attachmentState) {
+        if (link == Link.ASSOCIATION) {
+            ec2().getTransitGatewayRouteTableAssociationsPaginator(r -> r.transitGatewayRouteTableId(rt)).associations()
+                    .forEach(a -> attachmentState.accept(a.transitGatewayAttachmentId(), a.stateAsString()));
+        } else {
+            ec2().getTransitGatewayRouteTablePropagationsPaginator(r -> r.transitGatewayRouteTableId(rt)).transitGatewayRouteTablePropagations()
+                    .forEach(p -> attachmentState.accept(p.transitGatewayAttachmentId(), p.stateAsString()));
         }
-        return new Snapshot(tables, associated, propagating);
     }
 
     /** Brings the attachment's association with its gateway's default table to {@code want}. */
@@ -114,17 +121,18 @@ final class TgwAttachmentDefaults extends Ec2Helper {
      * actions and state names only.
      */
     private enum Link {
-        ASSOCIATION("AssociateTransitGatewayRouteTable", "DisassociateTransitGatewayRouteTable", "associated", "disassociating", "disassociated",
-                ASSOCIATION_TIMEOUT, "associate %s with a transit-gateway-route-table instead"),
-        PROPAGATION("EnableTransitGatewayRouteTablePropagation", "DisableTransitGatewayRouteTablePropagation", "enabled", "disabling", "disabled",
-                PROPAGATION_TIMEOUT, "list %s in a transit-gateway-route-table's propagations instead");
+        ASSOCIATION("AssociateTransitGatewayRouteTable", "DisassociateTransitGatewayRouteTable", "GetTransitGatewayRouteTableAssociations",
+                "associated", "disassociating", "disassociated", ASSOCIATION_TIMEOUT, "associate %s with a transit-gateway-route-table instead"),
+        PROPAGATION("EnableTransitGatewayRouteTablePropagation", "DisableTransitGatewayRouteTablePropagation", "GetTransitGatewayRouteTablePropagations",
+                "enabled", "disabling", "disabled", PROPAGATION_TIMEOUT, "list %s in a transit-gateway-route-table's propagations instead");
 
-        final String enable, disable, on, leaving, off, instead;
+        final String enable, disable, read, on, leaving, off, instead;
         final Duration timeout;
 
-        Link(String enable, String disable, String on, String leaving, String off, Duration timeout, String instead) {
+        Link(String enable, String disable, String read, String on, String leaving, String off, Duration timeout, String instead) {
             this.enable = enable;
             this.disable = disable;
+            this.read = read;
             this.on = on;
             this.leaving = leaving;
             this.off = off;
