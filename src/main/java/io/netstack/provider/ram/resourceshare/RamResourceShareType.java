@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ram.model.ResourceShare;
@@ -315,24 +316,10 @@ public final class RamResourceShareType extends RamType {
         Set<String> addP = new LinkedHashSet<>(), dropP = new LinkedHashSet<>(), addR = new LinkedHashSet<>(), dropR = new LinkedHashSet<>();
         if (changed.contains("principals")) diff(texts(live.properties().get("principals")), texts(spec.properties().get("principals")), addP, dropP);
         if (changed.contains("resources")) diff(texts(live.properties().get("resources")), texts(spec.properties().get("resources")), addR, dropR);
-        if (!dropP.isEmpty() || !dropR.isEmpty()) {
-            List<String> r = dropR.isEmpty() ? List.of() : arns(ctx, id, List.copyOf(dropR));
-            mutateRun(ctx, id, "DisassociateResourceShare", () -> ram().disassociateResourceShare(x -> {
-                x.resourceShareArn(arn);
-                if (!dropP.isEmpty()) x.principals(dropP);
-                if (!r.isEmpty()) x.resourceArns(r);
-            }));
-            touched = true;
-        }
-        if (!addP.isEmpty() || !addR.isEmpty()) {
-            List<String> r = addR.isEmpty() ? List.of() : arns(ctx, id, List.copyOf(addR));
-            mutateRun(ctx, id, "AssociateResourceShare", () -> ram().associateResourceShare(x -> {
-                x.resourceShareArn(arn);
-                if (!addP.isEmpty()) x.principals(addP);
-                if (!r.isEmpty()) x.resourceArns(r);
-            }));
-            touched = true;
-        }
+        touched |= relink(ctx, id, "DisassociateResourceShare", dropP, dropR,
+                (p, r) -> ram().disassociateResourceShare(x -> x.resourceShareArn(arn).principals(p).resourceArns(r)));
+        touched |= relink(ctx, id, "AssociateResourceShare", addP, addR,
+                (p, r) -> ram().associateResourceShare(x -> x.resourceShareArn(arn).principals(p).resourceArns(r)));
         if (!addP.isEmpty() || !addR.isEmpty() || !dropP.isEmpty() || !dropR.isEmpty()) awaitAssociations(ctx, id, arn);
         if (changed.contains("tags")) {
             Map<String, String> before = map(live.properties().get("tags")), after = map(spec.properties().get("tags"));
@@ -346,6 +333,23 @@ public final class RamResourceShareType extends RamType {
             touched = true;
         }
         return updated(ctx, live, touched, () -> readOne(id, ctx.stack(), arn));
+    }
+
+    /**
+     * One (Dis)AssociateResourceShare of {@code principals} and {@code resources} (ids turned into
+     * ARNs), nothing when both are empty. The two requests have the same fields but no common type,
+     * so {@code send} builds one; an empty side is passed as null, which the SDK leaves out of the
+     * request (as if never set) rather than sending an empty list.
+     *
+     * @return whether it called AWS
+     */
+    private boolean relink(TypeContext ctx, String id, String action, Set<String> principals, Set<String> resources,
+                           BiConsumer<List<String>, List<String>> send) {
+        if (principals.isEmpty() && resources.isEmpty()) return false;
+        List<String> p = principals.isEmpty() ? null : List.copyOf(principals);
+        List<String> r = resources.isEmpty() ? null : arns(ctx, id, List.copyOf(resources));
+        mutateRun(ctx, id, action, () -> send.accept(p, r));
+        return true;
     }
 
     private static void diff(List<String> have, List<String> want, Set<String> add, Set<String> drop) {
