@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 
@@ -260,48 +261,16 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
         Set<String> wantProp = SubnetClaims.texts(want.get("propagations")), haveProp = SubnetClaims.texts(have.get("propagations"));
 
         // Removals first: routes, associations, propagations that are no longer wanted.
-        if (changed.contains("routes")) {
-            for (Map.Entry<String, JsonNode> h : haveRoutes.entrySet()) {
-                if (!wantRoutes.containsKey(h.getKey())) {
-                    verbs.deleteRoute(ctx, id, rtId, h.getKey());
-                    touched = true;
-                }
+        if (changed.contains("routes")) touched |= forEachMissing(haveRoutes.keySet(), wantRoutes.keySet(), dest -> verbs.deleteRoute(ctx, id, rtId, dest));
+        if (changed.contains("associations")) touched |= forEachMissing(haveAssoc, wantAssoc, att -> {
+            synchronized (TgwRouteTableVerbs.lock(att)) {
+                verbs.disassociate(ctx, id, rtId, att);
             }
-        }
-        if (changed.contains("associations")) {
-            for (String att : haveAssoc) {
-                if (wantAssoc.contains(att)) continue;
-                synchronized (TgwRouteTableVerbs.lock(att)) {
-                    verbs.disassociate(ctx, id, rtId, att);
-                }
-                touched = true;
-            }
-        }
-        if (changed.contains("propagations")) {
-            for (String att : haveProp) {
-                if (!wantProp.contains(att)) {
-                    verbs.disablePropagation(ctx, id, rtId, att);
-                    touched = true;
-                }
-            }
-        }
+        });
+        if (changed.contains("propagations")) touched |= forEachMissing(haveProp, wantProp, att -> verbs.disablePropagation(ctx, id, rtId, att));
         // Then additions.
-        if (changed.contains("associations")) {
-            for (String att : wantAssoc) {
-                if (!haveAssoc.contains(att)) {
-                    verbs.associate(ctx, id, tgwId, rtId, att);
-                    touched = true;
-                }
-            }
-        }
-        if (changed.contains("propagations")) {
-            for (String att : wantProp) {
-                if (!haveProp.contains(att)) {
-                    verbs.enablePropagation(ctx, id, rtId, att);
-                    touched = true;
-                }
-            }
-        }
+        if (changed.contains("associations")) touched |= forEachMissing(wantAssoc, haveAssoc, att -> verbs.associate(ctx, id, tgwId, rtId, att));
+        if (changed.contains("propagations")) touched |= forEachMissing(wantProp, haveProp, att -> verbs.enablePropagation(ctx, id, rtId, att));
         if (changed.contains("routes")) {
             for (Map.Entry<String, JsonNode> w : wantRoutes.entrySet()) {
                 JsonNode h = haveRoutes.get(w.getKey());
@@ -315,6 +284,17 @@ public final class TransitGatewayRouteTableType extends Ec2Type {
             }
         }
         return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, rtId));
+    }
+
+    /** Runs {@code verb} on each element of {@code from} that {@code other} lacks, in order; says whether it ran any. */
+    private static boolean forEachMissing(Set<String> from, Set<String> other, Consumer<String> verb) {
+        boolean any = false;
+        for (String x : from) {
+            if (other.contains(x)) continue;
+            verb.accept(x);
+            any = true;
+        }
+        return any;
     }
 
     @Override
