@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Helper;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -118,39 +121,46 @@ final class ClientVpnChildren extends Ec2Helper {
         });
     }
 
-    /** Waits until the endpoint's rules are exactly {@code want} and none is in transition. */
-    void waitRules(TypeContext ctx, String id, String eid, Map<String, JsonNode> want, boolean removals) {
-        ctx.waiter().until(id, "authorization rules of " + eid + (removals ? " revoked" : " active"), ClientVpnEndpointType.RULE_TIMEOUT, Set.of("done"), Set.of("failed"), () -> {
-            List<AuthorizationRule> now = rules(id, eid);
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            for (AuthorizationRule r : now) {
-                String s = r.status() == null ? "" : r.status().codeAsString();
-                ObjectNode o = JsonNodeFactory.instance.objectNode().put("cidr", r.destinationCidr());
-                if (!Boolean.TRUE.equals(r.accessAll()) && ClientVpnTranslator.blank(r.groupId()) != null) o.put("group", r.groupId());
-                if (ClientVpnTranslator.blank(r.description()) != null) o.put("description", r.description());
-                String key = ClientVpnTranslator.ruleKeys(JsonNodeFactory.instance.arrayNode().add(o)).keySet().iterator().next();
-                if ("failed".equals(s) && want.containsKey(key)) return new Waiter.Outcome("failed", key + ": " + r.status().message());
-                if (s.equals("authorizing") || s.equals("revoking")) return new Waiter.Outcome(key + " " + s, null);
-                if (ClientVpnTranslator.live(r)) a.add(o);
-            }
-            return settled(ClientVpnTranslator.ruleKeys(a).keySet(), want.keySet(), removals);
-        });
+    /**
+     * A kind of child that {@link #waitSettled} reads back (rules, routes): its stack shape and set
+     * keys (as {@link ClientVpnTranslator} writes them), its status code and message, the states
+     * it passes through, and which children count as live.
+     */
+    private record Children<T>(Function<T, ObjectNode> shape, Function<JsonNode, Map<String, JsonNode>> keys, Function<T, String> code,
+                               Function<T, String> message, Set<String> moving, Predicate<T> live) {
     }
 
+    private static final Children<AuthorizationRule> RULES = new Children<>(ClientVpnTranslator::rule, ClientVpnTranslator::ruleKeys,
+            r -> r.status() == null ? "" : r.status().codeAsString(), r -> r.status().message(), Set.of("authorizing", "revoking"), ClientVpnTranslator::live);
+    private static final Children<ClientVpnRoute> ROUTES = new Children<>(ClientVpnTranslator::route, ClientVpnTranslator::routeKeys,
+            r -> r.status() == null ? "" : r.status().codeAsString(), r -> r.status().message(), Set.of("creating", "deleting"), ClientVpnTranslator::live);
+
+    /** Waits until the endpoint's rules are exactly {@code want} and none is in transition. */
+    void waitRules(TypeContext ctx, String id, String eid, Map<String, JsonNode> want, boolean removals) {
+        waitSettled(ctx, id, "authorization rules of " + eid + (removals ? " revoked" : " active"), ClientVpnEndpointType.RULE_TIMEOUT,
+                () -> rules(id, eid), RULES, want, removals);
+    }
+
+    /** Waits until the endpoint's routes (not those AWS adds for an association) are exactly {@code want} and none is in transition. */
     void waitRoutes(TypeContext ctx, String id, String eid, Map<String, JsonNode> want, boolean removals) {
-        ctx.waiter().until(id, "routes of " + eid + (removals ? " deleted" : " active"), ClientVpnEndpointType.ROUTE_TIMEOUT, Set.of("done"), Set.of("failed"), () -> {
+        waitSettled(ctx, id, "routes of " + eid + (removals ? " deleted" : " active"), ClientVpnEndpointType.ROUTE_TIMEOUT,
+                () -> routes(id, eid).stream().filter(r -> !ClientVpnEndpointType.ASSOCIATE_ORIGIN.equals(r.origin())).toList(), ROUTES, want, removals);
+    }
+
+    /** The wait of {@link #waitRules} and {@link #waitRoutes}: a wanted child that failed fails it; one in transition keeps it polling. */
+    private <T> void waitSettled(TypeContext ctx, String id, String subject, Duration timeout, Supplier<List<T>> read, Children<T> kind,
+                                 Map<String, JsonNode> want, boolean removals) {
+        ctx.waiter().until(id, subject, timeout, Set.of("done"), Set.of("failed"), () -> {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            for (ClientVpnRoute r : routes(id, eid)) {
-                if (ClientVpnEndpointType.ASSOCIATE_ORIGIN.equals(r.origin())) continue;
-                String s = r.status() == null ? "" : r.status().codeAsString();
-                ObjectNode o = JsonNodeFactory.instance.objectNode().put("destination", r.destinationCidr()).put("subnet", r.targetSubnet());
-                if (ClientVpnTranslator.blank(r.description()) != null) o.put("description", r.description());
-                String key = ClientVpnTranslator.routeKeys(JsonNodeFactory.instance.arrayNode().add(o)).keySet().iterator().next();
-                if ("failed".equals(s) && want.containsKey(key)) return new Waiter.Outcome("failed", key + ": " + r.status().message());
-                if (s.equals("creating") || s.equals("deleting")) return new Waiter.Outcome(key + " " + s, null);
-                if (ClientVpnTranslator.live(r)) a.add(o);
+            for (T r : read.get()) {
+                String s = kind.code().apply(r);
+                ObjectNode o = kind.shape().apply(r);
+                String key = kind.keys().apply(JsonNodeFactory.instance.arrayNode().add(o)).keySet().iterator().next();
+                if ("failed".equals(s) && want.containsKey(key)) return new Waiter.Outcome("failed", key + ": " + kind.message().apply(r));
+                if (kind.moving().contains(s)) return new Waiter.Outcome(key + " " + s, null);
+                if (kind.live().test(r)) a.add(o);
             }
-            return settled(ClientVpnTranslator.routeKeys(a).keySet(), want.keySet(), removals);
+            return settled(kind.keys().apply(a).keySet(), want.keySet(), removals);
         });
     }
 

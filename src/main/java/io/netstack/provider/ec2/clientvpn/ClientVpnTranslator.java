@@ -77,18 +77,9 @@ final class ClientVpnTranslator {
         ArrayNode subnets = p.putArray("subnets");
         nets.stream().filter(ClientVpnTranslator::live).map(TargetNetwork::targetNetworkId).distinct().forEach(subnets::add);
         ArrayNode rs = p.putArray("authorizationRules");
-        for (AuthorizationRule r : rules) {
-            if (!live(r)) continue;
-            ObjectNode o = rs.addObject().put("cidr", r.destinationCidr());
-            if (!Boolean.TRUE.equals(r.accessAll()) && blank(r.groupId()) != null) o.put("group", r.groupId());
-            if (blank(r.description()) != null) o.put("description", r.description());
-        }
+        rules.stream().filter(ClientVpnTranslator::live).forEach(r -> rs.add(rule(r)));
         ArrayNode rt = p.putArray("routes");
-        for (ClientVpnRoute r : routes) {
-            if (!live(r)) continue;
-            ObjectNode o = rt.addObject().put("destination", r.destinationCidr()).put("subnet", r.targetSubnet());
-            if (blank(r.description()) != null) o.put("description", r.description());
-        }
+        routes.stream().filter(ClientVpnTranslator::live).forEach(r -> rt.add(route(r)));
         p.put("splitTunnel", Boolean.TRUE.equals(e.splitTunnel()));
         ArrayNode dns = p.putArray("dnsServers");
         e.dnsServers().forEach(dns::add);
@@ -99,6 +90,21 @@ final class ClientVpnTranslator {
         Map<String, String> attrs = new LinkedHashMap<>();
         if (e.dnsName() != null) attrs.put("dnsName", e.dnsName());
         return new LiveResource(id, type, e.clientVpnEndpointId(), p, attrs);
+    }
+
+    /** An authorization rule in the stack's shape: no group for a rule of all users. */
+    static ObjectNode rule(AuthorizationRule r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("cidr", r.destinationCidr());
+        if (!Boolean.TRUE.equals(r.accessAll()) && blank(r.groupId()) != null) o.put("group", r.groupId());
+        if (blank(r.description()) != null) o.put("description", r.description());
+        return o;
+    }
+
+    /** A route in the stack's shape. */
+    static ObjectNode route(ClientVpnRoute r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("destination", r.destinationCidr()).put("subnet", r.targetSubnet());
+        if (blank(r.description()) != null) o.put("description", r.description());
+        return o;
     }
 
     static String blank(String s) {
