@@ -227,19 +227,17 @@ public final class VpcPeeringType extends Ec2Type {
      */
     @Override
     public List<LiveResource> importable(TypeContext ctx, io.netstack.spi.ImportScope scope) {
-        if (scope.byReference() || scope.vpcIds().isEmpty()) return List.of();
-        List<LiveResource> out = new ArrayList<>();
-        AwsCalls.run(null, "DescribeVpcPeeringConnections", () -> ec2().describeVpcPeeringConnectionsPaginator(r -> r.filters(Ec2Tags.filter("requester-vpc-info.vpc-id", scope.vpcIds())))
-                .vpcPeeringConnections().forEach(pcx -> {
-                    if (GONE_STATES.contains(status(pcx)) || pcx.requesterVpcInfo() == null || !scope.vpcIds().contains(pcx.requesterVpcInfo().vpcId())) return;
-                    LiveResource r = translate(ctx, pcx.vpcPeeringConnectionId(), pcx);
+        return importInVpcs(scope, "DescribeVpcPeeringConnections",
+                () -> ec2().describeVpcPeeringConnectionsPaginator(r -> r.filters(Ec2Tags.filter("requester-vpc-info.vpc-id", scope.vpcIds()))).vpcPeeringConnections(),
+                pcx -> !GONE_STATES.contains(status(pcx)) && pcx.requesterVpcInfo() != null && scope.vpcIds().contains(pcx.requesterVpcInfo().vpcId()),
+                VpcPeeringConnection::vpcPeeringConnectionId, VpcPeeringConnection::tags, (pcxId, pcx) -> {
+                    LiveResource r = translate(ctx, pcxId, pcx);
                     if (pcx.accepterVpcInfo() != null && pcx.accepterVpcInfo().ownerId() != null && pcx.accepterVpcInfo().ownerId().equals(pcx.requesterVpcInfo().ownerId())) {
                         r.properties().remove("peerAccount");
                     }
                     if (ctx.region().equals(r.properties().path("peerRegion").asText())) r.properties().remove("peerRegion");
-                    out.add(Ec2Tags.any().mark(r, pcx.tags()));
-                }));
-        return out;
+                    return r;
+                });
     }
 
     private LiveResource translate(TypeContext ctx, String id, VpcPeeringConnection pcx) {
