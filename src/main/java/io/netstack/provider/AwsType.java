@@ -10,6 +10,7 @@ import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.Schema;
 import io.netstack.spi.Validation;
+import io.netstack.stack.Cidr;
 import io.netstack.stack.ResourceBlock;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.Waiter;
@@ -120,6 +121,32 @@ public abstract class AwsType<C> implements ResourceType {
             if (other.id().equals(b.id())) break;
         }
         if (n == quota + 1) v.warning(b, "", message);
+    }
+
+    /** What validation checks of one CIDR of a list: {@code at} is its JSON pointer, {@code before} the CIDRs listed before it. */
+    @FunctionalInterface
+    protected interface CidrCheck {
+        void check(Cidr c, String at, List<Cidr> before);
+    }
+
+    /**
+     * Validation of a list property of CIDRs ({@code allowedPrefixes}, {@code cidrBlocks}): runs
+     * {@code check} on each element that parses (the schema check reports the others), in order.
+     */
+    protected static void eachCidr(ResourceBlock b, String property, CidrCheck check) {
+        JsonNode list = b.properties().get(property);
+        if (list == null || !list.isArray()) return;
+        List<Cidr> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Cidr c;
+            try {
+                c = Cidr.parse(list.get(i).asText());
+            } catch (IllegalArgumentException e) {
+                continue; // reported by the schema check
+            }
+            check.check(c, "/" + property + "/" + i, List.copyOf(seen));
+            seen.add(c);
+        }
     }
 
     // ---- calls ---------------------------------------------------------------------------------

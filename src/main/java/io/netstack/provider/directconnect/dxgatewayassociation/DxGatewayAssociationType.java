@@ -94,19 +94,9 @@ public final class DxGatewayAssociationType extends DxType {
         if (transit && (prefixes == null || prefixes.isEmpty())) {
             v.error(b, "/gateway", "an association with a transit gateway needs allowedPrefixes (AWS has no default for transit gateways)");
         }
-        if (prefixes != null) {
-            List<Cidr> seen = new ArrayList<>();
-            for (int i = 0; i < prefixes.size(); i++) {
-                Cidr c;
-                try {
-                    c = Cidr.parse(prefixes.get(i).asText());
-                } catch (IllegalArgumentException e) {
-                    continue; // reported by the schema check
-                }
-                if (seen.contains(c)) v.error(b, "/allowedPrefixes/" + i, c + " is listed twice");
-                seen.add(c);
-            }
-        }
+        eachCidr(b, "allowedPrefixes", (c, at, before) -> {
+            if (before.contains(c)) v.error(b, at, c + " is listed twice");
+        });
     }
 
     /** The tag value that records an association of {@code stack}/{@code id} in {@code region}. */

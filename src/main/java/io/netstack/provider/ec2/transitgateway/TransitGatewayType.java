@@ -102,27 +102,15 @@ public final class TransitGatewayType extends Ec2Type {
         if (description != null && description.isTextual() && description.asText().isEmpty()) {
             v.error(b, "/description", "an empty description cannot be told apart from none: leave the property out");
         }
-        JsonNode blocks = b.properties().get("cidrBlocks");
-        if (blocks != null && blocks.isArray()) {
-            List<Cidr> seen = new ArrayList<>();
-            for (int i = 0; i < blocks.size(); i++) {
-                Cidr c;
-                try {
-                    c = Cidr.parse(blocks.get(i).asText());
-                } catch (IllegalArgumentException e) {
-                    continue; // reported by the schema check
-                }
-                String at = "/cidrBlocks/" + i;
-                if (c.prefix() > (c.ipv6() ? MAX_IPV6_PREFIX : MAX_IPV4_PREFIX)) {
-                    v.error(b, at, c + " is too small for a transit gateway CIDR block: use " + (c.ipv6() ? "/64" : "/24") + " or larger");
-                }
-                if (!c.ipv6() && LINK_LOCAL.overlaps(c)) v.error(b, at, c + " overlaps 169.254.0.0/16, which AWS does not allow for transit gateway CIDR blocks");
-                for (Cidr o : seen) {
-                    if (o.ipv6() == c.ipv6() && o.overlaps(c)) v.error(b, at, c + " overlaps " + o + ", listed before it");
-                }
-                seen.add(c);
+        eachCidr(b, "cidrBlocks", (c, at, before) -> {
+            if (c.prefix() > (c.ipv6() ? MAX_IPV6_PREFIX : MAX_IPV4_PREFIX)) {
+                v.error(b, at, c + " is too small for a transit gateway CIDR block: use " + (c.ipv6() ? "/64" : "/24") + " or larger");
             }
-        }
+            if (!c.ipv6() && LINK_LOCAL.overlaps(c)) v.error(b, at, c + " overlaps 169.254.0.0/16, which AWS does not allow for transit gateway CIDR blocks");
+            for (Cidr o : before) {
+                if (o.ipv6() == c.ipv6() && o.overlaps(c)) v.error(b, at, c + " overlaps " + o + ", listed before it");
+            }
+        });
         warnPastQuota(b, v, MAX_TRANSIT_GATEWAYS, "more than " + MAX_TRANSIT_GATEWAYS + " transit gateways exceeds the default quota of 5 per account and region");
     }
 
