@@ -48,13 +48,8 @@ public final class TransitGatewayType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform's update timeout is 10 m: ModifyTransitGateway puts the gateway in {@code modifying}. */
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
-    /**
-     * Terraform's delete timeout is 10 m. It also covers DeleteTransitGateway answering
-     * IncorrectState/DependencyViolation while attachments deleted a moment ago are still {@code deleting}.
-     */
-    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
-    /** Only the gateway's own NotFound is "already gone"; IncorrectState (attachments still deleting) is retried. */
-    static final Deletion DELETION = new Deletion("DeleteTransitGateway", DELETE_TIMEOUT, Set.of("InvalidTransitGatewayID.NotFound"), TransitGatewayBusy.CODES);
+    /** IncorrectState (attachments still deleting) is retried. */
+    static final Deletion DELETION = TransitGatewayBusy.deletion("DeleteTransitGateway", "InvalidTransitGatewayID.NotFound");
     /** Amazon VPC quotas: 5 transit gateways per account and region (adjustable): a warning. */
     static final int MAX_TRANSIT_GATEWAYS = 5;
     static final long DEFAULT_ASN = 64512;

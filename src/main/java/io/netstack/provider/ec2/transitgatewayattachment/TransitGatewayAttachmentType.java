@@ -60,11 +60,8 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** transitGatewayVPCAttachmentUpdatedTimeout: 10 m (modifying → available). */
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
-    /** transitGatewayVPCAttachmentDeletedTimeout: 10 m. */
-    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
-    /** Only the attachment's own NotFound is "already gone"; IncorrectState (pending, modifying) is retried. */
-    static final Deletion DELETION = new Deletion("DeleteTransitGatewayVpcAttachment", DELETE_TIMEOUT,
-            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
+    /** IncorrectState (pending, modifying) is retried. */
+    static final Deletion DELETION = TransitGatewayBusy.deletion("DeleteTransitGatewayVpcAttachment", "InvalidTransitGatewayAttachmentID.NotFound");
 
     static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");

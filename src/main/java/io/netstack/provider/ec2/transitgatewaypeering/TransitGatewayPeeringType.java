@@ -55,11 +55,8 @@ public final class TransitGatewayPeeringType extends Ec2Type {
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     /** Terraform's accepter waits with transitGatewayPeeringAttachmentUpdatedTimeout: 10 m (pending → available). */
     static final Duration ACCEPT_TIMEOUT = Duration.ofMinutes(10);
-    /** transitGatewayPeeringAttachmentDeletedTimeout: 10 m. */
-    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
-    /** Only the peering's own NotFound is "already gone"; IncorrectState (still initiating) is retried. */
-    static final Deletion DELETION = new Deletion("DeleteTransitGatewayPeeringAttachment", DELETE_TIMEOUT,
-            Set.of("InvalidTransitGatewayAttachmentID.NotFound"), TransitGatewayBusy.CODES);
+    /** IncorrectState (still initiating) is retried. */
+    static final Deletion DELETION = TransitGatewayBusy.deletion("DeleteTransitGatewayPeeringAttachment", "InvalidTransitGatewayAttachmentID.NotFound");
 
     static final Set<String> GONE_STATES = Set.of("deleting", "deleted", "failing", "failed", "rejecting", "rejected");
     static final Pattern ACCOUNT = Pattern.compile("\\d{12}");

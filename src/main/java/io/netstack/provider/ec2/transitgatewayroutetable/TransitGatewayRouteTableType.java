@@ -69,10 +69,8 @@ import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteTable;
 public final class TransitGatewayRouteTableType extends Ec2Type {
     /** terraform-provider-aws transitGatewayRouteTableCreatedTimeout: 10 m. */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
-    /** transitGatewayRouteTableDeletedTimeout: 10 m. */
-    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
-    /** Only the table's own NotFound is "already gone"; IncorrectState (associations still going) is retried. */
-    static final Deletion DELETION = new Deletion("DeleteTransitGatewayRouteTable", DELETE_TIMEOUT, Set.of("InvalidRouteTableID.NotFound"), TransitGatewayBusy.CODES);
+    /** IncorrectState (associations still going) is retried. */
+    static final Deletion DELETION = TransitGatewayBusy.deletion("DeleteTransitGatewayRouteTable", "InvalidRouteTableID.NotFound");
     /** Amazon VPC quotas: 20 route tables per transit gateway (adjustable): a warning. */
     static final int MAX_TABLES_PER_GATEWAY = 20;
 
