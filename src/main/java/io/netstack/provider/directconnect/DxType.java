@@ -3,8 +3,11 @@ package io.netstack.provider.directconnect;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.AwsType;
 import io.netstack.spi.LiveResource;
+import io.netstack.spi.Permissions;
 import io.netstack.spi.ResourceSpec;
 import io.netstack.spi.Schema;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.directconnect.DirectConnectClient;
 
@@ -27,5 +30,21 @@ public abstract class DxType extends AwsType<DirectConnectClient> {
         if (!changed.contains("tags")) return false;
         DxTags.update(dx(), spec.id(), live.attributes().get("arn"), live.properties().get("tags"), spec.properties().get("tags"));
         return true;
+    }
+
+    /**
+     * The IAM actions of a Direct Connect type, given its own calls: every one tags the same way
+     * ({@link DxTags}), so the tagging actions are added here: TagResource at creation,
+     * TagResource/UntagResource in {@link #syncTags}, UntagResource on delete. Nothing for drift.
+     */
+    protected static Permissions taggedPermissions(List<String> describe, List<String> create, List<String> update, List<String> delete) {
+        return new Permissions(describe, plus(create, "directconnect:TagResource"), plus(update, "directconnect:TagResource", "directconnect:UntagResource"),
+                plus(delete, "directconnect:UntagResource"), List.of());
+    }
+
+    private static List<String> plus(List<String> actions, String... more) {
+        List<String> out = new ArrayList<>(actions);
+        out.addAll(List.of(more));
+        return out;
     }
 }

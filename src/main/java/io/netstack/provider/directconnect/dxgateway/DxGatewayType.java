@@ -177,11 +177,7 @@ public final class DxGatewayType extends DxType {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("directconnect:DescribeDirectConnectGateways"),
-                java.util.List.of("directconnect:CreateDirectConnectGateway", "directconnect:TagResource"),
-                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateDirectConnectGateway"),
-                java.util.List.of("directconnect:DeleteDirectConnectGateway", "directconnect:UntagResource"),
-                java.util.List.of());
+        return taggedPermissions(List.of("directconnect:DescribeDirectConnectGateways"), List.of("directconnect:CreateDirectConnectGateway"),
+                List.of("directconnect:UpdateDirectConnectGateway"), List.of("directconnect:DeleteDirectConnectGateway"));
     }
 }

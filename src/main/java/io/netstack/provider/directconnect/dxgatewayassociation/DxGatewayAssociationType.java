@@ -264,11 +264,8 @@ public final class DxGatewayAssociationType extends DxType {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("directconnect:DescribeDirectConnectGatewayAssociations", "directconnect:DescribeDirectConnectGateways"),
-                java.util.List.of("directconnect:CreateDirectConnectGatewayAssociation", "directconnect:TagResource"),
-                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateDirectConnectGatewayAssociation"),
-                java.util.List.of("directconnect:DeleteDirectConnectGatewayAssociation", "directconnect:UntagResource"),
-                java.util.List.of());
+        return taggedPermissions(List.of("directconnect:DescribeDirectConnectGatewayAssociations", "directconnect:DescribeDirectConnectGateways"),
+                List.of("directconnect:CreateDirectConnectGatewayAssociation"), List.of("directconnect:UpdateDirectConnectGatewayAssociation"),
+                List.of("directconnect:DeleteDirectConnectGatewayAssociation"));
     }
 }

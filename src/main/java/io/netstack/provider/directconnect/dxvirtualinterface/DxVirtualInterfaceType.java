@@ -303,11 +303,8 @@ public final class DxVirtualInterfaceType extends DxType {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("directconnect:DescribeTags", "directconnect:DescribeVirtualInterfaces"),
-                java.util.List.of("directconnect:CreatePrivateVirtualInterface", "directconnect:CreatePublicVirtualInterface", "directconnect:CreateTransitVirtualInterface", "directconnect:TagResource"),
-                java.util.List.of("directconnect:TagResource", "directconnect:UntagResource", "directconnect:UpdateVirtualInterfaceAttributes"),
-                java.util.List.of("directconnect:DeleteVirtualInterface", "directconnect:UntagResource"),
-                java.util.List.of());
+        return taggedPermissions(List.of("directconnect:DescribeTags", "directconnect:DescribeVirtualInterfaces"),
+                List.of("directconnect:CreatePrivateVirtualInterface", "directconnect:CreatePublicVirtualInterface", "directconnect:CreateTransitVirtualInterface"),
+                List.of("directconnect:UpdateVirtualInterfaceAttributes"), List.of("directconnect:DeleteVirtualInterface"));
     }
 }
