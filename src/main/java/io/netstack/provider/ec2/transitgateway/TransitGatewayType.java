@@ -1,5 +1,8 @@
 package io.netstack.provider.ec2.transitgateway;
 
+import static io.netstack.provider.ec2.transitgateway.TgwFlags.enabled;
+import static io.netstack.provider.ec2.transitgateway.TgwFlags.flag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.ec2.model.ModifyTransitGatewayOptions;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.TransitGateway;
@@ -55,6 +59,14 @@ public final class TransitGatewayType extends Ec2Type {
     static final long DEFAULT_ASN = 64512;
 
     static final Set<String> GONE_STATES = DELETING_OR_DELETED;
+    /** The ModifyTransitGateway option of each on/off property. */
+    private static final Map<String, BiConsumer<ModifyTransitGatewayOptions.Builder, String>> MODIFY_FLAGS = Map.of(
+            "defaultRouteTableAssociation", ModifyTransitGatewayOptions.Builder::defaultRouteTableAssociation,
+            "defaultRouteTablePropagation", ModifyTransitGatewayOptions.Builder::defaultRouteTablePropagation,
+            "dnsSupport", ModifyTransitGatewayOptions.Builder::dnsSupport,
+            "vpnEcmpSupport", ModifyTransitGatewayOptions.Builder::vpnEcmpSupport,
+            "autoAcceptSharedAttachments", ModifyTransitGatewayOptions.Builder::autoAcceptSharedAttachments,
+            "securityGroupReferencing", ModifyTransitGatewayOptions.Builder::securityGroupReferencingSupport);
 
     private static final Schema SCHEMA = new Schema(true,
             List.of("arn", "ownerId", "associationDefaultRouteTableId", "propagationDefaultRouteTableId"),
@@ -159,14 +171,6 @@ public final class TransitGatewayType extends Ec2Type {
         return out;
     }
 
-    static boolean enabled(String v) {
-        return "enable".equals(v);
-    }
-
-    static String flag(boolean on) {
-        return on ? "enable" : "disable";
-    }
-
     private Optional<TransitGateway> describe(String id, String tgwId) {
         // moto answers an unknown id with an empty list, AWS with InvalidTransitGatewayID.NotFound: both are "absent".
         return find(id, "DescribeTransitGateways", () -> ec2().describeTransitGateways(r -> r.transitGatewayIds(tgwId)).transitGateways())
@@ -226,20 +230,7 @@ public final class TransitGatewayType extends Ec2Type {
             if (!remove.isEmpty()) o.removeTransitGatewayCidrBlocks(remove);
             options |= !add.isEmpty() || !remove.isEmpty();
         }
-        for (String p : List.of("defaultRouteTableAssociation", "defaultRouteTablePropagation", "dnsSupport", "vpnEcmpSupport", "autoAcceptSharedAttachments",
-                "securityGroupReferencing")) {
-            if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
-            String f = flag(want.get(p).asBoolean());
-            switch (p) {
-                case "defaultRouteTableAssociation" -> o.defaultRouteTableAssociation(f);
-                case "defaultRouteTablePropagation" -> o.defaultRouteTablePropagation(f);
-                case "dnsSupport" -> o.dnsSupport(f);
-                case "vpnEcmpSupport" -> o.vpnEcmpSupport(f);
-                case "securityGroupReferencing" -> o.securityGroupReferencingSupport(f);
-                default -> o.autoAcceptSharedAttachments(f);
-            }
-            options = true;
-        }
+        options |= TgwFlags.changed(changed, have, want, o, MODIFY_FLAGS);
         String description = changed.contains("description") ? spec.text("description") : null;
         boolean touched = false;
         if (options || description != null) {

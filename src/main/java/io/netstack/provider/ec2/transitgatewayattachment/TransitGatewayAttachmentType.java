@@ -1,5 +1,8 @@
 package io.netstack.provider.ec2.transitgatewayattachment;
 
+import static io.netstack.provider.ec2.transitgateway.TgwFlags.enabled;
+import static io.netstack.provider.ec2.transitgateway.TgwFlags.flag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,6 +13,7 @@ import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
 import io.netstack.provider.Ec2Type;
 import io.netstack.provider.Deletion;
+import io.netstack.provider.ec2.transitgateway.TgwFlags;
 import io.netstack.provider.ec2.transitgateway.TransitGatewayBusy;
 import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.LiveResource;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.ec2.model.ModifyTransitGatewayVpcAttachmentRequestOptions;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayVpcAttachment;
@@ -65,6 +70,12 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
 
     static final Set<String> GONE_STATES = DELETING_OR_DELETED;
     static final Set<String> FAILED_STATES = Set.of("failed", "failing", "rejected", "rejecting", "deleting", "deleted");
+    /** The ModifyTransitGatewayVpcAttachment option of each on/off property. */
+    private static final Map<String, BiConsumer<ModifyTransitGatewayVpcAttachmentRequestOptions.Builder, String>> MODIFY_FLAGS = Map.of(
+            "applianceMode", ModifyTransitGatewayVpcAttachmentRequestOptions.Builder::applianceModeSupport,
+            "dnsSupport", ModifyTransitGatewayVpcAttachmentRequestOptions.Builder::dnsSupport,
+            "ipv6Support", ModifyTransitGatewayVpcAttachmentRequestOptions.Builder::ipv6Support,
+            "securityGroupReferencing", ModifyTransitGatewayVpcAttachmentRequestOptions.Builder::securityGroupReferencingSupport);
 
     private static final Schema SCHEMA = new Schema(true, List.of("vpcOwnerId"),
             Property.ref("transitGateway", List.of("transit-gateway"), List.of("tgw-")).required().createOnly(),
@@ -205,14 +216,6 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
         return new LiveResource(id, name(), a.transitGatewayAttachmentId(), p, attrs);
     }
 
-    static boolean enabled(String v) {
-        return "enable".equals(v);
-    }
-
-    static String flag(boolean on) {
-        return on ? "enable" : "disable";
-    }
-
     private Optional<TransitGatewayVpcAttachment> describe(String id, String attachmentId) {
         return find(id, "DescribeTransitGatewayVpcAttachments", () -> ec2().describeTransitGatewayVpcAttachments(r -> r.transitGatewayAttachmentIds(attachmentId))
                 .transitGatewayVpcAttachments()).filter(l -> !l.isEmpty()).map(l -> l.get(0));
@@ -277,18 +280,7 @@ public final class TransitGatewayAttachmentType extends Ec2Type {
             for (String s : h) if (!w.contains(s)) remove.add(s);
         }
         ModifyTransitGatewayVpcAttachmentRequestOptions.Builder o = ModifyTransitGatewayVpcAttachmentRequestOptions.builder();
-        boolean options = false;
-        for (String p : List.of("applianceMode", "dnsSupport", "ipv6Support", "securityGroupReferencing")) {
-            if (!changed.contains(p) || !want.has(p) || want.get(p).asBoolean() == have.path(p).asBoolean()) continue;
-            String f = flag(want.get(p).asBoolean());
-            switch (p) {
-                case "applianceMode" -> o.applianceModeSupport(f);
-                case "dnsSupport" -> o.dnsSupport(f);
-                case "securityGroupReferencing" -> o.securityGroupReferencingSupport(f);
-                default -> o.ipv6Support(f);
-            }
-            options = true;
-        }
+        boolean options = TgwFlags.changed(changed, have, want, o, MODIFY_FLAGS);
         boolean touched = false;
         if (!add.isEmpty() || !remove.isEmpty() || options) {
             ModifyTransitGatewayVpcAttachmentRequestOptions opts = options ? o.build() : null;
