@@ -57,6 +57,15 @@ class DirectConnectValidationTest {
     }
 
     @Test
+    void associationPrefixesAreListedOnce() {
+        String a = "\"a\": { \"type\": \"dx-gateway-association\", \"dxGateway\": \"5f294f92\", \"gateway\": \"tgw-0123456789abcdef0\", \"allowedPrefixes\": ";
+        List<String> e = errors(a + "[\"10.0.0.0/16\", \"10.1.0.0/16\", \"10.0.0.0/16\"] }");
+        has(e, "10.0.0.0/16 is listed twice");
+        assertEquals(1, e.stream().filter(x -> x.contains("listed twice")).count(), e.toString());
+        valid(a + "[\"10.0.0.0/16\", \"10.1.0.0/16\"] }");
+    }
+
+    @Test
     void virtualInterfaceRules() {
         String base = "\"type\": \"dx-virtual-interface\", \"connection\": \"dxcon-fgabc123\", \"vlan\": 100, \"customerAsn\": 65000";
         has(errors("\"v\": { " + base + ", \"kind\": \"private\" }"), "needs exactly one of dxGateway and vpnGateway");
