@@ -17,12 +17,7 @@ class ApplyCommand extends ChangeCommand {
     @Override
     int single(Netstack ns) throws Exception {
         PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
-        StackArgs args = stack;
-        if (saved != null) {
-            args = new StackArgs();
-            args.file = Path.of(saved.stackFile());
-            args.vars = saved.variables();
-        }
+        StackArgs args = saved == null ? stack : StackArgs.of(Path.of(saved.stackFile()), saved.variables());
         StackFile s = loadAndValidate(ns, args);
         checkSecrets(ns, s, saved == null || !saved.destroy());
         return locked(ns, s, stop -> run(ns, s, saved, stop));
