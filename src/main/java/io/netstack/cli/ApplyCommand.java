@@ -9,9 +9,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "apply", description = "Make AWS match the stack file (or apply a plan saved with plan -o).")
 class ApplyCommand extends ChangeCommand {
-    @Override
-    boolean destroys() {
-        return false;
+    ApplyCommand() {
+        super(false);
     }
 
     @Override
@@ -39,7 +38,7 @@ class ApplyCommand extends ChangeCommand {
             ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
             return ExitCodes.OK;
         }
-        if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+        if (saved == null && !approval.confirm(this, "Apply these changes to stack " + s.name() + "?")) return ExitCodes.ERROR;
         return execute(ns, s, plan, stop);
     }
 }

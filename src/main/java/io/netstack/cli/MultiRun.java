@@ -170,7 +170,7 @@ final class MultiRun {
     }
 
     /** apply or destroy: plan all, show, confirm once, run along the graph, report per stack. */
-    static int apply(BaseCommand cmd, List<Path> files, Map<String, String> values, boolean destroy, boolean autoApprove,
+    static int apply(BaseCommand cmd, List<Path> files, Map<String, String> values, boolean destroy, Approval approval,
                      io.netstack.engine.Parallelism parallelism, boolean forceUnlock) throws Exception {
         try (Netstack ns = cmd.netstack()) {
             StackSet set = load(cmd, ns, files, values, !destroy);
@@ -184,7 +184,7 @@ final class MultiRun {
             }
             List<String> names = plans.stream().filter(p -> p.ok() && p.plan().hasChanges()).map(p -> p.stack().name()).toList();
             String question = (destroy ? "Destroy" : "Apply") + " the changes of stacks " + String.join(", ", names) + "?";
-            if (!ApplyRunner.confirm(cmd, question, autoApprove)) return ExitCodes.ERROR;
+            if (!approval.confirm(cmd, question)) return ExitCodes.ERROR;
             // As ApplyRunner.locked: SIGINT/SIGTERM start no new change (nor stack), and hold the JVM
             // until in-flight changes are done and every lock is released.
             long t0 = System.nanoTime();
