@@ -2,6 +2,7 @@ package io.netstack.drift;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,32 +12,25 @@ public interface Schedule {
 
     static Schedule every(Duration d) {
         if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("--every must be positive");
-        return new Schedule() {
-            @Override
-            public ZonedDateTime next(ZonedDateTime after) {
-                return after.plus(d);
-            }
-
-            @Override
-            public String toString() {
-                return "every " + d.toString().substring(2).toLowerCase();
-            }
-        };
+        return new Described("every " + d.toString().substring(2).toLowerCase(), after -> after.plus(d));
     }
 
     static Schedule cron(String expr) {
         Cron c = Cron.parse(expr);
-        return new Schedule() {
-            @Override
-            public ZonedDateTime next(ZonedDateTime after) {
-                return c.next(after);
-            }
+        return new Described("cron \"" + expr + "\"", c::next);
+    }
 
-            @Override
-            public String toString() {
-                return "cron \"" + expr + "\"";
-            }
-        };
+    /** A rule, and the words the log names it by ("every 15m"). */
+    record Described(String description, UnaryOperator<ZonedDateTime> rule) implements Schedule {
+        @Override
+        public ZonedDateTime next(ZonedDateTime after) {
+            return rule.apply(after);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
     }
 
     /** "90s", "15m", "2h", "1h30m", "500ms". */
