@@ -200,7 +200,7 @@ class DriftCommand extends BaseCommand {
                 log.flush();
             }, "netstack-drift-shutdown");
             Runtime.getRuntime().addShutdownHook(hookThread);
-            log.println(Instant.now() + " checking " + stacks.size() + " stack(s) " + schedule + (reportDir == null ? "" : ", reports in " + reportDir));
+            log.println(Instant.now() + " checking " + stacks.size() + " stack(s) " + schedule.description() + (reportDir == null ? "" : ", reports in " + reportDir));
             try {
                 new DriftScheduler(targets, schedule, reportDir, keep, hook, metrics, m -> log.println(Instant.now() + " " + m), Clock.systemUTC()).run(stop);
             } finally {

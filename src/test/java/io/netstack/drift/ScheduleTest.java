@@ -15,7 +15,7 @@ class ScheduleTest {
     void everyAddsItsInterval() {
         Schedule s = Schedule.every(Schedule.parseDuration("1h30m"));
         assertEquals(T.plusMinutes(90), s.next(T));
-        assertEquals("every 1h30m", s.toString());
+        assertEquals("every 1h30m", s.description());
         assertThrows(IllegalArgumentException.class, () -> Schedule.every(Duration.ZERO));
     }
 
@@ -23,6 +23,6 @@ class ScheduleTest {
     void cronGoesToTheNextMatchingMinute() {
         Schedule s = Schedule.cron("*/15 * * * *");
         assertEquals(ZonedDateTime.parse("2026-03-01T12:15:00Z"), s.next(T));
-        assertEquals("cron \"*/15 * * * *\"", s.toString());
+        assertEquals("cron \"*/15 * * * *\"", s.description());
     }
 }
