@@ -31,7 +31,7 @@ class AdoptCommand extends BaseCommand {
         try {
             sidecar = AdoptFile.read(sidecarPath);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            throw invalid(e.getMessage());
         }
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);

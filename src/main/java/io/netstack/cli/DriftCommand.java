@@ -154,10 +154,6 @@ class DriftCommand extends BaseCommand {
         };
     }
 
-    private picocli.CommandLine.ParameterException invalid(String message) {
-        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
-    }
-
     /** --listen HOST:PORT ([::1]:9090 for IPv6). */
     record Listen(String host, int port) {
         static Listen parse(String s, java.util.function.Function<String, RuntimeException> invalid) {
