@@ -14,7 +14,7 @@ abstract class ChangeCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
-    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their $${stack:…} references, each in its own account and region.")
     java.util.List<java.nio.file.Path> more = new java.util.ArrayList<>();
 
     @Mixin
