@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.engine.LiveState;
 import io.netstack.spi.LiveResource;
 import io.netstack.stack.Cidr;
+import io.netstack.stack.JsonTexts;
 import io.netstack.stack.Location;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
@@ -116,26 +117,12 @@ public final class NetworkModel {
             if (ls == null) continue;
             for (LiveResource r : ls.byId().values()) {
                 ResourceBlock file = s.resources().get(r.id());
-                ObjectNode p = (ObjectNode) crossStack(ls.logical(r), crossStack);
+                ObjectNode p = (ObjectNode) JsonTexts.replace(ls.logical(r), crossStack::get);
                 m.add(s, new ResourceBlock(r.id(), r.type(), p, file != null && file.type().equals(r.type()) ? file.pointer() : null));
             }
         }
         m.fixNatVpcs();
         return m;
-    }
-
-    private static JsonNode crossStack(JsonNode n, Map<String, String> ids) {
-        if (n.isTextual()) return ids.containsKey(n.asText()) ? com.fasterxml.jackson.databind.node.TextNode.valueOf(ids.get(n.asText())) : n;
-        if (n.isObject()) {
-            ObjectNode o = (ObjectNode) n;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) o.set(k, crossStack(o.get(k), ids));
-        } else if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = (com.fasterxml.jackson.databind.node.ArrayNode) n;
-            for (int i = 0; i < a.size(); i++) a.set(i, crossStack(a.get(i), ids));
-        }
-        return n;
     }
 
     public boolean isLive() {

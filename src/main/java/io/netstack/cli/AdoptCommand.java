@@ -18,8 +18,8 @@ class AdoptCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
+    @Mixin
+    Approval approval = new Approval();
 
     @Option(names = "--adopt-file", paramLabel = "FILE", description = "The id map import wrote (default: STACK.adopt.json).")
     Path adoptFile;
@@ -31,7 +31,7 @@ class AdoptCommand extends BaseCommand {
         try {
             sidecar = AdoptFile.read(sidecarPath);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            throw invalid(e.getMessage());
         }
         try (Netstack ns = netstack()) {
             StackFile s = loadAndValidate(ns, stack);
@@ -53,7 +53,7 @@ class AdoptCommand extends BaseCommand {
                 return ExitCodes.OK;
             }
             out.println("Adopt: " + a.toTag() + " objects get tags; nothing else changes.");
-            if (!ApplyRunner.confirm(this, "Tag these objects as stack " + s.name() + "'s?", autoApprove)) return ExitCodes.ERROR;
+            if (!approval.confirm(this, "Tag these objects as stack " + s.name() + "'s?")) return ExitCodes.ERROR;
             int[] n = {0};
             ns.adopt(s, a, i -> n[0]++);
             out.println("Adopted " + n[0] + " objects into stack " + s.name() + ". `netstack plan " + stack.file + "` should now show no changes; "

@@ -18,10 +18,10 @@ final class Analysis {
         List<StackFile> out = new ArrayList<>();
         List<StackError> errors = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
-        Map<String, String> values = args.values();
+        Map<String, String> values = args.variables.values();
         for (Path p : args.files) {
             try {
-                StackFile s = ns.load(p, declared(p, values), cmd.console.env());
+                StackFile s = ns.load(p, VarOptions.declared(p, values), cmd.console.env());
                 for (StackError w : ns.validate(s).warnings()) cmd.console.err().println(w.location() + ": warning: " + w.message());
                 String before = names.putIfAbsent(s.name(), s.file());
                 if (before != null) errors.add(new StackError(s.locate("/stack"), "stack \"" + s.name() + "\" is also the name of " + before));
@@ -31,22 +31,6 @@ final class Analysis {
             }
         }
         if (!errors.isEmpty()) throw new StackException(errors);
-        return out;
-    }
-
-    /** --var values apply to the files that declare the variable (one --var for several stacks). */
-    private static Map<String, String> declared(Path p, Map<String, String> vars) {
-        if (vars.isEmpty()) return vars;
-        com.fasterxml.jackson.databind.JsonNode declared;
-        try {
-            declared = io.netstack.engine.Json.MAPPER.readTree(p.toFile()).path("variables");
-        } catch (java.io.IOException e) {
-            return vars; // the loader reports what is wrong with the file
-        }
-        Map<String, String> out = new HashMap<>();
-        vars.forEach((k, v) -> {
-            if (declared.has(k)) out.put(k, v);
-        });
         return out;
     }
 }

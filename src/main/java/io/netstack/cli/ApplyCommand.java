@@ -9,20 +9,14 @@ import picocli.CommandLine.Command;
 
 @Command(name = "apply", description = "Make AWS match the stack file (or apply a plan saved with plan -o).")
 class ApplyCommand extends ChangeCommand {
-    @Override
-    boolean destroys() {
-        return false;
+    ApplyCommand() {
+        super(false);
     }
 
     @Override
     int single(Netstack ns) throws Exception {
         PlanFile saved = PlanFile.isPlanFile(stack.file) ? PlanFile.read(stack.file) : null;
-        StackArgs args = stack;
-        if (saved != null) {
-            args = new StackArgs();
-            args.file = Path.of(saved.stackFile());
-            args.vars = saved.variables();
-        }
+        StackArgs args = saved == null ? stack : StackArgs.of(Path.of(saved.stackFile()), saved.variables());
         StackFile s = loadAndValidate(ns, args);
         checkSecrets(ns, s, saved == null || !saved.destroy());
         return locked(ns, s, stop -> run(ns, s, saved, stop));
@@ -44,7 +38,7 @@ class ApplyCommand extends ChangeCommand {
             ApplyRunner.printOutputs(this, ns.outputs(s, plan.live()));
             return ExitCodes.OK;
         }
-        if (saved == null && !ApplyRunner.confirm(this, "Apply these changes to stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+        if (saved == null && !approval.confirm(this, "Apply these changes to stack " + s.name() + "?")) return ExitCodes.ERROR;
         return execute(ns, s, plan, stop);
     }
 }

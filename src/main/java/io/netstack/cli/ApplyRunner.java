@@ -7,16 +7,13 @@ import io.netstack.engine.Step;
 import io.netstack.engine.LockLease;
 import io.netstack.spi.StackLocks;
 import io.netstack.stack.StackFile;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Shared by apply and destroy: confirm, execute with progress, report. SIGINT/SIGTERM set the stop
+ * Shared by apply and destroy: execute with progress, report. SIGINT/SIGTERM set the stop
  * flag: no new change starts, in-flight ones finish, and the report says what is left.
  */
 final class ApplyRunner {
@@ -24,24 +21,6 @@ final class ApplyRunner {
     static final long SHUTDOWN_GRACE_MINUTES = 30;
 
     private ApplyRunner() {}
-
-    static boolean confirm(BaseCommand cmd, String question, boolean autoApprove) {
-        if (autoApprove) return true;
-        if (!cmd.console.interactive()) {
-            cmd.console.err().println("error: refusing to change AWS without confirmation: there is no terminal to ask. Pass --auto-approve, or apply a saved plan.");
-            return false;
-        }
-        cmd.console.out().print(question + " Only 'yes' is accepted: ");
-        cmd.console.out().flush();
-        try {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if ("yes".equals(line == null ? null : line.trim())) return true;
-        } catch (java.io.IOException ignored) {
-            // treated as "no"
-        }
-        cmd.console.out().println("Cancelled; nothing was changed.");
-        return false;
-    }
 
     /** What a locked run does; {@code stop} is set by SIGINT/SIGTERM. */
     interface Body {

@@ -30,13 +30,18 @@ abstract class BaseCommand implements Callable<Integer> {
                 try {
                     endpoint = GlobalOptions.endpoint(env, "AWS_ENDPOINT_URL");
                 } catch (IllegalArgumentException e) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+                    throw invalid(e.getMessage());
                 }
             }
         }
         AwsSettings settings = new AwsSettings(null, endpoint, global.profile, AwsSettings.DEFAULT_MAX_ATTEMPTS, List.of());
         if (global.rateLimit != null) settings = settings.withRateLimit(global.rateLimit);
         return new Netstack(settings);
+    }
+
+    /** A wrong option value or combination: reported as picocli reports its own (exit 3, see Main). */
+    picocli.CommandLine.ParameterException invalid(String message) {
+        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
     }
 
     /** Whether the command calls AWS after validating (validate and graph do not). */

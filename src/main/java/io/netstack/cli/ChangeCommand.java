@@ -14,11 +14,11 @@ abstract class ChangeCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
-    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their $${stack:…} references, each in its own account and region.")
     java.util.List<java.nio.file.Path> more = new java.util.ArrayList<>();
 
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
+    @Mixin
+    Approval approval = new Approval();
 
     @Option(names = "--parallelism", paramLabel = "N|adaptive", converter = GlobalOptions.ParallelismConverter.class,
             description = "Changes in flight at once, or adaptive (the default): starts at 8, grows while AWS does not throttle, halves when it does.")
@@ -31,14 +31,18 @@ abstract class ChangeCommand extends BaseCommand {
     java.nio.file.Path trace;
 
     /** Whether the command plans the stack's destruction (destroy) or its file (apply). */
-    abstract boolean destroys();
+    private final boolean destroys;
+
+    ChangeCommand(boolean destroys) {
+        this.destroys = destroys;
+    }
 
     /** The run of a single stack file (or saved plan), in the command's session. */
     abstract int single(Netstack ns) throws Exception;
 
     @Override
     public final Integer call() throws Exception {
-        Integer several = multi(destroys());
+        Integer several = multi(destroys);
         if (several != null) return several;
         try (Netstack ns = netstack()) {
             return single(ns);
@@ -77,7 +81,7 @@ abstract class ChangeCommand extends BaseCommand {
             return ExitCodes.INVALID_INPUT;
         }
         if (trace != null) console.err().println("note: --trace is written for single-stack runs only");
-        return MultiRun.apply(this, files, stack.values(), destroy, autoApprove, parallelism, forceUnlock);
+        return MultiRun.apply(this, files, stack.values(), destroy, approval, parallelism, forceUnlock);
     }
 
     /** Executes {@code plan} with this command's --parallelism and --trace. */

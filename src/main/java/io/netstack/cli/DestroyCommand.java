@@ -7,9 +7,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "destroy", description = "Delete every resource the stack owns (and nothing else).")
 class DestroyCommand extends ChangeCommand {
-    @Override
-    boolean destroys() {
-        return true;
+    DestroyCommand() {
+        super(true);
     }
 
     @Override
@@ -23,7 +22,7 @@ class DestroyCommand extends ChangeCommand {
         Plan plan = ns.plan(s, true);
         show(plan, s, identity);
         if (!plan.hasChanges()) return ExitCodes.OK;
-        if (!ApplyRunner.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?", autoApprove)) return ExitCodes.ERROR;
+        if (!approval.confirm(this, "Destroy all " + plan.actionable().size() + " resources of stack " + s.name() + "?")) return ExitCodes.ERROR;
         return execute(ns, s, plan, stop);
     }
 }

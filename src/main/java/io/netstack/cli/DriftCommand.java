@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +33,8 @@ class DriftCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "STACK", description = "Stack files.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a stack variable (repeatable; applies to every stack that declares it).")
-    Map<String, String> vars = new LinkedHashMap<>();
+    @Mixin
+    VarOptions variables = new VarOptions();
 
     @Option(names = "--every", paramLabel = "DURATION", description = "Check on a fixed interval (e.g. 15m, 1h, 30s).")
     String every;
@@ -82,12 +83,8 @@ class DriftCommand extends BaseCommand {
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }
-            for (Path f : all) {
-                StackArgs a = new StackArgs();
-                a.file = f;
-                a.vars = declaredVars(ns, f);
-                stacks.add(loadAndValidate(ns, a));
-            }
+            Map<String, String> values = variables.values();
+            for (Path f : all) stacks.add(loadAndValidate(ns, StackArgs.of(f, VarOptions.declared(f, values))));
             // ${stack:other/id} to another stack of this run resolves in that stack's account and region.
             java.util.Map<String, io.netstack.spi.TypeRegistry> registries = new LinkedHashMap<>();
             for (StackFile s : stacks) registries.put(s.name(), ns.provider(s));
@@ -105,17 +102,6 @@ class DriftCommand extends BaseCommand {
     }
 
     private io.netstack.engine.Planner.CommandStacks others = io.netstack.engine.Planner.CommandStacks.NONE;
-
-    /** --var values for the variables this stack declares (others are for other stacks). */
-    private Map<String, String> declaredVars(Netstack ns, Path f) {
-        Map<String, String> mine = new LinkedHashMap<>();
-        if (vars.isEmpty()) return mine;
-        StackFile probe = ns.load(f, Map.of());
-        vars.forEach((k, v) -> {
-            if (probe.variables().containsKey(k)) mine.put(k, v);
-        });
-        return mine;
-    }
 
     private int once(Netstack ns, List<StackFile> stacks) throws Exception {
         boolean drift = false;
@@ -168,10 +154,6 @@ class DriftCommand extends BaseCommand {
         };
     }
 
-    private picocli.CommandLine.ParameterException invalid(String message) {
-        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
-    }
-
     /** --listen HOST:PORT ([::1]:9090 for IPv6). */
     record Listen(String host, int port) {
         static Listen parse(String s, java.util.function.Function<String, RuntimeException> invalid) {
@@ -214,7 +196,7 @@ class DriftCommand extends BaseCommand {
                 log.flush();
             }, "netstack-drift-shutdown");
             Runtime.getRuntime().addShutdownHook(hookThread);
-            log.println(Instant.now() + " checking " + stacks.size() + " stack(s) " + schedule + (reportDir == null ? "" : ", reports in " + reportDir));
+            log.println(Instant.now() + " checking " + stacks.size() + " stack(s) " + schedule.description() + (reportDir == null ? "" : ", reports in " + reportDir));
             try {
                 new DriftScheduler(targets, schedule, reportDir, keep, hook, metrics, m -> log.println(Instant.now() + " " + m), Clock.systemUTC()).run(stop);
             } finally {

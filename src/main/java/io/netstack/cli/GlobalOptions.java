@@ -26,7 +26,7 @@ public class GlobalOptions {
     String profile;
 
     @Option(names = "--rate-limit", paramLabel = "aws|off|SHARE", converter = RateLimitConverter.class,
-            description = "Pace EC2 calls to AWS's per-action token buckets: aws (default), off, or a share of them such as 50% when other tools use the same account.")
+            description = "Pace EC2 calls to AWS's per-action token buckets: aws (default), off, or a share of them such as 50%% when other tools use the same account.")
     io.netstack.provider.ratelimit.RateLimits rateLimit;
 
     /** An endpoint the SDK can call: http(s)://host[:port][/path]. Anything else is invalid input (exit 3), not an AWS error later. */

@@ -66,8 +66,4 @@ class ImportCommand extends BaseCommand {
             return ExitCodes.OK;
         }
     }
-
-    private picocli.CommandLine.ParameterException invalid(String message) {
-        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
-    }
 }

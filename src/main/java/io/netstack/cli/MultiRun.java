@@ -1,6 +1,5 @@
 package io.netstack.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netstack.api.MultiStack;
@@ -20,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,11 +69,8 @@ final class MultiRun {
         List<StackFile> stacks = new ArrayList<>();
         List<StackError> errors = new ArrayList<>();
         for (Path f : files) {
-            StackArgs a = new StackArgs();
-            a.file = f;
-            a.vars = declared(f, values);
             try {
-                StackFile s = cmd.loadAndValidate(ns, a);
+                StackFile s = cmd.loadAndValidate(ns, StackArgs.of(f, VarOptions.declared(f, values)));
                 cmd.checkSecrets(ns, s, secretsRequired);
                 stacks.add(s);
             } catch (StackException e) {
@@ -84,21 +79,6 @@ final class MultiRun {
         }
         if (!errors.isEmpty()) throw new StackException(errors);
         return StackSet.of(stacks);
-    }
-
-    /** The values of {@code values} that the file declares as variables (the others are for other files). */
-    private static Map<String, String> declared(Path f, Map<String, String> values) {
-        Map<String, String> mine = new LinkedHashMap<>();
-        if (values.isEmpty()) return mine;
-        try {
-            JsonNode vars = Json.MAPPER.readTree(f.toFile()).path("variables");
-            values.forEach((k, v) -> {
-                if (vars.has(k)) mine.put(k, v);
-            });
-        } catch (IOException | RuntimeException e) {
-            // not JSON: the loader reports it with its location
-        }
-        return mine;
     }
 
     /** "Stack hub: account 111111111111, region eu-west-1, as arn:aws:sts::…" */
@@ -190,7 +170,7 @@ final class MultiRun {
     }
 
     /** apply or destroy: plan all, show, confirm once, run along the graph, report per stack. */
-    static int apply(BaseCommand cmd, List<Path> files, Map<String, String> values, boolean destroy, boolean autoApprove,
+    static int apply(BaseCommand cmd, List<Path> files, Map<String, String> values, boolean destroy, Approval approval,
                      io.netstack.engine.Parallelism parallelism, boolean forceUnlock) throws Exception {
         try (Netstack ns = cmd.netstack()) {
             StackSet set = load(cmd, ns, files, values, !destroy);
@@ -204,7 +184,7 @@ final class MultiRun {
             }
             List<String> names = plans.stream().filter(p -> p.ok() && p.plan().hasChanges()).map(p -> p.stack().name()).toList();
             String question = (destroy ? "Destroy" : "Apply") + " the changes of stacks " + String.join(", ", names) + "?";
-            if (!ApplyRunner.confirm(cmd, question, autoApprove)) return ExitCodes.ERROR;
+            if (!approval.confirm(cmd, question)) return ExitCodes.ERROR;
             // As ApplyRunner.locked: SIGINT/SIGTERM start no new change (nor stack), and hold the JVM
             // until in-flight changes are done and every lock is released.
             long t0 = System.nanoTime();

@@ -16,7 +16,7 @@ class PlanCommand extends BaseCommand {
     @Mixin
     StackArgs stack = new StackArgs();
 
-    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their ${stack:…} references, each in its own account and region.")
+    @picocli.CommandLine.Parameters(index = "1..*", paramLabel = "MORE", description = "More stack files or directories (of *.json stack files): one run over all of them, ordered by their $${stack:…} references, each in its own account and region.")
     java.util.List<Path> more = new java.util.ArrayList<>();
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Save the plan for a later `apply FILE`.")

@@ -2,45 +2,31 @@ package io.netstack.drift;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** When the next run is due: every fixed interval ({@code --every 15m}) or by cron ({@code --cron}). */
-public interface Schedule {
-    ZonedDateTime next(ZonedDateTime after);
-
-    static Schedule every(Duration d) {
-        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("--every must be positive");
-        return new Schedule() {
-            @Override
-            public ZonedDateTime next(ZonedDateTime after) {
-                return after.plus(d);
-            }
-
-            @Override
-            public String toString() {
-                return "every " + d.toString().substring(2).toLowerCase();
-            }
-        };
+/**
+ * When the next run is due: every fixed interval ({@code --every 15m}) or by cron ({@code --cron}).
+ * {@code description} is how the log names it ("every 15m").
+ */
+public record Schedule(String description, UnaryOperator<ZonedDateTime> rule) {
+    public ZonedDateTime next(ZonedDateTime after) {
+        return rule.apply(after);
     }
 
-    static Schedule cron(String expr) {
-        Cron c = Cron.parse(expr);
-        return new Schedule() {
-            @Override
-            public ZonedDateTime next(ZonedDateTime after) {
-                return c.next(after);
-            }
+    public static Schedule every(Duration d) {
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("--every must be positive");
+        return new Schedule("every " + d.toString().substring(2).toLowerCase(), after -> after.plus(d));
+    }
 
-            @Override
-            public String toString() {
-                return "cron \"" + expr + "\"";
-            }
-        };
+    public static Schedule cron(String expr) {
+        Cron c = Cron.parse(expr);
+        return new Schedule("cron \"" + expr + "\"", c::next);
     }
 
     /** "90s", "15m", "2h", "1h30m", "500ms". */
-    static Duration parseDuration(String s) {
+    public static Duration parseDuration(String s) {
         Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(s.trim());
         Duration d = Duration.ZERO;
         int end = 0;

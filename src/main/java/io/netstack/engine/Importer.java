@@ -3,7 +3,6 @@ package io.netstack.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.spi.ImportScope;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.Ownership;
@@ -11,6 +10,7 @@ import io.netstack.spi.Property;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.JsonTexts;
 import io.netstack.stack.Reference;
 import io.netstack.stack.StackException;
 import io.netstack.stack.StackFile;
@@ -111,7 +111,8 @@ public final class Importer {
             String id = idOf.get(r.awsId());
             ResourceType type = types.find(r.type()).orElseThrow(() -> new ImportException("unknown type " + r.type()));
             typeOf.put(id, type);
-            props.put(id, (ObjectNode) symbolic(r.properties().deepCopy(), idOf));
+            // every string that is the AWS id of an imported object becomes its ${id}
+            props.put(id, (ObjectNode) JsonTexts.replace(r.properties().deepCopy(), t -> idOf.containsKey(t) ? Reference.of(idOf.get(t)) : null));
         }
         List<String> notes = new ArrayList<>(breakCycles(props, typeOf));
 
@@ -198,24 +199,6 @@ public final class Importer {
     private static String trim(String s, int room) {
         String out = s.length() > 63 - room ? s.substring(0, 63 - room) : s;
         return out.replaceAll("-+$", "");
-    }
-
-    /** Every string that is the AWS id of an imported object becomes its {@code ${id}}. */
-    private static JsonNode symbolic(JsonNode n, Map<String, String> idOf) {
-        if (n.isTextual()) {
-            String id = idOf.get(n.asText());
-            return id == null ? n : TextNode.valueOf(Reference.of(id));
-        }
-        if (n.isObject()) {
-            ObjectNode o = (ObjectNode) n;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) o.set(k, symbolic(o.get(k), idOf));
-        } else if (n.isArray()) {
-            ArrayNode a = (ArrayNode) n;
-            for (int i = 0; i < a.size(); i++) a.set(i, symbolic(a.get(i), idOf));
-        }
-        return n;
     }
 
     /**

@@ -1,14 +1,12 @@
 package io.netstack.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.netstack.spi.AwsFailure;
 import io.netstack.spi.LiveResource;
 import io.netstack.spi.ResourceType;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.JsonTexts;
 import io.netstack.stack.Reference;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,24 +107,7 @@ public final class LiveState {
      * id included: a security group rule may name its own group (issue 11).
      */
     public ObjectNode logical(LiveResource r) {
-        return (ObjectNode) toLogical(r.properties().deepCopy());
-    }
-
-    private JsonNode toLogical(JsonNode n) {
-        if (n.isTextual()) {
-            String id = idByAwsId.get(n.asText());
-            return id != null ? TextNode.valueOf(Reference.of(id)) : n;
-        }
-        if (n.isObject()) {
-            ObjectNode o = (ObjectNode) n;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) o.set(k, toLogical(o.get(k)));
-        } else if (n.isArray()) {
-            ArrayNode a = (ArrayNode) n;
-            for (int i = 0; i < a.size(); i++) a.set(i, toLogical(a.get(i)));
-        }
-        return n;
+        return (ObjectNode) JsonTexts.replace(r.properties().deepCopy(), t -> idByAwsId.containsKey(t) ? Reference.of(idByAwsId.get(t)) : null);
     }
 
     /** Changes whenever anything owned changes: a saved plan made against other state is stale. */

@@ -13,6 +13,7 @@ import io.netstack.spi.ResourceView;
 import io.netstack.spi.StackView;
 import io.netstack.spi.TypeContext;
 import io.netstack.spi.TypeRegistry;
+import io.netstack.stack.JsonTexts;
 import io.netstack.stack.Reference;
 import io.netstack.stack.ResourceBlock;
 import io.netstack.stack.StackFile;
@@ -406,25 +407,15 @@ public final class Planner {
         return Optional.of(new PropertyDiff(p.name(), masked, masked, p.createOnly(), true, false));
     }
 
+    /** Every whole {@code ${env.NAME}} under {@code node} becomes the variable's value, in place. */
     private void resolveEnv(String id, JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode o = (ObjectNode) node;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) {
-                JsonNode v = o.get(k);
-                Optional<Reference> r = v.isTextual() ? Reference.whole(v.asText()) : Optional.empty();
-                if (r.isPresent() && r.get().kind() == Reference.Kind.ENV) {
-                    String val = env.apply(r.get().target());
-                    if (val == null) throw new PlanException(id + "." + k + ": environment variable " + r.get().target() + " is not set");
-                    o.set(k, TextNode.valueOf(val));
-                } else {
-                    resolveEnv(id, v);
-                }
-            }
-        } else if (node.isArray()) {
-            for (JsonNode e : node) resolveEnv(id, e);
-        }
+        JsonTexts.replace(node, "", (ptr, text) -> {
+            Optional<Reference> r = Reference.whole(text);
+            if (r.isEmpty() || r.get().kind() != Reference.Kind.ENV) return null;
+            String val = env.apply(r.get().target());
+            if (val == null) throw new PlanException(id + "." + ptr.substring(1).replace('/', '.') + ": environment variable " + r.get().target() + " is not set");
+            return val;
+        });
     }
 
     /** (top-level property, referenced logical id) for every {@code ${id.attr}} in the desired properties. */

@@ -42,55 +42,44 @@ public final class OwnedTypes {
     /** GetResources returns at most 100 resources a page (API reference, ResourcesPerPage). */
     static final int GET_RESOURCES_PAGE = 100;
 
-    /** EC2 {@code ResourceType} of DescribeTags → the netstack types whose objects those are. */
-    static final Map<String, List<String>> EC2_RESOURCE_TYPES = Map.ofEntries(
-            Map.entry("vpc", List.of("vpc")),
-            Map.entry("subnet", List.of("subnet")),
-            Map.entry("security-group", List.of("security-group")),
-            Map.entry("internet-gateway", List.of("internet-gateway")),
-            Map.entry("egress-only-internet-gateway", List.of("egress-only-internet-gateway")),
-            Map.entry("elastic-ip", List.of("elastic-ip")),
-            Map.entry("natgateway", List.of("nat-gateway")),
-            Map.entry("route-table", List.of("route-table")),
-            Map.entry("network-acl", List.of("network-acl")),
-            Map.entry("transit-gateway", List.of("transit-gateway")),
-            // VPC and peering attachments, and the hub's view of a spoke's attachment it accepted, are all transit-gateway-attachment (tgw-attach-…)
-            Map.entry("transit-gateway-attachment", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
-            Map.entry("transit-gateway-route-table", List.of("transit-gateway-route-table")),
-            // a requested peering and the accepter side's view of one (vpc-peering-acceptance) are both pcx-
-            Map.entry("vpc-peering-connection", List.of("vpc-peering", "vpc-peering-acceptance")),
-            Map.entry("vpc-endpoint", List.of("vpc-endpoint")),
-            Map.entry("vpc-endpoint-service", List.of("endpoint-service")),
-            Map.entry("vpc-flow-log", List.of("flow-log")),
-            Map.entry("customer-gateway", List.of("customer-gateway")),
-            Map.entry("vpn-gateway", List.of("vpn-gateway")),
-            Map.entry("vpn-connection", List.of("vpn-connection")),
-            Map.entry("client-vpn-endpoint", List.of("client-vpn-endpoint")),
-            Map.entry("dhcp-options", List.of("dhcp-options")));
+    /**
+     * An EC2 kind of object: its {@code ResourceType} in DescribeTags, the prefix of its ids (for a
+     * ResourceType netstack does not know), and the netstack types whose objects those are.
+     */
+    record Ec2Kind(String resourceType, String idPrefix, List<String> types) {}
 
-    /** Id prefix → types, longest prefixes first (tgw-attach- before tgw-). */
-    static final List<Map.Entry<String, List<String>>> EC2_ID_PREFIXES = List.of(
-            Map.entry("tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
-            Map.entry("tgw-rtb-", List.of("transit-gateway-route-table")),
-            Map.entry("tgw-", List.of("transit-gateway")),
-            Map.entry("vpce-svc-", List.of("endpoint-service")),
-            Map.entry("vpce-", List.of("vpc-endpoint")),
-            Map.entry("cvpn-endpoint-", List.of("client-vpn-endpoint")),
-            Map.entry("eipalloc-", List.of("elastic-ip")),
-            Map.entry("eigw-", List.of("egress-only-internet-gateway")),
-            Map.entry("igw-", List.of("internet-gateway")),
-            Map.entry("nat-", List.of("nat-gateway")),
-            Map.entry("rtb-", List.of("route-table")),
-            Map.entry("acl-", List.of("network-acl")),
-            Map.entry("subnet-", List.of("subnet")),
-            Map.entry("sg-", List.of("security-group")),
-            Map.entry("pcx-", List.of("vpc-peering", "vpc-peering-acceptance")),
-            Map.entry("fl-", List.of("flow-log")),
-            Map.entry("cgw-", List.of("customer-gateway")),
-            Map.entry("vgw-", List.of("vpn-gateway")),
-            Map.entry("vpn-", List.of("vpn-connection")),
-            Map.entry("dopt-", List.of("dhcp-options")),
-            Map.entry("vpc-", List.of("vpc")));
+    static final List<Ec2Kind> EC2_KINDS = List.of(
+            new Ec2Kind("vpc", "vpc-", List.of("vpc")),
+            new Ec2Kind("subnet", "subnet-", List.of("subnet")),
+            new Ec2Kind("security-group", "sg-", List.of("security-group")),
+            new Ec2Kind("internet-gateway", "igw-", List.of("internet-gateway")),
+            new Ec2Kind("egress-only-internet-gateway", "eigw-", List.of("egress-only-internet-gateway")),
+            new Ec2Kind("elastic-ip", "eipalloc-", List.of("elastic-ip")),
+            new Ec2Kind("natgateway", "nat-", List.of("nat-gateway")),
+            new Ec2Kind("route-table", "rtb-", List.of("route-table")),
+            new Ec2Kind("network-acl", "acl-", List.of("network-acl")),
+            new Ec2Kind("transit-gateway", "tgw-", List.of("transit-gateway")),
+            // VPC and peering attachments, and the hub's view of a spoke's attachment it accepted, are all transit-gateway-attachment (tgw-attach-…)
+            new Ec2Kind("transit-gateway-attachment", "tgw-attach-", List.of("transit-gateway-attachment", "transit-gateway-peering", "transit-gateway-attachment-acceptance")),
+            new Ec2Kind("transit-gateway-route-table", "tgw-rtb-", List.of("transit-gateway-route-table")),
+            // a requested peering and the accepter side's view of one (vpc-peering-acceptance) are both pcx-
+            new Ec2Kind("vpc-peering-connection", "pcx-", List.of("vpc-peering", "vpc-peering-acceptance")),
+            new Ec2Kind("vpc-endpoint", "vpce-", List.of("vpc-endpoint")),
+            new Ec2Kind("vpc-endpoint-service", "vpce-svc-", List.of("endpoint-service")),
+            new Ec2Kind("vpc-flow-log", "fl-", List.of("flow-log")),
+            new Ec2Kind("customer-gateway", "cgw-", List.of("customer-gateway")),
+            new Ec2Kind("vpn-gateway", "vgw-", List.of("vpn-gateway")),
+            new Ec2Kind("vpn-connection", "vpn-", List.of("vpn-connection")),
+            new Ec2Kind("client-vpn-endpoint", "cvpn-endpoint-", List.of("client-vpn-endpoint")),
+            new Ec2Kind("dhcp-options", "dopt-", List.of("dhcp-options")));
+
+    /** EC2 {@code ResourceType} of DescribeTags → the netstack types whose objects those are. */
+    static final Map<String, List<String>> EC2_RESOURCE_TYPES = EC2_KINDS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Ec2Kind::resourceType, Ec2Kind::types));
+
+    /** The kinds by id prefix, longest prefixes first (tgw-attach- before tgw-, vpce-svc- before vpce-). */
+    static final List<Ec2Kind> EC2_ID_PREFIXES = EC2_KINDS.stream()
+            .sorted(java.util.Comparator.comparingInt((Ec2Kind k) -> k.idPrefix().length()).reversed()).toList();
 
     /** The global types: found through the tagging API, a hint. */
     public static final Set<String> GLOBAL_TYPES = Set.of("cloudfront-distribution", "dx-gateway", "dx-gateway-association", "dx-virtual-interface",
@@ -145,7 +134,7 @@ public final class OwnedTypes {
         List<String> byType = resourceType == null ? null : EC2_RESOURCE_TYPES.get(resourceType);
         if (byType != null) return byType;
         if (resourceId == null || resourceId.startsWith("key-")) return List.of(); // the stack lock is a key pair
-        for (Map.Entry<String, List<String>> e : EC2_ID_PREFIXES) if (resourceId.startsWith(e.getKey())) return e.getValue();
+        for (Ec2Kind k : EC2_ID_PREFIXES) if (resourceId.startsWith(k.idPrefix())) return k.types();
         return List.of();
     }
 

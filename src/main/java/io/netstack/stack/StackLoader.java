@@ -1,9 +1,7 @@
 package io.netstack.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -381,34 +379,12 @@ public final class StackLoader {
         });
     }
 
-    /** Replaces {@code ${var.x}} in every string under {@code node}, in place. */
+    /**
+     * Replaces {@code ${var.x}} in every string under {@code node}, in place. A string where an
+     * object belongs is left alone: the caller reports the wrong shape.
+     */
     private static void substitute(LocatedJson json, JsonNode node, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {
-        if (node.isObject()) {
-            ObjectNode o = (ObjectNode) node;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String k : names) {
-                JsonNode child = o.get(k);
-                String cp = ptr + "/" + LocatedJson.escape(k);
-                if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), cp, values, unset, errors);
-                    if (s != null) o.set(k, TextNode.valueOf(s));
-                } else {
-                    substitute(json, child, cp, values, unset, errors);
-                }
-            }
-        } else if (node.isArray()) {
-            ArrayNode a = (ArrayNode) node;
-            for (int i = 0; i < a.size(); i++) {
-                JsonNode child = a.get(i);
-                if (child.isTextual()) {
-                    String s = substituteText(json, child.asText(), ptr + "/" + i, values, unset, errors);
-                    if (s != null) a.set(i, TextNode.valueOf(s));
-                } else {
-                    substitute(json, child, ptr + "/" + i, values, unset, errors);
-                }
-            }
-        }
+        if (node.isContainerNode()) JsonTexts.replace(node, ptr, (p, s) -> substituteText(json, s, p, values, unset, errors));
     }
 
     private static String substituteText(LocatedJson json, String s, String ptr, Map<String, String> values, Set<String> unset, List<StackError> errors) {

@@ -33,6 +33,25 @@ class HelpAndCompletionTest {
         }
     }
 
+    /** Picocli reads ${…} in a description as a variable and % as a format: both must be escaped. */
+    @ParameterizedTest
+    @ValueSource(strings = {"plan", "apply", "destroy"})
+    void helpShowsDollarAndPercentSignsAsWritten(String cmd) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        Run r;
+        try {
+            r = run(cmd, "--help");
+        } finally {
+            System.setErr(saved);
+        }
+        String text = r.out().replaceAll("\\s+", " ");
+        assertTrue(text.contains("ordered by their ${stack:…} references"), r.out());
+        assertTrue(text.contains("such as 50% when"), r.out());
+        assertTrue(stderr.toString(StandardCharsets.UTF_8).isEmpty(), "picocli warned: " + stderr.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void everyRegisteredSubcommandIsCovered() {
         for (String name : NetstackCommand.SUBCOMMANDS.keySet()) {

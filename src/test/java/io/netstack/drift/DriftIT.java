@@ -83,6 +83,36 @@ class DriftIT {
         assertEquals(0, Cli.run(api, REGION, "destroy", f.toString(), "--auto-approve").exit());
     }
 
+    /**
+     * drift takes --var and --var-file as plan and apply do: a variable without a default gets its
+     * value from either (drift used to load the file without values first, and stopped at exit 3).
+     */
+    @Test
+    void variablesComeFromVarAndVarFile(AwsApi api, @TempDir Path dir) throws Exception {
+        String name = api.uniqueStack("driftvars");
+        Path f = StackFiles.write(dir, "vars.json", """
+                {"stack": "%s", "region": "%s", "variables": {"env": {}},
+                 "resources": {"vpc": {"type": "vpc", "cidr": "10.61.0.0/16", "tags": {"env": "${var.env}"}}}}
+                """.formatted(name, REGION));
+        Path prod = StackFiles.write(dir, "prod.json", "{\"env\": \"prod\"}");
+        Cli.Result apply = Cli.run(api, REGION, "apply", f.toString(), "--var-file", prod.toString(), "--auto-approve");
+        assertEquals(0, apply.exit(), apply.toString());
+        try {
+            Cli.Result same = Cli.run(api, REGION, "drift", f.toString(), "--var-file", prod.toString());
+            assertEquals(0, same.exit(), same.toString());
+            assertTrue(same.out().contains("No drift"), same.toString());
+
+            Cli.Result other = Cli.run(api, REGION, "drift", f.toString(), "--var-file", prod.toString(), "--var", "env=test", "--json");
+            assertEquals(2, other.exit(), other.toString());
+            List<String> seen = driftItems(other);
+            assertEquals(1, seen.size(), seen.toString());
+            assertTrue(seen.get(0).startsWith("modified vpc tags"), seen.toString());
+        } finally {
+            Cli.Result destroy = Cli.run(api, REGION, "destroy", f.toString(), "--var-file", prod.toString(), "--auto-approve");
+            assertEquals(0, destroy.exit(), destroy.toString());
+        }
+    }
+
     private static JsonNode find(JsonNode items, String cls, String id) {
         for (JsonNode i : items) {
             if (i.get("class").asText().equals(cls) && (id == null ? i.get("id").isNull() : id.equals(i.get("id").asText()))) return i;

@@ -96,6 +96,15 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void everyEc2KindIsFoundByItsResourceTypeAndByItsIdPrefix() {
+        for (OwnedTypes.Ec2Kind k : OwnedTypes.EC2_KINDS) {
+            assertEquals(k.types(), OwnedTypes.ec2Types(k.resourceType(), "x-1"), k.toString());
+            // an unknown ResourceType: the longest matching prefix wins (tgw-attach- over tgw-, vpce-svc- over vpce-)
+            assertEquals(k.types(), OwnedTypes.ec2Types("new-in-aws", k.idPrefix() + "0abc"), k.toString());
+        }
+    }
+
+    @Test
     void taggingApiArnsNameTheGlobalTypes() {
         assertEquals(List.of("cloudfront-distribution"), OwnedTypes.globalTypes("arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE"));
         assertEquals(List.of("dx-gateway", "dx-gateway-association"), OwnedTypes.globalTypes("arn:aws:directconnect::123456789012:dx-gateway/5f294f92-bafb-4011-916d-9b0bEXAMPLE"));
