@@ -179,13 +179,31 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     }
 
     /**
-     * The IAM actions of a type whose only update is its tags: {@code describe} reads it (drift's
-     * scan of unmanaged objects too when {@code driftReads}), {@code create} makes and tags it at
-     * creation, {@code delete} removes it.
+     * The IAM actions of an EC2 type ({@code permissions()}): the EC2 actions (bare names, as
+     * {@link Deletion} and {@link Reads} spell them) that are the type's own in {@code create},
+     * {@code update}, {@code delete}, with what every EC2 type's handlers call derived from what the
+     * type declares: the Describe of its {@link #reads} (list, with {@code alsoReads}: the reads of
+     * a type without {@code reads(...)}, or of other objects), CreateTags (tags at creation), CreateTags
+     * and DeleteTags (the update's tags step), the {@code deletion}'s action; drift's scan of
+     * unmanaged objects reads what list does when {@code driftReads}.
      */
-    protected static Permissions tagOnlyPermissions(String describe, String create, String delete, boolean driftReads) {
-        return new Permissions(List.of(describe), List.of(create, "ec2:CreateTags"), List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                List.of(delete), driftReads ? List.of(describe) : List.of());
+    protected final Permissions ec2Permissions(List<String> alsoReads, Deletion deletion, List<String> create, List<String> update, List<String> delete,
+                                               boolean driftReads) {
+        List<String> list = new ArrayList<>();
+        if (reads != null) list.add(reads.action());
+        list.addAll(alsoReads);
+        return new Permissions(ec2Actions(list), ec2Actions(create, "CreateTags"), ec2Actions(update, "CreateTags", "DeleteTags"),
+                ec2Actions(delete, deletion.action()), driftReads ? ec2Actions(list) : List.of());
+    }
+
+    /** {@link #ec2Permissions(List, Deletion, List, List, List, boolean)} of a type that reads only its {@link #reads}. */
+    protected final Permissions ec2Permissions(Deletion deletion, List<String> create, List<String> update, List<String> delete, boolean driftReads) {
+        return ec2Permissions(List.of(), deletion, create, update, delete, driftReads);
+    }
+
+    /** {@code actions} and {@code more} as IAM actions of EC2 ({@code ec2:DescribeVpcs}). */
+    private static List<String> ec2Actions(List<String> actions, String... more) {
+        return java.util.stream.Stream.concat(actions.stream(), java.util.Arrays.stream(more)).map(a -> "ec2:" + a).toList();
     }
 
     /**

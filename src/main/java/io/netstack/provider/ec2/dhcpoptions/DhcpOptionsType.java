@@ -232,11 +232,6 @@ public final class DhcpOptionsType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeDhcpOptions"),
-                java.util.List.of("ec2:CreateDhcpOptions", "ec2:CreateTags", "ec2:DescribeDhcpOptions"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteDhcpOptions", "ec2:DescribeDhcpOptions"),
-                java.util.List.of());
+        return ec2Permissions(DELETION, List.of("CreateDhcpOptions"), List.of(), List.of(), false);
     }
 }

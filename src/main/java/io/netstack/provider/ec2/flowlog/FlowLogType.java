@@ -248,6 +248,6 @@ public final class FlowLogType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return tagOnlyPermissions("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", true);
+        return ec2Permissions(DELETION, List.of("CreateFlowLogs"), List.of(), List.of(), true);
     }
 }

@@ -224,11 +224,7 @@ public final class InternetGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeInternetGateways"),
-                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateInternetGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachInternetGateway"),
-                java.util.List.of("ec2:DeleteInternetGateway", "ec2:DetachInternetGateway"),
-                java.util.List.of("ec2:DescribeInternetGateways"));
+        return ec2Permissions(DELETION, List.of("AttachInternetGateway", "CreateInternetGateway"), List.of("AttachInternetGateway", "DetachInternetGateway"),
+                List.of("DetachInternetGateway"), true);
     }
 }

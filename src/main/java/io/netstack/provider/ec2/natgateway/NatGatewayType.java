@@ -305,11 +305,7 @@ public final class NatGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"),
-                java.util.List.of("ec2:CreateNatGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateAddress"),
-                java.util.List.of("ec2:DeleteNatGateway", "ec2:DisassociateAddress"),
-                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"));
+        return ec2Permissions(List.of("DescribeAddresses"), DELETION, List.of("CreateNatGateway"), List.of("DisassociateAddress"),
+                List.of("DisassociateAddress"), true);
     }
 }

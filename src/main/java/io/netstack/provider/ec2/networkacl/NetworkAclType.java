@@ -285,11 +285,8 @@ public final class NetworkAclType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeNetworkAcls"),
-                java.util.List.of("ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
-                java.util.List.of("ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
-                java.util.List.of("ec2:DeleteNetworkAcl", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"),
-                java.util.List.of("ec2:DescribeNetworkAcls"));
+        return ec2Permissions(DELETION, List.of("CreateNetworkAcl", "CreateNetworkAclEntry", "ReplaceNetworkAclAssociation", "ReplaceNetworkAclEntry"),
+                List.of("CreateNetworkAclEntry", "DeleteNetworkAclEntry", "ReplaceNetworkAclAssociation", "ReplaceNetworkAclEntry"),
+                List.of("DeleteNetworkAclEntry", "ReplaceNetworkAclAssociation"), true);
     }
 }

@@ -335,11 +335,9 @@ public final class RouteTableType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeRouteTables"),
-                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateRouteTable", "ec2:CreateTags", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
-                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateTags", "ec2:DeleteRoute", "ec2:DeleteTags", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
-                java.util.List.of("ec2:DeleteRoute", "ec2:DeleteRouteTable", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable"),
-                java.util.List.of("ec2:DescribeRouteTables"));
+        return ec2Permissions(DELETION,
+                List.of("AssociateRouteTable", "CreateRoute", "CreateRouteTable", "EnableVgwRoutePropagation", "ReplaceRoute", "ReplaceRouteTableAssociation"),
+                List.of("AssociateRouteTable", "CreateRoute", "DeleteRoute", "DisableVgwRoutePropagation", "DisassociateRouteTable", "EnableVgwRoutePropagation", "ReplaceRoute", "ReplaceRouteTableAssociation"),
+                List.of("DeleteRoute", "DisableVgwRoutePropagation", "DisassociateRouteTable"), true);
     }
 }

@@ -317,11 +317,8 @@ public final class VpnConnectionType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpnConnections"),
-                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnection", "ec2:CreateVpnConnectionRoute"),
-                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnectionRoute", "ec2:DeleteTags", "ec2:DeleteVpnConnectionRoute"),
-                java.util.List.of("ec2:DeleteVpnConnection", "ec2:DeleteVpnConnectionRoute"),
-                java.util.List.of());
+        return ec2Permissions(List.of("DescribeTransitGatewayAttachments", "DescribeVpnConnections"), DELETION,
+                List.of("CreateVpnConnection", "CreateVpnConnectionRoute"), List.of("CreateVpnConnectionRoute", "DeleteVpnConnectionRoute"),
+                List.of("DeleteVpnConnectionRoute"), false);
     }
 }

@@ -202,11 +202,7 @@ public final class VpnGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeVpnGateways"),
-                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:CreateVpnGateway"),
-                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachVpnGateway"),
-                java.util.List.of("ec2:DeleteVpnGateway", "ec2:DetachVpnGateway"),
-                java.util.List.of());
+        return ec2Permissions(DELETION, List.of("AttachVpnGateway", "CreateVpnGateway"), List.of("AttachVpnGateway", "DetachVpnGateway"),
+                List.of("DetachVpnGateway"), false);
     }
 }
