@@ -71,6 +71,19 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return listOwned(ctx, reads);
     }
 
+    /**
+     * {@link #findBatched} with the Describe of the type's {@code reads}, filtered by {@code idFilter}
+     * ("route-table-id"), not by the call's {@code …Ids}: one missing id would fail the whole batched
+     * call; objects written together are read back with one call (issue 12).
+     */
+    protected final <T> Optional<T> findBatched(String id, Reads<T> reads, String idFilter, String awsId, Function<T, String> stateOf, Set<String> goneStates) {
+        return findBatched(id, reads.action(), awsId, ids -> {
+            List<T> found = new ArrayList<>();
+            reads.describe().apply(Ec2Tags.filter(idFilter, ids)).forEach(found::add);
+            return found;
+        }, reads.idOf(), stateOf, goneStates);
+    }
+
     /** {@link #listOwned} of {@code reads}: one Describe filtered by the stack's tag. */
     protected final <T> List<LiveResource> listOwned(TypeContext ctx, Reads<T> reads) {
         return listOwned(ctx, reads.action(), () -> reads.describe().apply(Ec2Tags.stackFilter(ctx.stack())), reads.tagsOf(), reads.keep(),

@@ -154,9 +154,7 @@ public final class NatGatewayType extends Ec2Type {
 
     /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
     private Optional<NatGateway> describe(String id, String natId, Set<String> goneStates) {
-        // The nat-gateway-id filter, not NatGatewayIds: one missing id would fail the whole batched call.
-        return findBatched(id, "DescribeNatGateways", natId, ids -> ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("nat-gateway-id", ids))).natGateways(),
-                NatGateway::natGatewayId, NatGateway::stateAsString, goneStates);
+        return findBatched(id, reads, "nat-gateway-id", natId, NatGateway::stateAsString, goneStates);
     }
 
     /** A gateway that carries traffic or will: deleting and deleted ones are as good as gone. */

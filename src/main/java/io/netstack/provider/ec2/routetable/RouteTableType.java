@@ -231,10 +231,7 @@ public final class RouteTableType extends Ec2Type {
     }
 
     private Optional<RouteTable> findTable(String id, String tableId) {
-        // The route-table-id filter, not RouteTableIds: one missing id would fail the whole batched
-        // call; tables written together are read back with one call (issue 12).
-        return findBatched(id, "DescribeRouteTables", tableId,
-                ids -> ec2().describeRouteTables(r -> r.filters(Ec2Tags.filter("route-table-id", ids))).routeTables(), RouteTable::routeTableId, null);
+        return findBatched(id, reads, "route-table-id", tableId, null, DELETED);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String tableId) {

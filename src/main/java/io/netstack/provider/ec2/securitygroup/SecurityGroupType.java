@@ -119,10 +119,7 @@ public final class SecurityGroupType extends Ec2Type {
     }
 
     private Optional<SecurityGroup> findGroup(String id, String groupId) {
-        // The group-id filter, not GroupIds: one missing id would fail the whole batched call; groups
-        // created together are read back with one call (issue 12).
-        return findBatched(id, "DescribeSecurityGroups", groupId,
-                ids -> ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("group-id", ids))).securityGroups(), SecurityGroup::groupId, null);
+        return findBatched(id, reads, "group-id", groupId, null, DELETED);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String groupId) {
