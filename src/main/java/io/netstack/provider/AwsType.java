@@ -279,7 +279,8 @@ public abstract class AwsType<C> implements ResourceType {
 
     /**
      * Waits until what {@code find} reads passes {@code written} (what was just written reads back:
-     * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read.
+     * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read (never
+     * null: the wait ends only on an answer that passed).
      */
     protected final <T> T awaitWritten(TypeContext ctx, String id, String what, Duration timeout, Supplier<Optional<T>> find, Predicate<T> written) {
         var last = new AtomicReference<T>();

@@ -143,6 +143,11 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return out;
     }
 
+    /** {@link #unmanagedIn} with the Describe of the type's {@code reads}, filtered by {@code vpcFilter} ("vpc-id", "attachment.vpc-id") = the VPCs. */
+    protected static <T> List<Unmanaged> unmanagedIn(Set<String> vpcIds, Reads<T> reads, String vpcFilter, Function<T, Optional<Unmanaged>> unmanaged) {
+        return unmanagedIn(vpcIds, reads.action(), () -> reads.describe().apply(Ec2Tags.filter(vpcFilter, vpcIds)), reads.tagsOf(), unmanaged);
+    }
+
     /**
      * One paginated Describe of the import's objects, read once per import and shared by the types
      * that need it (the vpc type takes its default group, main table and default NACL from them).

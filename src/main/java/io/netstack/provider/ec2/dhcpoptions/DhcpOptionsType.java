@@ -184,8 +184,7 @@ public final class DhcpOptionsType extends Ec2Type {
         List<String> node = options.get("netbios-node-type");
         if (node != null && !node.isEmpty()) p.put("netbiosNodeType", Integer.parseInt(node.get(0).trim()));
         p.set("tags", Ec2Tags.userTags(d.tags()));
-        return new LiveResource(id, name(), d.dhcpOptionsId(), p, Map.of(
-                "arn", "arn:aws:ec2:" + ctx.region() + ":" + d.ownerId() + ":dhcp-options/" + d.dhcpOptionsId()));
+        return new LiveResource(id, name(), d.dhcpOptionsId(), p, Map.of("arn", arn(ctx, d.ownerId(), "dhcp-options", d.dhcpOptionsId())));
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String optionsId) {

@@ -115,8 +115,7 @@ public final class InternetGatewayType extends Ec2Type {
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeInternetGateways",
-                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds))).internetGateways(), InternetGateway::tags,
+        return unmanagedIn(vpcIds, reads, "attachment.vpc-id",
                 g -> attachment(g).filter(a -> vpcIds.contains(a.vpcId())).map(a -> new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
     }
 

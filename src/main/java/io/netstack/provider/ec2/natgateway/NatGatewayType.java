@@ -140,11 +140,10 @@ public final class NatGatewayType extends Ec2Type {
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds))).natGateways(),
-                NatGateway::tags, n -> live(n) && vpcIds.contains(n.vpcId())
-                        ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
-                                + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
-                        : Optional.empty());
+        return unmanagedIn(vpcIds, reads, "vpc-id", n -> live(n) && vpcIds.contains(n.vpcId())
+                ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
+                        + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
+                : Optional.empty());
     }
 
     /** Not deleting, deleted or failed: see the class comment. */
