@@ -320,6 +320,18 @@ public abstract class AwsType<C> implements ResourceType {
     }
 
     /**
+     * The whole update of an object that must exist: {@link #ensureExists} (an object deleted by hand
+     * fails at once as NotFound, naming it), the type's {@code steps} on the object as AWS has it now
+     * (they say whether they called AWS), then {@link #updatedAfterTags} (the {@code tags} step, the
+     * object read back if anything was written).
+     */
+    protected final <T> LiveResource updateExisting(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
+                                                   Supplier<Optional<T>> find, Predicate<T> steps, Supplier<Optional<LiveResource>> read) {
+        T now = ensureExists(spec.id(), live.awsId(), find);
+        return updatedAfterTags(ctx, live, spec, changed, steps.test(now), read);
+    }
+
+    /**
      * The last two steps of an update: the {@code tags} step ({@link #syncTags}), then the object read
      * back if it or an earlier step ({@code touched}) called AWS, else {@code live}.
      */

@@ -177,8 +177,7 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     /** The whole update of a type whose only updatable property is {@code tags}. */
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {
-        ensureExists(spec.id(), live.awsId(), find);
-        return updated(ctx, live, syncTags(live, spec, changed), read);
+        return updateExisting(ctx, live, spec, changed, find, o -> false, read);
     }
 
     /** {@link #updateTags} for a type whose finder and read take (logical id, AWS id): {@code this::describe, this::readOne}. */

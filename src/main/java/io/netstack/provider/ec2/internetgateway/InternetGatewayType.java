@@ -157,16 +157,14 @@ public final class InternetGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), igwId = live.awsId();
-        InternetGateway now = ensureExists(id, igwId, () -> gateways.find(id, igwId));
-        boolean touched = false;
-        if (changed.contains("vpc")) {
+        return updateExisting(ctx, live, spec, changed, () -> gateways.find(id, igwId), now -> {
+            if (!changed.contains("vpc")) return false;
             String have = attachment(now).map(InternetGatewayAttachment::vpcId).orElse(null);
             String want = attachedVpc(spec.properties());
             if (have != null && !have.equals(want)) detach(ctx, id, igwId, have);
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
-            touched = true;
-        }
-        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, igwId));
+            return true;
+        }, () -> readOne(ctx, id, igwId));
     }
 
     @Override

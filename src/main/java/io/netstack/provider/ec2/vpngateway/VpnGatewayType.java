@@ -146,18 +146,15 @@ public final class VpnGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vgwId = live.awsId();
-        VpnGateway now = ensureExists(id, vgwId, () -> gateways.find(id, vgwId));
-        boolean touched = false;
-        if (changed.contains("vpc")) {
+        return updateExisting(ctx, live, spec, changed, () -> gateways.find(id, vgwId), now -> {
+            if (!changed.contains("vpc")) return false;
             String have = attachedVpc(now).orElse("");
             String want = spec.text("vpc") == null ? "" : spec.text("vpc");
-            if (!have.equals(want)) {
-                if (!have.isEmpty()) detach(ctx, id, vgwId, have, true);
-                if (!want.isEmpty()) attach(ctx, id, vgwId, want);
-                touched = true;
-            }
-        }
-        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vgwId));
+            if (have.equals(want)) return false;
+            if (!have.isEmpty()) detach(ctx, id, vgwId, have, true);
+            if (!want.isEmpty()) attach(ctx, id, vgwId, want);
+            return true;
+        }, () -> readOne(id, vgwId));
     }
 
     private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
