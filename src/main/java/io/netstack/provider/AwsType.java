@@ -306,7 +306,8 @@ public abstract class AwsType<C> implements ResourceType {
 
     /**
      * Waits until what {@code find} reads passes {@code written} (what was just written reads back:
-     * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read.
+     * EC2 is eventually consistent, docs/aws-facts.md) and returns the object as last read (never
+     * null: the wait ends only on an answer that passed).
      */
     protected final <T> T awaitWritten(TypeContext ctx, String id, String what, Duration timeout, Supplier<Optional<T>> find, Predicate<T> written) {
         var last = new AtomicReference<T>();
@@ -343,6 +344,18 @@ public abstract class AwsType<C> implements ResourceType {
      */
     protected boolean syncTags(LiveResource live, ResourceSpec spec, Set<String> changed) {
         throw new UnsupportedOperationException(name() + ": " + getClass().getSimpleName() + " has no tags step");
+    }
+
+    /**
+     * The whole update of an object that must exist: {@link #ensureExists} (an object deleted by hand
+     * fails at once as NotFound, naming it), the type's {@code steps} on the object as AWS has it now
+     * (they say whether they called AWS), then {@link #updatedAfterTags} (the {@code tags} step, the
+     * object read back if anything was written).
+     */
+    protected final <T> LiveResource updateExisting(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
+                                                   Supplier<Optional<T>> find, Predicate<T> steps, Supplier<Optional<LiveResource>> read) {
+        T now = ensureExists(spec.id(), live.awsId(), find);
+        return updatedAfterTags(ctx, live, spec, changed, steps.test(now), read);
     }
 
     /**

@@ -71,6 +71,19 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return listOwned(ctx, reads);
     }
 
+    /**
+     * {@link #findBatched} with the Describe of the type's {@code reads}, filtered by {@code idFilter}
+     * ("route-table-id"), not by the call's {@code …Ids}: one missing id would fail the whole batched
+     * call; objects written together are read back with one call (issue 12).
+     */
+    protected final <T> Optional<T> findBatched(String id, Reads<T> reads, String idFilter, String awsId, Function<T, String> stateOf, Set<String> goneStates) {
+        return findBatched(id, reads.action(), awsId, ids -> {
+            List<T> found = new ArrayList<>();
+            reads.describe().apply(Ec2Tags.filter(idFilter, ids)).forEach(found::add);
+            return found;
+        }, reads.idOf(), stateOf, goneStates);
+    }
+
     /** {@link #listOwned} of {@code reads}: one Describe filtered by the stack's tag. */
     protected final <T> List<LiveResource> listOwned(TypeContext ctx, Reads<T> reads) {
         return listOwned(ctx, reads.action(), () -> reads.describe().apply(Ec2Tags.stackFilter(ctx.stack())), reads.tagsOf(), reads.keep(),
@@ -130,6 +143,11 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
         return out;
     }
 
+    /** {@link #unmanagedIn} with the Describe of the type's {@code reads}, filtered by {@code vpcFilter} ("vpc-id", "attachment.vpc-id") = the VPCs. */
+    protected static <T> List<Unmanaged> unmanagedIn(Set<String> vpcIds, Reads<T> reads, String vpcFilter, Function<T, Optional<Unmanaged>> unmanaged) {
+        return unmanagedIn(vpcIds, reads.action(), () -> reads.describe().apply(Ec2Tags.filter(vpcFilter, vpcIds)), reads.tagsOf(), unmanaged);
+    }
+
     /**
      * One paginated Describe of the import's objects, read once per import and shared by the types
      * that need it (the vpc type takes its default group, main table and default NACL from them).
@@ -159,8 +177,7 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     /** The whole update of a type whose only updatable property is {@code tags}. */
     protected final <T> LiveResource updateTags(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed,
                                                 Supplier<Optional<T>> find, Supplier<Optional<LiveResource>> read) {
-        ensureExists(spec.id(), live.awsId(), find);
-        return updated(ctx, live, syncTags(live, spec, changed), read);
+        return updateExisting(ctx, live, spec, changed, find, o -> false, read);
     }
 
     /** {@link #updateTags} for a type whose finder and read take (logical id, AWS id): {@code this::describe, this::readOne}. */
@@ -179,13 +196,31 @@ public abstract class Ec2Type extends AwsType<Ec2Client> {
     }
 
     /**
-     * The IAM actions of a type whose only update is its tags: {@code describe} reads it (drift's
-     * scan of unmanaged objects too when {@code driftReads}), {@code create} makes and tags it at
-     * creation, {@code delete} removes it.
+     * The IAM actions of an EC2 type ({@code permissions()}): the EC2 actions (bare names, as
+     * {@link Deletion} and {@link Reads} spell them) that are the type's own in {@code create},
+     * {@code update}, {@code delete}, with what every EC2 type's handlers call derived from what the
+     * type declares: the Describe of its {@link #reads} (list, with {@code alsoReads}: the reads of
+     * a type without {@code reads(...)}, or of other objects), CreateTags (tags at creation), CreateTags
+     * and DeleteTags (the update's tags step), the {@code deletion}'s action; drift's scan of
+     * unmanaged objects reads what list does when {@code driftReads}.
      */
-    protected static Permissions tagOnlyPermissions(String describe, String create, String delete, boolean driftReads) {
-        return new Permissions(List.of(describe), List.of(create, "ec2:CreateTags"), List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                List.of(delete), driftReads ? List.of(describe) : List.of());
+    protected final Permissions ec2Permissions(List<String> alsoReads, Deletion deletion, List<String> create, List<String> update, List<String> delete,
+                                               boolean driftReads) {
+        List<String> list = new ArrayList<>();
+        if (reads != null) list.add(reads.action());
+        list.addAll(alsoReads);
+        return new Permissions(ec2Actions(list), ec2Actions(create, "CreateTags"), ec2Actions(update, "CreateTags", "DeleteTags"),
+                ec2Actions(delete, deletion.action()), driftReads ? ec2Actions(list) : List.of());
+    }
+
+    /** {@link #ec2Permissions(List, Deletion, List, List, List, boolean)} of a type that reads only its {@link #reads}. */
+    protected final Permissions ec2Permissions(Deletion deletion, List<String> create, List<String> update, List<String> delete, boolean driftReads) {
+        return ec2Permissions(List.of(), deletion, create, update, delete, driftReads);
+    }
+
+    /** {@code actions} and {@code more} as IAM actions of EC2 ({@code ec2:DescribeVpcs}). */
+    private static List<String> ec2Actions(List<String> actions, String... more) {
+        return java.util.stream.Stream.concat(actions.stream(), java.util.Arrays.stream(more)).map(a -> "ec2:" + a).toList();
     }
 
     /**

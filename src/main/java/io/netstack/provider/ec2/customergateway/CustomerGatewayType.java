@@ -157,6 +157,6 @@ public final class CustomerGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return tagOnlyPermissions("ec2:DescribeCustomerGateways", "ec2:CreateCustomerGateway", "ec2:DeleteCustomerGateway", false);
+        return ec2Permissions(DELETION, List.of("CreateCustomerGateway"), List.of(), List.of(), false);
     }
 }

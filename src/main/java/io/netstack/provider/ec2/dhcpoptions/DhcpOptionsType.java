@@ -184,8 +184,7 @@ public final class DhcpOptionsType extends Ec2Type {
         List<String> node = options.get("netbios-node-type");
         if (node != null && !node.isEmpty()) p.put("netbiosNodeType", Integer.parseInt(node.get(0).trim()));
         p.set("tags", Ec2Tags.userTags(d.tags()));
-        return new LiveResource(id, name(), d.dhcpOptionsId(), p, Map.of(
-                "arn", "arn:aws:ec2:" + ctx.region() + ":" + d.ownerId() + ":dhcp-options/" + d.dhcpOptionsId()));
+        return new LiveResource(id, name(), d.dhcpOptionsId(), p, Map.of("arn", arn(ctx, d.ownerId(), "dhcp-options", d.dhcpOptionsId())));
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String optionsId) {
@@ -232,11 +231,6 @@ public final class DhcpOptionsType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeDhcpOptions"),
-                java.util.List.of("ec2:CreateDhcpOptions", "ec2:CreateTags", "ec2:DescribeDhcpOptions"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags"),
-                java.util.List.of("ec2:DeleteDhcpOptions", "ec2:DescribeDhcpOptions"),
-                java.util.List.of());
+        return ec2Permissions(DELETION, List.of("CreateDhcpOptions"), List.of(), List.of(), false);
     }
 }

@@ -143,6 +143,6 @@ public final class EgressOnlyInternetGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return tagOnlyPermissions("ec2:DescribeEgressOnlyInternetGateways", "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway", true);
+        return ec2Permissions(DELETION, List.of("CreateEgressOnlyInternetGateway"), List.of(), List.of(), true);
     }
 }

@@ -207,6 +207,6 @@ public final class ElasticIpType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return tagOnlyPermissions("ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:ReleaseAddress", false);
+        return ec2Permissions(List.of("DescribeAddresses"), RELEASE, List.of("AllocateAddress"), List.of(), List.of(), false);
     }
 }

@@ -143,11 +143,10 @@ public final class FlowLogType extends Ec2Type {
     /** Flow logs on the stack's VPCs without ownership tags (drift): one DescribeFlowLogs filtered by resource-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeFlowLogs", () -> ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.filter("resource-id", vpcIds))).flowLogs(), FlowLog::tags,
-                f -> vpcIds.contains(f.resourceId())
-                        ? Optional.of(new Unmanaged(name(), f.flowLogId(), f.resourceId(), "flow log (" + f.trafficTypeAsString() + " traffic to "
-                                + (f.logDestination() != null ? f.logDestination() : f.logGroupName()) + ")"))
-                        : Optional.empty());
+        return unmanagedIn(vpcIds, reads, "resource-id", f -> vpcIds.contains(f.resourceId())
+                ? Optional.of(new Unmanaged(name(), f.flowLogId(), f.resourceId(), "flow log (" + f.trafficTypeAsString() + " traffic to "
+                        + (f.logDestination() != null ? f.logDestination() : f.logGroupName()) + ")"))
+                : Optional.empty());
     }
 
     private LiveResource translate(String id, FlowLog f) {
@@ -248,6 +247,6 @@ public final class FlowLogType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return tagOnlyPermissions("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", true);
+        return ec2Permissions(DELETION, List.of("CreateFlowLogs"), List.of(), List.of(), true);
     }
 }

@@ -115,8 +115,7 @@ public final class InternetGatewayType extends Ec2Type {
     /** Untagged gateways attached to owned VPCs (drift): one DescribeInternetGateways by attachment.vpc-id. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeInternetGateways",
-                () -> ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpcIds))).internetGateways(), InternetGateway::tags,
+        return unmanagedIn(vpcIds, reads, "attachment.vpc-id",
                 g -> attachment(g).filter(a -> vpcIds.contains(a.vpcId())).map(a -> new Unmanaged(name(), g.internetGatewayId(), a.vpcId(), "internet gateway " + g.internetGatewayId())));
     }
 
@@ -158,16 +157,14 @@ public final class InternetGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), igwId = live.awsId();
-        InternetGateway now = ensureExists(id, igwId, () -> gateways.find(id, igwId));
-        boolean touched = false;
-        if (changed.contains("vpc")) {
+        return updateExisting(ctx, live, spec, changed, () -> gateways.find(id, igwId), now -> {
+            if (!changed.contains("vpc")) return false;
             String have = attachment(now).map(InternetGatewayAttachment::vpcId).orElse(null);
             String want = attachedVpc(spec.properties());
             if (have != null && !have.equals(want)) detach(ctx, id, igwId, have);
             if (want != null && !want.equals(have)) attach(ctx, id, igwId, want);
-            touched = true;
-        }
-        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(ctx, id, igwId));
+            return true;
+        }, () -> readOne(ctx, id, igwId));
     }
 
     @Override
@@ -224,11 +221,7 @@ public final class InternetGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeInternetGateways"),
-                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateInternetGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:AttachInternetGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachInternetGateway"),
-                java.util.List.of("ec2:DeleteInternetGateway", "ec2:DetachInternetGateway"),
-                java.util.List.of("ec2:DescribeInternetGateways"));
+        return ec2Permissions(DELETION, List.of("AttachInternetGateway", "CreateInternetGateway"), List.of("AttachInternetGateway", "DetachInternetGateway"),
+                List.of("DetachInternetGateway"), true);
     }
 }

@@ -140,11 +140,10 @@ public final class NatGatewayType extends Ec2Type {
     /** Untagged NAT gateways in owned VPCs (drift): one DescribeNatGateways by vpc-id, gone/failed ones dropped. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.filter("vpc-id", vpcIds))).natGateways(),
-                NatGateway::tags, n -> live(n) && vpcIds.contains(n.vpcId())
-                        ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
-                                + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
-                        : Optional.empty());
+        return unmanagedIn(vpcIds, reads, "vpc-id", n -> live(n) && vpcIds.contains(n.vpcId())
+                ? Optional.of(new Unmanaged(name(), n.natGatewayId(), n.vpcId(), (n.connectivityTypeAsString() == null ? "" : n.connectivityTypeAsString() + " ")
+                        + "NAT gateway " + n.natGatewayId() + " in " + n.subnetId()))
+                : Optional.empty());
     }
 
     /** Not deleting, deleted or failed: see the class comment. */
@@ -154,9 +153,7 @@ public final class NatGatewayType extends Ec2Type {
 
     /** The gateway by id; AWS answers an unknown id with NatGatewayNotFound, moto with an empty list. */
     private Optional<NatGateway> describe(String id, String natId, Set<String> goneStates) {
-        // The nat-gateway-id filter, not NatGatewayIds: one missing id would fail the whole batched call.
-        return findBatched(id, "DescribeNatGateways", natId, ids -> ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("nat-gateway-id", ids))).natGateways(),
-                NatGateway::natGatewayId, NatGateway::stateAsString, goneStates);
+        return findBatched(id, reads, "nat-gateway-id", natId, NatGateway::stateAsString, goneStates);
     }
 
     /** A gateway that carries traffic or will: deleting and deleted ones are as good as gone. */
@@ -305,11 +302,7 @@ public final class NatGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"),
-                java.util.List.of("ec2:CreateNatGateway", "ec2:CreateTags"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:DisassociateAddress"),
-                java.util.List.of("ec2:DeleteNatGateway", "ec2:DisassociateAddress"),
-                java.util.List.of("ec2:DescribeAddresses", "ec2:DescribeNatGateways"));
+        return ec2Permissions(List.of("DescribeAddresses"), DELETION, List.of("CreateNatGateway"), List.of("DisassociateAddress"),
+                List.of("DisassociateAddress"), true);
     }
 }

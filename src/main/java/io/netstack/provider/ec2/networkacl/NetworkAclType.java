@@ -143,20 +143,18 @@ public final class NetworkAclType extends Ec2Type {
         p.set("ingress", NetworkAclEntries.fromAws(a.entries(), false));
         p.set("egress", NetworkAclEntries.fromAws(a.entries(), true));
         p.set("tags", Ec2Tags.userTags(a.tags()));
-        return new LiveResource(id, name(), a.networkAclId(), p, Map.of(
-                "arn", "arn:aws:ec2:" + ctx.region() + ":" + a.ownerId() + ":network-acl/" + a.networkAclId()));
+        return new LiveResource(id, name(), a.networkAclId(), p, Map.of("arn", arn(ctx, a.ownerId(), "network-acl", a.networkAclId())));
     }
 
     /** NACLs in the owned VPCs without netstack's tags (drift); each VPC's default NACL is AWS's own and not reported. */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeNetworkAcls", () -> ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).networkAcls(),
-                NetworkAcl::tags, a -> {
-                    if (Boolean.TRUE.equals(a.isDefault())) return Optional.empty();
-                    List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
-                    return Optional.of(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
-                            + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
-                });
+        return unmanagedIn(vpcIds, reads, "vpc-id", a -> {
+            if (Boolean.TRUE.equals(a.isDefault())) return Optional.empty();
+            List<String> subnets = a.associations().stream().map(NetworkAclAssociation::subnetId).filter(x -> x != null).sorted().toList();
+            return Optional.of(new Unmanaged(name(), a.networkAclId(), a.vpcId(), "network ACL"
+                    + (subnets.isEmpty() ? " with no subnets" : " used by " + String.join(", ", subnets))));
+        });
     }
 
     private Optional<NetworkAcl> findAcl(String id, String aclId) {
@@ -180,10 +178,6 @@ public final class NetworkAclType extends Ec2Type {
             for (String one : ids) out.addAll(describeAcls(List.of(one)));
             return out;
         }
-    }
-
-    private Optional<LiveResource> readOne(TypeContext ctx, String id, String aclId) {
-        return findAcl(id, aclId).map(a -> translate(ctx, id, a));
     }
 
     // ---------------------------------------------------------------- create / update
@@ -246,7 +240,7 @@ public final class NetworkAclType extends Ec2Type {
         dirs.retainAll(Set.of("ingress", "egress"));
         // The wait's last answer is the NACL as written: no read-back after it (issue 12).
         NetworkAcl last = awaitVisible(ctx, id, aclId, dirs, wantEntries, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
-        return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, aclId));
+        return translate(ctx, id, last);
     }
 
     /**
@@ -285,11 +279,8 @@ public final class NetworkAclType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeNetworkAcls"),
-                java.util.List.of("ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
-                java.util.List.of("ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"),
-                java.util.List.of("ec2:DeleteNetworkAcl", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"),
-                java.util.List.of("ec2:DescribeNetworkAcls"));
+        return ec2Permissions(DELETION, List.of("CreateNetworkAcl", "CreateNetworkAclEntry", "ReplaceNetworkAclAssociation", "ReplaceNetworkAclEntry"),
+                List.of("CreateNetworkAclEntry", "DeleteNetworkAclEntry", "ReplaceNetworkAclAssociation", "ReplaceNetworkAclEntry"),
+                List.of("DeleteNetworkAclEntry", "ReplaceNetworkAclAssociation"), true);
     }
 }

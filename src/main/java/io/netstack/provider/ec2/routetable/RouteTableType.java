@@ -204,8 +204,7 @@ public final class RouteTableType extends Ec2Type {
         ArrayNode vgws = p.putArray("propagateFrom");
         for (PropagatingVgw g : t.propagatingVgws()) if (g.gatewayId() != null) vgws.add(g.gatewayId());
         p.set("tags", Ec2Tags.userTags(t.tags()));
-        return new LiveResource(id, name(), t.routeTableId(), p, Map.of(
-                "arn", "arn:aws:ec2:" + ctx.region() + ":" + t.ownerId() + ":route-table/" + t.routeTableId()));
+        return new LiveResource(id, name(), t.routeTableId(), p, Map.of("arn", arn(ctx, t.ownerId(), "route-table", t.routeTableId())));
     }
 
     /**
@@ -214,13 +213,12 @@ public final class RouteTableType extends Ec2Type {
      */
     @Override
     public List<Unmanaged> unmanaged(TypeContext ctx, Set<String> vpcIds) {
-        return unmanagedIn(vpcIds, "DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.filter("vpc-id", vpcIds))).routeTables(),
-                RouteTable::tags, t -> {
-                    if (main(t)) return Optional.empty();
-                    List<String> subnets = t.associations().stream().filter(RouteTableType::active).map(RouteTableAssociation::subnetId).filter(x -> x != null).sorted().toList();
-                    return Optional.of(new Unmanaged(name(), t.routeTableId(), t.vpcId(), "route table with " + RouteTableRoutes.fromAws(t.routes()).size() + " route(s)"
-                            + (subnets.isEmpty() ? "" : ", associated with " + String.join(", ", subnets))));
-                });
+        return unmanagedIn(vpcIds, reads, "vpc-id", t -> {
+            if (main(t)) return Optional.empty();
+            List<String> subnets = t.associations().stream().filter(RouteTableType::active).map(RouteTableAssociation::subnetId).filter(x -> x != null).sorted().toList();
+            return Optional.of(new Unmanaged(name(), t.routeTableId(), t.vpcId(), "route table with " + RouteTableRoutes.fromAws(t.routes()).size() + " route(s)"
+                    + (subnets.isEmpty() ? "" : ", associated with " + String.join(", ", subnets))));
+        });
     }
 
     /** Associations on their way out do not count; no state at all (some backends) means associated. */
@@ -231,14 +229,7 @@ public final class RouteTableType extends Ec2Type {
     }
 
     private Optional<RouteTable> findTable(String id, String tableId) {
-        // The route-table-id filter, not RouteTableIds: one missing id would fail the whole batched
-        // call; tables written together are read back with one call (issue 12).
-        return findBatched(id, "DescribeRouteTables", tableId,
-                ids -> ec2().describeRouteTables(r -> r.filters(Ec2Tags.filter("route-table-id", ids))).routeTables(), RouteTable::routeTableId, null);
-    }
-
-    private Optional<LiveResource> readOne(TypeContext ctx, String id, String tableId) {
-        return findTable(id, tableId).map(t -> translate(ctx, id, t));
+        return findBatched(id, reads, "route-table-id", tableId, null, DELETED);
     }
 
     // ---------------------------------------------------------------- create / update
@@ -297,7 +288,7 @@ public final class RouteTableType extends Ec2Type {
         }
         // The wait's last answer is the table as written: no read-back after it (issue 12).
         RouteTable last = awaitVisible(ctx, id, tableId, changed.contains("routes") ? wantRoutes : null, changed.contains("subnets") ? subnets.want() : null, subnets.handedOver());
-        return last != null ? translate(ctx, id, last) : updated(ctx, live, true, () -> readOne(ctx, id, tableId));
+        return translate(ctx, id, last);
     }
 
     /**
@@ -335,11 +326,9 @@ public final class RouteTableType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeRouteTables"),
-                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateRouteTable", "ec2:CreateTags", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
-                java.util.List.of("ec2:AssociateRouteTable", "ec2:CreateRoute", "ec2:CreateTags", "ec2:DeleteRoute", "ec2:DeleteTags", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable", "ec2:EnableVgwRoutePropagation", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation"),
-                java.util.List.of("ec2:DeleteRoute", "ec2:DeleteRouteTable", "ec2:DisableVgwRoutePropagation", "ec2:DisassociateRouteTable"),
-                java.util.List.of("ec2:DescribeRouteTables"));
+        return ec2Permissions(DELETION,
+                List.of("AssociateRouteTable", "CreateRoute", "CreateRouteTable", "EnableVgwRoutePropagation", "ReplaceRoute", "ReplaceRouteTableAssociation"),
+                List.of("AssociateRouteTable", "CreateRoute", "DeleteRoute", "DisableVgwRoutePropagation", "DisassociateRouteTable", "EnableVgwRoutePropagation", "ReplaceRoute", "ReplaceRouteTableAssociation"),
+                List.of("DeleteRoute", "DisableVgwRoutePropagation", "DisassociateRouteTable"), true);
     }
 }

@@ -119,10 +119,7 @@ public final class SecurityGroupType extends Ec2Type {
     }
 
     private Optional<SecurityGroup> findGroup(String id, String groupId) {
-        // The group-id filter, not GroupIds: one missing id would fail the whole batched call; groups
-        // created together are read back with one call (issue 12).
-        return findBatched(id, "DescribeSecurityGroups", groupId,
-                ids -> ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("group-id", ids))).securityGroups(), SecurityGroup::groupId, null);
+        return findBatched(id, reads, "group-id", groupId, null, DELETED);
     }
 
     private Optional<LiveResource> readOne(TypeContext ctx, String id, String groupId) {
@@ -290,11 +287,8 @@ public final class SecurityGroupType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeSecurityGroups"),
-                java.util.List.of("ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags"),
-                java.util.List.of("ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateTags", "ec2:DeleteTags", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
-                java.util.List.of("ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
-                java.util.List.of());
+        return ec2Permissions(DELETION, List.of("AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"),
+                List.of("AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"),
+                List.of("RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"), false);
     }
 }

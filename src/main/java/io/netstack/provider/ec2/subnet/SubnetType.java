@@ -290,11 +290,7 @@ public final class SubnetType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeSubnets", "ec2:DescribeVpcs"),
-                java.util.List.of("ec2:CreateSubnet", "ec2:CreateTags", "ec2:ModifySubnetAttribute"),
-                java.util.List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifySubnetAttribute"),
-                java.util.List.of("ec2:DeleteSubnet"),
-                java.util.List.of());
+        return ec2Permissions(List.of("DescribeSubnets", "DescribeVpcs"), DELETION, List.of("CreateSubnet", "ModifySubnetAttribute"),
+                List.of("ModifySubnetAttribute"), List.of(), false);
     }
 }

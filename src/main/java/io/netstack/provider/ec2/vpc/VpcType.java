@@ -336,11 +336,9 @@ public final class VpcType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeInternetGateways", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs"),
-                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateNetworkAclEntry", "ec2:CreateRoute", "ec2:CreateTags", "ec2:CreateVpc", "ec2:DeleteNetworkAclEntry", "ec2:DeleteRoute", "ec2:ModifyVpcAttribute", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceRoute", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
-                java.util.List.of("ec2:AssociateDhcpOptions", "ec2:AssociateVpcCidrBlock", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateNetworkAclEntry", "ec2:CreateRoute", "ec2:CreateTags", "ec2:DeleteNetworkAclEntry", "ec2:DeleteRoute", "ec2:DeleteTags", "ec2:DisassociateVpcCidrBlock", "ec2:ModifyVpcAttribute", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceRoute", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
-                java.util.List.of("ec2:DeleteVpc", "ec2:DisassociateVpcCidrBlock"),
-                java.util.List.of());
+        return ec2Permissions(List.of("DescribeInternetGateways", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeRouteTables", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcAttribute", "DescribeVpcs"),
+                DELETION, List.of("AssociateDhcpOptions", "AssociateVpcCidrBlock", "AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateNetworkAclEntry", "CreateRoute", "CreateVpc", "DeleteNetworkAclEntry", "DeleteRoute", "ModifyVpcAttribute", "ReplaceNetworkAclEntry", "ReplaceRoute", "RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"),
+                List.of("AssociateDhcpOptions", "AssociateVpcCidrBlock", "AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateNetworkAclEntry", "CreateRoute", "DeleteNetworkAclEntry", "DeleteRoute", "DisassociateVpcCidrBlock", "ModifyVpcAttribute", "ReplaceNetworkAclEntry", "ReplaceRoute", "RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"),
+                List.of("DisassociateVpcCidrBlock"), false);
     }
 }

@@ -269,16 +269,14 @@ public final class VpnConnectionType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vpnId = live.awsId();
-        VpnConnection now = ensureExists(id, vpnId, () -> connections.find(id, vpnId));
-        boolean touched = false;
-        if (changed.contains("routes")) {
+        return updateExisting(ctx, live, spec, changed, () -> connections.find(id, vpnId), now -> {
+            if (!changed.contains("routes")) return false;
             List<String> have = new ArrayList<>();
             for (VpnStaticRoute r : now.routes()) if (!gone(r.stateAsString())) have.add(Cidr.canonical(r.destinationCidrBlock()));
             List<String> want = new ArrayList<>();
             spec.properties().path("routes").forEach(r -> want.add(Cidr.canonical(r.asText())));
-            touched |= syncRoutes(ctx, id, vpnId, want, have);
-        }
-        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vpnId));
+            return syncRoutes(ctx, id, vpnId, want, have);
+        }, () -> readOne(id, vpnId));
     }
 
     /** Adds missing static routes first (traffic keeps flowing), then removes extra ones; waits for each. */
@@ -317,11 +315,8 @@ public final class VpnConnectionType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpnConnections"),
-                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnection", "ec2:CreateVpnConnectionRoute"),
-                java.util.List.of("ec2:CreateTags", "ec2:CreateVpnConnectionRoute", "ec2:DeleteTags", "ec2:DeleteVpnConnectionRoute"),
-                java.util.List.of("ec2:DeleteVpnConnection", "ec2:DeleteVpnConnectionRoute"),
-                java.util.List.of());
+        return ec2Permissions(List.of("DescribeTransitGatewayAttachments", "DescribeVpnConnections"), DELETION,
+                List.of("CreateVpnConnection", "CreateVpnConnectionRoute"), List.of("CreateVpnConnectionRoute", "DeleteVpnConnectionRoute"),
+                List.of("DeleteVpnConnectionRoute"), false);
     }
 }

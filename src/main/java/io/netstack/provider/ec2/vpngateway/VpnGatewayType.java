@@ -146,18 +146,15 @@ public final class VpnGatewayType extends Ec2Type {
     @Override
     public LiveResource update(TypeContext ctx, LiveResource live, ResourceSpec spec, Set<String> changed) {
         String id = spec.id(), vgwId = live.awsId();
-        VpnGateway now = ensureExists(id, vgwId, () -> gateways.find(id, vgwId));
-        boolean touched = false;
-        if (changed.contains("vpc")) {
+        return updateExisting(ctx, live, spec, changed, () -> gateways.find(id, vgwId), now -> {
+            if (!changed.contains("vpc")) return false;
             String have = attachedVpc(now).orElse("");
             String want = spec.text("vpc") == null ? "" : spec.text("vpc");
-            if (!have.equals(want)) {
-                if (!have.isEmpty()) detach(ctx, id, vgwId, have, true);
-                if (!want.isEmpty()) attach(ctx, id, vgwId, want);
-                touched = true;
-            }
-        }
-        return updatedAfterTags(ctx, live, spec, changed, touched, () -> readOne(id, vgwId));
+            if (have.equals(want)) return false;
+            if (!have.isEmpty()) detach(ctx, id, vgwId, have, true);
+            if (!want.isEmpty()) attach(ctx, id, vgwId, want);
+            return true;
+        }, () -> readOne(id, vgwId));
     }
 
     private void attach(TypeContext ctx, String id, String vgwId, String vpcId) {
@@ -202,11 +199,7 @@ public final class VpnGatewayType extends Ec2Type {
     /** IAM actions of the handlers above, for {@code netstack policy} (spi.Permissions). */
     @Override
     public io.netstack.spi.Permissions permissions() {
-        return new io.netstack.spi.Permissions(
-                java.util.List.of("ec2:DescribeVpnGateways"),
-                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:CreateVpnGateway"),
-                java.util.List.of("ec2:AttachVpnGateway", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DetachVpnGateway"),
-                java.util.List.of("ec2:DeleteVpnGateway", "ec2:DetachVpnGateway"),
-                java.util.List.of());
+        return ec2Permissions(DELETION, List.of("AttachVpnGateway", "CreateVpnGateway"), List.of("AttachVpnGateway", "DetachVpnGateway"),
+                List.of("DetachVpnGateway"), false);
     }
 }
