@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * removes a type only after a successful run whose full read of that type ({@code list}, not the
  * eventually consistent hint) finds no owned object, under the stack lock. A stack applied before
  * markers existed has none: its destroy still asks the hint for every unmarked global type, and
- * its first apply that runs marks the global types it holds.
+ * its first apply that changes something marks the global types it holds.
  *
  * <p>Separate from the stack lock's key pair ({@code netstack-lock-<stack>}), which carries no
  * {@code netstack:stack} tag and comes and goes with every apply. The private key AWS returns for a
