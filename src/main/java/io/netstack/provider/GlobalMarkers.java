@@ -192,9 +192,16 @@ public final class GlobalMarkers {
                 k.id = left.isEmpty() ? null : id;
             }
         } catch (AwsFailure f) {
-            LoggerFactory.getLogger(GlobalMarkers.class).warn("{}; the marker {} of stack {} is left as it is (a later apply or destroy removes "
-                    + "what it no longer needs)", f.describe(), name(stack), stack);
+            warnLeft(stack, f.describe());
+        } catch (RuntimeException e) {
+            // a type's read failing in a way AwsCalls does not map: the run succeeded all the same
+            warnLeft(stack, String.valueOf(e.getMessage()));
         }
+    }
+
+    private static void warnLeft(String stack, String why) {
+        LoggerFactory.getLogger(GlobalMarkers.class).warn("{}; the marker {} of stack {} is left as it is (a later apply or destroy removes "
+                + "what it no longer needs)", why, name(stack), stack);
     }
 
     private Optional<KeyPairInfo> find(String stack, String resource) {
