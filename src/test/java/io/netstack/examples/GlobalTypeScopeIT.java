@@ -130,4 +130,39 @@ class GlobalTypeScopeIT {
             assertEquals(Optional.empty(), marker(ec2, name), "destroy removes the marker");
         }
     }
+
+    /**
+     * A key pair of the marker's name that names nothing (a removal stopped between its DeleteTags
+     * and its DeleteKeyPair): CreateKeyPair answers InvalidKeyPair.Duplicate, and the marker is
+     * read and tagged before the distribution is created.
+     */
+    @Test
+    void anUntaggedMarkerLeftBehindIsTaggedBeforeTheCreate(AwsApi api, @TempDir Path dir) throws Exception {
+        String name = api.uniqueStack("scope-mark");
+        Path withCdn = StackFiles.copyExample(dir, "cdn.json", name);
+        Ec2Client ec2 = api.ec2(REGION);
+        ec2.createKeyPair(r -> r.keyName("netstack-marker-" + name));
+        try (TaggingGapsProxy proxy = TaggingGapsProxy.start(api.endpoint())) {
+            Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            Cli.Result apply = Cli.run(env, "apply", withCdn.toString(), "--auto-approve");
+            assertEquals(0, apply.exit(), apply.toString());
+            List<String> sent = proxy.requests();
+            int tagged = sent.indexOf("CreateTags"), created = sent.indexOf("POST /2020-05-31/distribution");
+            assertTrue(sent.contains("CreateKeyPair") && sent.contains("DescribeKeyPairs") && tagged >= 0 && created > tagged,
+                    "the existing key pair is read and tagged before CreateDistribution: " + sent);
+            Map<String, String> t = tags(marker(ec2, name).orElseThrow());
+            assertEquals(name, t.get("netstack:stack"), t.toString());
+            assertEquals(name, t.get(MARKS_CLOUDFRONT), t.toString());
+
+            proxy.clear();
+            Cli.Result plan = Cli.run(env, "plan", withCdn.toString(), "--detailed-exitcode");
+            assertEquals(0, plan.exit(), plan.toString());
+            assertFalse(proxy.requests().contains("GetResources"), "marked and declared: read in full, no hint " + proxy.requests());
+
+            Cli.Result destroy = Cli.run(env, "destroy", withCdn.toString(), "--auto-approve");
+            assertEquals(0, destroy.exit(), destroy.toString());
+            assertEquals(Optional.empty(), marker(ec2, name), "destroy removes the marker");
+        }
+    }
 }

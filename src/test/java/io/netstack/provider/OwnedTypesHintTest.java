@@ -15,7 +15,10 @@ import software.amazon.awssdk.services.ec2.model.TagDescription;
  * Issue 12: where the tagging API hint asks. A stack in us-east-1 makes one GetResources with every
  * filter; a stack elsewhere asks its own region for the regional objects (DX virtual interfaces,
  * RAM shares; DX gateways too: no AWS page says where they are reported) and us-east-1 for the
- * global ones (CloudFront distributions, DX gateways); a call never names a filter twice.
+ * global ones (CloudFront distributions, DX gateways); a call never names a filter twice. With the
+ * global-type marker ({@code GlobalMarkers}): what the one DescribeTags says (EC2 types, marked
+ * global types), which types a plan or destroy reads in full or asks the hint for, and only the
+ * calls those types need.
  */
 class OwnedTypesHintTest {
     static Set<String> allFilters(Map<String, List<String>> calls) {
