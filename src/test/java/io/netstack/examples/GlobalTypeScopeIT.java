@@ -9,6 +9,10 @@ import io.netstack.testing.AwsApiExtension;
 import io.netstack.testing.Cli;
 import io.netstack.testing.StackFiles;
 import io.netstack.testing.fake.TaggingGapsProxy;
+import io.netstack.testing.faults.AccessDenyProxy;
+import io.netstack.api.Netstack;
+import io.netstack.engine.Policy;
+import io.netstack.stack.StackFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -163,6 +167,55 @@ class GlobalTypeScopeIT {
             Cli.Result destroy = Cli.run(env, "destroy", withCdn.toString(), "--auto-approve");
             assertEquals(0, destroy.exit(), destroy.toString());
             assertEquals(Optional.empty(), marker(ec2, name), "destroy removes the marker");
+        }
+    }
+
+    /**
+     * A removal the role may not make (no {@code ec2:DeleteTags}) leaves the marker and the run
+     * succeeds; the next plan pays one hint call for it, and a later destroy with the permission
+     * removes it. Chain: netstack → AccessDenyProxy → TaggingGapsProxy → moto.
+     */
+    @Test
+    void aRemovalThatIsDeniedLeavesTheMarkerAndTheRunSucceeds(AwsApi api, @TempDir Path dir) throws Exception {
+        String name = api.uniqueStack("scope-deny");
+        Path withCdn = StackFiles.copyExample(dir, "cdn.json", name);
+        Files.writeString(withCdn, Files.readString(withCdn).replace("\"cdn\": {", VPC));
+        // the stack tags of cdn.json, so that the VPC itself is not changed (no DeleteTags of its own)
+        Path vpcOnly = StackFiles.write(dir, "vpc-only.json", "{ \"stack\": \"" + name + "\", \"region\": \"" + REGION
+                + "\", \"tags\": { \"team\": \"web\" }, \"resources\": { \"vpc\": { \"type\": \"vpc\", \"cidr\": \"10.77.0.0/16\" } } }");
+        Ec2Client ec2 = api.ec2(REGION);
+        try (TaggingGapsProxy proxy = TaggingGapsProxy.start(api.endpoint()); AccessDenyProxy iam = AccessDenyProxy.start(proxy.endpoint())) {
+            Map<String, String> env = new HashMap<>(api.cliEnv(REGION));
+            env.put("AWS_ENDPOINT_URL", iam.endpoint().toString());
+            iam.allow(java.util.Set.of("*"));
+            Cli.Result apply = Cli.run(env, "apply", withCdn.toString(), "--auto-approve");
+            assertEquals(0, apply.exit(), apply.toString());
+
+            // the distribution's actions (to delete it) but not the marker's DeleteTags
+            java.util.Set<String> allowed = new java.util.TreeSet<>(policy(withCdn, Policy.Purpose.APPLY));
+            allowed.remove("ec2:DeleteTags");
+            iam.allow(allowed);
+            Cli.Result drop = Cli.run(env, "apply", vpcOnly.toString(), "--auto-approve");
+            assertEquals(0, drop.exit(), "a failed marker removal never fails the run: " + drop);
+            assertEquals(List.of("ec2:DeleteTags"), iam.denied(), drop.toString());
+            assertTrue(marker(ec2, name).map(k -> tags(k).containsKey(MARKS_CLOUDFRONT)).orElse(false), "the marker is left as it was");
+
+            iam.allow(java.util.Set.of("*"));
+            proxy.clear();
+            Cli.Result plan = Cli.run(env, "plan", vpcOnly.toString(), "--detailed-exitcode");
+            assertEquals(0, plan.exit(), plan.toString());
+            assertEquals(List.of("us-east-1"), proxy.getResourcesRegions(), "the marker left behind costs one hint call");
+
+            Cli.Result destroy = Cli.run(env, "destroy", vpcOnly.toString(), "--auto-approve");
+            assertEquals(0, destroy.exit(), destroy.toString());
+            assertEquals(Optional.empty(), marker(ec2, name), "a destroy with the permission removes it");
+        }
+    }
+
+    static java.util.Set<String> policy(Path f, Policy.Purpose purpose) {
+        try (Netstack ns = Netstack.forEndpoint(java.net.URI.create("http://127.0.0.1:9"))) {
+            StackFile s = ns.load(f, Map.of());
+            return Policy.actions(s, ns.provider(s.region()), purpose);
         }
     }
 }
