@@ -170,7 +170,17 @@ public final class Netstack implements AutoCloseable {
     }
 
     public ApplyResult apply(StackFile stack, Plan plan, io.netstack.engine.Parallelism parallelism, ExecutionListener listener, AtomicBoolean stop) {
-        return new Executor(provider(stack), parallelism).apply(plan, context(stack, listener), listener, stop);
+        AwsProvider p = provider(stack);
+        EngineContext ctx = context(stack, listener);
+        ApplyResult r = new Executor(p, parallelism).apply(plan, ctx, listener, stop);
+        if (r.success()) {
+            // the provider's record of what the stack may own (the global-type marker), still under the lock
+            java.util.Set<String> declared = new java.util.TreeSet<>(), live = new java.util.TreeSet<>();
+            stack.resources().values().forEach(b -> declared.add(b.type()));
+            r.resources().values().forEach(l -> live.add(l.type()));
+            p.settled(ctx, declared, live, plan.destroy());
+        }
+        return r;
     }
 
     /** Takes the stack's lock for an apply or destroy (see {@link io.netstack.engine.LockLease}). */

@@ -78,6 +78,10 @@ public final class Policy {
         // drift asks every type for untagged objects inside the owned VPCs, declared or not
         if (purpose == Purpose.DRIFT) for (ResourceType t : types.all()) out.addAll(t.permissions().drift());
         if (purpose == Purpose.APPLY || purpose == Purpose.DESTROY) out.addAll(scope.lock());
+        // the provider's marker of the types it records (AWS: the global types): written before an
+        // apply creates one, removed by the apply or destroy after which none is left
+        boolean declaresMarked = declared.stream().anyMatch(scope.markedTypes()::contains);
+        if (purpose == Purpose.APPLY && declaresMarked || purpose == Purpose.DESTROY) out.addAll(scope.marker());
         return out;
     }
 

@@ -147,7 +147,14 @@ public final class AwsProvider implements TypeRegistry {
         // regional hinted types the hint did not return are read in full (one GetResourceShares).
         java.util.Set<String> unread = new java.util.TreeSet<>(OwnedTypes.REGIONAL_HINTED_TYPES);
         unread.removeAll(owned);
-        return find(ctx, id, unread);
+        found = find(ctx, id, unread);
+        if (found.isPresent()) return found;
+        // A stack applied before markers existed has none: its global objects are found the way
+        // its destroy finds them (the hint for every unmarked global type). Only on a miss.
+        java.util.Set<String> rest = scope(ctx, java.util.Set.of(), true);
+        rest.removeAll(owned);
+        rest.removeAll(unread);
+        return find(ctx, id, rest);
     }
 
     private Optional<io.netstack.spi.LiveResource> find(io.netstack.spi.TypeContext ctx, String id, java.util.Set<String> read) {
@@ -161,24 +168,44 @@ public final class AwsProvider implements TypeRegistry {
     }
 
     /**
-     * The file's types, plus those {@link OwnedTypes} finds the stack owning: EC2 from one
-     * DescribeTags, the global types from the tagging API (a hint, asked only for global types the
-     * file does not declare). The same for {@code destroy}: the planner of a destroy has no desired
-     * resources, but the file's types are still read in full.
+     * The file's types, plus those {@link OwnedTypes} finds the stack owning: EC2 and the global
+     * types its marker names from one DescribeTags ({@link GlobalMarkers}), and the global types
+     * from the tagging API (a hint), asked only for marked types the file does not declare. A
+     * destroy (whose planner has no desired resources, but reads the file's types in full) reads
+     * every marked type in full and asks the hint for the unmarked ones
+     * ({@link OwnedTypes#globalScope}).
      */
     @Override
     public java.util.Set<String> scope(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, boolean destroy) {
         java.util.Set<String> scope = new java.util.TreeSet<>(declared);
-        scope.addAll(OwnedTypes.ec2(session, ctx.stack()));
+        OwnedTypes.Owned owned = OwnedTypes.ec2(session, ctx.stack());
+        session.markers().seen(ctx.stack(), owned.marked(), owned.markerId());
+        scope.addAll(owned.ec2());
         java.util.Set<String> global = new java.util.TreeSet<>(OwnedTypes.GLOBAL_TYPES);
         global.retainAll(types.keySet());
-        if (!scope.containsAll(global)) scope.addAll(OwnedTypes.global(session, ctx.stack(), ctx.region()));
+        OwnedTypes.GlobalScope g = OwnedTypes.globalScope(declared, owned.marked(), global, destroy);
+        scope.addAll(g.inFull());
+        if (!g.hinted().isEmpty()) scope.addAll(OwnedTypes.global(session, ctx.stack(), ctx.region(), g.hinted()));
         scope.retainAll(types.keySet());
         return scope;
     }
 
+    /**
+     * Brings the stack's marker up to date ({@link GlobalMarkers#settle}): marks the global types
+     * of live objects it does not name, and removes the types of which a full read finds nothing
+     * left. Calls nothing when the stack has no marker and holds no global object.
+     */
+    @Override
+    public void settled(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, java.util.Set<String> live, boolean destroy) {
+        java.util.Set<String> liveGlobal = new java.util.TreeSet<>(live);
+        liveGlobal.retainAll(OwnedTypes.GLOBAL_TYPES);
+        session.markers().settle(ctx.stack(), declared, destroy, liveGlobal,
+                t -> find(t).map(x -> x.list(ctx)).orElse(java.util.List.of()));
+    }
+
     @Override
     public ScopeNeeds scopeNeeds() {
-        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, java.util.Set.of(), io.netstack.provider.lock.KeyPairLocks.ACTIONS, OwnedTypes.companions());
+        return new ScopeNeeds(OwnedTypes.LOOKUP_ACTIONS, java.util.Set.of(), io.netstack.provider.lock.KeyPairLocks.ACTIONS, OwnedTypes.companions(),
+                OwnedTypes.GLOBAL_TYPES, GlobalMarkers.ACTIONS);
     }
 }

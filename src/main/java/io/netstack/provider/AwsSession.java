@@ -189,6 +189,13 @@ public final class AwsSession implements AutoCloseable {
         return at != null && System.nanoTime() - at < AwsType.PROPAGATION_TIMEOUT.toNanos();
     }
 
+    private final GlobalMarkers markers = new GlobalMarkers(this);
+
+    /** The session's view of each stack's global-type marker ({@link GlobalMarkers}). */
+    public GlobalMarkers markers() {
+        return markers;
+    }
+
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**

@@ -31,7 +31,10 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  *       only a hint used for types the file no longer declares: a miss delays the delete of such an
  *       object to a later plan, and can never cause a duplicate (a declared type is always read in
  *       full). When it fails (the role lacks {@code tag:GetResources}, an endpoint lacks the API) the
- *       plan goes on without the hint and says so in a warning.</li>
+ *       plan goes on without the hint and says so in a warning. A plan asks it only for the
+ *       global types the stack's <b>marker</b> names ({@link GlobalMarkers}: a key pair whose
+ *       {@code netstack:global:<type>} tags come back in the same DescribeTags) and the file does
+ *       not declare, so a stack that never had a global object asks nothing.</li>
  * </ul>
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTags.html,
  * https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
@@ -112,40 +115,84 @@ public final class OwnedTypes {
         return out;
     }
 
-    /** The EC2 types that hold objects tagged {@code netstack:stack=<stack>}. */
-    public static Set<String> ec2(AwsSession aws, String stack) {
-        Set<String> out = new TreeSet<>();
-        List<Filter> filters = List.of(Ec2Tags.filter("key", Ownership.STACK_TAG), Ec2Tags.filter("value", stack));
+    /**
+     * What the look-up found: the EC2 types holding objects of the stack, the global types its
+     * marker names ({@link GlobalMarkers}) and the marker's id (null: no marker).
+     */
+    public record Owned(Set<String> ec2, Set<String> marked, String markerId) {
+        public Owned {
+            ec2 = Set.copyOf(ec2);
+            marked = Set.copyOf(marked);
+        }
+    }
+
+    /**
+     * The EC2 types that hold objects tagged {@code netstack:stack=<stack>}, and, in the same call,
+     * the global types the stack's marker names: the {@code key} filter takes several keys
+     * (netstack:stack and one {@code netstack:global:<type>} per global type), so the marker's tags
+     * come back as extra rows of the one DescribeTags.
+     */
+    public static Owned ec2(AwsSession aws, String stack) {
+        List<String> keys = new java.util.ArrayList<>();
+        keys.add(Ownership.STACK_TAG);
+        for (String t : new TreeSet<>(GLOBAL_TYPES)) keys.add(GlobalMarkers.tagKey(t));
+        List<Filter> filters = List.of(Ec2Tags.filter("key", keys), Ec2Tags.filter("value", stack));
+        List<TagDescription> rows = new java.util.ArrayList<>();
         String token = null;
         do {
             String t = token;
             DescribeTagsResponse page = AwsCalls.call(null, "DescribeTags", () -> aws.ec2().describeTags(r -> r
                     .filters(filters).maxResults(DESCRIBE_TAGS_PAGE).nextToken(t)));
-            for (TagDescription d : page.tags()) {
-                // some backends ignore the filters: check the row
-                if (Ownership.STACK_TAG.equals(d.key()) && stack.equals(d.value())) out.addAll(ec2Types(d.resourceTypeAsString(), d.resourceId()));
-            }
+            rows.addAll(page.tags());
             token = page.nextToken() == null || page.nextToken().isBlank() ? null : page.nextToken();
         } while (token != null);
-        return out;
+        return owned(stack, rows);
+    }
+
+    /**
+     * The look-up's rows → what they say. Each row is re-checked (some backends ignore the filters):
+     * its value must be the stack; a {@code netstack:global:<type>} row counts only on a key pair
+     * (the marker) and for a known global type; key-pair rows name no netstack type (the marker and
+     * the stack lock are key pairs).
+     */
+    static Owned owned(String stack, List<TagDescription> rows) {
+        Set<String> ec2 = new TreeSet<>(), marked = new TreeSet<>();
+        String marker = null;
+        for (TagDescription d : rows) {
+            if (!stack.equals(d.value()) || d.key() == null) continue;
+            if (Ownership.STACK_TAG.equals(d.key())) {
+                ec2.addAll(ec2Types(d.resourceTypeAsString(), d.resourceId()));
+                continue;
+            }
+            String type = GlobalMarkers.typeOfTag(d.key());
+            if (type == null || !GLOBAL_TYPES.contains(type) || !isKeyPair(d)) continue;
+            marked.add(type);
+            marker = d.resourceId();
+        }
+        return new Owned(ec2, marked, marker);
+    }
+
+    private static boolean isKeyPair(TagDescription d) {
+        return "key-pair".equals(d.resourceTypeAsString()) || d.resourceId() != null && d.resourceId().startsWith("key-");
     }
 
     static List<String> ec2Types(String resourceType, String resourceId) {
         List<String> byType = resourceType == null ? null : EC2_RESOURCE_TYPES.get(resourceType);
         if (byType != null) return byType;
-        if (resourceId == null || resourceId.startsWith("key-")) return List.of(); // the stack lock is a key pair
+        if (resourceId == null || resourceId.startsWith("key-")) return List.of(); // the stack lock and the marker are key pairs
         for (Ec2Kind k : EC2_ID_PREFIXES) if (resourceId.startsWith(k.idPrefix())) return k.types();
         return List.of();
     }
 
     /**
-     * The global types with objects that the tagging API says the stack owns; empty, with a warning,
-     * when the look-up fails (see the class comment: a hint only).
+     * The global types with objects that the tagging API says the stack owns, asking only the
+     * calls and filters that {@code types} need ({@link #hintCalls(String, Set)}); empty, with a
+     * warning, when the look-up fails (see the class comment: a hint only).
      */
-    public static Set<String> global(AwsSession aws, String stack, String region) {
+    public static Set<String> global(AwsSession aws, String stack, String region, Set<String> types) {
         Set<String> out = new TreeSet<>();
         try {
-            for (Map.Entry<String, List<String>> ask : hintCalls(region).entrySet()) {
+            for (Map.Entry<String, List<String>> ask : hintCalls(region, types).entrySet()) {
                 out.addAll(global(aws.tagging(ask.getKey()), stack, region, ask.getValue()));
             }
         } catch (AwsFailure f) {
@@ -153,6 +200,29 @@ public final class OwnedTypes {
                     + "are not looked for in this run", f.describe());
         }
         return out;
+    }
+
+    /** What a run reads of the global types: in full (as declared types are), and through the hint. */
+    public record GlobalScope(Set<String> inFull, Set<String> hinted) {}
+
+    /**
+     * Which global types a run reads, and how ({@link GlobalMarkers}). A plan asks the hint only
+     * for the types the marker names and the file does not declare (declared types are read in
+     * full anyway): no marked, undeclared type, no GetResources. A destroy reads every marked type
+     * in full (their list calls are needed to delete them anyway) and still asks the hint for the
+     * unmarked, undeclared ones: a stack applied before markers existed finds its global objects
+     * there (and a miss only delays a delete).
+     *
+     * @param global the registered global types
+     */
+    public static GlobalScope globalScope(Set<String> declared, Set<String> marked, Set<String> global, boolean destroy) {
+        Set<String> markedHere = new TreeSet<>(marked);
+        markedHere.retainAll(global);
+        Set<String> hinted = new TreeSet<>(global);
+        if (destroy) hinted.removeAll(markedHere);
+        else hinted.retainAll(markedHere);
+        hinted.removeAll(declared);
+        return new GlobalScope(destroy ? markedHere : Set.of(), hinted);
     }
 
     /**
@@ -173,16 +243,38 @@ public final class OwnedTypes {
      * Tagging API"). So a stack in us-east-1 asks once, with every filter; any other stack twice.
      */
     static Map<String, List<String>> hintCalls(String region) {
+        return hintCalls(region, GLOBAL_TYPES);
+    }
+
+    /** Resource type filter → the global types whose objects it reports. */
+    static final Map<String, Set<String>> FILTER_TYPES = Map.of(
+            "directconnect:dxvif", Set.of("dx-virtual-interface"),
+            "ram:resource-share", Set.of("ram-resource-share"),
+            "directconnect:dx-gateway", Set.of("dx-gateway", "dx-gateway-association"),
+            "cloudfront:distribution", Set.of("cloudfront-distribution"));
+
+    /**
+     * {@link #hintCalls(String)} for {@code types} only: the regions and filters that find their
+     * objects (CloudFront: us-east-1; DX virtual interfaces, RAM shares: the stack's region; DX
+     * gateways and associations: both). No type, no call.
+     */
+    static Map<String, List<String>> hintCalls(String region, Set<String> types) {
         String home = region == null ? GLOBAL_REGION : region;
-        if (home.equals(GLOBAL_REGION)) {
-            java.util.Set<String> all = new java.util.LinkedHashSet<>(REGIONAL_FILTERS);
-            all.addAll(GLOBAL_FILTERS);
-            return Map.of(GLOBAL_REGION, List.copyOf(all));
-        }
+        List<String> here = needed(REGIONAL_FILTERS, types), there = needed(GLOBAL_FILTERS, types);
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-        out.put(home, REGIONAL_FILTERS);
-        out.put(GLOBAL_REGION, GLOBAL_FILTERS);
+        if (home.equals(GLOBAL_REGION)) {
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(here);
+            all.addAll(there);
+            if (!all.isEmpty()) out.put(GLOBAL_REGION, List.copyOf(all));
+            return out;
+        }
+        if (!here.isEmpty()) out.put(home, here);
+        if (!there.isEmpty()) out.put(GLOBAL_REGION, there);
         return out;
+    }
+
+    private static List<String> needed(List<String> filters, Set<String> types) {
+        return filters.stream().filter(f -> FILTER_TYPES.get(f).stream().anyMatch(types::contains)).toList();
     }
 
     private static Set<String> global(ResourceGroupsTaggingApiClient tagging, String stack, String region, List<String> resourceTypes) {

@@ -44,6 +44,14 @@ public interface TypeRegistry {
     }
 
     /**
+     * Called after a run of the stack (apply, or destroy with {@code destroy}) in which every step
+     * succeeded, with the types the file declares and the types of the objects the stack holds now:
+     * the provider may bring what it keeps about the stack's scope up to date (AWS: the global-type
+     * marker). Must not fail the run. The default does nothing.
+     */
+    default void settled(TypeContext ctx, java.util.Set<String> declared, java.util.Set<String> live, boolean destroy) {}
+
+    /**
      * What {@link #scope} needs: IAM actions ({@code plan}: the owned-type look-ups) and the types
      * that {@code destroy} reads whatever the look-ups say.
      */
@@ -60,7 +68,15 @@ public interface TypeRegistry {
      * @param companions   type → the types read with it because a look-up cannot tell their objects
      *                     apart (EC2's DescribeTags says {@code transit-gateway-attachment} for VPC and
      *                     peering attachments alike)
+     * @param markedTypes  types whose objects the provider records in a marker when they are created
+     *                     ({@link #settled}); apply needs {@code marker} when the file declares one
+     * @param marker       IAM actions of writing and removing that marker (apply, destroy)
      */
     record ScopeNeeds(java.util.List<String> lookups, java.util.Set<String> destroyReads, java.util.List<String> lock,
-                      java.util.Map<String, java.util.Set<String>> companions) {}
+                      java.util.Map<String, java.util.Set<String>> companions, java.util.Set<String> markedTypes, java.util.List<String> marker) {
+        public ScopeNeeds(java.util.List<String> lookups, java.util.Set<String> destroyReads, java.util.List<String> lock,
+                          java.util.Map<String, java.util.Set<String>> companions) {
+            this(lookups, destroyReads, lock, companions, java.util.Set.of(), java.util.List.of());
+        }
+    }
 }

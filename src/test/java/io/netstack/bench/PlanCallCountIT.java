@@ -25,10 +25,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 /**
  * Issue 2, Done-when 6: a no-change plan of a generated stack of 200+ resources makes at most
  * one read call per resource type (plus pagination), counted through the real SDK request path
- * with an ExecutionInterceptor. The documented exceptions are exact: the owned-type look-up makes
- * one DescribeTags and, for a stack outside us-east-1, two GetResources (its region and us-east-1;
- * issue 12: types the stack neither declares nor owns are not read at all), and
- * DescribeVpcAttribute twice per VPC (EC2 returns the DNS attributes nowhere else:
+ * with an ExecutionInterceptor: issue 12's bound, N types + 1 + 2 per VPC (+ pages). The
+ * documented exceptions are exact: the owned-type look-up makes one DescribeTags (types the stack
+ * neither declares nor owns are not read at all; the stack has no global-type marker, so the
+ * tagging API is not asked), and DescribeVpcAttribute twice per VPC (EC2 returns the DNS attributes nowhere else:
  * docs/aws-facts.md). The VPC's default security group, main route table and default NACL are not
  * read: this file neither manages them nor references their ids (issue 12).
  */
@@ -82,17 +82,17 @@ class PlanCallCountIT {
             int total = calls.values().stream().mapToInt(Integer::intValue).sum();
             System.out.printf("no-change plan of %d resources: %d calls (%d types) in %d ms: %s%n", resources, total, typesInStack, ms, calls);
 
-            // issue 12: only the declared and owned types are read, after one DescribeTags; the
-            // tagging API hint asks the stack's region and us-east-1 once each
+            // issue 12: only the declared and owned types are read, after one DescribeTags; no
+            // global-type marker, so no tagging API hint
             assertEquals(1, calls.getOrDefault("DescribeTags", 0), calls.toString());
-            assertEquals(2, calls.getOrDefault("GetResources", 0), calls.toString());
+            assertFalse(calls.containsKey("GetResources"), "the stack never had a global object: no hint " + calls);
             for (String other : List.of("DescribeDirectConnectGateways", "DescribeVirtualInterfaces", "ListDistributions", "DescribeTransitGateways",
                     "DescribeNatGateways", "DescribeNetworkAcls")) {
                 assertFalse(calls.containsKey(other), "a stack without that type does not read it: " + other + " in " + calls);
             }
             for (Map.Entry<String, Integer> e : calls.entrySet()) {
                 String op = e.getKey();
-                int allowed = op.equals("DescribeVpcAttribute") ? 2 * vpcs : op.equals("GetResources") ? 2 : 1;
+                int allowed = op.equals("DescribeVpcAttribute") ? 2 * vpcs : 1;
                 assertTrue(e.getValue() <= allowed, op + " was called " + e.getValue() + " times (allowed " + allowed + "): " + calls);
                 assertTrue(op.startsWith("Describe") || op.startsWith("List") || op.startsWith("Get") || op.startsWith("Search"),
                         "a plan only reads: " + op);
@@ -101,8 +101,8 @@ class PlanCallCountIT {
             assertEquals(1, calls.get("DescribeSecurityGroups"), calls.toString());
             assertEquals(1, calls.get("DescribeRouteTables"), calls.toString());
             assertEquals(2 * vpcs, calls.getOrDefault("DescribeVpcAttribute", 0), calls.toString());
-            // N types + 1 (DescribeTags) + 2 per VPC (the issue's bound; moto does not paginate) + the two GetResources
-            assertEquals(typesInStack + 1 + 2 * vpcs + 2, total, "calls = types + DescribeTags + 2 per VPC + 2 GetResources: " + calls);
+            // the issue's bound, N types + 1 (DescribeTags) + 2 per VPC, exactly (moto does not paginate)
+            assertEquals(typesInStack + 1 + 2 * vpcs, total, "calls = types + DescribeTags + 2 per VPC: " + calls);
             assertTrue(total < resources / 4, "far fewer calls than resources: " + total + " for " + resources);
 
             ApplyResult d = ns.apply(s, ns.plan(s, true), 10, ExecutionListener.NONE, new AtomicBoolean());

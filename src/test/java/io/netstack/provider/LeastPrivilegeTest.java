@@ -70,6 +70,19 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void theGlobalTypeMarkerIsWrittenWhereAGlobalTypeIsDeclaredAndRemovedByDestroy() {
+        // the marker's DeleteTags is what only it needs (the lock creates, tags and deletes its key pair too)
+        assertTrue(actions("cdn.json", Policy.Purpose.APPLY).containsAll(GlobalMarkers.ACTIONS), "apply of a stack with a distribution");
+        assertTrue(actions("cdn.json", Policy.Purpose.DESTROY).containsAll(GlobalMarkers.ACTIONS));
+        assertTrue(actions("three-tier.json", Policy.Purpose.DESTROY).containsAll(GlobalMarkers.ACTIONS),
+                "a destroy removes a marker left from global types the file no longer declares");
+        for (Policy.Purpose p : List.of(Policy.Purpose.PLAN, Policy.Purpose.DRIFT)) {
+            assertFalse(actions("cdn.json", p).contains("ec2:CreateKeyPair"), p + " writes no marker");
+        }
+        assertTrue(actions("three-tier.json", Policy.Purpose.PLAN).contains("tag:GetResources"), "a stack that dropped a global type still asks the hint");
+    }
+
+    @Test
     void adoptReadsAndTagsOnly() {
         Set<String> plan = actions("three-tier.json", Policy.Purpose.PLAN);
         Set<String> adopt = actions("three-tier.json", Policy.Purpose.ADOPT);

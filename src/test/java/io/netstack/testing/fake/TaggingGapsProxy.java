@@ -16,10 +16,15 @@ import java.util.List;
  * ARNs without the empty region field ({@code arn:aws:cloudfront:123…:distribution/E…}; AWS:
  * {@code arn:aws:cloudfront::123…:distribution/E…}). Requests are rewritten on the way to moto and
  * answers on the way back; everything else passes unchanged. Records the operation of every
- * JSON-protocol request and the CloudFront REST requests ({@link #requests}).
+ * JSON-protocol request, the CloudFront REST requests and EC2's query actions ({@link #requests}),
+ * and the region each {@code GetResources} was signed for ({@link #getResourcesRegions}).
  */
 public final class TaggingGapsProxy extends ForwardingProxy {
     private final List<String> requests = new ArrayList<>();
+    private final List<String> getResourcesRegions = new ArrayList<>();
+    /** SigV4: {@code Credential=KEY/DATE/REGION/SERVICE/aws4_request}. */
+    private static final java.util.regex.Pattern SCOPE_REGION = java.util.regex.Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/");
+    private static final java.util.regex.Pattern QUERY_ACTION = java.util.regex.Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
 
     private TaggingGapsProxy(URI upstream) {
         super(upstream, "tagging-gaps-proxy", 8);
@@ -34,8 +39,14 @@ public final class TaggingGapsProxy extends ForwardingProxy {
         return List.copyOf(requests);
     }
 
+    /** The region of each GetResources since {@link #clear}, in order. */
+    public synchronized List<String> getResourcesRegions() {
+        return List.copyOf(getResourcesRegions);
+    }
+
     public synchronized void clear() {
         requests.clear();
+        getResourcesRegions.clear();
     }
 
     @Override
@@ -46,6 +57,14 @@ public final class TaggingGapsProxy extends ForwardingProxy {
         synchronized (this) {
             if (target != null) requests.add(target.substring(target.lastIndexOf('.') + 1));
             else if (ex.getRequestURI().getPath().startsWith("/20")) requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+            else {
+                java.util.regex.Matcher a = QUERY_ACTION.matcher(new String(body, StandardCharsets.UTF_8));
+                if (a.find()) requests.add(a.group(1));
+            }
+            if (getResources) {
+                java.util.regex.Matcher m = SCOPE_REGION.matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                getResourcesRegions.add(m.find() ? m.group(1) : "?");
+            }
         }
         if (getResources) {
             body = new String(body, StandardCharsets.UTF_8).replace("\"cloudfront:distribution\"", "\"cloudfront:distributions\"").getBytes(StandardCharsets.UTF_8);

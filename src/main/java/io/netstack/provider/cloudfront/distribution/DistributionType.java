@@ -212,6 +212,8 @@ public final class DistributionType extends AwsType<CloudFrontClient> {
 
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        // before the create call: an object of a global type never exists without the marker naming its type
+        aws.markers().ensure(ctx.stack(), spec.id(), name());
         String id = spec.id();
         ObjectNode p = spec.properties();
         DistributionConfig.Builder c = DistributionConfig.builder()

@@ -131,6 +131,8 @@ public final class DxGatewayType extends DxType {
 
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        // before the create call: an object of a global type never exists without the marker naming its type
+        aws.markers().ensure(ctx.stack(), spec.id(), name());
         String id = spec.id();
         String name = spec.text("name") != null ? spec.text("name") : defaultName(ctx.stack(), id);
         long asn = spec.properties().path("amazonAsn").asLong(DEFAULT_ASN);

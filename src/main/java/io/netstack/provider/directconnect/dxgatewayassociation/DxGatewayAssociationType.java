@@ -170,6 +170,8 @@ public final class DxGatewayAssociationType extends DxType {
 
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        // before the create call: an object of a global type never exists without the marker naming its type
+        aws.markers().ensure(ctx.stack(), spec.id(), name());
         String id = spec.id(), dxgwId = spec.text("dxGateway"), gwId = spec.text("gateway");
         DirectConnectGateway g = mutate(ctx, id, "DescribeDirectConnectGateways", () -> DxCalls.gateway(dx(), id, dxgwId)
                 .orElseThrow(() -> new AwsFailure(ErrorCategory.NOT_FOUND, id, "DescribeDirectConnectGateways", "Direct Connect gateway " + dxgwId + " does not exist")));

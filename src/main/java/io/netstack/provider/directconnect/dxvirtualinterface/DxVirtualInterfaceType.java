@@ -226,6 +226,8 @@ public final class DxVirtualInterfaceType extends DxType {
 
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        // before the create call: an object of a global type never exists without the marker naming its type
+        aws.markers().ensure(ctx.stack(), spec.id(), name());
         String id = spec.id(), conn = spec.text("connection"), kind = spec.text("kind");
         String name = spec.text("name") != null ? spec.text("name") : defaultName(ctx.stack(), id);
         int vlan = spec.properties().path("vlan").asInt();

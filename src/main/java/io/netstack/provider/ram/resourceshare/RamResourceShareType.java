@@ -265,6 +265,8 @@ public final class RamResourceShareType extends RamType {
 
     @Override
     public LiveResource create(TypeContext ctx, ResourceSpec spec) {
+        // before the create call: an object of a global type never exists without the marker naming its type
+        aws.markers().ensure(ctx.stack(), spec.id(), name());
         String id = spec.id();
         String shareName = spec.text("name") != null ? spec.text("name") : Ownership.defaultName(ctx.stack(), id);
         List<String> resourceArns = arns(ctx, id, texts(spec.properties().get("resources")));
