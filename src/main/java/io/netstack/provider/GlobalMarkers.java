@@ -141,7 +141,7 @@ public final class GlobalMarkers {
         Set<String> names = globalTypes(found, stack);
         k.marked.addAll(names);
         // a marker whose netstack:stack tag is missing (a removal stopped half-way) gets it back with the type
-        return names.contains(type) && stack.equals(tag(found, Ownership.STACK_TAG));
+        return names.contains(type) && stack.equals(KeyPairs.tag(found, Ownership.STACK_TAG));
     }
 
     private void tag(String stack, String resource, String id, Map<String, String> tags) {
@@ -205,13 +205,7 @@ public final class GlobalMarkers {
     }
 
     private Optional<KeyPairInfo> find(String stack, String resource) {
-        try {
-            List<KeyPairInfo> l = AwsCalls.call(resource, "DescribeKeyPairs", () -> aws.ec2().describeKeyPairs(r -> r.keyNames(name(stack))).keyPairs());
-            return l.stream().filter(x -> name(stack).equals(x.keyName())).findFirst();
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
+        return KeyPairs.byName(aws, resource, name(stack));
     }
 
     /** The global types a marker's tags name for {@code stack}. */
@@ -222,10 +216,6 @@ public final class GlobalMarkers {
             if (type != null && OwnedTypes.GLOBAL_TYPES.contains(type) && stack.equals(t.value())) out.add(type);
         }
         return out;
-    }
-
-    private static String tag(KeyPairInfo k, String key) {
-        return k.tags().stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst().orElse(null);
     }
 
     /** The marker's tags naming {@code types}: netstack:stack (so the look-up finds it), Name, one tag per type. */

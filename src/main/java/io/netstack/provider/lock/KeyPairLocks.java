@@ -1,14 +1,15 @@
 package io.netstack.provider.lock;
 
+import static io.netstack.provider.KeyPairs.tag;
+
 import io.netstack.provider.AwsCalls;
 import io.netstack.provider.AwsSession;
 import io.netstack.provider.Ec2Tags;
+import io.netstack.provider.KeyPairs;
 import io.netstack.spi.AwsFailure;
-import io.netstack.spi.ErrorCategory;
 import io.netstack.spi.StackLocks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
@@ -85,13 +86,7 @@ public final class KeyPairLocks implements StackLocks {
     }
 
     private Optional<KeyPairInfo> find(String stack) {
-        try {
-            List<KeyPairInfo> l = AwsCalls.call(stack, "DescribeKeyPairs", () -> aws.ec2().describeKeyPairs(r -> r.keyNames(name(stack))).keyPairs());
-            return l.stream().filter(k -> name(stack).equals(k.keyName())).findFirst();
-        } catch (AwsFailure f) {
-            if (f.category() == ErrorCategory.NOT_FOUND) return Optional.empty();
-            throw f;
-        }
+        return KeyPairs.byName(aws, stack, name(stack));
     }
 
     private static Map<String, String> tags(String stack, Holder me) {
@@ -102,10 +97,6 @@ public final class KeyPairLocks implements StackLocks {
         t.put(RUN, me.run());
         t.put("Name", name(stack));
         return t;
-    }
-
-    private static String tag(KeyPairInfo k, String key) {
-        return k.tags().stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst().orElse(null);
     }
 
     private static Instant instant(String s) {
