@@ -13,14 +13,14 @@ import java.util.function.Function;
  * @param <T> the SDK's shape of the object
  */
 public final class Finder<T> {
-    private final AwsType<?> type;
+    private final AwsTypeCore<?> type;
     private final String action;
     private final Function<String, ? extends Collection<T>> describe;
     private final Function<T, String> idOf;
     private final Function<T, String> stateOf;
     private final Set<String> goneStates;
 
-    Finder(AwsType<?> type, String action, Function<String, ? extends Collection<T>> describe,
+    Finder(AwsTypeCore<?> type, String action, Function<String, ? extends Collection<T>> describe,
            Function<T, String> idOf, Function<T, String> stateOf, Set<String> goneStates) {
         this.type = type;
         this.action = action;
