@@ -16,13 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A registry of the gateway-related EC2 types for offline tests (validation, dependency rules,
  * plan ordering). Independent of {@code AwsProvider}'s registrations. Its session points at a
- * closed port: nothing here may call AWS.
+ * closed port: nothing here may call AWS. A test class holds one as
+ * {@code @RegisterExtension static final TestTypes types = new TestTypes();}, which closes it after
+ * the class's tests.
  */
-public final class TestTypes implements TypeRegistry, AutoCloseable {
+public final class TestTypes implements TypeRegistry, AutoCloseable, AfterAllCallback {
     public final AwsSession session = new AwsSession(AwsSettings.of("eu-west-1", URI.create("http://127.0.0.1:9")));
     private final Map<String, ResourceType> types = new LinkedHashMap<>();
 
@@ -51,5 +55,10 @@ public final class TestTypes implements TypeRegistry, AutoCloseable {
     @Override
     public void close() {
         session.close();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

@@ -7,23 +7,13 @@ import io.netstack.provider.ec2.TestTypes;
 import io.netstack.stack.StackLoader;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** egress-only-internet-gateway offline checks. */
 class EgressOnlyInternetGatewayTypeTest {
-    static TestTypes types;
-
-    @BeforeAll
-    static void types() {
-        types = new TestTypes();
-    }
-
-    @AfterAll
-    static void close() {
-        types.close();
-    }
+    @RegisterExtension
+    static final TestTypes types = new TestTypes();
 
     static List<String> warnings(boolean ipv6) {
         String text = """

@@ -10,26 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The default-quota warning (AwsType.warnPastQuota, shared with transit-gateway): once, on the
  * first block beyond the quota in file order, and a warning, not an error.
  */
 class ElasticIpQuotaTest {
-    static TestTypes types;
-
-    @BeforeAll
-    static void types() {
-        types = new TestTypes();
-    }
-
-    @AfterAll
-    static void close() {
-        types.close();
-    }
+    @RegisterExtension
+    static final TestTypes types = new TestTypes();
 
     static List<StackError> warnings(int eips) {
         String resources = IntStream.rangeClosed(1, eips).mapToObj(i -> "\"eip-" + i + "\": { \"type\": \"elastic-ip\" }").collect(Collectors.joining(",\n"));

@@ -14,25 +14,14 @@ import io.netstack.stack.StackException;
 import io.netstack.stack.StackLoader;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** internet-gateway offline rules: "vpc omitted" is a managed state (detached), one IGW per VPC, no implicit dependencies. */
 class InternetGatewayTypeTest {
-    static TestTypes types;
-    static InternetGatewayType igw;
-
-    @BeforeAll
-    static void types() {
-        types = new TestTypes();
-        igw = types.type("internet-gateway");
-    }
-
-    @AfterAll
-    static void close() {
-        types.close();
-    }
+    @RegisterExtension
+    static final TestTypes types = new TestTypes();
+    static final InternetGatewayType igw = types.type("internet-gateway");
 
     static ObjectNode json(String s) throws Exception {
         return (ObjectNode) Json.MAPPER.readTree(s);

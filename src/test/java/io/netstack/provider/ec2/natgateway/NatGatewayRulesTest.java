@@ -30,9 +30,8 @@ import io.netstack.stack.StackLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hidden ordering rules of NAT gateways and their Elastic IPs (docs/DESIGN.md principle 5) and the
@@ -40,21 +39,10 @@ import org.junit.jupiter.api.Test;
  * destroy order on a hand-made live state through the real planner and step graph.
  */
 class NatGatewayRulesTest {
-    static TestTypes types;
-    static NatGatewayType nat;
-    static ElasticIpType eip;
-
-    @BeforeAll
-    static void types() {
-        types = new TestTypes();
-        nat = types.type(NatGatewayType.TYPE);
-        eip = types.type("elastic-ip");
-    }
-
-    @AfterAll
-    static void close() {
-        types.close();
-    }
+    @RegisterExtension
+    static final TestTypes types = new TestTypes();
+    static final NatGatewayType nat = types.type(NatGatewayType.TYPE);
+    static final ElasticIpType eip = types.type("elastic-ip");
 
     static ResourceView view(String id, String type, String json) {
         try {
