@@ -138,7 +138,8 @@ public final class AwsProvider implements TypeRegistry {
             @Override public io.netstack.spi.Waiter waiter() { return waiter; }
             @Override public io.netstack.spi.Retry retry() { return retry; }
         };
-        java.util.Set<String> owned = scope(ctx, java.util.Set.of(), false);
+        OwnedTypes.Owned lookUp = lookUp(ctx);
+        java.util.Set<String> owned = scope(ctx, java.util.Set.of(), false, lookUp);
         Optional<io.netstack.spi.LiveResource> found = find(ctx, id, owned);
         if (found.isPresent()) return found;
         // The tagging API behind the hint for RAM shares is eventually consistent: a share the
@@ -150,8 +151,9 @@ public final class AwsProvider implements TypeRegistry {
         found = find(ctx, id, unread);
         if (found.isPresent()) return found;
         // A stack applied before markers existed has none: its global objects are found the way
-        // its destroy finds them (the hint for every unmarked global type). Only on a miss.
-        java.util.Set<String> rest = scope(ctx, java.util.Set.of(), true);
+        // its destroy finds them (the hint for every unmarked global type). Only on a miss, and
+        // from the same DescribeTags.
+        java.util.Set<String> rest = scope(ctx, java.util.Set.of(), true, lookUp);
         rest.removeAll(owned);
         rest.removeAll(unread);
         return find(ctx, id, rest);
@@ -177,9 +179,18 @@ public final class AwsProvider implements TypeRegistry {
      */
     @Override
     public java.util.Set<String> scope(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, boolean destroy) {
-        java.util.Set<String> scope = new java.util.TreeSet<>(declared);
+        return scope(ctx, declared, destroy, lookUp(ctx));
+    }
+
+    /** The owned-type look-up (one paginated DescribeTags), its marker rows remembered by the session. */
+    private OwnedTypes.Owned lookUp(io.netstack.spi.TypeContext ctx) {
         OwnedTypes.Owned owned = OwnedTypes.ec2(session, ctx.stack());
         session.markers().seen(ctx.stack(), owned.marked(), owned.markerId());
+        return owned;
+    }
+
+    private java.util.Set<String> scope(io.netstack.spi.TypeContext ctx, java.util.Set<String> declared, boolean destroy, OwnedTypes.Owned owned) {
+        java.util.Set<String> scope = new java.util.TreeSet<>(declared);
         scope.addAll(owned.ec2());
         java.util.Set<String> global = new java.util.TreeSet<>(OwnedTypes.GLOBAL_TYPES);
         global.retainAll(types.keySet());
